@@ -1,0 +1,1 @@
+"""Vietnamese understanding on spaCy: kind, type, parties, parcels, references."""

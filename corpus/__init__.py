@@ -1,0 +1,1 @@
+"""The generated Vietnamese evaluation corpus (`donthu corpus`) and the evaluation (`donthu eval`)."""

@@ -1,0 +1,83 @@
+"""The record: what `donthu process --json` prints and `GET /documents/{id}` returns.
+
+Keep this schema stable: intake staff, the evaluation and the API all read it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+Kind = Literal["petition", "decision", "conclusion", "notice", "minutes", "other"]
+DocType = Literal["complaint", "denunciation", "recommendation", "land_dispute", "unknown"]
+Role = Literal[
+    "complainant", "denouncer", "petitioner", "subject", "disputant", "representative", "related"
+]
+PageSourceKind = Literal["ocr", "text"]
+
+KINDS: tuple[str, ...] = ("petition", "decision", "conclusion", "notice", "minutes", "other")
+TYPES: tuple[str, ...] = ("complaint", "denunciation", "recommendation", "land_dispute", "unknown")
+ROLES: tuple[str, ...] = (
+    "complainant", "denouncer", "petitioner", "subject", "disputant", "representative", "related"
+)
+
+
+class PageText(BaseModel):
+    number: int = Field(description="1-based page number within the file")
+    source: PageSourceKind = Field(description="'ocr' for Tesseract, 'text' for a PDF text layer")
+    confidence: float | None = Field(description="mean word confidence 0-100 (OCR pages only)")
+    text: str
+
+
+class Party(BaseModel):
+    name: str = Field(description="NFC, as written, without Ông/Bà")
+    role: Role
+    id_number: str | None = None
+    address: str | None = None
+
+
+class Parcel(BaseModel):
+    parcel_no: str = Field(description="thửa đất số")
+    map_sheet: str | None = Field(default=None, description="tờ bản đồ số")
+    area_m2: float | None = None
+    land_use: str | None = None
+    commune: str | None = None
+    district: str | None = None
+    province: str | None = None
+
+
+class Reference(BaseModel):
+    number: str = Field(description="e.g. 123/QĐ-UBND")
+    date: str | None = Field(default=None, description="YYYY-MM-DD")
+    issuer: str | None = None
+
+
+class Analysis(BaseModel):
+    """What the understanding stage (classify/) produces from a document's text."""
+
+    kind: Kind = "other"
+    type: DocType = "unknown"
+    type_confidence: float = 0.0
+    type_evidence: list[str] = Field(default_factory=list)
+    parties: list[Party] = Field(default_factory=list)
+    parcels: list[Parcel] = Field(default_factory=list)
+    references: list[Reference] = Field(default_factory=list)
+    date: str | None = Field(default=None, description="the document's own date, YYYY-MM-DD")
+
+
+class Record(BaseModel):
+    file: str
+    sha256: str
+    mime: str
+    pages: list[PageText] = Field(default_factory=list)
+    text: str = ""
+    kind: Kind = "other"
+    type: DocType = "unknown"
+    type_confidence: float = 0.0
+    type_evidence: list[str] = Field(default_factory=list)
+    parties: list[Party] = Field(default_factory=list)
+    parcels: list[Parcel] = Field(default_factory=list)
+    references: list[Reference] = Field(default_factory=list)
+    date: str | None = Field(default=None, description="the document's own date, YYYY-MM-DD")
+    errors: list[str] = Field(default_factory=list)

@@ -1,0 +1,1 @@
+"""Sources, file sniffing, page images, the pipeline and its worker tasks."""

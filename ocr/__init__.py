@@ -1,0 +1,1 @@
+"""OpenCV clean-up, Tesseract recognition, PDF text layers via pdfplumber."""

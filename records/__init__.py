@@ -1,0 +1,1 @@
+"""The system of record: documents, dossiers, batches, pages, words, entities, status (SQLAlchemy)."""

@@ -1,0 +1,1 @@
+"""Index backends (SQLite FTS5 embedded, Elasticsearch scale-out) and Vietnamese query analysis."""
