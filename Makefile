@@ -1,0 +1,45 @@
+# donthu — set-up, demo and tests. `make demo` and `make test` work on a fresh Debian with Python 3.11.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Tesseract with Vietnamese data; poppler/qpdf for PDF tooling; serif fonts with Vietnamese glyphs for the
+# corpus renderer (Liberation Serif ≈ Times, TeX Gyre Termes, FreeSerif, DejaVu).
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils qpdf \
+	fonts-liberation fonts-freefont-ttf fonts-texgyre fonts-dejavu-core
+DEMO_DATA := demo-data
+DEMO_CORPUS := demo-corpus
+
+.PHONY: setup system venv demo test test-fast bench clean
+
+setup: system venv
+
+system:
+	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
+		$(SUDO) apt-get update && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends $(APT_PACKAGES); \
+	fi
+
+venv: $(BIN)/.installed
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+demo: setup
+	rm -rf $(DEMO_DATA) $(DEMO_CORPUS)
+	$(BIN)/donthu corpus $(DEMO_CORPUS) --n 6 --seed 7
+	$(BIN)/donthu --data-dir $(DEMO_DATA) ingest $(DEMO_CORPUS)/files
+	$(BIN)/donthu --data-dir $(DEMO_DATA) list
+	@echo; echo '$$ donthu search "khieu nai dat dai"   (typed without diacritics)'
+	$(BIN)/donthu --data-dir $(DEMO_DATA) search "khieu nai dat dai" --limit 5
+	@echo; echo '$$ donthu search "thửa đất" --type land_dispute'
+	$(BIN)/donthu --data-dir $(DEMO_DATA) search "thửa đất" --type land_dispute --limit 5
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(DEMO_DATA) $(DEMO_CORPUS) .pytest_cache

@@ -1,0 +1,65 @@
+"""Vietnamese dates: `ngày 05 tháng 3 năm 2021`, `05/3/2021`, `05-03-2021`, tolerant of OCR noise."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from classify.normalize import fold_aligned
+
+# on folded text: "ngay", "thang", "nam" with one possibly wrong letter
+_NGAY = r"(?:ngay|ng[a-z]y|nga[a-z]|n[a-z]ay)"
+_THANG = r"(?:thang|th[a-z]ng|tha[a-z]g|t[a-z]ang|thanq)"
+_NAM = r"(?:nam|n[a-z]m|na[a-z]|narn)"
+_D = r"([0-3]?\d)"
+_M = r"([01]?\d)"
+_Y = r"((?:19|20)\d\d)"
+WORDS_DATE = re.compile(rf"(?:{_NGAY}\s*)?{_D}\s*{_THANG}\s*{_M}\s*,?\s*{_NAM}\s*{_Y}(?!\d)")
+NUMERIC_DATE = re.compile(rf"(?<![\d/])(?:{_NGAY}\s*)?{_D}\s*([/.\-])\s*{_M}\s*\2\s*{_Y}(?!\d)")
+
+
+def _iso(d: str, m: str, y: str) -> str | None:
+    try:
+        return dt.date(int(y), int(m), int(d)).isoformat()
+    except ValueError:
+        return None
+
+
+def find_dates(text: str) -> list[tuple[int, int, str]]:
+    """Every date in `text`: (start, end, 'YYYY-MM-DD'), in order of position."""
+    folded = fold_aligned(text)
+    out = []
+    for m in WORDS_DATE.finditer(folded):
+        iso = _iso(m.group(1), m.group(2), m.group(3))
+        if iso:
+            out.append((m.start(), m.end(), iso))
+    for m in NUMERIC_DATE.finditer(folded):
+        iso = _iso(m.group(1), m.group(3), m.group(4))
+        if iso and not any(s <= m.start() < e for s, e, _ in out):
+            out.append((m.start(), m.end(), iso))
+    return sorted(out)
+
+
+def parse_vn_date(text: str) -> str | None:
+    """The first date written in `text` as ISO `YYYY-MM-DD`, or None."""
+    found = find_dates(text)
+    return found[0][2] if found else None
+
+
+_PLACE_DATE = re.compile(rf"^[^\n]{{0,60}}?,\s*{_NGAY}\s*[0-3]?\d\s*{_THANG}", re.M)
+_LINE_DATE = re.compile(rf"^\s*{_NGAY}\s*[0-3]?\d\s*{_THANG}", re.M)
+
+
+def document_date(text: str) -> str | None:
+    """The document's own date from its place-date line (`Chợ Mới, ngày 05 tháng 3 năm 2021`)."""
+    folded = fold_aligned(text)
+    for pattern in (_PLACE_DATE, _LINE_DATE):
+        for m in pattern.finditer(folded):
+            prefix = folded[m.start():m.end()].split(",")[0].strip()
+            if pattern is _PLACE_DATE and (prefix.startswith(("can cu", "theo", "vao")) or len(prefix.split()) > 6):
+                continue
+            line_end = folded.find("\n", m.start())
+            iso = parse_vn_date(text[m.start(): line_end if line_end != -1 else len(text)])
+            if iso:
+                return iso
+    return None

@@ -1,0 +1,70 @@
+"""Vietnamese-written numbers and areas: `1.234,5` (dot thousands, comma decimal), `0,5 ha`, `850 m2`."""
+
+from __future__ import annotations
+
+import re
+
+from classify.normalize import fold_aligned
+
+NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?|\d+\.\d{1,2}(?!\d)"
+_UNITS = (
+    (r"m²|m2|m\s*2|rn2|met\s*vuong|m\s*vuong|mét\s*vuông", 1.0),
+    (r"ha|hecta|hec\s*-?\s*ta|hec-ta|hecta", 10000.0),
+    (r"km²|km2", 1_000_000.0),
+)
+_UNIT_RE = "|".join(f"(?:{u})" for u, _ in _UNITS)
+AREA_RE = re.compile(rf"(?<![\d.,])({NUMBER})\s*({_UNIT_RE})(?![a-z0-9])")
+
+
+def parse_vn_number(text: str) -> float | None:
+    """`"1.234,5"` → 1234.5, `"1.234"` → 1234.0, `"0,5"` → 0.5, `"1234"` → 1234.0; None if not a number."""
+    s = text.strip().replace(" ", "")
+    if not s or not re.fullmatch(r"[\d.,]+", s) or not any(c.isdigit() for c in s):
+        return None
+    if "," in s and "." in s:
+        if s.rfind(",") > s.rfind("."):  # 1.234,5
+            s = s.replace(".", "").replace(",", ".")
+        else:  # 1,234.5 (English)
+            s = s.replace(",", "")
+    elif "," in s:
+        parts = s.split(",")
+        if len(parts) > 2:  # 1,234,567
+            s = s.replace(",", "")
+        else:
+            s = s.replace(",", ".")
+    elif "." in s:
+        parts = s.split(".")
+        if all(len(p) == 3 for p in parts[1:]) and parts[0] and len(parts[0]) <= 3:
+            s = s.replace(".", "")  # thousands
+        elif len(parts) > 2:
+            return None
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def _unit_factor(unit: str) -> float:
+    u = fold_aligned(unit)
+    for pattern, factor in _UNITS:
+        if re.fullmatch(pattern, u):
+            return factor
+    return 1.0
+
+
+def find_areas(text: str) -> list[tuple[int, int, float]]:
+    """Every area written in `text`: (start, end, m²)."""
+    folded = fold_aligned(text)
+    out = []
+    for m in AREA_RE.finditer(folded):
+        value = parse_vn_number(m.group(1))
+        if value is None:
+            continue
+        out.append((m.start(), m.end(), round(value * _unit_factor(m.group(2)), 4)))
+    return out
+
+
+def parse_area(text: str) -> float | None:
+    """`"1.234,5 m²"` → 1234.5, `"0,5 ha"` → 5000.0, `"1.234 mét vuông"` → 1234.0; the first area in text."""
+    found = find_areas(text)
+    return found[0][2] if found else None

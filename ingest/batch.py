@@ -1,0 +1,178 @@
+"""`donthu ingest`: a resumable batch over files and folders.
+
+Every file is stored (original once, by SHA-256) and queued before any processing starts, so an
+interrupted run leaves queued documents behind and the next run finishes only those; files already done
+are skipped by content hash, whatever their name.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from donthu.config import Settings
+from donthu.types import DonthuError
+from ingest.pipeline import sha256_hex
+from ingest.sources import SourceFile, walk
+
+Outcome = Literal["done", "skipped", "failed", "queued"]
+
+
+@dataclass
+class ItemOutcome:
+    file: str
+    outcome: Outcome
+    document_id: int | None = None
+    error: str | None = None
+    pages: int = 0
+
+
+@dataclass
+class BatchReport:
+    batch_id: int
+    items: list[ItemOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+    interrupted: bool = False
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for item in self.items if item.outcome == outcome)
+
+    @property
+    def pages_processed(self) -> int:
+        return sum(item.pages for item in self.items if item.outcome in ("done", "failed"))
+
+    @property
+    def failed(self) -> list[ItemOutcome]:
+        return [item for item in self.items if item.outcome == "failed"]
+
+
+def _expected_pages(data: bytes, settings: Settings) -> int:
+    """Page count for the progress bar (1 when the file cannot be read: the worker records why)."""
+    from ingest.pages import count_pages
+    from ingest.sniff import sniff
+
+    try:
+        return max(1, count_pages(data, sniff(data), settings))
+    except Exception:  # unreadable here means the worker will record the reason
+        return 1
+
+
+def _queue_files(store, batch_id: int, sources: list[SourceFile], settings: Settings,
+                 dossier_per_folder: bool) -> tuple[list[ItemOutcome], dict[int, ItemOutcome]]:
+    """Store each file's original and queue it; returns all items and the ones to run by document id."""
+    items: list[ItemOutcome] = []
+    to_run: dict[int, ItemOutcome] = {}
+    dossiers: dict[Path, int] = {}
+    seen: dict[str, str] = {}
+    for src in sources:
+        name = str(src.path)
+        try:
+            size = src.path.stat().st_size
+            if size > settings.max_file_bytes:
+                raise DonthuError(f"file too large: {size / 2**20:.0f} MB (limit {settings.max_file_bytes / 2**20:.0f} MB)")
+            data = src.path.read_bytes()
+        except (OSError, DonthuError) as exc:
+            item = ItemOutcome(name, "failed", error=str(exc))
+            items.append(item)
+            store.add_batch_item(batch_id, name, None, "failed", item.error)
+            continue
+        sha = sha256_hex(data)
+        if sha in seen:
+            item = ItemOutcome(name, "skipped", error=f"same content as {seen[sha]}")
+            items.append(item)
+            store.add_batch_item(batch_id, name, None, "skipped", item.error)
+            continue
+        seen[sha] = name
+        existing = store.find_by_sha(sha)
+        if existing is not None and existing.status == "done":
+            item = ItemOutcome(name, "skipped", existing.id, "already ingested", existing.pages_total or 0)
+            items.append(item)
+            store.add_batch_item(batch_id, name, existing.id, "skipped", item.error)
+            continue
+        if existing is not None:
+            document_id = existing.id  # queued, processing (interrupted) or failed earlier: run it again
+        else:
+            dossier_id = None
+            if dossier_per_folder:
+                if src.folder not in dossiers:
+                    dossiers[src.folder] = store.create_dossier(src.folder.name, str(src.folder))
+                dossier_id = dossiers[src.folder]
+            store.put_original(data)
+            document_id = store.add_document(name, sha, size, batch_id=batch_id, dossier_id=dossier_id)
+        item = ItemOutcome(name, "queued", document_id, pages=_expected_pages(data, settings))
+        items.append(item)
+        to_run[document_id] = item
+        store.add_batch_item(batch_id, name, document_id, "queued")
+    return items, to_run
+
+
+def ingest_paths(
+    paths: list[str | Path],
+    settings: Settings,
+    *,
+    dossier_per_folder: bool = False,
+    progress: bool = True,
+    workers: int | None = None,
+    label: str | None = None,
+) -> BatchReport:
+    from records.store import Store
+
+    started = time.perf_counter()
+    store = Store(settings)
+    sources = walk(paths)
+    batch_id = store.create_batch(label or " ".join(str(p) for p in paths)[:200])
+    items, to_run = _queue_files(store, batch_id, sources, settings, dossier_per_folder)
+    report = BatchReport(batch_id, items)
+    if to_run:
+        report.interrupted = _run_all(store, batch_id, to_run, settings, workers, progress)
+    report.seconds = time.perf_counter() - started
+    store.close()
+    return report
+
+
+def _run_all(store, batch_id: int, to_run: dict[int, ItemOutcome], settings: Settings,
+             workers: int | None, progress: bool) -> bool:
+    """Process queued documents on the local pool with a progress bar; True when interrupted."""
+    from tqdm import tqdm
+
+    from ingest.pool import LocalPool
+
+    total_pages = sum(item.pages for item in to_run.values())
+    bar = tqdm(total=total_pages, unit="page", disable=not progress, dynamic_ncols=True,
+               desc="ingest", smoothing=0.1)
+    finished_pages = 0
+    pool = LocalPool(settings, workers)
+    futures: dict[Future, int] = {pool.submit(doc_id): doc_id for doc_id in to_run}
+    pending = set(futures)
+    try:
+        while pending:
+            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            for future in done:
+                doc_id = futures[future]
+                item = to_run[doc_id]
+                info = store.get(doc_id)
+                try:
+                    status = future.result()
+                except Exception as exc:  # a worker process died
+                    status, info_error = "failed", f"worker crashed: {exc}"
+                    store.mark_failed(doc_id, info_error)
+                    info = store.get(doc_id)
+                item.outcome = "done" if status in ("done", "skipped") and info.status == "done" else "failed"
+                item.error = info.error if item.outcome == "failed" else None
+                item.pages = info.pages_total or item.pages
+                store.update_batch_item(batch_id, doc_id, item.outcome, item.error)
+                finished_pages += item.pages
+            in_flight = sum((store.get(futures[f]).pages_done or 0) for f in pending) if pending else 0
+            bar.n = min(total_pages, finished_pages + in_flight)
+            bar.total = max(total_pages, bar.n)
+            bar.refresh()
+        pool.shutdown(wait=True)
+        return False
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel=True)
+        return True
+    finally:
+        bar.close()

@@ -1,0 +1,65 @@
+"""Task functions: the unit of work both the local pool and Celery workers run.
+
+A task is idempotent: it claims the document (a document already done is left alone), runs the pipeline,
+saves the result in one transaction (replacing any earlier partial result) and indexes it.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import traceback
+
+from donthu.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+@functools.lru_cache(maxsize=4)
+def _store(settings: Settings):
+    from records.store import Store
+
+    return Store(settings)
+
+
+@functools.lru_cache(maxsize=4)
+def _index(settings: Settings):
+    from search import open_backend
+
+    return open_backend(settings)
+
+
+def warm_up(settings: Settings) -> None:
+    """Load the models and open connections once per worker process."""
+    from classify import analyse
+
+    _store(settings)
+    _index(settings)
+    analyse("Kính gửi: Ủy ban nhân dân huyện Chợ Mới")
+
+
+def run_document(document_id: int, settings: Settings) -> str:
+    """Process one stored document; returns its final status ("done", "failed" or "skipped")."""
+    from ingest.indexing import index_document
+    from ingest.pipeline import process_bytes
+
+    store = _store(settings)
+    if not store.claim(document_id):
+        return "skipped"
+    info = store.get(document_id)
+    try:
+        data = store.read_original(info.sha256)
+        result = process_bytes(
+            data, info.file, settings,
+            on_page=lambda done, total: store.set_progress(document_id, done, total),
+        )
+        if result.failed:
+            store.mark_failed(document_id, "; ".join(result.record.errors) or "no page could be read")
+            return "failed"
+        store.save_result(document_id, result.record, result.pages)
+        _index(settings).index(index_document(document_id, result.record, info.dossier_id))
+        return "done"
+    except Exception as exc:  # one bad file must never stop a batch
+        log.error("document %s failed:\n%s", document_id, traceback.format_exc())
+        store.mark_failed(document_id, f"internal error: {type(exc).__name__}: {exc}")
+        return "failed"

@@ -1,0 +1,162 @@
+"""Tables of the system of record (SQLAlchemy Core; portable between SQLite and PostgreSQL).
+
+`metadata` is the one place the schema lives until Alembic migrations take it over.
+Timestamps are stored as naive UTC (`DateTime` without time zone) so both back ends compare them alike.
+Dates found in documents are `YYYY-MM-DD` strings (they sort and range-compare as text).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+#: document processing states
+STATUSES: tuple[str, ...] = ("queued", "processing", "done", "failed")
+#: what happened to one file of a batch
+OUTCOMES: tuple[str, ...] = ("done", "skipped", "failed", "queued")
+
+batches = Table(
+    "batches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("label", String(500), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+dossiers = Table(
+    "dossiers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(500), nullable=False),
+    Column("folder", String(2000)),
+    Column("created_at", DateTime, nullable=False),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("file", String(2000), nullable=False),  # path (batch) or upload name (API)
+    Column("sha256", String(64), nullable=False, unique=True),
+    Column("mime", String(200)),
+    Column("size_bytes", Integer, nullable=False),
+    Column("batch_id", Integer, ForeignKey("batches.id", ondelete="SET NULL")),
+    Column("dossier_id", Integer, ForeignKey("dossiers.id", ondelete="SET NULL")),
+    Column("status", String(20), nullable=False, default="queued"),
+    Column("error", Text),
+    Column("pages_total", Integer, nullable=False, default=0),
+    Column("pages_done", Integer, nullable=False, default=0),
+    Column("kind", String(40)),
+    Column("type", String(40)),
+    Column("type_confidence", Float),
+    Column("doc_date", String(10)),
+    Column("record_json", Text),  # the full donthu.schema.Record as JSON
+    Column("created_at", DateTime, nullable=False),
+    # also the lease heartbeat of a `processing` claim (see Store.claim)
+    Column("updated_at", DateTime, nullable=False),
+    Index("ix_documents_status", "status"),
+    Index("ix_documents_batch", "batch_id"),
+    Index("ix_documents_dossier", "dossier_id"),
+)
+
+pages = Table(
+    "pages",
+    metadata,
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("number", Integer, primary_key=True, autoincrement=False),  # 1-based
+    Column("source", String(10), nullable=False),  # ocr | text
+    Column("confidence", Float),
+    Column("text", Text, nullable=False),
+    Column("width", Integer, nullable=False, default=0),
+    Column("height", Integer, nullable=False, default=0),
+    Column("notes", Text),  # JSON list of strings
+    Column("error", Text),
+)
+
+words = Table(
+    "words",
+    metadata,
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("page_number", Integer, primary_key=True, autoincrement=False),
+    Column("idx", Integer, primary_key=True, autoincrement=False),  # reading order within the page
+    Column("text", Text, nullable=False),
+    Column("left", Integer, nullable=False),
+    Column("top", Integer, nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("confidence", Float),
+    Column("line", Integer, nullable=False, default=0),
+    Column("block", Integer, nullable=False, default=0),
+)
+
+parties = Table(
+    "parties",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(500), nullable=False),
+    Column("role", String(40), nullable=False),
+    Column("id_number", String(40)),
+    Column("address", Text),
+    Index("ix_parties_document", "document_id"),
+    Index("ix_parties_name", "name"),
+)
+
+parcels = Table(
+    "parcels",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("parcel_no", String(100), nullable=False),
+    Column("map_sheet", String(100)),
+    Column("area_m2", Float),
+    Column("land_use", String(200)),
+    Column("commune", String(200)),
+    Column("district", String(200)),
+    Column("province", String(200)),
+    Index("ix_parcels_document", "document_id"),
+    Index("ix_parcels_no", "parcel_no", "map_sheet"),
+)
+
+# "references" is a reserved word in SQL
+doc_references = Table(
+    "doc_references",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("number", String(200), nullable=False),
+    Column("date", String(10)),
+    Column("issuer", String(500)),
+    Index("ix_doc_references_document", "document_id"),
+    Index("ix_doc_references_number", "number"),
+)
+
+# One row per file a batch saw, including files skipped because they were already ingested
+# (a document may therefore belong to several batches; documents.batch_id is the batch that first added it).
+batch_items = Table(
+    "batch_items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("batch_id", Integer, ForeignKey("batches.id", ondelete="CASCADE"), nullable=False),
+    Column("file", String(2000), nullable=False),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="SET NULL")),
+    Column("outcome", String(20), nullable=False),  # done | skipped | failed | queued
+    Column("error", Text),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Index("ix_batch_items_batch", "batch_id"),
+    UniqueConstraint("batch_id", "file", name="uq_batch_items_batch_file"),
+)

@@ -1,0 +1,208 @@
+"""Vietnamese query analysis shared by the search backends.
+
+A query is a list of *units*: single terms and quoted phrases. Every unit keeps two forms:
+`exact` (NFC, lower-case, diacritics kept) and `folded` (`donthu.text.fold`: no diacritics, đ→d).
+Punctuation and search-engine syntax (`"`, `*`, `(`, `AND`, `:` …) never reach a backend as syntax:
+words are cut out with the same rule the SQLite index uses (runs of letters and digits), so user input
+cannot break a MATCH expression or a query DSL.
+
+A bare word with inner punctuation (`123/QĐ-UBND`, `45/12`) becomes a phrase of its parts, so it
+matches the parts next to each other.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from donthu.text import fold, nfc
+
+#: one token = a run of letters/digits (Unicode), as FTS5's unicode61 tokenizer cuts words
+TOKEN = re.compile(r"[^\W_]+")
+_QUOTED = re.compile(r'"([^"]*)"')
+
+#: administrative prefixes stripped from place names before comparing them
+_PLACE_PREFIXES = (
+    "thanh pho", "thi xa", "thi tran", "tp.", "tp", "tx.", "tx", "tt.", "tt",
+    "xa", "phuong", "huyen", "quan", "tinh",
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One query unit. `exact`/`folded` are single words, or words joined by one space for a phrase."""
+
+    exact: str
+    folded: str
+    phrase: bool = False
+
+    @property
+    def exact_tokens(self) -> list[str]:
+        return self.exact.split(" ")
+
+    @property
+    def folded_tokens(self) -> list[str]:
+        return self.folded.split(" ")
+
+    @property
+    def has_diacritics(self) -> bool:
+        """True when the user typed accents or đ: only then does an exact match rank higher."""
+        return self.exact != self.folded
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    terms: list[Term] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.terms
+
+    @property
+    def phrases(self) -> list[Term]:
+        return [t for t in self.terms if t.phrase]
+
+    @property
+    def words(self) -> list[Term]:
+        return [t for t in self.terms if not t.phrase]
+
+
+def tokenize(text: str) -> list[str]:
+    """Words of `text` (NFC, case kept), cut like FTS5 unicode61."""
+    return TOKEN.findall(nfc(text))
+
+
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of every word in `text` (which must already be NFC)."""
+    return [m.span() for m in TOKEN.finditer(text)]
+
+
+def _unit(words: list[str], phrase: bool) -> Term | None:
+    if not words:
+        return None
+    exact = " ".join(w.lower() for w in words)
+    folded = " ".join(fold(w) for w in words)
+    return Term(exact=exact, folded=folded, phrase=phrase or len(words) > 1)
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Split user input into terms and quoted phrases (see module docstring).
+
+    `Khiếu nại "đất đai" 45/12` → terms `khiếu`, `nại`, phrase `đất đai`, phrase `45 12`.
+    An unbalanced quote is treated as punctuation. Duplicate units are dropped.
+    """
+    text = nfc(text or "")
+    units: list[Term] = []
+    pos = 0
+    pieces: list[tuple[str, bool]] = []
+    for m in _QUOTED.finditer(text):
+        pieces.append((text[pos:m.start()], False))
+        pieces.append((m.group(1), True))
+        pos = m.end()
+    pieces.append((text[pos:], False))
+    for chunk, quoted in pieces:
+        if quoted:
+            unit = _unit(tokenize(chunk), phrase=True)
+            if unit:
+                units.append(unit)
+            continue
+        for word in chunk.split():
+            unit = _unit(tokenize(word), phrase=False)
+            if unit:
+                units.append(unit)
+    seen: set[tuple[str, bool]] = set()
+    unique: list[Term] = []
+    for u in units:
+        if (u.exact, u.phrase) not in seen:
+            seen.add((u.exact, u.phrase))
+            unique.append(u)
+    return ParsedQuery(terms=unique)
+
+
+def place_key(name: str) -> str:
+    """Comparable form of a commune/district name: folded, spaces squashed, admin prefix dropped.
+
+    `Xã Mỹ Hội Đông` → `my hoi dong`; `huyện  Chợ Mới` → `cho moi`.
+    """
+    key = " ".join(tokenize(fold(name)))
+    for prefix in _PLACE_PREFIXES:
+        bare = prefix.rstrip(".")
+        if key.startswith(bare + " ") and len(key) > len(bare) + 1:
+            return key[len(bare) + 1:]
+    return key
+
+
+def value_key(value: str) -> str:
+    """Comparable form of a filter value such as a kind or type: folded, words joined by `_`."""
+    return "_".join(tokenize(fold(value)))
+
+
+def _parcel_part(value: str) -> str:
+    value = "".join(tokenize(fold(value)))
+    if value.isdigit():
+        return value.lstrip("0") or "0"
+    return value
+
+
+def parcel_key(parcel_no: str, map_sheet: str | None = None) -> tuple[str, str | None]:
+    """Comparable (parcel, sheet): folded, leading zeros of numbers dropped."""
+    sheet = _parcel_part(map_sheet) if map_sheet else None
+    return _parcel_part(parcel_no), sheet or None
+
+
+def parse_parcel(text: str) -> tuple[str, str | None] | None:
+    """`45/12` → ("45", "12") (parcel 45 on map sheet 12); `45` → ("45", None); blank → None.
+
+    Also accepts `thửa 45 tờ 12` and `45 12`: the first word is the parcel, the next the sheet.
+    """
+    words = [w for w in tokenize(fold(text or "")) if w not in ("thua", "dat", "so", "to", "ban", "do")]
+    if not words:
+        return None
+    return parcel_key(words[0], words[1] if len(words) > 1 else None)
+
+
+def matched_tokens(folded_tokens: list[str], parsed: ParsedQuery) -> set[int]:
+    """Indices of the tokens a query matches (compared folded, so accent-less matches count)."""
+    marks: set[int] = set()
+    n = len(folded_tokens)
+    for term in parsed.terms:
+        want = term.folded_tokens
+        size = len(want)
+        for i in range(n - size + 1):
+            if folded_tokens[i] == want[0] and folded_tokens[i:i + size] == want:
+                marks.update(range(i, i + size))
+    return marks
+
+
+def highlight(text: str, parsed: ParsedQuery, words: int = 30) -> str:
+    """HTML snippet of `text`: about `words` words around the densest cluster of matches,
+    the ORIGINAL spelling of each matched word wrapped in <mark>…</mark>, the rest escaped.
+    Without matches (or an empty query) it is the start of the text.
+    """
+    text = nfc(text)
+    spans = token_spans(text)
+    if not spans:
+        return html.escape(" ".join(text.split())[:200])
+    marks = matched_tokens([fold(text[s:e]) for s, e in spans], parsed) if parsed.terms else set()
+    start = 0
+    if marks:
+        ordered = sorted(marks)
+        best = -1
+        for first in ordered:
+            candidate = max(0, first - 5)
+            covered = sum(1 for m in ordered if candidate <= m < candidate + words)
+            if covered > best:
+                best, start = covered, candidate
+    end = min(len(spans), start + words)
+    out: list[str] = ["… "] if start > 0 else []
+    cursor = spans[start][0]
+    for i in range(start, end):
+        s, e = spans[i]
+        out.append(html.escape(text[cursor:s]))
+        word = html.escape(text[s:e])
+        out.append(f"<mark>{word}</mark>" if i in marks else word)
+        cursor = e
+    tail = text[cursor:spans[end][0]] if end < len(spans) else text[cursor:]
+    out.append(html.escape(tail.rstrip() if end == len(spans) else tail.rstrip() + " …"))
+    return " ".join("".join(out).split())

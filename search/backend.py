@@ -1,0 +1,100 @@
+"""The search index protocol and the types every backend speaks.
+
+Index unit: one `IndexDocument` (a processed file) with its pages; hits come back per document,
+with the best-matching page, a snippet of that page and the list of all matching pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+#: facet names in `SearchResults.facets`
+FACETS: tuple[str, ...] = ("type", "kind", "district", "commune", "year")
+
+
+@dataclass(frozen=True)
+class IndexPage:
+    number: int
+    text: str
+
+
+@dataclass
+class IndexDocument:
+    doc_id: int
+    file: str
+    kind: str
+    type: str
+    pages: list[IndexPage]
+    #: the document's own date, YYYY-MM-DD (year filter and facet use it)
+    date: str | None = None
+    communes: list[str] = field(default_factory=list)
+    districts: list[str] = field(default_factory=list)
+    #: (parcel_no, map_sheet)
+    parcels: list[tuple[str, str | None]] = field(default_factory=list)
+    parties: list[str] = field(default_factory=list)
+    dossier_id: int | None = None
+
+    @property
+    def year(self) -> int | None:
+        if self.date and len(self.date) >= 4 and self.date[:4].isdigit():
+            return int(self.date[:4])
+        return None
+
+
+@dataclass
+class SearchQuery:
+    #: free text: words and "quoted phrases", with or without diacritics
+    text: str = ""
+    type: str | None = None
+    kind: str | None = None
+    commune: str | None = None
+    district: str | None = None
+    #: "45/12" = parcel 45 on map sheet 12; "45" = parcel 45 on any sheet
+    parcel: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    limit: int = 20
+    offset: int = 0
+
+
+@dataclass
+class SearchHit:
+    doc_id: int
+    file: str
+    kind: str
+    type: str
+    score: float
+    #: number of the best-matching page (first page when browsing without text)
+    page: int
+    #: HTML: matched words wrapped in <mark>…</mark>, everything else escaped
+    snippet: str
+    matched_pages: list[int]
+    date: str | None = None
+
+
+@dataclass
+class SearchResults:
+    total: int
+    hits: list[SearchHit]
+    #: facet name (see FACETS) → value → number of matching documents
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+@runtime_checkable
+class SearchBackend(Protocol):
+    def index(self, doc: IndexDocument) -> None:
+        """Add or replace (same doc_id) one document."""
+
+    def index_many(self, docs: list[IndexDocument]) -> None:
+        """Add or replace several documents in one go."""
+
+    def delete(self, doc_id: int) -> None:
+        """Remove a document; no error if absent."""
+
+    def search(self, q: SearchQuery) -> SearchResults: ...
+
+    def count(self) -> int:
+        """Number of indexed documents."""
+
+    def close(self) -> None: ...
