@@ -64,6 +64,9 @@ documents = Table(
     Column("type_confidence", Float),
     Column("doc_date", String(10)),
     Column("record_json", Text),  # the full donthu.schema.Record as JSON
+    # the claim of a `processing` document: "host:pid" of the worker, and how many claims so far
+    Column("owner", String(300)),
+    Column("attempts", Integer, nullable=False, default=0),
     Column("created_at", DateTime, nullable=False),
     # also the lease heartbeat of a `processing` claim (see Store.claim)
     Column("updated_at", DateTime, nullable=False),

@@ -1,0 +1,494 @@
+"""Render a GeneratedDoc to A4 page images (Pillow) or to a born-digital PDF (reportlab).
+
+One layout engine serves both: `layout_doc()` places every drawn line (wrapping, alignment, two-column header
+blocks, pagination, page numbers) in pixels at a given dpi; `raster()` draws it with Pillow and
+`write_layout_pdf()` draws the same placement with reportlab, so a scanned page and a text page of one
+document paginate identically.
+
+Truth (`page_texts`): exactly the text drawn on each page, one drawn line per "\\n"-separated line, words
+single-spaced. A two-column block lists all left-column lines, then the right-column lines (raster
+convention, what Tesseract's layout analysis yields). The PDF text layer is read row by row by pdfplumber,
+so `render_pdf()`/`pdf_page_texts()` give each row of a two-column block as "left right" on one line.
+
+Fonts: Liberation Serif 1.07 (Debian fonts-liberation) has no Vietnamese glyphs (ệ, ữ, ỗ, ặ render as
+boxes), so "liberation" is only usable when Liberation 2.x is installed (fonts-liberation2); the default is
+TeX Gyre Termes, the other Times clone. reportlab embeds TrueType only: PDF fonts are `PDF_FONTS`.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import random
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from corpus.model import GeneratedDoc, Line, RenderedDoc
+
+MM_PER_INCH = 25.4
+A4_MM = (210.0, 297.0)
+VIETNAMESE_PROBE = "ệữỗặđĐẾỦỹợẫựỞằẻ"
+
+_LIB1 = "/usr/share/fonts/truetype/liberation"
+_LIB2 = "/usr/share/fonts/truetype/liberation2"
+_GYRE = "/usr/share/texmf/fonts/opentype/public/tex-gyre"
+_FREE = "/usr/share/fonts/truetype/freefont"
+_DEJA = "/usr/share/fonts/truetype/dejavu"
+
+# name -> style -> candidate files (first existing wins)
+FONTS: dict[str, dict[str, tuple[str, ...]]] = {
+    "liberation": {
+        s: (f"{_LIB2}/LiberationSerif-{f}.ttf", f"{_LIB1}/LiberationSerif-{f}.ttf")
+        for s, f in (("regular", "Regular"), ("bold", "Bold"), ("italic", "Italic"), ("bolditalic", "BoldItalic"))
+    },
+    "termes": {
+        s: (f"{_GYRE}/texgyretermes-{s}.otf",) for s in ("regular", "bold", "italic", "bolditalic")
+    },
+    "pagella": {
+        s: (f"{_GYRE}/texgyrepagella-{s}.otf",) for s in ("regular", "bold", "italic", "bolditalic")
+    },
+    "schola": {
+        s: (f"{_GYRE}/texgyreschola-{s}.otf",) for s in ("regular", "bold", "italic", "bolditalic")
+    },
+    "freeserif": {
+        s: (f"{_FREE}/FreeSerif{f}.ttf",)
+        for s, f in (("regular", ""), ("bold", "Bold"), ("italic", "Italic"), ("bolditalic", "BoldItalic"))
+    },
+    "dejavu-serif": {
+        s: (f"{_DEJA}/DejaVuSerif{f}.ttf",)
+        for s, f in (("regular", ""), ("bold", "-Bold"), ("italic", "-Italic"), ("bolditalic", "-BoldItalic"))
+    },
+    "typewriter": {
+        s: (f"{_FREE}/FreeMono{f}.ttf",)
+        for s, f in (("regular", ""), ("bold", "Bold"), ("italic", "Oblique"), ("bolditalic", "BoldOblique"))
+    },
+}
+DEFAULT_FONT = "termes"
+# fonts reportlab can embed (TrueType outlines); TeX Gyre fonts are CFF .otf
+PDF_FONTS = ("freeserif", "dejavu-serif", "typewriter", "liberation")
+
+
+def font_files(name: str) -> dict[str, str]:
+    """style ("regular"/"bold"/"italic"/"bolditalic") -> existing font file of a registered font name."""
+    if name not in FONTS:
+        raise ValueError(f"unknown font {name!r}; known: {sorted(FONTS)}")
+    out = {}
+    for style, candidates in FONTS[name].items():
+        found = next((p for p in candidates if os.path.exists(p)), None)
+        if found is None:
+            raise ValueError(f"font {name!r} ({style}) is not installed: {candidates[0]}")
+        out[style] = found
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def _file_covers(path: str, chars: str) -> bool:
+    font = ImageFont.truetype(path, 40, layout_engine=ImageFont.Layout.BASIC)
+    notdef = font.getmask("\ue000").tobytes()
+    return all(font.getmask(ch).tobytes() != notdef for ch in chars)
+
+
+def font_supports_vietnamese(name: str) -> bool:
+    """True when every style of the font is installed and has precomposed Vietnamese letters."""
+    try:
+        files = font_files(name)
+    except ValueError:
+        return False
+    return all(_file_covers(p, VIETNAMESE_PROBE) for p in files.values())
+
+
+def available_fonts(*, pdf: bool = False) -> list[str]:
+    """Registered fonts that are installed and render Vietnamese (for reportlab: TrueType only)."""
+    names = [n for n in FONTS if font_supports_vietnamese(n)]
+    if pdf:
+        names = [n for n in names if n in PDF_FONTS and all(p.endswith(".ttf") for p in font_files(n).values())]
+    return names
+
+
+def a4_pixels(dpi: int) -> tuple[int, int]:
+    return round(A4_MM[0] / MM_PER_INCH * dpi), round(A4_MM[1] / MM_PER_INCH * dpi)
+
+
+# ---------------------------------------------------------------- layout
+
+
+@dataclass
+class Run:
+    """One drawn line: words with their x positions (px, left edge) on a common baseline."""
+
+    text: str
+    words: list[tuple[str, float]]
+    baseline: float
+    style: str
+    size_px: float
+    underline: bool = False
+    column: str = "full"
+    width: float = 0.0
+
+
+@dataclass
+class PageLayout:
+    runs: list[Run] = field(default_factory=list)
+    text_lines: list[str] = field(default_factory=list)  # raster reading order
+    pdf_lines: list[str] = field(default_factory=list)  # pdfplumber row order
+
+
+@dataclass
+class Layout:
+    doc: GeneratedDoc
+    font: str
+    size_pt: float
+    dpi: int
+    width: int
+    height: int
+    pages: list[PageLayout]
+    typewriter: bool = False
+
+    @property
+    def page_texts(self) -> list[str]:
+        return ["\n".join(p.text_lines) for p in self.pages]
+
+    @property
+    def pdf_page_texts(self) -> list[str]:
+        return ["\n".join(p.pdf_lines) for p in self.pages]
+
+
+class _Fonts:
+    """Per-call cache of Pillow fonts by (style, pixel size)."""
+
+    def __init__(self, name: str):
+        self.files = font_files(name)
+        self._cache: dict[tuple[str, int], ImageFont.FreeTypeFont] = {}
+
+    def get(self, style: str, size_px: float) -> ImageFont.FreeTypeFont:
+        key = (style, max(4, round(size_px)))
+        if key not in self._cache:
+            self._cache[key] = ImageFont.truetype(
+                self.files[style], key[1], layout_engine=ImageFont.Layout.BASIC
+            )
+        return self._cache[key]
+
+
+def _style(line: Line) -> str:
+    return {(False, False): "regular", (True, False): "bold", (False, True): "italic", (True, True): "bolditalic"}[
+        (bool(line.bold), bool(line.italic))
+    ]
+
+
+def wrap_words(words: list[str], widths: list[float], space: float, width: float, indent: float = 0.0) -> list[list[int]]:
+    """Greedy wrap: indices of the words on each line; the first line is `indent` shorter."""
+    lines: list[list[int]] = []
+    cur: list[int] = []
+    cur_w = 0.0
+    avail = width - indent
+    for i, w in enumerate(widths):
+        add = w if not cur else cur_w + space + w
+        if cur and add > avail:
+            lines.append(cur)
+            cur, cur_w = [i], w
+            avail = width
+        else:
+            cur.append(i)
+            cur_w = add
+    if cur:
+        lines.append(cur)
+    return lines
+
+
+def _place_line(words: list[str], widths: list[float], space: float, x0: float, width: float, align: str,
+                last: bool) -> tuple[list[tuple[str, float]], float]:
+    natural = sum(widths) + space * (len(words) - 1)
+    gap = space
+    if align == "justify" and not last and len(words) > 1:
+        gap = space + (width - natural) / (len(words) - 1)
+        gap = min(gap, space * 4)  # a very loose line stays ragged rather than absurd
+        start = x0
+    elif align == "center":
+        start = x0 + (width - natural) / 2
+    elif align == "right":
+        start = x0 + width - natural
+    else:
+        start = x0
+    out = []
+    x = start
+    for w_text, w in zip(words, widths):
+        out.append((w_text, x))
+        x += w + gap
+    return out, x - gap - start
+
+
+def _wrap_line(line: Line, fonts: _Fonts, body_px: float, x0: float, width: float, typewriter: bool,
+               px_per_cm: float) -> list[tuple[list[tuple[str, float]], float, float, str]]:
+    """Wrapped rows of one Line: (placed words, font px, drawn width, text)."""
+    text = unicodedata.normalize("NFC", line.text)
+    words = text.split()
+    if not words:
+        return []
+    size_px = body_px * (line.size or 1.0)
+    font = fonts.get(_style(line), size_px)
+    widths = [font.getlength(w) for w in words]
+    space = font.getlength(" ")
+    indent = max(0.0, line.indent) * px_per_cm
+    align = line.align
+    if typewriter and align == "justify":
+        align = "left"
+    rows = wrap_words(words, widths, space, width, indent)
+    out = []
+    for k, idx in enumerate(rows):
+        ws = [words[i] for i in idx]
+        wd = [widths[i] for i in idx]
+        first_indent = indent if (k == 0 and align in ("left", "justify")) else 0.0
+        placed, drawn = _place_line(ws, wd, space, x0 + first_indent, width - first_indent, align, k == len(rows) - 1)
+        out.append((placed, size_px, drawn, " ".join(ws)))
+    return out
+
+
+def layout_doc(doc: GeneratedDoc, *, font: str = DEFAULT_FONT, size_pt: float = 13, dpi: int = 300,
+               rng: random.Random) -> Layout:
+    """Place every line of `doc` on A4 pages at `dpi`. Margins, line spacing and page numbers come from rng."""
+    if not font_supports_vietnamese(font):
+        raise ValueError(f"font {font!r} is not installed or cannot draw Vietnamese; use one of {available_fonts()}")
+    fonts = _Fonts(font)
+    typewriter = font == "typewriter"
+    W, H = a4_pixels(dpi)
+    px_per_cm = dpi / 2.54
+    ml = rng.uniform(2.0, 3.0) * px_per_cm
+    mr = rng.uniform(1.5, 2.0) * px_per_cm
+    mt = rng.uniform(1.5, 2.2) * px_per_cm
+    mb = rng.uniform(1.5, 2.2) * px_per_cm
+    spacing = rng.uniform(1.15, 1.5)
+    numbering = rng.choices(["none", "top", "bottom"], weights=[4, 4, 2])[0]
+    body_px = size_pt * dpi / 72.0
+    tw = W - ml - mr
+
+    pages: list[PageLayout] = [PageLayout()]
+    y = mt
+    bottom = H - mb
+
+    def new_page() -> None:
+        nonlocal y
+        pages.append(PageLayout())
+        y = mt
+
+    def baseline_for(top: float, lh: float, px: float) -> float:
+        return top + (lh - px) / 2 + 0.82 * px
+
+    lines = list(doc.lines)
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.column in ("left", "right"):
+            j = i
+            while j < len(lines) and lines[j].column in ("left", "right"):
+                j += 1
+            block = lines[i:j]
+            i = j
+            left = [ln for ln in block if ln.column == "left"]
+            right = [ln for ln in block if ln.column == "right"]
+            gap = 0.3 * px_per_cm
+
+            def natural(ln: Line) -> float:
+                f = fonts.get(_style(ln), body_px * (ln.size or 1.0))
+                return f.getlength(unicodedata.normalize("NFC", " ".join(ln.text.split())))
+
+            rw = max([natural(ln) for ln in right] or [0.0]) + 0.4 * px_per_cm
+            rw = min(max(rw, 0.5 * tw), 0.62 * tw)
+            lw = tw - rw - gap
+            lrows = [r for ln in left for r in [(row, ln) for row in _wrap_line(ln, fonts, body_px, ml, lw, typewriter, px_per_cm)]]
+            rrows = [r for ln in right for r in [(row, ln) for row in _wrap_line(ln, fonts, body_px, ml + lw + gap, rw, typewriter, px_per_cm)]]
+            nrows = max(len(lrows), len(rrows))
+            heights = []
+            for k in range(nrows):
+                pxs = [rows[k][0][1] for rows in (lrows, rrows) if k < len(rows)]
+                heights.append(max(pxs) * spacing)
+            sb = max([ln.space_before for ln in block] or [0.0]) * body_px * spacing
+            if y > mt:
+                y += sb
+            if y + sum(heights) > bottom and y > mt:
+                new_page()
+            page = pages[-1]
+            top = y
+            left_texts, right_texts = [], []
+            for k in range(nrows):
+                pxmax = heights[k] / spacing
+                bl = baseline_for(top, heights[k], pxmax)
+                row_txt = []
+                for rows, col, acc in ((lrows, "left", left_texts), (rrows, "right", right_texts)):
+                    if k < len(rows):
+                        (placed, px, drawn, txt), ln = rows[k]
+                        page.runs.append(Run(txt, placed, bl, _style(ln), px, ln.underline, col, drawn))
+                        acc.append(txt)
+                        row_txt.append(txt)
+                page.pdf_lines.append(" ".join(row_txt))
+                top += heights[k]
+            page.text_lines.extend(left_texts + right_texts)
+            y = top
+            continue
+
+        i += 1
+        size_px = body_px * (line.size or 1.0)
+        lh = size_px * spacing
+        rows = _wrap_line(line, fonts, body_px, ml, tw, typewriter, px_per_cm)
+        if y > mt:
+            y += line.space_before * body_px * spacing
+        if not rows:  # an empty line is vertical space
+            y += lh
+            continue
+        for placed, px, drawn, txt in rows:
+            if y + lh > bottom and y > mt:
+                new_page()
+            page = pages[-1]
+            page.runs.append(Run(txt, placed, baseline_for(y, lh, px), _style(line), px, line.underline, "full", drawn))
+            page.text_lines.append(txt)
+            page.pdf_lines.append(txt)
+            y += lh
+
+    if pages and not pages[-1].runs and len(pages) > 1:
+        pages.pop()
+    if numbering != "none" and len(pages) > 1:
+        num_px = body_px * 0.9
+        f = fonts.get("regular", num_px)
+        for n, page in enumerate(pages, start=1):
+            if numbering == "top" and n == 1:
+                continue
+            txt = str(n)
+            w = f.getlength(txt)
+            x = ml + (tw - w) / 2
+            if numbering == "top":
+                bl = mt * 0.55
+                page.runs.insert(0, Run(txt, [(txt, x)], bl, "regular", num_px, False, "full", w))
+                page.text_lines.insert(0, txt)
+                page.pdf_lines.insert(0, txt)
+            else:
+                bl = H - mb * 0.45
+                page.runs.append(Run(txt, [(txt, x)], bl, "regular", num_px, False, "full", w))
+                page.text_lines.append(txt)
+                page.pdf_lines.append(txt)
+    return Layout(doc, font, size_pt, dpi, W, H, pages, typewriter)
+
+
+# ---------------------------------------------------------------- raster
+
+
+def _draw_typewriter_word(draw: ImageDraw.ImageDraw, font: ImageFont.FreeTypeFont, word: str, x: float, y: float,
+                          rng: random.Random, jitter: float) -> None:
+    for ch in word:
+        ink = rng.choice((0, 0, 10, 25, 40, 60)) if rng.random() > 0.04 else rng.randint(90, 140)
+        draw.text((x, y + rng.gauss(0.0, jitter)), ch, font=font, fill=ink, anchor="ls")
+        x += font.getlength(ch)
+
+
+def raster(layout: Layout, rng: random.Random) -> list[np.ndarray]:
+    """Draw a layout as gray uint8 pages (white paper, black ink)."""
+    fonts = _Fonts(layout.font)
+    out = []
+    jitter = 0.45 * layout.dpi / 300
+    for page in layout.pages:
+        im = Image.new("L", (layout.width, layout.height), 255)
+        d = ImageDraw.Draw(im)
+        for run in page.runs:
+            f = fonts.get(run.style, run.size_px)
+            line_jitter = rng.gauss(0.0, jitter) if layout.typewriter else 0.0
+            for word, x in run.words:
+                if layout.typewriter:
+                    _draw_typewriter_word(d, f, word, x, run.baseline + line_jitter, rng, jitter)
+                else:
+                    d.text((x, run.baseline), word, font=f, fill=0, anchor="ls")
+            if run.underline and run.words:
+                x0 = run.words[0][1]
+                x1 = x0 + run.width
+                if run.column != "full" or run.words and len(run.words) > 2:
+                    # header convention: a rule under the middle third-to-two-thirds of the text
+                    cut = (x1 - x0) * 0.2 if run.column != "full" else 0.0
+                    x0, x1 = x0 + cut, x1 - cut
+                uy = run.baseline + 0.22 * run.size_px
+                d.line([(x0, uy), (x1, uy)], fill=0, width=max(1, round(run.size_px * 0.06)))
+        out.append(np.asarray(im, dtype=np.uint8).copy())
+    return out
+
+
+def render(doc: GeneratedDoc, *, font: str = DEFAULT_FONT, size_pt: float = 13, dpi: int = 300,
+           rng: random.Random) -> RenderedDoc:
+    """Render `doc` to gray uint8 A4 pages at `dpi`, with the text drawn on each page as truth."""
+    layout = layout_doc(doc, font=font, size_pt=size_pt, dpi=dpi, rng=rng)
+    pages = raster(layout, rng)
+    return RenderedDoc(doc=doc, pages=pages, page_texts=layout.page_texts, dpi=dpi, font=font)
+
+
+def render_with_layout(doc: GeneratedDoc, *, font: str = DEFAULT_FONT, size_pt: float = 13, dpi: int = 300,
+                       rng: random.Random) -> tuple[RenderedDoc, Layout]:
+    """Like render(), and also the layout (line positions: where signature names were drawn, PDF text)."""
+    layout = layout_doc(doc, font=font, size_pt=size_pt, dpi=dpi, rng=rng)
+    pages = raster(layout, rng)
+    return RenderedDoc(doc=doc, pages=pages, page_texts=layout.page_texts, dpi=dpi, font=font), layout
+
+
+def find_line_boxes(layout: Layout, page: int, text: str) -> list[tuple[float, float, float, float]]:
+    """Pixel boxes (x0, y0, x1, y1) of drawn lines on `page` (0-based) whose text contains `text`."""
+    out = []
+    needle = unicodedata.normalize("NFC", text).casefold()
+    for run in layout.pages[page].runs:
+        if needle and needle in run.text.casefold() and run.words:
+            x0 = run.words[0][1]
+            out.append((x0, run.baseline - 0.8 * run.size_px, x0 + run.width, run.baseline + 0.25 * run.size_px))
+    return out
+
+
+# ---------------------------------------------------------------- PDF (born-digital)
+
+
+def _pdf_font_name(path: str) -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    name = "donthu-" + Path(path).stem
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(name, path))
+    return name
+
+
+def write_layout_pdf(layout: Layout, path: str | os.PathLike, pages: list[int] | None = None) -> list[str]:
+    """Draw (some) pages of a layout as a born-digital PDF with embedded TrueType fonts.
+
+    Returns the page texts as pdfplumber reads them (two-column rows joined as "left right").
+    """
+    from reportlab.pdfgen import canvas
+
+    files = font_files(layout.font)
+    if not all(p.endswith(".ttf") for p in files.values()):
+        raise ValueError(f"font {layout.font!r} is not TrueType; reportlab can embed only {PDF_FONTS}")
+    k = 72.0 / layout.dpi
+    wpt, hpt = layout.width * k, layout.height * k
+    c = canvas.Canvas(str(path), pagesize=(wpt, hpt), pageCompression=1)
+    c.setTitle(layout.doc.doc_id)
+    sel = list(range(len(layout.pages))) if pages is None else pages
+    for n in sel:
+        page = layout.pages[n]
+        for run in page.runs:
+            name = _pdf_font_name(files[run.style])
+            size = run.size_px * k
+            c.setFont(name, size)
+            for w_i, (word, x) in enumerate(run.words):
+                last = w_i == len(run.words) - 1
+                c.drawString(x * k, hpt - run.baseline * k, word if last else word + " ")
+            if run.underline and run.words:
+                x0 = run.words[0][1]
+                x1 = x0 + run.width
+                cut = (x1 - x0) * 0.2 if run.column != "full" else 0.0
+                uy = hpt - (run.baseline + 0.22 * run.size_px) * k
+                c.setLineWidth(max(0.5, size * 0.06))
+                c.line((x0 + cut) * k, uy, (x1 - cut) * k, uy)
+        c.showPage()
+    c.save()
+    return [layout.pdf_page_texts[n] for n in sel]
+
+
+def render_pdf(doc: GeneratedDoc, path: str | os.PathLike, font: str = "freeserif", size_pt: float = 13, *,
+               rng: random.Random | None = None) -> list[str]:
+    """Write `doc` as a born-digital PDF; returns the page texts its text layer extracts to (pdfplumber)."""
+    layout = layout_doc(doc, font=font, size_pt=size_pt, dpi=300, rng=rng or random.Random(0))
+    return write_layout_pdf(layout, path)

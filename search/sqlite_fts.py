@@ -1,0 +1,343 @@
+"""Embedded search index: SQLite FTS5 (stdlib sqlite3), one FTS row per page.
+
+Layout (created on open):
+- `pages_fts(exact, folded)`: FTS5, tokenizer unicode61 with remove_diacritics 0 for both columns.
+  `exact` holds the NFC page text (the original spelling; unicode61 lower-cases it), `folded` holds
+  `donthu.text.fold` of it (FTS5 cannot fold đ). Both are cut into the same words, so word N of one
+  column is word N of the other.
+- `pages(id = pages_fts.rowid, doc_id, number)`; `docs` one row of fields per document;
+  `doc_places` (commune/district, folded key + name) and `doc_parcels` (folded keys) for filters/facets.
+
+Matching: every query unit must match the `folded` column (so `dat` finds `đất`, and `đất` finds `dat`);
+a unit typed with diacritics also matches `exact`. Page score = number of diacritic units matched in
+their exact spelling (the tier) + r/(1+r) with r = −bm25 (exact column weighted 2, folded 1), so an
+exactly-spelled page always ranks above a page matching only after folding. A document's score is
+its best page's. Filters compare folded keys (see `search.analysis`).
+
+Concurrency: WAL, busy_timeout; writes go in `BEGIN IMMEDIATE` transactions so several processes can
+index into one file. One connection per backend object, guarded by a lock (usable from threads).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+from donthu.text import fold, nfc
+from search.analysis import ParsedQuery, Term, highlight, parcel_key, parse_parcel, parse_query, place_key, value_key
+from search.backend import IndexDocument, SearchHit, SearchQuery, SearchResults
+
+BUSY_TIMEOUT_MS = 30_000
+MAX_LIMIT = 1000
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS docs (
+    doc_id INTEGER PRIMARY KEY,
+    file TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    type TEXT NOT NULL,
+    kind_key TEXT NOT NULL,
+    type_key TEXT NOT NULL,
+    date TEXT,
+    year INTEGER,
+    dossier_id INTEGER,
+    communes TEXT NOT NULL DEFAULT '[]',
+    districts TEXT NOT NULL DEFAULT '[]',
+    parcels TEXT NOT NULL DEFAULT '[]',
+    parties TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX IF NOT EXISTS docs_date ON docs(date);
+CREATE INDEX IF NOT EXISTS docs_year ON docs(year);
+CREATE TABLE IF NOT EXISTS doc_places (
+    doc_id INTEGER NOT NULL,
+    field TEXT NOT NULL,
+    key TEXT NOT NULL,
+    name TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS doc_places_key ON doc_places(field, key);
+CREATE INDEX IF NOT EXISTS doc_places_doc ON doc_places(doc_id);
+CREATE TABLE IF NOT EXISTS doc_parcels (
+    doc_id INTEGER NOT NULL,
+    parcel_no TEXT NOT NULL,
+    map_sheet TEXT
+);
+CREATE INDEX IF NOT EXISTS doc_parcels_key ON doc_parcels(parcel_no, map_sheet);
+CREATE INDEX IF NOT EXISTS doc_parcels_doc ON doc_parcels(doc_id);
+CREATE TABLE IF NOT EXISTS pages (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL,
+    number INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS pages_doc ON pages(doc_id, number);
+CREATE VIRTUAL TABLE IF NOT EXISTS pages_fts USING fts5(
+    exact, folded, tokenize = 'unicode61 remove_diacritics 0'
+);
+"""
+
+
+def _fts_string(text: str) -> str:
+    """An FTS5 string literal (a phrase when it holds several words)."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def match_expression(parsed: ParsedQuery) -> str:
+    """FTS5 MATCH expression: every unit must match (folded; or exact when typed with diacritics)."""
+    parts = []
+    for term in parsed.terms:
+        folded = f"folded : {_fts_string(term.folded)}"
+        if term.has_diacritics:
+            parts.append(f"(exact : {_fts_string(term.exact)} OR {folded})")
+        else:
+            parts.append(folded)
+    return " AND ".join(parts)
+
+
+def _exact_expression(term: Term) -> str:
+    return f"exact : {_fts_string(term.exact)}"
+
+
+class SqliteFtsBackend:
+    """`SearchBackend` on one SQLite file (see module docstring)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(
+            str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )
+        self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        with self._write() as db:
+            for statement in _SCHEMA.split(";"):
+                if statement.strip():
+                    db.execute(statement)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def _write(self) -> "_Transaction":
+        return _Transaction(self._db, self._lock)
+
+    def index(self, doc: IndexDocument) -> None:
+        self.index_many([doc])
+
+    def index_many(self, docs: list[IndexDocument]) -> None:
+        with self._write() as db:
+            for doc in docs:
+                _delete(db, doc.doc_id)
+                _insert(db, doc)
+
+    def delete(self, doc_id: int) -> None:
+        with self._write() as db:
+            _delete(db, doc_id)
+
+    def optimize(self) -> None:
+        """Merge FTS5 b-trees (after a large batch)."""
+        with self._write() as db:
+            db.execute("INSERT INTO pages_fts(pages_fts) VALUES ('optimize')")
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def count(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT count(*) FROM docs").fetchone()[0]
+
+    def search(self, q: SearchQuery) -> SearchResults:
+        parsed = parse_query(q.text)
+        cte, params = _matched_cte(parsed, q)
+        limit = max(0, min(int(q.limit), MAX_LIMIT))
+        offset = max(0, int(q.offset))
+        with self._lock:
+            rows = self._db.execute(
+                f"""{cte}
+                SELECT m.doc_id, m.score, m.page, m.rid, m.pages, d.file, d.kind, d.type, d.date
+                FROM matched m JOIN docs d ON d.doc_id = m.doc_id
+                ORDER BY m.score DESC, d.date IS NULL, d.date DESC, m.doc_id DESC
+                LIMIT {limit} OFFSET {offset}""",
+                params,
+            ).fetchall()
+            total, facets = _facets(self._db, cte, params)
+            hits = [self._hit(row, parsed) for row in rows]
+        return SearchResults(total=total, hits=hits, facets=facets)
+
+    def _hit(self, row: tuple, parsed: ParsedQuery) -> SearchHit:
+        doc_id, score, page, rid, pages, file, kind, type_, date = row
+        text_row = self._db.execute("SELECT exact FROM pages_fts WHERE rowid = ?", (rid,)).fetchone()
+        matched = sorted({int(p) for p in pages.split(",")}) if pages else []
+        return SearchHit(
+            doc_id=doc_id, file=file, kind=kind, type=type_, score=float(score),
+            page=int(page) if page is not None else 1,
+            snippet=highlight(text_row[0], parsed) if text_row else "",
+            matched_pages=matched, date=date,
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> "SqliteFtsBackend":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Transaction:
+    """`BEGIN IMMEDIATE` … `COMMIT` (or `ROLLBACK` on error) under the backend's lock."""
+
+    def __init__(self, db: sqlite3.Connection, lock: threading.RLock) -> None:
+        self.db, self.lock = db, lock
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.lock.acquire()
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self.lock.release()
+            raise
+        return self.db
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        try:
+            self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            self.lock.release()
+
+
+def _delete(db: sqlite3.Connection, doc_id: int) -> None:
+    db.execute("DELETE FROM pages_fts WHERE rowid IN (SELECT id FROM pages WHERE doc_id = ?)", (doc_id,))
+    for table in ("pages", "doc_places", "doc_parcels", "docs"):
+        db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+
+
+def _insert(db: sqlite3.Connection, doc: IndexDocument) -> None:
+    db.execute(
+        "INSERT INTO docs (doc_id, file, kind, type, kind_key, type_key, date, year, dossier_id,"
+        " communes, districts, parcels, parties) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            doc.doc_id, doc.file, doc.kind, doc.type, value_key(doc.kind), value_key(doc.type),
+            doc.date, doc.year, doc.dossier_id,
+            json.dumps([nfc(c) for c in doc.communes], ensure_ascii=False),
+            json.dumps([nfc(d) for d in doc.districts], ensure_ascii=False),
+            json.dumps([list(p) for p in doc.parcels], ensure_ascii=False),
+            json.dumps([nfc(p) for p in doc.parties], ensure_ascii=False),
+        ),
+    )
+    places = {
+        (field, place_key(name), nfc(name).strip())
+        for field, names in (("commune", doc.communes), ("district", doc.districts))
+        for name in names
+        if name and place_key(name)
+    }
+    db.executemany("INSERT INTO doc_places (doc_id, field, key, name) VALUES (?,?,?,?)",
+                   [(doc.doc_id, *p) for p in sorted(places)])
+    parcels = {parcel_key(no, sheet) for no, sheet in doc.parcels if no}
+    db.executemany("INSERT INTO doc_parcels (doc_id, parcel_no, map_sheet) VALUES (?,?,?)",
+                   [(doc.doc_id, no, sheet) for no, sheet in sorted(parcels, key=str)])
+    for page in doc.pages:
+        text = nfc(page.text or "")
+        page_id = db.execute("INSERT INTO pages (doc_id, number) VALUES (?, ?)",
+                             (doc.doc_id, page.number)).lastrowid
+        db.execute("INSERT INTO pages_fts (rowid, exact, folded) VALUES (?, ?, ?)",
+                   (page_id, text, fold(text)))
+
+
+def _filters(q: SearchQuery, params: dict[str, Any]) -> list[str]:
+    """SQL conditions on `docs d` for the query's filters (values compared folded)."""
+    where: list[str] = []
+    if q.type:
+        params["type_key"] = value_key(q.type)
+        where.append("d.type_key = :type_key")
+    if q.kind:
+        params["kind_key"] = value_key(q.kind)
+        where.append("d.kind_key = :kind_key")
+    for field in ("commune", "district"):
+        value = getattr(q, field)
+        if value:
+            params[field] = place_key(value)
+            where.append(
+                "EXISTS (SELECT 1 FROM doc_places x WHERE x.doc_id = d.doc_id"
+                f" AND x.field = '{field}' AND x.key = :{field})"
+            )
+    parcel = parse_parcel(q.parcel) if q.parcel else None
+    if parcel:
+        params["parcel_no"], params["map_sheet"] = parcel
+        sheet = " AND x.map_sheet = :map_sheet" if parcel[1] else ""
+        where.append(
+            "EXISTS (SELECT 1 FROM doc_parcels x WHERE x.doc_id = d.doc_id"
+            f" AND x.parcel_no = :parcel_no{sheet})"
+        )
+    if q.year_from is not None:
+        params["year_from"] = int(q.year_from)
+        where.append("d.year >= :year_from")
+    if q.year_to is not None:
+        params["year_to"] = int(q.year_to)
+        where.append("d.year <= :year_to")
+    return where
+
+
+def _matched_cte(parsed: ParsedQuery, q: SearchQuery) -> tuple[str, dict[str, Any]]:
+    """`WITH matched(doc_id, score, page, rid, pages)`: one row per matching document."""
+    params: dict[str, Any] = {}
+    where = _filters(q, params)
+    if parsed.empty:
+        cond = " AND ".join(where) or "1"
+        return (
+            f"""WITH matched AS MATERIALIZED (
+                SELECT d.doc_id AS doc_id, 0.0 AS score,
+                       (SELECT min(number) FROM pages WHERE doc_id = d.doc_id) AS page,
+                       (SELECT id FROM pages WHERE doc_id = d.doc_id ORDER BY number LIMIT 1) AS rid,
+                       '' AS pages
+                FROM docs d WHERE {cond})""",
+            params,
+        )
+    params["match"] = match_expression(parsed)
+    tiers = []
+    for i, term in enumerate(t for t in parsed.terms if t.has_diacritics):
+        params[f"exact{i}"] = _exact_expression(term)
+        tiers.append(f"(f.rowid IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH :exact{i}))")
+    tier = " + ".join(tiers) or "0"
+    cond = ("WHERE " + " AND ".join(where)) if where else ""
+    return (
+        f"""WITH hits AS MATERIALIZED (
+                SELECT f.rowid AS rid, {tier} AS tier, -bm25(pages_fts, 2.0, 1.0) AS r
+                FROM pages_fts f WHERE pages_fts MATCH :match),
+            matched AS MATERIALIZED (
+                SELECT p.doc_id AS doc_id, max(h.tier + h.r / (1.0 + h.r)) AS score,
+                       p.number AS page, h.rid AS rid, group_concat(p.number) AS pages
+                FROM hits h JOIN pages p ON p.id = h.rid JOIN docs d ON d.doc_id = p.doc_id
+                {cond}
+                GROUP BY p.doc_id)""",
+        params,
+    )
+
+
+def _facets(db: sqlite3.Connection, cte: str, params: dict[str, Any]) -> tuple[int, dict[str, dict[str, int]]]:
+    rows = db.execute(
+        f"""{cte}
+        SELECT 'total', '', count(*) FROM matched
+        UNION ALL SELECT 'type', d.type, count(*) FROM matched m JOIN docs d ON d.doc_id = m.doc_id
+            GROUP BY d.type
+        UNION ALL SELECT 'kind', d.kind, count(*) FROM matched m JOIN docs d ON d.doc_id = m.doc_id
+            GROUP BY d.kind
+        UNION ALL SELECT 'year', CAST(d.year AS TEXT), count(*) FROM matched m
+            JOIN docs d ON d.doc_id = m.doc_id WHERE d.year IS NOT NULL GROUP BY d.year
+        UNION ALL SELECT x.field, max(x.name), count(DISTINCT x.doc_id) FROM matched m
+            JOIN doc_places x ON x.doc_id = m.doc_id GROUP BY x.field, x.key""",
+        params,
+    ).fetchall()
+    facets: dict[str, dict[str, int]] = {"type": {}, "kind": {}, "district": {}, "commune": {}, "year": {}}
+    total = 0
+    for name, value, n in rows:
+        if name == "total":
+            total = n
+        else:
+            facets[name][value] = n
+    for name, counts in facets.items():
+        facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return total, facets
