@@ -46,8 +46,8 @@ def parse_vn_date(text: str) -> str | None:
     return found[0][2] if found else None
 
 
-_PLACE_DATE = re.compile(rf"^[^\n]{{0,60}}?,\s*{_NGAY}\s*[0-3]?\d\s*{_THANG}", re.M)
-_LINE_DATE = re.compile(rf"^\s*{_NGAY}\s*[0-3]?\d\s*{_THANG}", re.M)
+_PLACE_DATE = re.compile(rf"^[^\n]{{0,60}}?,\s*{_NGAY}\s*[0-3]?\d\s*(?:{_THANG}|[/.\-]\s*[01]?\d\s*[/.\-])", re.M)
+_LINE_DATE = re.compile(rf"^\s*{_NGAY}\s*[0-3]?\d\s*(?:{_THANG}|[/.\-]\s*[01]?\d\s*[/.\-])", re.M)
 
 
 def document_date(text: str) -> str | None:

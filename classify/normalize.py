@@ -79,7 +79,8 @@ _D_WORDS = {
     "dinh": None, "dơ": None, "dầm": None, "duợc": "được",
 }
 _D_WORD_RE = re.compile(
-    r"(?<![\w])([dD])(" + "|".join(re.escape(k[1:]) for k, v in _D_WORDS.items() if v) + r")(?![\w])"
+    r"(?<![\w])([dD])(" + "|".join(re.escape(k[1:]) for k, v in _D_WORDS.items() if v) + r")(?![\w])",
+    re.IGNORECASE,
 )
 
 # Codes in document numbers: 123/QD-UBND → 123/QĐ-UBND; O/0 confusions.

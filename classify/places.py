@@ -22,7 +22,7 @@ AN_GIANG: dict[str, tuple[str, ...]] = {
         "Mỹ Bình", "Mỹ Long", "Đông Xuyên", "Mỹ Xuyên", "Bình Đức", "Bình Khánh", "Mỹ Phước", "Mỹ Quý",
         "Mỹ Thới", "Mỹ Thạnh", "Mỹ Hòa", "Mỹ Khánh", "Mỹ Hòa Hưng",
     ),
-    "Châu Đốc": ("Châu Phú A", "Châu Phú B", "Núi Sam", "Vĩnh Mỹ", "Vĩnh Nguơn", "Vĩnh Tế", "Vĩnh Châu"),
+    "Châu Đốc": ("Châu Phú A", "Châu Phú B", "Núi Sam", "Vĩnh Mỹ", "Vĩnh Ngươn", "Vĩnh Tế", "Vĩnh Châu"),
     "Tân Châu": (
         "Long Thạnh", "Long Hưng", "Long Châu", "Long Phú", "Long Sơn", "Phú Lộc", "Vĩnh Xương", "Vĩnh Hòa",
         "Tân Thạnh", "Tân An", "Long An", "Châu Phong", "Phú Vĩnh", "Lê Chánh",

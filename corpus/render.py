@@ -62,9 +62,10 @@ FONTS: dict[str, dict[str, tuple[str, ...]]] = {
         s: (f"{_DEJA}/DejaVuSerif{f}.ttf",)
         for s, f in (("regular", ""), ("bold", "-Bold"), ("italic", "-Italic"), ("bolditalic", "-BoldItalic"))
     },
+    # FreeMono Regular is a hairline; a ribbon typewriter strikes heavy, and cannot embolden: Bold for all
     "typewriter": {
         s: (f"{_FREE}/FreeMono{f}.ttf",)
-        for s, f in (("regular", ""), ("bold", "Bold"), ("italic", "Oblique"), ("bolditalic", "BoldOblique"))
+        for s, f in (("regular", "Bold"), ("bold", "Bold"), ("italic", "BoldOblique"), ("bolditalic", "BoldOblique"))
     },
 }
 DEFAULT_FONT = "termes"
@@ -88,8 +89,8 @@ def font_files(name: str) -> dict[str, str]:
 @functools.lru_cache(maxsize=None)
 def _file_covers(path: str, chars: str) -> bool:
     font = ImageFont.truetype(path, 40, layout_engine=ImageFont.Layout.BASIC)
-    notdef = font.getmask("\ue000").tobytes()
-    return all(font.getmask(ch).tobytes() != notdef for ch in chars)
+    notdef = bytes(font.getmask("\ue000"))
+    return all(bytes(font.getmask(ch)) != notdef for ch in chars)
 
 
 def font_supports_vietnamese(name: str) -> bool:
@@ -377,7 +378,7 @@ def layout_doc(doc: GeneratedDoc, *, font: str = DEFAULT_FONT, size_pt: float = 
 def _draw_typewriter_word(draw: ImageDraw.ImageDraw, font: ImageFont.FreeTypeFont, word: str, x: float, y: float,
                           rng: random.Random, jitter: float) -> None:
     for ch in word:
-        ink = rng.choice((0, 0, 10, 25, 40, 60)) if rng.random() > 0.04 else rng.randint(90, 140)
+        ink = rng.choice((0, 0, 0, 15, 30, 50)) if rng.random() > 0.03 else rng.randint(80, 120)
         draw.text((x, y + rng.gauss(0.0, jitter)), ch, font=font, fill=ink, anchor="ls")
         x += font.getlength(ch)
 
@@ -401,11 +402,10 @@ def raster(layout: Layout, rng: random.Random) -> list[np.ndarray]:
             if run.underline and run.words:
                 x0 = run.words[0][1]
                 x1 = x0 + run.width
-                if run.column != "full" or run.words and len(run.words) > 2:
-                    # header convention: a rule under the middle third-to-two-thirds of the text
-                    cut = (x1 - x0) * 0.2 if run.column != "full" else 0.0
+                if run.column != "full":  # header convention: a short rule under the middle of the text
+                    cut = (x1 - x0) * 0.2
                     x0, x1 = x0 + cut, x1 - cut
-                uy = run.baseline + 0.22 * run.size_px
+                uy = run.baseline + (0.3 if run.column != "full" else 0.15) * run.size_px
                 d.line([(x0, uy), (x1, uy)], fill=0, width=max(1, round(run.size_px * 0.06)))
         out.append(np.asarray(im, dtype=np.uint8).copy())
     return out
@@ -463,7 +463,7 @@ def write_layout_pdf(layout: Layout, path: str | os.PathLike, pages: list[int] |
         raise ValueError(f"font {layout.font!r} is not TrueType; reportlab can embed only {PDF_FONTS}")
     k = 72.0 / layout.dpi
     wpt, hpt = layout.width * k, layout.height * k
-    c = canvas.Canvas(str(path), pagesize=(wpt, hpt), pageCompression=1)
+    c = canvas.Canvas(str(path), pagesize=(wpt, hpt), pageCompression=1, invariant=1)
     c.setTitle(layout.doc.doc_id)
     sel = list(range(len(layout.pages))) if pages is None else pages
     for n in sel:
@@ -479,7 +479,7 @@ def write_layout_pdf(layout: Layout, path: str | os.PathLike, pages: list[int] |
                 x0 = run.words[0][1]
                 x1 = x0 + run.width
                 cut = (x1 - x0) * 0.2 if run.column != "full" else 0.0
-                uy = hpt - (run.baseline + 0.22 * run.size_px) * k
+                uy = hpt - (run.baseline + (0.3 if run.column != "full" else 0.15) * run.size_px) * k
                 c.setLineWidth(max(0.5, size * 0.06))
                 c.line((x0 + cut) * k, uy, (x1 - cut) * k, uy)
         c.showPage()
@@ -492,3 +492,44 @@ def render_pdf(doc: GeneratedDoc, path: str | os.PathLike, font: str = "freeseri
     """Write `doc` as a born-digital PDF; returns the page texts its text layer extracts to (pdfplumber)."""
     layout = layout_doc(doc, font=font, size_pt=size_pt, dpi=300, rng=rng or random.Random(0))
     return write_layout_pdf(layout, path)
+
+
+# ---------------------------------------------------------------- a hand-written sample (tests, OCR work)
+
+_SAMPLE_BODY = [
+    "Tôi tên là Nguyễn Văn Hùng, sinh năm 1968, số căn cước công dân 089068001234, thường trú tại ấp Mỹ Hòa, "
+    "xã Mỹ Hội Đông, huyện Chợ Mới, tỉnh An Giang.",
+    "Nay tôi làm đơn này khiếu nại Quyết định số 1234/QĐ-UBND ngày 15 tháng 6 năm 2020 của Ủy ban nhân dân "
+    "huyện Chợ Mới về việc thu hồi đất để thực hiện dự án mở rộng đường tỉnh 942.",
+    "Gia đình tôi đang sử dụng thửa đất số 45, tờ bản đồ số 12, diện tích 1.234,5 m², loại đất trồng lúa (LUC), "
+    "đã được cấp Giấy chứng nhận quyền sử dụng đất số CH 01234 ngày 05 tháng 3 năm 2015.",
+    "Việc bồi thường, hỗ trợ theo phương án đã được phê duyệt chưa phù hợp với giá đất thực tế tại địa phương, "
+    "gây thiệt hại lớn đến quyền và lợi ích hợp pháp của gia đình tôi.",
+    "Căn cứ Luật Khiếu nại năm 2011 và Nghị định số 124/2020/NĐ-CP ngày 19 tháng 10 năm 2020 của Chính phủ, "
+    "tôi kính đề nghị Chủ tịch Ủy ban nhân dân huyện xem xét lại toàn bộ nội dung nêu trên.",
+    "Đề nghị cơ quan có thẩm quyền tổ chức đối thoại, xác minh hiện trạng sử dụng đất, đo đạc lại ranh giới "
+    "thửa đất và giải quyết dứt điểm để gia đình tôi ổn định cuộc sống, yên tâm sản xuất.",
+]
+
+
+def sample_doc(paragraphs: int = 6, doc_id: str = "sample-0001") -> GeneratedDoc:
+    """A hand-written complaint letter (header block, motto, title, body, signature) for tests."""
+    body = [Line(_SAMPLE_BODY[k % len(_SAMPLE_BODY)], align="justify", indent=1.0) for k in range(paragraphs)]
+    lines = [
+        Line("ỦY BAN NHÂN DÂN", align="center", bold=False, column="left", size=0.95),
+        Line("XÃ MỸ HỘI ĐÔNG", align="center", bold=True, column="left", size=0.95, underline=True),
+        Line("Số: 12/TB-UBND", align="center", column="left", size=0.95, space_before=0.3),
+        Line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="center", bold=True, column="right", size=0.95),
+        Line("Độc lập - Tự do - Hạnh phúc", align="center", bold=True, column="right", underline=True),
+        Line("Chợ Mới, ngày 05 tháng 3 năm 2021", align="right", italic=True, space_before=0.5),
+        Line("ĐƠN KHIẾU NẠI", align="center", bold=True, size=1.1, space_before=1.0),
+        Line("Kính gửi: Chủ tịch Ủy ban nhân dân huyện Chợ Mới", align="center", space_before=0.5),
+        *body,
+        Line("Tôi xin chân thành cảm ơn.", align="left", indent=1.0),
+        Line("NGƯỜI LÀM ĐƠN", align="right", bold=True, space_before=0.8),
+        Line("Nguyễn Văn Hùng", align="right", bold=True, space_before=3.0),
+    ]
+    return GeneratedDoc(
+        doc_id=doc_id, family="complaint_letter", kind="petition", type="complaint", title_names_type=True,
+        lines=lines, date="2021-03-05", signature_names=["Nguyễn Văn Hùng"],
+    )

@@ -104,8 +104,6 @@ def process_bytes(
 
     analysis = analyse(record.text)
     seconds["classify"] = time.perf_counter() - t
-    record = record.model_copy(update=analysis.model_dump())
-    # model_copy(update=...) does not re-validate nested dicts: rebuild typed objects
-    record = Record.model_validate(record.model_dump())
+    record = Record.model_validate({**record.model_dump(), **analysis.model_dump()})
     failed = not pages or all(p.error for p in pages)
     return ProcessedDocument(record, pages, seconds, failed=failed)

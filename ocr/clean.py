@@ -81,36 +81,68 @@ def _as_tuple(matrix: np.ndarray) -> tuple[tuple[float, ...], ...]:
 # ----------------------------------------------------------------------------------------------- colour
 
 
+def _colour_masks(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(red ink, blue ink, saturated-ish) uint8 0/255 masks of a BGR image, from HSV."""
+    hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)
+    # thresholds measured on the real 500 dpi scans: stamp red H 170-178 S 70-155; ballpoint blue/violet
+    # H 115-140 S 45-105; black print there has S < 60 but a cyan JPEG tint (H ~85)
+    red = cv2.bitwise_or(cv2.inRange(hsv, (0, 60, 60), (12, 255, 255)), cv2.inRange(hsv, (158, 60, 60), (180, 255, 255)))
+    blue = cv2.inRange(hsv, (100, 45, 50), (150, 255, 255))
+    tinted = cv2.inRange(hsv, (0, 40, 0), (180, 255, 255))
+    return red, blue, tinted
+
+
+def _whiten_ink(image: np.ndarray, gray: np.ndarray) -> np.ndarray:
+    red, blue, tinted = _colour_masks(image)
+    b, g, r = cv2.split(image)
+    brightest = cv2.max(cv2.max(b, g), r)
+    out = gray.copy()
+    for core in (red, blue):
+        if cv2.countNonZero(core) < 20:
+            continue
+        reference = max(60.0, float(np.median(brightest[core > 0])))
+        # grow the mask a little so anti-aliased edges go too, but not over unsaturated (black) print
+        where = cv2.bitwise_and(cv2.dilate(core, np.ones((3, 3), np.uint8)), tinted) > 0
+        out[where] = cv2.convertScaleAbs(brightest[where], alpha=255.0 / reference).ravel()
+    return out
+
+
 def remove_colour_ink(image: np.ndarray) -> tuple[np.ndarray, bool]:
     """BGR → gray with saturated red and blue ink (stamps, signatures) whitened.
 
-    Inside the ink mask the gray value is the brightest colour channel: red ink is bright in the red
-    channel, blue ink in the blue one, while black print under a stamp stays dark in every channel.
-    Returns (gray, removed?). A page whose print itself is coloured (most dark pixels saturated) is only
-    converted to gray.
+    Inside the (slightly grown) ink mask the gray value is the brightest colour channel scaled so that the
+    ink's own typical brightness becomes paper white: red ink is bright in the red channel, blue ink in the
+    blue one, while black print under a stamp stays dark in every channel. Returns (gray, removed?). A page
+    whose print itself is coloured (most dark pixels saturated) is only converted to gray.
     """
     if image.ndim == 2:
         return image, False
     if image.shape[2] == 4:
         image = cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
     gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)
-    hue, sat, val = hsv[..., 0], hsv[..., 1], hsv[..., 2]
-    red = (hue <= 12) | (hue >= 160)
-    blue = (hue >= 95) & (hue <= 135)
-    ink = (sat >= 70) & (val >= 70) & (red | blue)
-    inked = int(np.count_nonzero(ink))
-    if inked < 0.0005 * ink.size:
+    # cheap look at a reduced copy first: most pages have no coloured ink at all
+    h, w = gray.shape
+    factor = max(1, int(max(h, w) // 800))
+    small = cv2.resize(image, (max(1, w // factor), max(1, h // factor)), interpolation=cv2.INTER_AREA)
+    red, blue, _ = _colour_masks(small)
+    inked = cv2.countNonZero(red) + cv2.countNonZero(blue)
+    if inked < 0.0005 * red.size:
         return gray, False
-    dark = gray < 160
-    dark_count = int(np.count_nonzero(dark))
-    if dark_count and np.count_nonzero(ink & dark) > 0.6 * dark_count:
+    small_dark = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY) < 160
+    dark_count = int(np.count_nonzero(small_dark))
+    if dark_count and np.count_nonzero(((red > 0) | (blue > 0)) & small_dark) > 0.6 * dark_count:
         return gray, False  # the text itself is coloured
-    brightest = image.max(axis=2)
-    # grow the mask a little so anti-aliased stamp edges go too, but not over black print
-    grown = cv2.dilate(ink.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & (sat >= 40)
+    # work at full resolution only inside the regions where the reduced copy saw coloured ink
+    seen = cv2.dilate(cv2.bitwise_or(red, blue), np.ones((5, 5), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(seen, connectivity=8)
     out = gray.copy()
-    out[grown] = brightest[grown]
+    for i in range(1, count):
+        x, y, bw, bh, area = (int(v) for v in stats[i])
+        if area < 4:
+            continue
+        x0, y0 = max(0, (x - 2) * factor), max(0, (y - 2) * factor)
+        x1, y1 = min(w, (x + bw + 2) * factor), min(h, (y + bh + 2) * factor)
+        out[y0:y1, x0:x1] = _whiten_ink(image[y0:y1, x0:x1], out[y0:y1, x0:x1])
     return out, True
 
 
@@ -142,7 +174,7 @@ def ink_mask(gray: np.ndarray) -> np.ndarray:
         return np.zeros(gray.shape, bool)
     threshold, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     threshold = min(threshold, 200)
-    return gray < threshold
+    return gray <= threshold
 
 
 # ------------------------------------------------------------------------------------------ measurement
@@ -210,21 +242,25 @@ def _profile_score(points: np.ndarray, angle_degrees: float, bin_size: float) ->
 
 
 def estimate_skew(mask: np.ndarray, text_height: float | None = None, limit: float = MAX_SKEW_DEGREES) -> float:
-    """Skew angle in degrees (positive = text rises to the right, counter-clockwise) from ink points.
+    """Angle in degrees by which the page was rotated counter-clockwise (OpenCV's sign convention);
+    `rotate_degrees(image, -angle)` straightens it.
 
-    Projection-profile search: coarse 0.5° steps over ±limit, then 0.05° steps around the best.
+    Projection-profile search over ink points: 0.5° steps over ±limit with bins as wide as the drift a
+    half step causes across the page, then 0.1° and 0.02° refinements with finer bins.
     Returns 0.0 when the page has too little ink.
     """
     points = _small_ink_points(mask)
     if points.shape[0] < 500:
         return 0.0
-    bin_size = max(1.0, (text_height or 20) / 8)
-    coarse = np.arange(-limit, limit + 1e-9, 0.5)
-    scores = [_profile_score(points, a, bin_size) for a in coarse]
-    best = float(coarse[int(np.argmax(scores))])
-    fine = np.arange(best - 0.5, best + 0.5 + 1e-9, 0.05)
-    scores = [_profile_score(points, a, bin_size) for a in fine]
-    return float(fine[int(np.argmax(scores))])
+    width = float(np.ptp(points[:, 0])) + 1.0
+    fine_bin = max(1.0, (text_height or 20) / 8)
+    best = 0.0
+    for step, span in ((0.5, limit), (0.1, 0.5), (0.02, 0.1)):
+        bin_size = max(fine_bin, width * math.tan(math.radians(step / 2)))
+        angles = np.arange(best - span, best + span + 1e-9, step)
+        scores = [_profile_score(points, a, bin_size) for a in angles]
+        best = float(angles[int(np.argmax(scores))])
+    return round(-best, 2)
 
 
 def rotate_degrees(gray: np.ndarray, angle: float, fill: int = 255) -> tuple[np.ndarray, np.ndarray]:
@@ -268,7 +304,7 @@ def _line_asymmetry(mask: np.ndarray) -> float | None:
     profile = mask.sum(axis=1).astype(np.float64)
     if profile.max() <= 0:
         return None
-    rows = profile > 0.02 * profile.max()
+    rows = profile > 0.03 * profile.max()
     above = below = 0.0
     lines = 0
     y = 0
@@ -292,29 +328,65 @@ def _line_asymmetry(mask: np.ndarray) -> float | None:
     return float((above - below) / (above + below))
 
 
-def estimate_orientation(mask: np.ndarray) -> tuple[int, float]:
-    """Cheap guess of the clockwise rotation (0/90/180/270) that makes the page upright, with a confidence.
+def character_mask(mask: np.ndarray) -> np.ndarray:
+    """Only character-like components of an ink mask (streaks, rules, blobs and lone specks dropped)."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    if count <= 1:
+        return np.zeros(mask.shape, bool)
+    w = stats[:, cv2.CC_STAT_WIDTH]
+    h = stats[:, cv2.CC_STAT_HEIGHT]
+    area = stats[:, cv2.CC_STAT_AREA]
+    median = float(np.median(h[1:][(h[1:] >= 4)])) if np.any(h[1:] >= 4) else 4.0
+    keep = (area >= 3) & (h <= 3 * median) & (w <= 6 * median) & (np.maximum(w, h) >= 2)
+    keep[0] = False
+    return keep[labels]
 
-    Lines run along the axis whose projection profile is sharper; the above/below-core ink asymmetry
-    then tells upright from upside-down. Confidence is the asymmetry magnitude in [0, 1].
+
+def _centroids(mask: np.ndarray) -> np.ndarray:
+    count, _, stats, centroids = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    if count <= 1:
+        return np.zeros((0, 2))
+    h = stats[1:, cv2.CC_STAT_HEIGHT]
+    w = stats[1:, cv2.CC_STAT_WIDTH]
+    big = np.maximum(h, w)
+    keep = (big >= 4) & (big <= 3 * max(4.0, float(np.median(big))))
+    return centroids[1:][keep]
+
+
+def estimate_axis(mask: np.ndarray) -> tuple[int, float]:
+    """0 when text lines run horizontally, 90 when they run vertically, with a margin ratio (≥1).
+
+    Compares the best projection-profile sharpness of component centroids over ±15° for both axes;
+    centroids (one per component) keep toner streaks and ruling lines from dominating.
     """
-    if np.count_nonzero(mask) < 500:
-        return 0, 0.0
-    points = _small_ink_points(mask)
-    horizontal = _profile_score(points, 0.0, 2.0)
-    swapped = points[:, ::-1].copy()
-    vertical = _profile_score(swapped, 0.0, 2.0)
-    base = 0
-    work = mask
-    if vertical > 1.5 * horizontal:
-        base = 90
-        work = np.ascontiguousarray(np.rot90(mask, -1))  # clockwise
-    asym = _line_asymmetry(work)
+    points = _centroids(mask)
+    if points.shape[0] < 30:
+        return 0, 1.0
+    bin_size = max(1.0, float(np.median(np.abs(np.diff(np.sort(points[:, 1]))))) + 1.0)
+    heights = component_heights(mask)
+    if heights.size:
+        bin_size = max(1.0, float(np.median(heights)) / 3)
+    angles = np.arange(-MAX_SKEW_DEGREES, MAX_SKEW_DEGREES + 1e-9, 1.0)
+    horizontal = max(_profile_score(points, a, bin_size) for a in angles)
+    vertical = max(_profile_score(points[:, ::-1].copy(), a, bin_size) for a in angles)
+    if vertical > horizontal:
+        return 90, vertical / max(horizontal, 1e-9)
+    return 0, horizontal / max(vertical, 1e-9)
+
+
+def estimate_upside_down(mask: np.ndarray) -> tuple[bool, float]:
+    """(upside down?, confidence 0-1) of a deskewed page with horizontal lines, from the ink above vs below
+    the line cores (Vietnamese diacritics, capitals and ascenders sit above)."""
+    asym = _line_asymmetry(character_mask(mask))
     if asym is None:
-        return base, 0.0
-    if asym < 0:
-        return (base + 180) % 360, min(1.0, -asym)
-    return base, min(1.0, asym)
+        return False, 0.0
+    return asym < 0, min(1.0, abs(asym))
+
+
+def _reduced(gray: np.ndarray, longest: int = 1200) -> np.ndarray:
+    h, w = gray.shape[:2]
+    factor = min(1.0, longest / max(h, w))
+    return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else gray
 
 
 def rescale(gray: np.ndarray, factor: float) -> tuple[np.ndarray, np.ndarray]:
@@ -329,34 +401,41 @@ def rescale(gray: np.ndarray, factor: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 def remove_long_runs(gray: np.ndarray, text_height: float) -> tuple[np.ndarray, list[str]]:
-    """Whiten long thin vertical and horizontal ink runs (toner streaks, ruling lines, table borders)."""
+    """Whiten long thin vertical and horizontal ink runs (toner streaks, ruling lines, table borders).
+
+    Runs are found at half resolution on a lenient mask (faint toner counts) with a morphological open by a
+    long line kernel; runs thicker than half a text height (pictures, black borders) are kept.
+    """
     h, w = gray.shape
-    mask = ink_mask(gray).astype(np.uint8)
+    if int(gray.max()) - int(gray.min()) < 40:
+        return gray, []
+    threshold, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    lenient = (gray <= min(230.0, (threshold + 255.0) / 2)).astype(np.uint8) * 255
+    small = cv2.resize(lenient, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
+    mask = (small >= 96).astype(np.uint8)
+    sh, sw = mask.shape
+    half = max(1.0, text_height / 2)
     notes: list[str] = []
-    out = gray
-    vertical_len = int(max(6 * text_height, h / 12))
-    horizontal_len = int(max(12 * text_height, w / 6))
-    for name, kernel_size, grow in (
-        ("streaks removed", (1, vertical_len), (5, 1)),
-        ("lines removed", (horizontal_len, 1), (1, 5)),
+    found = np.zeros_like(mask)
+    for name, kernel_size, thick_size in (
+        ("streaks removed", (1, int(max(3 * text_height, sh / 12))), (max(1, int(half / 2)), 1)),
+        ("lines removed", (int(max(6 * text_height, sw / 6)), 1), (1, max(1, int(half / 2)))),
     ):
-        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, kernel_size)
-        runs = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+        runs = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel_size))
         if not runs.any():
             continue
-        # only thin runs: a run thicker than half a text height is a picture or a black border, keep it
-        thick_kernel = cv2.getStructuringElement(
-            cv2.MORPH_RECT, (max(1, int(text_height / 2)), 1) if name.startswith("streaks") else (1, max(1, int(text_height / 2)))
-        )
-        thick = cv2.morphologyEx(runs, cv2.MORPH_OPEN, thick_kernel)
-        runs = runs & ~thick
+        thick = cv2.morphologyEx(runs, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, thick_size))
+        runs = runs & (1 - thick)
         if not runs.any():
             continue
-        runs = cv2.dilate(runs, cv2.getStructuringElement(cv2.MORPH_RECT, grow))
-        if out is gray:
-            out = gray.copy()
-        out[runs.astype(bool)] = 255
+        found |= runs
         notes.append(name)
+    if not notes:
+        return gray, []
+    found = cv2.resize(found, (w, h), interpolation=cv2.INTER_NEAREST)
+    found = cv2.dilate(found, np.ones((3, 3), np.uint8))
+    out = gray.copy()
+    out[found.astype(bool)] = 255
     return out, notes
 
 
@@ -370,6 +449,22 @@ def denoise(gray: np.ndarray, sigma: float) -> tuple[np.ndarray, str | None]:
     if sigma < 12:
         return cv2.medianBlur(gray, 3), "denoise: median 3"
     return cv2.medianBlur(cv2.medianBlur(gray, 3), 3), "denoise: median 3x2"
+
+
+def despeckle(binary: np.ndarray, max_area: int) -> tuple[np.ndarray, int]:
+    """Whiten isolated ink specks of at most `max_area` pixels on a 0/255 image; returns (image, count)."""
+    ink = (binary < 128).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if count <= 1:
+        return binary, 0
+    small = stats[:, cv2.CC_STAT_AREA] <= max_area
+    small[0] = False
+    n = int(np.count_nonzero(small))
+    if n == 0:
+        return binary, 0
+    out = binary.copy()
+    out[small[labels]] = 255
+    return out, n
 
 
 def sauvola(gray: np.ndarray, window: int, k: float = 0.2, r: float = 128.0) -> np.ndarray:
@@ -433,25 +528,18 @@ def clean(
         notes.append("blank page")
         return CleanResult(gray, transform, notes, seconds, None)
 
-    # orientation + text height on a reduced copy (fast), then act on the full image
+    # text-line axis on a reduced copy (fast), then act on the full image
     start = time.perf_counter()
-    reduce = min(1.0, 1200 / max(h, w))
-    small = cv2.resize(gray, None, fx=reduce, fy=reduce, interpolation=cv2.INTER_AREA) if reduce < 1 else gray
-    turn, confidence = estimate_orientation(ink_mask(small))
-    if confidence < 0.15 and osd is not None:
-        suggestion = osd(small)
-        if suggestion is not None:
-            turn = suggestion
-            notes.append("orientation: osd")
-    if turn:
-        gray, step = rotate_quarter(gray, turn)
+    turn = 0
+    axis, _ = estimate_axis(ink_mask(_reduced(gray)))
+    if axis:
+        gray, step = rotate_quarter(gray, 90)
         transform = transform.then(step)
-        notes.append(f"rotated {turn}")
+        turn = 90
     timed("clean.orientation", start)
 
     start = time.perf_counter()
     height = estimate_text_height(gray)
-    factor = 1.0
     if height:
         factor = target_text_height / height
         if abs(factor - 1) > SCALE_TOLERANCE:
@@ -459,13 +547,16 @@ def clean(
             transform = transform.then(step)
             notes.append(f"scale {factor:.2f}")
             height = target_text_height
-        else:
-            factor = 1.0
     timed("clean.scale", start)
 
+    # scanner streaks run along the scan direction, i.e. the image axes: remove before deskew
     start = time.perf_counter()
-    mask = ink_mask(gray)
-    angle = estimate_skew(mask, height)
+    gray, line_notes = remove_long_runs(gray, height or target_text_height)
+    notes.extend(line_notes)
+    timed("clean.lines", start)
+
+    start = time.perf_counter()
+    angle = estimate_skew(ink_mask(gray), height)
     if abs(angle) >= 0.1:
         gray, step = rotate_degrees(gray, -angle)
         transform = transform.then(step)
@@ -473,8 +564,24 @@ def clean(
     timed("clean.deskew", start)
 
     start = time.perf_counter()
+    small = _reduced(gray)
+    flipped, confidence = estimate_upside_down(ink_mask(small))
+    if confidence < 0.08 and osd is not None:
+        suggestion = osd(small)
+        if suggestion in (0, 180):
+            flipped = suggestion == 180
+            notes.append("orientation: osd")
+    if flipped:
+        gray, step = rotate_quarter(gray, 180)
+        transform = transform.then(step)
+        turn = (turn + 180) % 360
+    if turn:
+        notes.append(f"rotated {turn}")
+    timed("clean.orientation", start)
+
+    start = time.perf_counter()
     gray, line_notes = remove_long_runs(gray, height or target_text_height)
-    notes.extend(line_notes)
+    notes.extend(n for n in line_notes if n not in notes)
     timed("clean.lines", start)
 
     start = time.perf_counter()
@@ -488,5 +595,9 @@ def clean(
         start = time.perf_counter()
         gray, note = binarise(gray, height or target_text_height)
         notes.append(note)
+        if gray.dtype == np.uint8 and note.startswith("binarise: ") and "none" not in note:
+            gray, removed = despeckle(gray, max(2, int((height or target_text_height) ** 2 / 200)))
+            if removed:
+                notes.append(f"despeckle: {removed} specks")
         timed("clean.binarise", start)
     return CleanResult(gray, transform, notes, seconds, height)

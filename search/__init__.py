@@ -1,1 +1,34 @@
 """Index backends (SQLite FTS5 embedded, Elasticsearch scale-out) and Vietnamese query analysis."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from search.backend import (
+    IndexDocument, IndexPage, SearchBackend, SearchHit, SearchQuery, SearchResults,
+)
+
+if TYPE_CHECKING:
+    from donthu.config import Settings
+
+__all__ = [
+    "IndexDocument", "IndexPage", "SearchBackend", "SearchHit", "SearchQuery", "SearchResults",
+    "open_backend",
+]
+
+
+def open_backend(settings: "Settings") -> SearchBackend:
+    """The backend `settings.search_backend` names: "sqlite" (file `settings.index_path`) or
+    "elasticsearch" (`settings.es_url`, index "donthu-pages")."""
+    name = (settings.search_backend or "sqlite").lower()
+    if name == "sqlite":
+        from search.sqlite_fts import SqliteFtsBackend
+
+        return SqliteFtsBackend(settings.index_path)
+    if name in ("elasticsearch", "elastic", "es"):
+        if not settings.es_url:
+            raise ValueError("search backend 'elasticsearch' needs DONTHU_ES_URL")
+        from search.elastic import ElasticBackend
+
+        return ElasticBackend(settings.es_url)
+    raise ValueError(f"unknown search backend {settings.search_backend!r} (use 'sqlite' or 'elasticsearch')")

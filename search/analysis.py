@@ -12,6 +12,7 @@ matches the parts next to each other.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from dataclasses import dataclass, field
@@ -22,10 +23,15 @@ from donthu.text import fold, nfc
 TOKEN = re.compile(r"[^\W_]+")
 _QUOTED = re.compile(r'"([^"]*)"')
 
-#: administrative prefixes stripped from place names before comparing them
-_PLACE_PREFIXES = (
-    "thanh pho", "thi xa", "thi tran", "tp.", "tp", "tx.", "tx", "tt.", "tt",
-    "xa", "phuong", "huyen", "quan", "tinh",
+#: administrative prefixes dropped from place names before comparing them (NFC, lower case)
+_PLACE_PREFIXES: tuple[tuple[str, ...], ...] = (
+    ("thành", "phố"), ("thị", "xã"), ("thị", "trấn"), ("xã",), ("phường",), ("huyện",), ("quận",),
+    ("tỉnh",), ("tp",), ("tx",), ("tt",),
+)
+#: the same prefixes without diacritics: only tried on names written without any diacritics, where
+#: `quan`/`phuong` may also be part of a name (Quan Sơn, Phương Trà), so both readings are kept
+_PLAIN_PREFIXES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(fold(w) for w in prefix) for prefix in _PLACE_PREFIXES
 )
 
 
@@ -120,17 +126,40 @@ def parse_query(text: str) -> ParsedQuery:
     return ParsedQuery(terms=unique)
 
 
-def place_key(name: str) -> str:
-    """Comparable form of a commune/district name: folded, spaces squashed, admin prefix dropped.
+def _strip_prefix(words: list[str], prefixes: tuple[tuple[str, ...], ...]) -> list[str] | None:
+    for prefix in prefixes:
+        if len(words) > len(prefix) and tuple(words[:len(prefix)]) == prefix:
+            return words[len(prefix):]
+    return None
 
-    `Xã Mỹ Hội Đông` → `my hoi dong`; `huyện  Chợ Mới` → `cho moi`.
+
+def place_keys(name: str) -> list[str]:
+    """Comparable forms of a commune/district name, the canonical one first; two names are the same
+    place when their key lists share a key.
+
+    The canonical key is folded, spaces squashed, an administrative prefix (xã, huyện, thị trấn …)
+    dropped: `Xã Mỹ Hội Đông` → [`my hoi dong`]. A name written without diacritics is ambiguous
+    (`quan son` may be Quận Sơn or Quan Sơn), so it gets both readings: [`son`, `quan son`].
     """
-    key = " ".join(tokenize(fold(name)))
-    for prefix in _PLACE_PREFIXES:
-        bare = prefix.rstrip(".")
-        if key.startswith(bare + " ") and len(key) > len(bare) + 1:
-            return key[len(bare) + 1:]
-    return key
+    words = [w.lower() for w in tokenize(name)]
+    if not words:
+        return []
+    stripped = _strip_prefix(words, _PLACE_PREFIXES)
+    if stripped is not None:
+        return [" ".join(fold(w) for w in stripped)]
+    folded = [fold(w) for w in words]
+    keys = [" ".join(folded)]
+    if folded == words:
+        plain = _strip_prefix(folded, _PLAIN_PREFIXES)
+        if plain is not None:
+            keys.insert(0, " ".join(plain))
+    return keys
+
+
+def place_key(name: str) -> str:
+    """The canonical key of `place_keys` ("" for a blank name)."""
+    keys = place_keys(name)
+    return keys[0] if keys else ""
 
 
 def value_key(value: str) -> str:
@@ -175,25 +204,36 @@ def matched_tokens(folded_tokens: list[str], parsed: ParsedQuery) -> set[int]:
     return marks
 
 
-def highlight(text: str, parsed: ParsedQuery, words: int = 30) -> str:
+def _folded_tokens(text: str, spans: list[tuple[int, int]], folded_text: str | None = None) -> list[str]:
+    """fold() of each word of `text`: folding the whole text at once gives the same words
+    (fold keeps one word per word), checked by count, else word by word."""
+    folded = TOKEN.findall(folded_text if folded_text is not None else fold(text))
+    if len(folded) == len(spans):
+        return folded
+    return [fold(text[s:e]) for s, e in spans]
+
+
+def highlight(text: str, parsed: ParsedQuery, words: int = 30, folded: str | None = None) -> str:
     """HTML snippet of `text`: about `words` words around the densest cluster of matches,
     the ORIGINAL spelling of each matched word wrapped in <mark>…</mark>, the rest escaped.
     Without matches (or an empty query) it is the start of the text.
+    `folded` may pass `fold(text)` when it is already at hand (the index stores it).
     """
     text = nfc(text)
     spans = token_spans(text)
     if not spans:
         return html.escape(" ".join(text.split())[:200])
-    marks = matched_tokens([fold(text[s:e]) for s, e in spans], parsed) if parsed.terms else set()
+    marks = matched_tokens(_folded_tokens(text, spans, folded), parsed) if parsed.terms else set()
     start = 0
     if marks:
         ordered = sorted(marks)
         best = -1
         for first in ordered:
             candidate = max(0, first - 5)
-            covered = sum(1 for m in ordered if candidate <= m < candidate + words)
+            covered = bisect.bisect_left(ordered, candidate + words) - bisect.bisect_left(ordered, candidate)
             if covered > best:
                 best, start = covered, candidate
+    start = min(start, max(0, len(spans) - words))
     end = min(len(spans), start + words)
     out: list[str] = ["… "] if start > 0 else []
     cursor = spans[start][0]

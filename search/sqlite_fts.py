@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from donthu.text import fold, nfc
-from search.analysis import ParsedQuery, Term, highlight, parcel_key, parse_parcel, parse_query, place_key, value_key
+from search.analysis import ParsedQuery, Term, highlight, parcel_key, parse_parcel, parse_query, place_keys, value_key
 from search.backend import IndexDocument, SearchHit, SearchQuery, SearchResults
 
 BUSY_TIMEOUT_MS = 30_000
@@ -55,7 +55,8 @@ CREATE TABLE IF NOT EXISTS doc_places (
     doc_id INTEGER NOT NULL,
     field TEXT NOT NULL,
     key TEXT NOT NULL,
-    name TEXT NOT NULL
+    name TEXT NOT NULL,
+    canonical INTEGER NOT NULL  -- 1 for the key facets group by (see search.analysis.place_keys)
 );
 CREATE INDEX IF NOT EXISTS doc_places_key ON doc_places(field, key);
 CREATE INDEX IF NOT EXISTS doc_places_doc ON doc_places(doc_id);
@@ -113,6 +114,11 @@ class SqliteFtsBackend:
         self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute("PRAGMA synchronous = NORMAL")
+        self._db.execute("PRAGMA temp_store = MEMORY")
+        self._db.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS search_matched ("
+            " doc_id INTEGER PRIMARY KEY, score REAL NOT NULL, page INTEGER, rid INTEGER, pages TEXT)"
+        )
         with self._write() as db:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
@@ -149,30 +155,35 @@ class SqliteFtsBackend:
 
     def search(self, q: SearchQuery) -> SearchResults:
         parsed = parse_query(q.text)
-        cte, params = _matched_cte(parsed, q)
+        select, params = _matched_select(parsed, q)
         limit = max(0, min(int(q.limit), MAX_LIMIT))
         offset = max(0, int(q.offset))
         with self._lock:
-            rows = self._db.execute(
-                f"""{cte}
-                SELECT m.doc_id, m.score, m.page, m.rid, m.pages, d.file, d.kind, d.type, d.date
-                FROM matched m JOIN docs d ON d.doc_id = m.doc_id
-                ORDER BY m.score DESC, d.date IS NULL, d.date DESC, m.doc_id DESC
-                LIMIT {limit} OFFSET {offset}""",
-                params,
-            ).fetchall()
-            total, facets = _facets(self._db, cte, params)
-            hits = [self._hit(row, parsed) for row in rows]
+            # one read snapshot; the match set is computed once into a per-connection temp table
+            self._db.execute("BEGIN")
+            try:
+                self._db.execute("DELETE FROM temp.search_matched")
+                self._db.execute(f"INSERT INTO temp.search_matched {select}", params)
+                rows = self._db.execute(
+                    f"""SELECT m.doc_id, m.score, m.page, m.rid, m.pages, d.file, d.kind, d.type, d.date
+                    FROM temp.search_matched m JOIN docs d ON d.doc_id = m.doc_id
+                    ORDER BY m.score DESC, d.date IS NULL, d.date DESC, m.doc_id DESC
+                    LIMIT {limit} OFFSET {offset}"""
+                ).fetchall()
+                total, facets = _facets(self._db)
+                hits = [self._hit(row, parsed) for row in rows]
+            finally:
+                self._db.execute("COMMIT")
         return SearchResults(total=total, hits=hits, facets=facets)
 
     def _hit(self, row: tuple, parsed: ParsedQuery) -> SearchHit:
         doc_id, score, page, rid, pages, file, kind, type_, date = row
-        text_row = self._db.execute("SELECT exact FROM pages_fts WHERE rowid = ?", (rid,)).fetchone()
+        text_row = self._db.execute("SELECT exact, folded FROM pages_fts WHERE rowid = ?", (rid,)).fetchone()
         matched = sorted({int(p) for p in pages.split(",")}) if pages else []
         return SearchHit(
             doc_id=doc_id, file=file, kind=kind, type=type_, score=float(score),
             page=int(page) if page is not None else 1,
-            snippet=highlight(text_row[0], parsed) if text_row else "",
+            snippet=highlight(text_row[0], parsed, folded=text_row[1]) if text_row else "",
             matched_pages=matched, date=date,
         )
 
@@ -229,12 +240,12 @@ def _insert(db: sqlite3.Connection, doc: IndexDocument) -> None:
         ),
     )
     places = {
-        (field, place_key(name), nfc(name).strip())
+        (field, key, nfc(name).strip(), int(i == 0))
         for field, names in (("commune", doc.communes), ("district", doc.districts))
-        for name in names
-        if name and place_key(name)
+        for name in names if name
+        for i, key in enumerate(place_keys(name))
     }
-    db.executemany("INSERT INTO doc_places (doc_id, field, key, name) VALUES (?,?,?,?)",
+    db.executemany("INSERT INTO doc_places (doc_id, field, key, name, canonical) VALUES (?,?,?,?,?)",
                    [(doc.doc_id, *p) for p in sorted(places)])
     parcels = {parcel_key(no, sheet) for no, sheet in doc.parcels if no}
     db.executemany("INSERT INTO doc_parcels (doc_id, parcel_no, map_sheet) VALUES (?,?,?)",
@@ -259,10 +270,14 @@ def _filters(q: SearchQuery, params: dict[str, Any]) -> list[str]:
     for field in ("commune", "district"):
         value = getattr(q, field)
         if value:
-            params[field] = place_key(value)
+            keys = place_keys(value) or [""]
+            names = []
+            for i, key in enumerate(keys):
+                params[f"{field}{i}"] = key
+                names.append(f":{field}{i}")
             where.append(
                 "EXISTS (SELECT 1 FROM doc_places x WHERE x.doc_id = d.doc_id"
-                f" AND x.field = '{field}' AND x.key = :{field})"
+                f" AND x.field = '{field}' AND x.key IN ({', '.join(names)}))"
             )
     parcel = parse_parcel(q.parcel) if q.parcel else None
     if parcel:
@@ -281,19 +296,18 @@ def _filters(q: SearchQuery, params: dict[str, Any]) -> list[str]:
     return where
 
 
-def _matched_cte(parsed: ParsedQuery, q: SearchQuery) -> tuple[str, dict[str, Any]]:
-    """`WITH matched(doc_id, score, page, rid, pages)`: one row per matching document."""
+def _matched_select(parsed: ParsedQuery, q: SearchQuery) -> tuple[str, dict[str, Any]]:
+    """SELECT of (doc_id, score, page, rid, pages): one row per matching document, with its best
+    page (number and FTS rowid) and the comma-separated numbers of all its matching pages."""
     params: dict[str, Any] = {}
     where = _filters(q, params)
     if parsed.empty:
         cond = " AND ".join(where) or "1"
         return (
-            f"""WITH matched AS MATERIALIZED (
-                SELECT d.doc_id AS doc_id, 0.0 AS score,
-                       (SELECT min(number) FROM pages WHERE doc_id = d.doc_id) AS page,
-                       (SELECT id FROM pages WHERE doc_id = d.doc_id ORDER BY number LIMIT 1) AS rid,
-                       '' AS pages
-                FROM docs d WHERE {cond})""",
+            f"""SELECT d.doc_id, 0.0, p.number, p.id, ''
+                FROM docs d LEFT JOIN pages p ON p.id =
+                    (SELECT id FROM pages WHERE doc_id = d.doc_id ORDER BY number LIMIT 1)
+                WHERE {cond}""",
             params,
         )
     params["match"] = match_expression(parsed)
@@ -306,30 +320,27 @@ def _matched_cte(parsed: ParsedQuery, q: SearchQuery) -> tuple[str, dict[str, An
     return (
         f"""WITH hits AS MATERIALIZED (
                 SELECT f.rowid AS rid, {tier} AS tier, -bm25(pages_fts, 2.0, 1.0) AS r
-                FROM pages_fts f WHERE pages_fts MATCH :match),
-            matched AS MATERIALIZED (
-                SELECT p.doc_id AS doc_id, max(h.tier + h.r / (1.0 + h.r)) AS score,
-                       p.number AS page, h.rid AS rid, group_concat(p.number) AS pages
-                FROM hits h JOIN pages p ON p.id = h.rid JOIN docs d ON d.doc_id = p.doc_id
-                {cond}
-                GROUP BY p.doc_id)""",
+                FROM pages_fts f WHERE pages_fts MATCH :match)
+            SELECT p.doc_id, max(h.tier + h.r / (1.0 + h.r)), p.number, h.rid, group_concat(p.number)
+            FROM hits h JOIN pages p ON p.id = h.rid JOIN docs d ON d.doc_id = p.doc_id
+            {cond}
+            GROUP BY p.doc_id""",
         params,
     )
 
 
-def _facets(db: sqlite3.Connection, cte: str, params: dict[str, Any]) -> tuple[int, dict[str, dict[str, int]]]:
+def _facets(db: sqlite3.Connection) -> tuple[int, dict[str, dict[str, int]]]:
+    """Total and facet counts over `temp.search_matched`."""
     rows = db.execute(
-        f"""{cte}
-        SELECT 'total', '', count(*) FROM matched
-        UNION ALL SELECT 'type', d.type, count(*) FROM matched m JOIN docs d ON d.doc_id = m.doc_id
-            GROUP BY d.type
-        UNION ALL SELECT 'kind', d.kind, count(*) FROM matched m JOIN docs d ON d.doc_id = m.doc_id
-            GROUP BY d.kind
-        UNION ALL SELECT 'year', CAST(d.year AS TEXT), count(*) FROM matched m
+        """SELECT 'total', '', count(*) FROM temp.search_matched
+        UNION ALL SELECT 'type', d.type, count(*) FROM temp.search_matched m
+            JOIN docs d ON d.doc_id = m.doc_id GROUP BY d.type
+        UNION ALL SELECT 'kind', d.kind, count(*) FROM temp.search_matched m
+            JOIN docs d ON d.doc_id = m.doc_id GROUP BY d.kind
+        UNION ALL SELECT 'year', CAST(d.year AS TEXT), count(*) FROM temp.search_matched m
             JOIN docs d ON d.doc_id = m.doc_id WHERE d.year IS NOT NULL GROUP BY d.year
-        UNION ALL SELECT x.field, max(x.name), count(DISTINCT x.doc_id) FROM matched m
-            JOIN doc_places x ON x.doc_id = m.doc_id GROUP BY x.field, x.key""",
-        params,
+        UNION ALL SELECT x.field, max(x.name), count(DISTINCT x.doc_id) FROM temp.search_matched m
+            JOIN doc_places x ON x.doc_id = m.doc_id WHERE x.canonical = 1 GROUP BY x.field, x.key"""
     ).fetchall()
     facets: dict[str, dict[str, int]] = {"type": {}, "kind": {}, "district": {}, "commune": {}, "year": {}}
     total = 0

@@ -27,8 +27,10 @@ GIVEN_F = [
     "Mai", "Nga", "Ngọc", "Nhung", "Phượng", "Thảo", "Thủy", "Trang", "Tuyết", "Vân", "Xuân", "Yến", "Út",
     "Bé", "Lệ", "Nguyệt", "Trinh", "Ánh",
 ]
-KHMER_GIVEN_M = ["Sóc Khanh", "Pho Thol", "Ty", "Sa Rinh", "Phal", "Sóc Thi", "Chanh Đa", "Sô Phol", "Thươl"]
-KHMER_GIVEN_F = ["Sa Ri", "Sóc Phi", "Kha Ni", "Sa Vên", "Thi Da", "Sô Phia", "Chanh Thi", "Sa Ly"]
+KHMER_GIVEN_M = ["Sóc Khanh", "Pho Thol", "Ty", "Sa Rinh", "Phal", "Sóc Thi", "Chanh Đa", "Sô Phol", "Thươl",
+                 "Sóc Ly", "Sa Ren", "Sam Bô", "Chanh Thu", "Kim Sang", "Sà Quel", "Ton"]
+KHMER_GIVEN_F = ["Sa Ri", "Sóc Phi", "Kha Ni", "Sa Vên", "Thi Da", "Sô Phia", "Chanh Thi", "Sa Ly", "Sóc Khum",
+                 "Srây Nich", "Sô Khum", "Chanh Ty", "Sa Rây"]
 
 ISSUERS_CCCD = [
     "Cục Cảnh sát quản lý hành chính về trật tự xã hội",
@@ -70,7 +72,9 @@ def random_name(rng: random.Random, male: bool, khmer: bool = False) -> str:
     middle = rng.choice(MIDDLE_M if male else MIDDLE_F)
     given = rng.choice(GIVEN_M if male else GIVEN_F)
     if rng.random() < 0.12:  # a second middle name: Nguyễn Thị Ngọc Hạnh
-        middle += " " + rng.choice(["Ngọc", "Thanh", "Kim", "Minh", "Hoàng"] if middle != "Thị" else ["Kim", "Ngọc", "Mỹ"])
+        second = [x for x in (["Ngọc", "Thanh", "Kim", "Minh", "Hoàng"] if middle != "Thị" else ["Kim", "Ngọc", "Mỹ"])
+                  if x != middle]
+        middle += " " + rng.choice(second)
     if middle.split()[-1] == given:
         given = rng.choice(GIVEN_M if male else GIVEN_F[:10])
     return f"{family} {middle} {given}"
@@ -91,14 +95,18 @@ def random_person(
     male: bool | None = None,
     ref_year: int = 2022,
     family: str | None = None,
+    exclude: set[str] | frozenset[str] = frozenset(),
 ) -> Person:
-    """A citizen living at `place` (random when None), adult at `ref_year`."""
+    """A citizen living at `place` (random when None), adult at `ref_year`, named unlike `exclude`."""
     place = place or random_place(rng)
     male = rng.random() < 0.6 if male is None else male
     khmer = place.district in ("Tri Tôn", "Tịnh Biên") and rng.random() < 0.35
-    name = random_name(rng, male, khmer)
-    if family and not khmer:
-        name = family + name[name.index(" "):]
+    for _ in range(20):
+        name = random_name(rng, male, khmer)
+        if family and not khmer:
+            name = family + name[name.index(" "):]
+        if name not in exclude:
+            break
     birth_year = rng.randint(ref_year - 85, ref_year - 22)
     kind = "CCCD" if rng.random() < 0.7 else "CMND"
     if kind == "CCCD":
@@ -120,6 +128,10 @@ def random_person(
     )
 
 
-def official_name(rng: random.Random, male: bool | None = None) -> tuple[str, bool]:
+def official_name(rng: random.Random, male: bool | None = None,
+                  exclude: set[str] | frozenset[str] = frozenset()) -> tuple[str, bool]:
     male = rng.random() < 0.7 if male is None else male
-    return random_name(rng, male), male
+    name = random_name(rng, male)
+    while name in exclude:
+        name = random_name(rng, male)
+    return name, male

@@ -129,4 +129,4 @@ def cite_basis(rng: random.Random, ref: Ref) -> tuple[str, dict]:
         text, truth = cite(rng, Ref(ref.number, ref.date, ref.issuer, "Luật " + ref.about), with_issuer=False)
         return text, truth
     text, truth = cite(rng, ref, with_issuer=rng.random() < 0.6)
-    return f"{text} {ref.about}".replace(f"{ref.issuer} {ref.about}", f"{ref.issuer} {ref.about}"), truth
+    return f"{text} {ref.about}", truth

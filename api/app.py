@@ -1,0 +1,436 @@
+"""The HTTP service: upload scans, follow their processing, read records, search (FastAPI).
+
+`create_app(settings)` builds the app; nothing is global. Uploads are stored (original once by SHA-256,
+document queued) and handed to `submit(document_id)` — by default a local worker pool the app starts in its
+lifespan — so processing never runs inside a request.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import FastAPI, File, Form, HTTPException, Path, Query, Request, UploadFile
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, Response
+
+from api.models import (
+    DocumentList,
+    DocumentResponse,
+    DocumentSummary,
+    ErrorResponse,
+    HealthResponse,
+    SearchHitModel,
+    SearchResponse,
+    Status,
+    UploadResponse,
+)
+from donthu.config import Settings
+from donthu.schema import DocType, Kind
+from donthu.text import nfc
+from donthu.types import DonthuError, TooLarge, UnsupportedFile
+from records.store import DocumentInfo, Store
+
+log = logging.getLogger(__name__)
+
+#: multipart framing around the file (boundaries, part headers, small form fields)
+_MULTIPART_SLACK = 64 * 1024
+
+Submit = Callable[[int], object]
+
+
+@dataclass
+class Services:
+    """What one app instance uses; built by create_app, kept on `app.state.services`."""
+
+    settings: Settings
+    store: Store
+    submit: Submit | None
+    workers: int
+    _backend: Any = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def backend(self) -> Any:
+        """The search backend, opened on first use."""
+        with self._lock:
+            if self._backend is None:
+                from search import open_backend
+
+                self._backend = open_backend(self.settings)
+            return self._backend
+
+    def close(self) -> None:
+        with self._lock:
+            if self._backend is not None:
+                self._backend.close()
+                self._backend = None
+        self.store.close()
+
+
+class _BodyLimit:
+    """Refuse an upload whose declared size is over the limit before its body is read (413)."""
+
+    def __init__(self, app: Any, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            length = dict(scope.get("headers") or []).get(b"content-length")
+            if length and length.isdigit() and int(length) > self.max_bytes + _MULTIPART_SLACK:
+                response = JSONResponse(
+                    {"detail": _too_large_message(int(length), self.max_bytes)}, status_code=413
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _too_large_message(size: int | None, limit: int) -> str:
+    what = f"{size / 2**20:.1f} MB" if size is not None else "more than the limit"
+    return f"file too large: {what} (limit {limit / 2**20:.0f} MB)"
+
+
+def _errors(code: int, *others: int) -> dict[int | str, dict[str, Any]]:
+    return {c: {"model": ErrorResponse} for c in (code, *others)}
+
+
+def _summary(info: DocumentInfo) -> DocumentSummary:
+    return DocumentSummary(
+        id=info.id,
+        file=info.file,
+        status=info.status,
+        error=info.error,
+        pages_done=info.pages_done,
+        pages_total=info.pages_total,
+        mime=info.mime,
+        kind=info.kind,
+        type=info.type,
+        date=info.doc_date,
+        created_at=info.created_at,
+        updated_at=info.updated_at,
+    )
+
+
+def _safe_name(filename: str | None) -> str:
+    """The upload's own name without any client path, NFC."""
+    name = nfc(filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name or "upload"
+
+
+def _png_bytes(image: Any) -> bytes:
+    """PNG of what `ingest.pages.page_image` returns (a gray or BGR numpy array; PIL images and PNG bytes
+    are accepted too)."""
+    if isinstance(image, (bytes, bytearray)):
+        return bytes(image)
+    from PIL import Image
+
+    if isinstance(image, Image.Image):
+        out = io.BytesIO()
+        image.save(out, format="PNG")
+        return out.getvalue()
+    import cv2
+    import numpy as np
+
+    ok, encoded = cv2.imencode(".png", np.ascontiguousarray(image), [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    if not ok:
+        raise HTTPException(500, "could not encode the page image")
+    return encoded.tobytes()
+
+
+def _tesseract_version() -> str | None:
+    try:
+        import pytesseract
+
+        return str(pytesseract.get_tesseract_version())
+    except Exception:  # noqa: BLE001 - not installed / not runnable
+        return None
+
+
+def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool = True) -> FastAPI:
+    """The service. `submit(document_id)` hands a stored document to the workers; without it the app
+    starts an `ingest.pool.LocalPool(settings)` in its lifespan — submitting the documents left queued or
+    processing by an earlier run when `resume` — and shuts it down on exit."""
+    services = Services(
+        settings=settings,
+        store=Store(settings),
+        submit=submit,
+        workers=getattr(getattr(submit, "__self__", None), "workers", settings.workers),
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool = None
+        if services.submit is None:
+            from ingest.pool import LocalPool
+
+            pool = LocalPool(settings)
+            services.submit, services.workers = pool.submit, pool.workers
+            if resume:
+                for document_id in services.store.pending_ids():
+                    services.submit(document_id)
+        try:
+            yield
+        finally:
+            if pool is not None:
+                services.submit = None
+                # documents not started stay queued and are resumed on the next start
+                pool.shutdown(wait=True, cancel=True)
+            services.close()
+
+    app = FastAPI(
+        title="donthu",
+        summary="Scanned Vietnamese petitions and land-dispute rulings in, searchable structured records out.",
+        description=(
+            "Upload a scan (PDF, TIFF, PNG or JPEG) to `POST /documents`; it is queued and processed by the "
+            "worker pool (OCR, classification, extraction). Follow it with `GET /documents/{id}` until "
+            "`status` is `done` (the record) or `failed` (`error` says why). Search with `GET /search` — "
+            "with or without diacritics."
+        ),
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    app.add_middleware(_BodyLimit, max_bytes=settings.max_file_bytes)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        parts = []
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("query", "body", "path"))
+            parts.append(f"{where}: {error.get('msg')}" if where else str(error.get("msg")))
+        return JSONResponse(
+            {"detail": "; ".join(parts) or "invalid request", "errors": jsonable_encoder(exc.errors())},
+            status_code=422,
+        )
+
+    def _document(document_id: int) -> DocumentInfo:
+        info = services.store.get(document_id)
+        if info is None:
+            raise HTTPException(404, f"document {document_id} not found")
+        return info
+
+    @app.post(
+        "/documents",
+        status_code=202,
+        response_model=UploadResponse,
+        responses=_errors(400, 413, 415),
+        summary="Upload a scan for processing",
+        tags=["documents"],
+    )
+    def upload(
+        file: Annotated[UploadFile, File(description="PDF, TIFF, PNG or JPEG; the format is judged from content")],
+        dossier: Annotated[str | None, Form(description="dossier (hồ sơ) name to file it under")] = None,
+        batch: Annotated[str | None, Form(description="batch label to group uploads")] = None,
+    ) -> UploadResponse:
+        """Store the file and queue it; returns at once (202). The same content uploaded again returns the
+        existing document (`duplicate: true`) without processing it again."""
+        limit = settings.max_file_bytes
+        data = file.file.read(limit + 1)
+        if len(data) > limit:
+            raise HTTPException(413, _too_large_message(file.size, limit))
+        if not data:
+            raise HTTPException(400, "empty file (0 bytes)")
+        from ingest.sniff import sniff
+
+        try:
+            mime = sniff(data)
+        except TooLarge as exc:
+            raise HTTPException(413, str(exc)) from exc
+        except (UnsupportedFile, DonthuError) as exc:
+            raise HTTPException(415, str(exc)) from exc
+
+        store = services.store
+        name = _safe_name(file.filename)
+        sha = store.put_original(data)
+        existing = store.find_by_sha(sha)
+        batch_id = None
+        if batch:
+            batch_id = store.find_batch(batch) or store.create_batch(batch)
+        if existing is not None:
+            if batch_id is not None:
+                store.add_batch_item(batch_id, name, existing.id, "skipped", "already uploaded")
+            return UploadResponse(id=existing.id, status=existing.status, sha256=sha, duplicate=True)
+
+        dossier_id = store.find_or_create_dossier(dossier) if dossier else None
+        document_id = store.add_document(name, sha, len(data), mime=mime, batch_id=batch_id, dossier_id=dossier_id)
+        if batch_id is not None:
+            store.add_batch_item(batch_id, name, document_id, "queued")
+        if services.submit is None:
+            log.warning("no worker pool: document %s stays queued", document_id)
+        else:
+            try:
+                services.submit(document_id)
+            except Exception:  # the document stays queued and is resumed on the next start
+                log.exception("could not submit document %s", document_id)
+        return UploadResponse(id=document_id, status="queued", sha256=sha, duplicate=False)
+
+    @app.get(
+        "/documents/{document_id}",
+        response_model=DocumentResponse,
+        responses=_errors(404),
+        summary="A document's status and record",
+        tags=["documents"],
+    )
+    def get_document(document_id: int) -> DocumentResponse:
+        info = _document(document_id)
+        return DocumentResponse(
+            id=info.id,
+            file=info.file,
+            status=info.status,
+            error=info.error,
+            pages_done=info.pages_done,
+            pages_total=info.pages_total,
+            mime=info.mime,
+            sha256=info.sha256,
+            created_at=info.created_at,
+            updated_at=info.updated_at,
+            record=info.record,
+        )
+
+    @app.get("/documents", response_model=DocumentList, summary="List documents", tags=["documents"])
+    def list_documents(
+        status: Annotated[Status | None, Query(description="only documents in this state")] = None,
+        batch: Annotated[int | None, Query(description="only documents of this batch id")] = None,
+        page: Annotated[int, Query(ge=1, description="1-based page")] = 1,
+        per_page: Annotated[int, Query(ge=1, le=200)] = 50,
+    ) -> DocumentList:
+        """Newest first, without the records (GET one document for its record)."""
+        store = services.store
+        infos = store.list_documents(status=status, batch_id=batch, limit=per_page, offset=(page - 1) * per_page)
+        return DocumentList(
+            total=store.count_documents(status=status, batch_id=batch),
+            page=page,
+            per_page=per_page,
+            items=[_summary(i) for i in infos],
+        )
+
+    @app.get(
+        "/documents/{document_id}/pages/{number}/image",
+        response_class=Response,
+        responses={200: {"content": {"image/png": {}}, "description": "the page as PNG"}, **_errors(404, 422)},
+        summary="A page's image (word boxes are in its pixels)",
+        tags=["documents"],
+    )
+    def page_image(document_id: int, number: Annotated[int, Path(description="1-based page")]) -> Response:
+        info = _document(document_id)
+        if number < 1 or (info.pages_total and number > info.pages_total):
+            raise HTTPException(404, f"document {document_id} has {info.pages_total} page(s), not {number}")
+        from ingest.pages import page_image as render
+
+        data = services.store.read_original(info.sha256)
+        try:
+            image = render(data, info.mime, number, settings)
+        except (IndexError, KeyError) as exc:
+            raise HTTPException(404, f"document {document_id} has no page {number}") from exc
+        except DonthuError as exc:
+            raise HTTPException(422, str(exc)) from exc
+        if image is None:
+            raise HTTPException(404, f"document {document_id} has no page {number}")
+        return Response(
+            _png_bytes(image), media_type="image/png", headers={"Cache-Control": "private, max-age=86400"}
+        )
+
+    @app.get(
+        "/documents/{document_id}/original",
+        response_class=FileResponse,
+        responses={200: {"content": {"application/octet-stream": {}}, "description": "the file as uploaded"},
+                   **_errors(404)},
+        summary="The original file",
+        tags=["documents"],
+    )
+    def original(document_id: int) -> FileResponse:
+        info = _document(document_id)
+        path = services.store.blobs.path(info.sha256)
+        if not path.is_file():
+            raise HTTPException(404, f"the original of document {document_id} is missing")
+        return FileResponse(path, media_type=info.mime or "application/octet-stream", filename=_safe_name(info.file))
+
+    @app.get(
+        "/search",
+        response_model=SearchResponse,
+        responses=_errors(422),
+        summary="Full-text search with filters",
+        tags=["search"],
+    )
+    def search(
+        q: Annotated[str, Query(description='words and "quoted phrases", with or without diacritics')] = "",
+        type: Annotated[DocType | None, Query(description="complaint, denunciation, recommendation, land_dispute")] = None,
+        kind: Annotated[Kind | None, Query(description="petition, decision, conclusion, notice, minutes, other")] = None,
+        commune: Annotated[str | None, Query(description="xã / phường / thị trấn")] = None,
+        district: Annotated[str | None, Query(description="huyện / thị xã / thành phố")] = None,
+        parcel: Annotated[str | None, Query(description='"45/12" = parcel 45 on map sheet 12; "45" = any sheet')] = None,
+        year_from: Annotated[int | None, Query(alias="from", ge=1900, le=2100, description="from this year")] = None,
+        year_to: Annotated[int | None, Query(alias="to", ge=1900, le=2100, description="up to this year")] = None,
+        page: Annotated[int, Query(ge=1, description="1-based page of results")] = 1,
+        per_page: Annotated[int, Query(ge=1, le=100)] = 20,
+    ) -> SearchResponse:
+        if year_from is not None and year_to is not None and year_from > year_to:
+            raise HTTPException(422, f"'from' ({year_from}) must not be after 'to' ({year_to})")
+        from search.backend import SearchQuery
+
+        query = SearchQuery(
+            text=nfc(q),
+            type=type,
+            kind=kind,
+            commune=nfc(commune) if commune else None,
+            district=nfc(district) if district else None,
+            parcel=parcel,
+            year_from=year_from,
+            year_to=year_to,
+            limit=per_page,
+            offset=(page - 1) * per_page,
+        )
+        results = services.backend().search(query)
+        return SearchResponse(
+            total=results.total,
+            page=page,
+            per_page=per_page,
+            hits=[
+                SearchHitModel(
+                    doc_id=h.doc_id,
+                    file=h.file,
+                    kind=h.kind,
+                    type=h.type,
+                    score=h.score,
+                    page=h.page,
+                    snippet=h.snippet,
+                    matched_pages=list(h.matched_pages),
+                    date=h.date,
+                    document_url=f"/documents/{h.doc_id}",
+                    page_image_url=f"/documents/{h.doc_id}/pages/{h.page}/image",
+                )
+                for h in results.hits
+            ],
+            facets=results.facets,
+        )
+
+    @app.get("/health", response_model=HealthResponse, summary="Is the service able to work?", tags=["service"])
+    def health(response: Response) -> HealthResponse:
+        """200 when the database, the index and Tesseract answer; 503 (status 'degraded') otherwise."""
+        database = services.store.ping()
+        try:
+            services.backend().count()
+            index = True
+        except Exception:  # noqa: BLE001 - any failure means unreachable
+            log.exception("search index unreachable")
+            index = False
+        tesseract = _tesseract_version()
+        ok = database and index and tesseract is not None
+        if not ok:
+            response.status_code = 503
+        return HealthResponse(
+            status="ok" if ok else "degraded",
+            database=database,
+            index=index,
+            tesseract=tesseract,
+            workers=services.workers,
+        )
+
+    return app

@@ -1,0 +1,198 @@
+"""Request/response models of the HTTP API (what /docs shows)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from donthu.schema import Record
+
+Status = Literal["queued", "processing", "done", "failed"]
+
+
+class ErrorResponse(BaseModel):
+    detail: str = Field(description="what went wrong, readable by a clerk")
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"detail": "not a PDF, TIFF, PNG or JPEG (a ZIP archive or Word/Excel (.docx/.xlsx) document)"}]}
+    )
+
+
+class UploadResponse(BaseModel):
+    id: int = Field(description="document id (the existing one when the same content was uploaded before)")
+    status: Status = Field(description="processing state; a new upload starts 'queued'")
+    sha256: str = Field(description="SHA-256 of the file's bytes (originals are stored once by this)")
+    duplicate: bool = Field(description="true when this content was already stored: it is not processed again")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 42,
+                    "status": "queued",
+                    "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                    "duplicate": False,
+                }
+            ]
+        }
+    )
+
+
+class DocumentResponse(BaseModel):
+    id: int
+    file: str = Field(description="upload name or path the file was ingested from")
+    status: Status
+    error: str | None = Field(description="why processing failed (status 'failed'), readable by a clerk")
+    pages_done: int = Field(description="pages processed so far")
+    pages_total: int = Field(description="pages in the file (0 until known)")
+    mime: str | None = Field(default=None, description="format judged from the content")
+    sha256: str
+    created_at: datetime
+    updated_at: datetime
+    record: Record | None = Field(description="the structured record once status is 'done'")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 42,
+                    "file": "don-khieu-nai.pdf",
+                    "status": "done",
+                    "error": None,
+                    "pages_done": 1,
+                    "pages_total": 1,
+                    "mime": "application/pdf",
+                    "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                    "created_at": "2026-11-25T10:00:00Z",
+                    "updated_at": "2026-11-25T10:00:07Z",
+                    "record": {
+                        "file": "don-khieu-nai.pdf",
+                        "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+                        "mime": "application/pdf",
+                        "pages": [
+                            {"number": 1, "source": "ocr", "confidence": 91.2,
+                             "text": "ĐƠN KHIẾU NẠI\nKính gửi: Ủy ban nhân dân huyện Chợ Mới ..."}
+                        ],
+                        "text": "ĐƠN KHIẾU NẠI\nKính gửi: Ủy ban nhân dân huyện Chợ Mới ...",
+                        "kind": "petition",
+                        "type": "complaint",
+                        "type_confidence": 0.87,
+                        "type_evidence": ["khiếu nại quyết định"],
+                        "parties": [{"name": "Nguyễn Văn An", "role": "complainant",
+                                     "id_number": None, "address": None}],
+                        "parcels": [],
+                        "references": [{"number": "123/QĐ-UBND", "date": "2021-03-05", "issuer": None}],
+                        "date": "2021-04-01",
+                        "errors": [],
+                    },
+                }
+            ]
+        }
+    )
+
+
+class DocumentSummary(BaseModel):
+    id: int
+    file: str
+    status: Status
+    error: str | None
+    pages_done: int
+    pages_total: int
+    mime: str | None = None
+    kind: str | None = Field(default=None, description="set once done: petition, decision, ...")
+    type: str | None = Field(default=None, description="set once done: complaint, denunciation, ...")
+    date: str | None = Field(default=None, description="the document's own date, YYYY-MM-DD")
+    created_at: datetime
+    updated_at: datetime
+
+
+class DocumentList(BaseModel):
+    total: int = Field(description="documents matching the filter")
+    page: int = Field(description="this page (1-based)")
+    per_page: int
+    items: list[DocumentSummary] = Field(description="newest first")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "total": 1,
+                    "page": 1,
+                    "per_page": 50,
+                    "items": [
+                        {"id": 42, "file": "don.pdf", "status": "processing", "error": None, "pages_done": 2,
+                         "pages_total": 5, "mime": "application/pdf", "kind": None, "type": None, "date": None,
+                         "created_at": "2026-11-25T10:00:00Z", "updated_at": "2026-11-25T10:00:04Z"}
+                    ],
+                }
+            ]
+        }
+    )
+
+
+class SearchHitModel(BaseModel):
+    doc_id: int
+    file: str
+    kind: str
+    type: str
+    score: float = Field(description="relevance; higher is better")
+    page: int = Field(description="best-matching page (1-based)")
+    snippet: str = Field(description="HTML: matched words in <mark>…</mark>, everything else escaped")
+    matched_pages: list[int] = Field(description="every page that matches")
+    date: str | None = Field(default=None, description="the document's own date, YYYY-MM-DD")
+    document_url: str = Field(description="GET this for the record")
+    page_image_url: str = Field(description="GET this for the best-matching page's image")
+
+
+class SearchResponse(BaseModel):
+    total: int = Field(description="matching documents")
+    page: int = Field(description="this page of results (1-based)")
+    per_page: int
+    hits: list[SearchHitModel]
+    facets: dict[str, dict[str, int]] = Field(
+        description="facet (type, kind, district, commune, year) → value → matching documents"
+    )
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "total": 1,
+                    "page": 1,
+                    "per_page": 20,
+                    "hits": [
+                        {
+                            "doc_id": 42,
+                            "file": "don-khieu-nai.pdf",
+                            "kind": "petition",
+                            "type": "complaint",
+                            "score": 7.3,
+                            "page": 1,
+                            "snippet": "… <mark>thu hồi đất</mark> tại thửa đất số 123 …",
+                            "matched_pages": [1],
+                            "date": "2021-04-01",
+                            "document_url": "/documents/42",
+                            "page_image_url": "/documents/42/pages/1/image",
+                        }
+                    ],
+                    "facets": {"type": {"complaint": 1}, "year": {"2021": 1}},
+                }
+            ]
+        }
+    )
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok", "degraded"] = Field(description="'ok' when database, index and Tesseract all answer")
+    database: bool = Field(description="the system of record answers")
+    index: bool = Field(description="the search index answers")
+    tesseract: str | None = Field(description="Tesseract version, null when not installed")
+    workers: int = Field(description="worker processes that run uploads")
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"status": "ok", "database": True, "index": True, "tesseract": "5.3.0", "workers": 2}]
+        }
+    )

@@ -1,0 +1,80 @@
+"""Document kind from its title lines (ĐƠN …, QUYẾT ĐỊNH, KẾT LUẬN, THÔNG BÁO, BIÊN BẢN, BÁO CÁO, CÔNG VĂN).
+
+Only the heading area counts: `Căn cứ Quyết định số …` in a letter's body does not make it a decision.
+"""
+
+from __future__ import annotations
+
+import re
+
+from classify.normalize import fold_aligned, fuzzy_phrase
+
+HEAD_LINES = 18
+_SKIP = re.compile(
+    r"^(?:cong hoa|doc lap|uy ban|ubnd|thanh tra|so\s*:|s[o0]\s*:|\S.{0,40},\s*ngay|-+|_+|\*+|hoi dong|"
+    r"chi nhanh|van phong|phong |toa an|so tai nguyen|ban tiep)"
+)
+_TITLES: list[tuple[str, str]] = [
+    (fuzzy_phrase("quyet dinh"), "decision"),
+    (fuzzy_phrase("ket luan"), "conclusion"),
+    (fuzzy_phrase("thong bao"), "notice"),
+    (fuzzy_phrase("bien ban"), "minutes"),
+    (fuzzy_phrase("bao cao"), "other"),
+    (fuzzy_phrase("cong van"), "other"),
+    (r"to trinh|giay moi|ke hoach", "other"),
+    (r"d[o0ơ]n|dcn|d0n", "petition"),
+]
+_TITLE_RE = [(re.compile(rf"^\s*(?:{p})(?![a-z0-9])"), k) for p, k in _TITLES]
+_CODE_KIND = {"QĐ": "decision", "KL": "conclusion", "TB": "notice", "BB": "minutes", "BC": "other", "CV": "other"}
+_OWN_NUMBER = re.compile(r"^\s*S[ốoô0]\s*:?\s*\d+(?:/\d{4})?/([A-ZĐ]+)", re.M)
+
+
+def _is_heading(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.7 * len(letters)
+
+
+def detect_kind(text: str) -> str:
+    """One of petition, decision, conclusion, notice, minutes, other."""
+    lines = [ln for ln in text.split("\n") if ln.strip()][:HEAD_LINES]
+    fallback = None
+    for line in lines:
+        folded = fold_aligned(line.strip())
+        if _SKIP.match(folded):
+            continue
+        for rx, kind in _TITLE_RE:
+            if rx.match(folded):
+                after = folded[rx.match(folded).end():].strip()
+                if _is_heading(line):
+                    return kind
+                # a sentence-case title line, but not a body sentence citing a document
+                if fallback is None and not re.match(r"(?:so\b|\d|cua\b|nay\b)", after) and len(line) < 90:
+                    fallback = kind
+    if fallback:
+        return fallback
+    m = _OWN_NUMBER.search("\n".join(lines))
+    if m and m.group(1) in _CODE_KIND:
+        return _CODE_KIND[m.group(1)]
+    head = fold_aligned("\n".join(lines))
+    if re.search(r"kinh gui", head) and re.search(r"\b(?:toi|chung toi)\b", fold_aligned(text)):
+        return "petition"
+    return "other"
+
+
+def title_lines(text: str) -> list[str]:
+    """The title line and the lines that continue it (`ĐƠN KHIẾU NẠI`, `V/v …`), for type evidence."""
+    lines = [ln for ln in text.split("\n") if ln.strip()][:HEAD_LINES]
+    for i, line in enumerate(lines):
+        folded = fold_aligned(line.strip())
+        if _SKIP.match(folded):
+            continue
+        if any(rx.match(folded) for rx, _ in _TITLE_RE) and _is_heading(line):
+            out = [line]
+            for nxt in lines[i + 1:i + 4]:
+                f = fold_aligned(nxt.strip())
+                if _is_heading(nxt) or f.startswith(("v/v", "ve viec", "(v/v", "ve ")):
+                    out.append(nxt)
+                else:
+                    break
+            return out
+    return []

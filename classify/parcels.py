@@ -1,0 +1,171 @@
+"""Land parcels: `thửa đất số 45, tờ bản đồ số 12` in all its written forms, with area, land use and place."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from donthu.schema import Parcel
+from donthu.text import fold
+
+from classify.normalize import fold_aligned, fuzzy_phrase
+from classify.numbers import find_areas
+from classify.places import Place, complete, find_places
+
+_THUA_KW = rf"(?:{fuzzy_phrase('thua dat')}|thua|thu'a)"
+_TO_KW = rf"(?:{fuzzy_phrase('to ban do')}(?:\s+dia\s+chinh)?|to\s+bd|to)"
+_NUMS = r"(\d{1,5}(?:\s*(?:,|;|va|\+|&)\s*(?:(?:thua\s*(?:dat\s*)?)?(?:so\s*)?)\d{1,5}(?![\d/]))*)"
+THUA_RE = re.compile(rf"(?<![a-z])(?:cac\s+)?{_THUA_KW}\s*(?:so\s*|s0\s*)?[:.]?\s*{_NUMS}(?![\d/.,]\d)")
+TO_RE = re.compile(rf"(?<![a-z]){_TO_KW}\s*(?:so\s*|s0\s*)?[:.]?\s*(\d{{1,4}})(?![\d/])")
+
+LAND_USE_CODES = (
+    "LUC", "LUK", "LUN", "ONT", "ODT", "CLN", "BHK", "HNK", "NHK", "NTS", "RSX", "RPH", "RDD", "SKC", "TMD",
+    "DGT", "DTL", "NKH", "TSC", "SKN", "SKX", "TON", "NTD", "MNC", "SON", "LMU", "CSD", "DCH", "DGD", "DYT",
+)
+_CODE_RE = re.compile(r"(?<![A-Za-z])(" + "|".join(LAND_USE_CODES) + r")(?![A-Za-z])")
+# written names (folded) → code; longest first so "dat trong lua nuoc con lai" wins over "dat trong lua"
+_LAND_USE_NAMES = sorted({
+    "dat chuyen trong lua nuoc": "LUC", "dat trong lua nuoc con lai": "LUK", "dat trong lua nuong": "LUN",
+    "dat trong lua": "LUC", "dat lua": "LUC", "dat ruong": "LUC",
+    "dat o tai nong thon": "ONT", "dat o nong thon": "ONT", "dat o tai do thi": "ODT", "dat o do thi": "ODT",
+    "dat trong cay lau nam": "CLN", "dat cay lau nam": "CLN", "dat vuon": "CLN",
+    "dat bang trong cay hang nam khac": "BHK", "dat trong cay hang nam khac": "BHK",
+    "dat nuong ray trong cay hang nam khac": "NHK", "dat trong cay hang nam": "HNK",
+    "dat nuoi trong thuy san": "NTS", "dat rung san xuat": "RSX", "dat rung phong ho": "RPH",
+    "dat rung dac dung": "RDD", "dat co so san xuat phi nong nghiep": "SKC", "dat thuong mai, dich vu": "TMD",
+    "dat thuong mai dich vu": "TMD", "dat giao thong": "DGT", "dat thuy loi": "DTL",
+    "dat nong nghiep khac": "NKH", "dat nghia trang": "NTD", "dat bang chua su dung": "BCS",
+}.items(), key=lambda kv: -len(kv[0]))
+_NAME_RE = re.compile(r"(?<![a-z])(" + "|".join(re.escape(k) for k, _ in _LAND_USE_NAMES) + r")(?![a-z])")
+_NAME_CODE = dict(_LAND_USE_NAMES)
+_SENTENCE_END = re.compile(r"(?:[.;!?](?=\s+\S)|\n\s*\n|\n(?=\s*(?:[-•+*]|\d+[.)]|[a-zđ][.)])\s))")
+_ADDRESS_LEAD = re.compile(r"(tru tai|dia chi|cu tru|thuong tru|noi o|que quan|dkhk)[^.;\n]{0,40}$")
+_LAND_CONTEXT = re.compile(r"toa lac|thua|khu dat|phan dat|dat (?:tai|o tai|thuoc)|vi tri dat|giap ranh")
+
+
+@dataclass
+class _Hit:
+    start: int
+    end: int
+    numbers: list[str]
+
+
+def _sentences(folded: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(folded):
+        spans.append((start, m.end()))
+        start = m.end()
+    spans.append((start, len(folded)))
+    return spans
+
+
+def _numbers(group: str) -> list[str]:
+    return [n.lstrip("0") or "0" for n in re.findall(r"\d+", group)]
+
+
+def _nearest(pos_start: int, pos_end: int, candidates: list, limit_before: int, limit_after: int):
+    """Prefer the first candidate after pos_end (before limit_after), else the last one before pos_start."""
+    after = [c for c in candidates if pos_end <= c[0] < limit_after]
+    if after:
+        return after[0]
+    before = [c for c in candidates if limit_before <= c[1] <= pos_start]
+    return before[-1] if before else None
+
+
+def _land_uses(text: str, folded: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    out = [(m.start(), m.end(), m.group(1)) for m in _CODE_RE.finditer(text, lo, hi)]
+    out += [(m.start(), m.end(), _NAME_CODE[m.group(1)]) for m in _NAME_RE.finditer(folded, lo, hi)]
+    return sorted(out)
+
+
+def _land_places(text: str, folded: str) -> list[Place]:
+    places = []
+    for p in find_places(text):
+        if not p.commune and not p.district:
+            continue
+        if _ADDRESS_LEAD.search(folded[max(0, p.start - 60):p.start]):
+            p = Place(p.start, p.end, p.commune, p.district, p.province)
+            places.append((p, False))
+        else:
+            places.append((p, True))
+    return places
+
+
+def extract_parcels(text: str) -> list[Parcel]:
+    """One Parcel per distinct (parcel_no, map_sheet), in order of first mention."""
+    folded = fold_aligned(text)
+    places = _land_places(text, folded)
+    doc_place = _document_land_place(folded, places)
+    found: dict[tuple[str, str | None], Parcel] = {}
+    for s_lo, s_hi in _sentences(folded):
+        hits = [_Hit(m.start(), m.end(), _numbers(m.group(1))) for m in THUA_RE.finditer(folded, s_lo, s_hi)]
+        if not hits:
+            continue
+        sheets = [(m.start(), m.end(), m.group(1).lstrip("0") or "0") for m in TO_RE.finditer(folded, s_lo, s_hi)]
+        areas = [a for a in find_areas(text[s_lo:s_hi])]
+        areas = [(s + s_lo, e + s_lo, v) for s, e, v in areas]
+        uses = _land_uses(text, folded, s_lo, s_hi)
+        s_places = [(p.start, p.end, p) for p, is_land in places if s_lo <= p.start < s_hi and is_land]
+        for i, hit in enumerate(hits):
+            nxt = hits[i + 1].start if i + 1 < len(hits) else s_hi
+            prev = hits[i - 1].end if i > 0 else s_lo
+            sheet = _nearest(hit.start, hit.end, sheets, prev, nxt)
+            if sheet is None and i == len(hits) - 1:  # "Thửa đất số: 45; Tờ bản đồ số: 12"
+                m = TO_RE.match(folded, s_hi + len(folded[s_hi:]) - len(folded[s_hi:].lstrip()))
+                if m:
+                    sheet = (m.start(), m.end(), m.group(1).lstrip("0") or "0")
+            area = _nearest(hit.start, hit.end, areas, prev, nxt) if len(hit.numbers) == 1 else None
+            use = _nearest(hit.start, hit.end, uses, prev, nxt)
+            place = _nearest(hit.start, hit.end, s_places, s_lo, s_hi)
+            place = place[2] if place else doc_place
+            if place is not None:
+                place = complete(place)
+            for no in hit.numbers:
+                parcel = Parcel(
+                    parcel_no=no,
+                    map_sheet=sheet[2] if sheet else None,
+                    area_m2=area[2] if area else None,
+                    land_use=use[2] if use else None,
+                    commune=place.commune if place else None,
+                    district=place.district if place else None,
+                    province=place.province if place else None,
+                )
+                _merge(found, parcel)
+    return list(found.values())
+
+
+def _merge(found: dict, parcel: Parcel) -> None:
+    key = (parcel.parcel_no, parcel.map_sheet)
+    if parcel.map_sheet is None:
+        same = [k for k in found if k[0] == parcel.parcel_no]
+        if same:
+            key = same[0]
+    elif (parcel.parcel_no, None) in found:
+        old = found.pop((parcel.parcel_no, None))
+        found[key] = old.model_copy(update={"map_sheet": parcel.map_sheet})
+    have = found.get(key)
+    if have is None:
+        found[key] = parcel
+        return
+    update = {f: getattr(parcel, f) for f in ("area_m2", "land_use", "commune", "district", "province")
+              if getattr(have, f) is None and getattr(parcel, f) is not None}
+    found[key] = have.model_copy(update=update)
+
+
+def _document_land_place(folded: str, places: list) -> Place | None:
+    """The document's location of the land: the first place named in a sentence about land."""
+    for lo, hi in _sentences(folded):
+        if not _LAND_CONTEXT.search(folded, lo, hi):
+            continue
+        for p, is_land in places:
+            if is_land and lo <= p.start < hi and p.commune:
+                return p
+    return None
+
+
+def land_use_code(name: str) -> str | None:
+    """`đất trồng lúa` → `LUC`; a code is returned as is; None if unknown."""
+    if name.strip().upper() in LAND_USE_CODES:
+        return name.strip().upper()
+    m = _NAME_RE.search(fold(name))
+    return _NAME_CODE[m.group(1)] if m else None

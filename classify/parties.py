@@ -1,0 +1,386 @@
+"""Parties of a petition or ruling: who writes, who is complained about or denounced, who disputes.
+
+Persons are read only in role contexts (labels such as `Người khiếu nại:`, `Tôi tên là`, `tố cáo ông`,
+`tranh chấp với bà`, `giữa ông A ... và bà B`, the `Người làm đơn` signature), so officials who sign or
+receive are not parties. Matching runs on folded text; names and addresses are sliced from the original.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from donthu.schema import Party
+from donthu.text import fold
+
+from classify.normalize import fold_aligned
+
+WRITER = "writer"  # the letter's author(s): the role comes from the document type
+WRITER_ROLE = {
+    "complaint": "complainant", "denunciation": "denouncer", "recommendation": "petitioner",
+    "land_dispute": "disputant", "unknown": "petitioner",
+}
+
+SURNAMES = {
+    fold(s) for s in (
+        "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đinh Trương Lâm Mai Tô Châu "
+        "Đoàn Cao Lương Tạ Thái Quách Lưu Kiều Trịnh Tăng La Hà Diệp Chau Néang Thạch Sơn Danh Kim Lữ Từ Văn "
+        "Phùng Triệu Tiêu Mạc Khưu Trang Giang Đào Âu Lục Hứa Quan Tôn Thân Nông Bạch Cù Doãn Ông Đàm Lạc Vương "
+        "Mã Ninh Chung Nghiêm Biện Tất Khổng Hầu Phó Hàn Chiêm Ung Cái Đồng Lai Lò Kha Nhan Lã Tiết Thạch Chế Văng Néang"
+    ).split()
+}
+HONORIFICS = ("ong", "ba", "anh", "chi", "cu", "co", "chu", "bac", "em", "o.", "b.")
+_NOT_NAME_WORDS = {
+    fold(w) for w in (
+        "Ủy ban Nhân dân UBND Chủ tịch Phó Thanh tra Phòng Sở Công ty Hội đồng Tòa Viện Ban Trung tâm Văn phòng "
+        "Đảng Nhà nước Quyết định Khiếu nại Tố cáo Luật Căn cứ Điều Khoản Xã Huyện Tỉnh Phường Thị Ấp Khóm Tổ "
+        "Người Đơn Đất Thửa Số Ngày Tháng Năm Cộng hòa Xã hội Chủ nghĩa Việt Nam Độc lập Tự do Hạnh phúc "
+        "Kính gửi Nay Tôi Chúng Địa chỉ CCCD CMND Sinh Nơi Điện thoại Hộ Gia đình Cán bộ Chi nhánh Trưởng "
+        "Nội dung Kết luận Thông báo Biên bản Giấy Chứng nhận"
+    ).split()
+} - {"thi", "van", "ho", "hoang"}
+
+_INNER_STOP = {
+    "xa", "huyen", "tinh", "phuong", "ap", "khom", "ubnd", "cccd", "cmnd", "sinh", "dia", "tru", "so", "ngay",
+    "noi", "sdt", "va", "can", "chuc", "uy", "chu", "nguoi", "toi", "kinh", "tp", "tx", "tt",
+}
+_WORD = re.compile(r"[ \t]*([^\W\d_][^\W\d_'’]*)")
+
+
+@dataclass
+class Mention:
+    start: int
+    end: int
+    name: str
+    role: str
+    specificity: int
+    group: int = 0
+
+
+def _skip(text: str, folded: str, pos: int) -> int:
+    """Skip spaces, ':' '-' list markers, 'gia đình'/'hộ' and an honorific."""
+    m = re.compile(r"[\s:\-–.,]*(?:(?:\d{1,2}|[a-z])[.)/]\s*)?[\s\-–+•*]*").match(folded, pos)
+    pos = m.end()
+    m = re.compile(r"(?:gia dinh|ho gia dinh|ho)\s+(?=(?:ong|ba)\b)").match(folded, pos)
+    if m:
+        pos = m.end()
+    m = re.compile(r"(?:ong|ba|anh|chi|cu|co|chu|bac|em|o\.|b\.)(?:\s*:)?[ \t]+").match(folded, pos)
+    if m and text[m.end():m.end() + 1][:1].isupper():
+        return m.end()
+    return pos
+
+
+def read_name(text: str, folded: str, pos: int, need_surname: bool = False) -> tuple[str, int] | None:
+    """A Vietnamese personal name at pos (after an optional honorific): 2–5 capitalised words."""
+    start = _skip(text, folded, pos)
+    honorific = start != pos and folded[pos:start].strip(" :-\t\n").split()[-1:] in ([h] for h in HONORIFICS)
+    words, i = [], start
+    while len(words) < 5:
+        m = _WORD.match(text, i)
+        if not m or not m.group(1)[0].isupper():
+            break
+        w = m.group(1)
+        if (not words and fold(w) in _NOT_NAME_WORDS and fold(w) not in SURNAMES) or (words and fold(w) in _INNER_STOP):
+            break
+        words.append(w)
+        i = m.end()
+        if i < len(text) and text[i] in ",.;:()\n":
+            break
+    if len(words) < 2:
+        return None
+    if (need_surname or not honorific) and fold(words[0]) not in SURNAMES:
+        return None
+    name = " ".join(words)
+    if name.isupper():
+        name = " ".join(w.capitalize() for w in words)
+    return name, i
+
+
+_BODY_START = re.compile(
+    r"(?:pho chu tich|chu tich|uy ban nhan dan|ubnd|thanh tra|chanh thanh tra|phong tai nguyen|phong|so tai nguyen|"
+    r"so|van phong dang ky|chi nhanh van phong|trung tam|hoi dong|cong an|ban quan ly|ban boi thuong|cong ty|"
+    r"toa an nhan dan|giam doc)\b"
+)
+_BODY_STOP = re.compile(
+    r"[,.;:()\[\]\n]|\s(?:ve viec|ve|v/v|ngay|doi voi|voi|thi(?! xa| tran)|la|da|nay|tai|ban hanh|theo|nhung|ma|vi|"
+    r"giai quyet|thu hoi|trong|khi|khong|va|gay|lam|co|tra loi|tu choi|xu phat|quyet dinh|cho rang)\b"
+)
+
+
+def read_body(text: str, folded: str, pos: int) -> tuple[str, int] | None:
+    """A body or an official by post (`Chủ tịch UBND huyện Chợ Mới`), as written."""
+    start = re.compile(r"[\s:\-–]*").match(folded, pos).end()
+    if not _BODY_START.match(folded, start):
+        return None
+    end = min(len(text), start + 100)
+    for stop in _BODY_STOP.finditer(folded, start, start + 100):
+        ch = text[stop.start() + 1] if text[stop.start()].isspace() else text[stop.start()]
+        if not ch.isupper():
+            end = stop.start()
+            break
+    body = text[start:end].strip()
+    return (body, end) if len(body.split()) >= 2 else None
+
+
+# --- role contexts ----------------------------------------------------------------------------------------
+ACCUSED = "accused"  # named in a denunciation's facts: the subject when the document is a denunciation
+GENERIC = "generic"  # any `ông/bà Name` in a letter: resolved by the document type
+
+_LABEL_TAIL = r"(?:\s*\([^)\n]{0,40}\))?\s*(?:la|gom(?: co)?|co)?\s*[:\-–]?"
+_BODY_WORDS = r"(?:ubnd|uy ban|hoi dong|phong|thanh tra|to hoa giai|ban |doan|mat tran|cong an|chi hoi|hoi |so |van phong|chi nhanh|trung tam|cong chuc)"
+_LABELS: list[tuple[str, str, int]] = [
+    (r"nguoi bi khieu nai", "subject", 3),
+    (r"nguoi bi to cao", "subject", 3),
+    (r"(?:nhung |cac )?(?:nguoi|ong \(ba\)|ong/ba|ba/ong) khieu nai(?! cho rang)", "complainant", 3),
+    (r"(?:nhung |cac )?(?:nguoi|ong \(ba\)|ong/ba|ba/ong) to cao(?! cho rang)", "denouncer", 3),
+    (r"(?:nhung |cac )?nguoi (?:kien nghi|phan anh)(?:,? (?:kien nghi|phan anh))?", "petitioner", 3),
+    (r"nguoi co quyen loi(?:,| va)? nghia vu lien quan", "related", 3),
+    (r"nguoi lam chung", "related", 3),
+    (r"(?:nguoi dai dien(?: theo (?:uy quyen|phap luat))?(?: hop phap)?|dai dien theo uy quyen|"
+     r"nguoi duoc uy quyen|dai dien(?: cho)? (?!" + _BODY_WORDS + r")[^:\n]{1,60}(?=:))", "representative", 3),
+    (r"(?:nguyen don|bi don|ben tranh chap|ben yeu cau(?: giai quyet)?|ben bi yeu cau|ben [ab]|ben thu (?:nhat|hai)|"
+     r"nguoi (?:yeu cau|de nghi) giai quyet tranh chap|nguoi bi yeu cau|nguoi bi de nghi|"
+     r"nguoi co tranh chap(?: voi (?:toi|chung toi|gia dinh toi))?|cac ben tranh chap(?: gom)?)", "disputant", 3),
+    (r"(?:toi ten la|ten toi la|toi ten|toi la|ho va ten(?: nguoi [a-z ]{2,12}?(?=\s*:))?|ho ten|"
+     r"chung toi (?:gom|ten la|la)|(?:nhung )?nguoi lam don|nguoi viet don|nguoi dung don|nguoi gui don|"
+     r"nguoi de nghi|(?<=\n)\s*(?:[ivx]+\.|\d+\.|-)?\s*cong dan(?: den)?(?=\s*:)|"
+     r"chung toi ky ten duoi day gom|nguoi co don|cung dung don)", WRITER, 2),
+]
+_LABEL_RE = [(re.compile(rf"(?<![a-z]){p}{_LABEL_TAIL}"), r, s) for p, r, s in _LABELS]
+_HON = r"(?=(?:ong|ba|anh|chi|cu)\s)"
+_VERBS: list[tuple[str, str, int]] = [
+    (r"(?<!nguoi )(?<!bi )to cao\s+(?:(?!cua\s)[a-z,]+\s+){0,8}?" + _HON, "subject", 2),
+    (r"(?<!nguoi )(?<!bi )to cao\s+hanh vi\s+(?:(?!cua\s)[a-z,]+\s+){0,6}?cua\s+" + _HON, "subject", 2),
+    (r"(?<!nguoi )(?<!bi )khieu nai\s+(?:doi voi\s+)?" + _HON, "subject", 2),
+    (r"tranh chap(?: quyen su dung dat| dat dai| dat| ranh gioi(?: dat)?)?\s+(?:voi|cua)\s+", "disputant", 2),
+    (r"(?<![a-z])giua\s+(?=(?:ong|ba|anh|chi|cu|gia dinh|ho)\s)", "disputant", 2),
+    (r"(?<![a-z])don\b[^.;\n:]{0,60}?\bcua\s+" + _HON, WRITER, 2),
+    (r"khieu nai cua\s+" + _HON, "complainant", 2),
+    (r"to cao cua\s+" + _HON, "denouncer", 2),
+    (r"(?:kien nghi|phan anh) cua\s+" + _HON, "petitioner", 2),
+    (r"(?:lan chiem|chiem dung)(?: dat)?(?: cua)?\s+(?=(?:ong|ba|gia dinh|ho)\s)", "disputant", 1),
+    (r"(?:lien quan den|doi voi|xu ly(?: nghiem)?|trach nhiem cua)\s+" + _HON, ACCUSED, 1),
+]
+_VERB_RE = [(re.compile(p), r, s) for p, r, s in _VERBS]
+_GENERIC_RE = re.compile(r"(?<![a-z])(?:ong|ba|anh|chi)\s+(?=\S)")
+_SIGNATURE = re.compile(
+    r"^[ \t]*(?:(?:nhung )?nguoi (?:lam|viet) don|nguoi de nghi|nguoi khieu nai|nguoi to cao|nguoi kien nghi|"
+    r"nguoi phan anh|dai dien cac ho(?: dan)?|nguoi ky ten|cong dan|nguoi co don|"
+    r"(nguoi dai dien|nguoi duoc uy quyen)|(cac ben tranh chap|ben yeu cau|ben bi yeu cau))[ \t]*$", re.M)
+_SUBJECT_BY_ISSUE = re.compile(r"(?:^|[,.;:]\s*|\n)\s*(?=(?:chu tich |uy ban|ubnd)[^.\n]{0,80}?\s(?:ban hanh|co|da ban hanh)\s+"
+                               r"(?:quyet dinh|cong van|thong bao|van ban))")
+_AND_PERSON = re.compile(r"\s*(?:,\s*(?:va\s+)?|va\s+|voi\s+)(?=(?:ong|ba|anh|chi)\s)")
+_LIST_ITEM = re.compile(r"\n\s*(?:\d{1,2}[.)/]|[-+•*]|[a-z][.)])\s*(?=(?:ho\s+)?(?:ong|ba|anh|chi|cu|co)\s)")
+_REPRESENTS = re.compile(r"(?:toi|la)\s+(?:la\s+)?nguoi (?:duoc|dai dien)[^.\n]{0,100}?(?:uy quyen|dai dien)")
+_WITNESS = re.compile(r"chung kien|lam chung")
+
+_ID = re.compile(
+    r"(?<![a-z])(?:cccd|cmnd|cmt|can cuoc(?: cong dan)?|chung minh (?:nhan dan|thu)|so dinh danh(?: ca nhan)?|cmnd/cccd|"
+    r"cccd/cmnd)\s*(?:/\s*cmnd|/\s*cccd)?\s*(?:so)?\s*[:.]?\s*(\d[\d .]{7,16}\d)"
+)
+_ADDRESS = re.compile(
+    r"(?<![a-z])(?:dia chi(?: thuong tru| lien he| cu tru| lien lac)?|thuong tru(?: tai)?|tru tai|cu tru tai|noi cu tru(?: hien nay)?|"
+    r"noi o hien nay|noi thuong tru|ho khau thuong tru(?: tai)?|ngu tai|song tai|dkhktt)(?![a-z])\s*(?:tai|o)?\s*[:\-–]?\s*"
+)
+_ADDRESS_STOP = re.compile(
+    r"[;()]|\.(?!\d)|,\s*(?:sinh|cccd|cmnd|can cuoc|so dien thoai|dien thoai|sdt|dt|la |co |nay|toi |nghe nghiep|"
+    r"chuc vu|hien |dang |da |voi |va |lam |nam sinh|email|quoc tich)|\s(?:va|la|co|da|nay|xin|kinh)\s(?![A-Z])"
+)
+
+
+def _zone_attrs(text: str, folded: str, lo: int, hi: int) -> tuple[str | None, str | None, bool]:
+    """(id_number, address, shared) found in text[lo:hi]; shared when written `cùng trú tại`."""
+    id_number = address = None
+    shared = False
+    m = _ID.search(folded, lo, hi)
+    if m:
+        digits = re.sub(r"\D", "", m.group(1))
+        if len(digits) in (9, 12):
+            id_number = digits
+    m = _ADDRESS.search(folded, lo, hi)
+    if m:
+        shared = folded[max(0, m.start() - 5):m.start()].strip().endswith("cung")
+        start = m.end()
+        limit = min(len(text), start + 200)
+        pos = start
+        end = limit
+        while pos < limit:
+            stop = _ADDRESS_STOP.search(folded, pos, limit)
+            nl = text.find("\n", pos, limit)
+            cut = stop.start() if stop else limit
+            if nl != -1 and nl < cut:
+                nxt = text[nl + 1:nl + 2]
+                if nxt and (nxt.islower() or nxt.isdigit()) and not re.match(r"\d+[.)]", text[nl + 1:nl + 4]):
+                    pos = nl + 1
+                    continue
+                cut = nl
+            end = cut
+            break
+        address = re.sub(r"\s+", " ", text[start:end]).strip(" ,.;:-–") or None
+    return id_number, address, shared
+
+
+def _mentions(text: str, folded: str) -> list[Mention]:
+    out: list[Mention] = []
+    group = [0]
+
+    def add(pos: int, role: str, spec: int, body_ok: bool = False, grp: int = 0) -> int | None:
+        got = read_name(text, folded, pos)
+        if got is None and body_ok:
+            got = read_body(text, folded, pos)
+        if got is None:
+            return None
+        name, end = got
+        out.append(Mention(pos, end, name, role, spec, group=grp))
+        return end
+
+    for rx, role, spec in _LABEL_RE:
+        for m in rx.finditer(folded):
+            group[0] += 1
+            end = add(m.end(), role, spec, body_ok=role in ("subject", "related", "disputant"), grp=group[0])
+            pos = end if end is not None else m.end()
+            while end is not None:  # "ông A, bà B và ông C"
+                and_m = _AND_PERSON.match(folded, pos)
+                if not and_m or add(and_m.end(), role, spec, grp=group[0]) is None:
+                    break
+                pos = out[-1].end
+            block_end = _block_end(folded, m.end())
+            for li in _LIST_ITEM.finditer(folded, m.end(), block_end):
+                if not any(x.start <= li.end() < x.end + 2 for x in out):
+                    add(li.end(), role, spec)
+    for rx, role, spec in _VERB_RE:
+        for m in rx.finditer(folded):
+            end = add(m.end(), role, spec, body_ok=role == "subject")
+            if end is not None and role == "disputant":
+                and_m = _AND_PERSON.search(folded, end, min(len(folded), end + 250))
+                stop = re.compile(r"[.;]\s|\n\s*\n").search(folded, end, and_m.start() if and_m else end)
+                if and_m and not stop:
+                    add(and_m.end(), role, spec)
+    for m in _SIGNATURE.finditer(folded):
+        role = "representative" if m.group(1) else "disputant" if m.group(2) else WRITER
+        pos = m.end()
+        for line in re.finditer(r"[^\n]*\n?", text[m.end():m.end() + 300]):
+            s = line.group(0).strip()
+            lo = m.end() + line.start()
+            if not s:
+                if line.group(0) == "":
+                    break
+                continue
+            if s.startswith("(") or fold(s).startswith(("ky", "da ky")):
+                continue
+            got = read_name(text, folded, lo, need_surname=True)
+            if not got or len(re.sub(r"^\s*\d+\.\s*", "", s)) > len(got[0]) + 2:
+                break
+            out.append(Mention(lo, got[1], got[0], role, 1))
+        del pos
+    for m in _GENERIC_RE.finditer(folded):
+        if not any(x.start <= m.start() < x.end for x in out):
+            add(m.start(), GENERIC, 0)
+    out.sort(key=lambda x: (x.start, -x.specificity))
+    kept: list[Mention] = []
+    for x in out:
+        if kept and x.start < kept[-1].end and fold(x.name) in fold(kept[-1].name):
+            if x.specificity > kept[-1].specificity:
+                kept[-1] = x
+            continue
+        kept.append(x)
+    return kept
+
+
+def _block_end(folded: str, pos: int) -> int:
+    """End of a list after a label: the first line that is not a list item or an item's continuation."""
+    m = re.compile(r"\n\s*(?:kinh gui|noi dung|nay|toi|chung toi (?:lam|viet|xin|kinh)|ly do|su viec|"
+                   r"[ivx]+\.|quyet dinh|ket luan|dieu|xet|can cu)\b").search(folded, pos, pos + 3000)
+    return m.start() if m else min(len(folded), pos + 3000)
+
+
+def _complaint_subject(text: str, folded: str) -> Mention | None:
+    """For a complaint: the body/official that issued the decision complained about."""
+    from classify.references import find_references
+
+    candidates = []
+    for start, end, ref in find_references(text):
+        if not ref.issuer or ref.number.count("/") > 1:
+            continue
+        line_start = folded.rfind("\n", 0, start) + 1
+        if folded[line_start:start].lstrip(" -+").startswith("can cu"):
+            continue
+        sent_start = max(folded.rfind(". ", 0, start), line_start)
+        before = folded[sent_start:start]
+        after = folded[end:end + 160]
+        if "giai quyet khieu nai" in after[:120] or "lan dau" in after[:120] or "giai quyet khieu nai" in before[-60:]:
+            continue
+        strong = "khieu nai" in before
+        candidates.append((0 if strong else 1, start, ref.issuer))
+    if candidates:
+        _, start, issuer = min(candidates)
+        return Mention(start, start + 1, issuer, "subject", 2)
+    m = _SUBJECT_BY_ISSUE.search(folded)
+    if m:
+        got = read_body(text, folded, m.end())
+        if got:
+            return Mention(m.end(), got[1], got[0], "subject", 2)
+    return None
+
+
+def _resolve(x: Mention, doc_type: str, kind: str, folded: str) -> str | None:
+    if x.role == WRITER:
+        if _REPRESENTS.search(folded, x.end, x.end + 500):
+            nxt = _REPRESENTS.search(folded, x.end, x.end + 500)
+            if not re.search(r"(?:toi ten|toi la|ho va ten)\s", folded[x.end:nxt.start()]):
+                return "representative"
+        return WRITER_ROLE.get(doc_type, "petitioner")
+    if x.role == ACCUSED:
+        return "subject" if doc_type == "denunciation" else None
+    if x.role == GENERIC:
+        if kind != "petition":
+            return None
+        if _WITNESS.search(folded, x.end, x.end + 150):
+            return "related"
+        return {"denunciation": "subject", "land_dispute": "disputant"}.get(doc_type)
+    return x.role
+
+
+def extract_parties(text: str, doc_type: str = "unknown", kind: str = "petition") -> list[Party]:
+    """Parties with roles, id numbers and addresses; one entry per person (most specific role)."""
+    folded = fold_aligned(text)
+    mentions = _mentions(text, folded)
+    if doc_type == "complaint" and not any(x.role == "subject" for x in mentions):
+        subject = _complaint_subject(text, folded)
+        if subject:
+            mentions.append(subject)
+    starts = sorted({x.start for x in mentions})
+    sent = re.compile(r"\.\s+(?=[A-ZĐÀ-Ỹ])(?!(?:Địa chỉ|Trú|Thường trú|CCCD|CMND|Sinh|Nơi|Số|Căn cước))|\n\s*\n")
+    merged: dict[str, dict] = {}
+    order: list[str] = []
+    shared_by_group: dict[int, str] = {}
+    for x in mentions:
+        role = _resolve(x, doc_type, kind, folded)
+        if role is None:
+            continue
+        nxt = next((s for s in starts if s > x.start and s >= x.end), len(text))
+        sm = sent.search(text, x.end, nxt)
+        hi = min(nxt, sm.start() if sm else nxt, x.end + 400)
+        id_number, address, shared = _zone_attrs(text, folded, x.end, hi)
+        if shared and x.group:
+            shared_by_group[x.group] = address
+        if role == "subject" and re.match(r"\s*\(?(?:can bo|cong chuc|chu tich|pho chu tich|truong|pho truong)", folded[x.end:x.end + 30]):
+            address = None  # the post, not a home address, follows an official's name
+        key = fold(x.name)
+        have = merged.get(key)
+        if have is None:
+            merged[key] = {"name": x.name, "role": role, "spec": x.specificity, "id": id_number, "addr": address,
+                           "group": x.group}
+            order.append(key)
+            continue
+        if x.specificity > have["spec"]:
+            have["role"], have["spec"] = role, x.specificity
+        have["id"] = have["id"] or id_number
+        have["addr"] = have["addr"] or address
+        have["group"] = have["group"] or x.group
+    for k in order:
+        g = merged[k]["group"]
+        if not merged[k]["addr"] and g in shared_by_group:
+            merged[k]["addr"] = shared_by_group[g]
+    return [Party(name=merged[k]["name"], role=merged[k]["role"], id_number=merged[k]["id"],
+                  address=merged[k]["addr"]) for k in order]

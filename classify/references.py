@@ -1,0 +1,81 @@
+"""References to documents: `123/QĐ-UBND`, `124/2020/NĐ-CP`, with the date and issuer written next to them."""
+
+from __future__ import annotations
+
+import re
+
+from donthu.schema import Reference
+
+from classify.dates import find_dates
+from classify.normalize import _fix_code_segment, _fix_digits, fold_aligned
+
+_NUM = re.compile(
+    r"(?<![\w/])([0-9OolI]?[0-9][0-9OolI]{0,4})[ \t]*(?:/[ \t]*((?:19|20)[0-9]{2}))?[ \t]*/[ \t]*"
+    r"([A-ZĐÐ][A-ZĐÐa-z0-9]{0,7}(?:[ \t]*-[ \t]*[A-ZĐÐ][A-ZĐÐa-z0-9]{0,9})*)"
+)
+_ISSUER_START = re.compile(r"\s*,?\s*(?:cua|do)\s+(?=\S)")
+_ISSUER_STOP = re.compile(
+    r"[,.;:()\[\]\n]|\s(?:ve viec|ve|v/v|ngay|doi voi|voi|thi(?! xa| tran)|la|da|nay|tai|ban hanh|quy dinh|huong dan|"
+    r"theo|nhung|va nguoi|ma|vi|cho|giai quyet|thu hoi)\b"
+)
+_MAX_ISSUER = 90
+
+
+def _clean_number(m: re.Match) -> str:
+    num = _fix_digits(m.group(1))
+    code = "-".join(_fix_code_segment(s.strip()) for s in re.split(r"\s*-\s*", m.group(3)))
+    return f"{num}/{m.group(2)}/{code}" if m.group(2) else f"{num}/{code}"
+
+
+def _valid(code: str) -> bool:
+    first = code.split("/")[-1].split("-")[0]
+    return len(first) >= 2 or first in ("Q",)
+
+
+def find_references(text: str) -> list[tuple[int, int, Reference]]:
+    """(start, end, Reference) for every document number written in `text`, in order, duplicates kept."""
+    folded = fold_aligned(text)
+    dates = find_dates(text)
+    out = []
+    for m in _NUM.finditer(text):
+        number = _clean_number(m)
+        if not _valid(number):
+            continue
+        pos = m.end()
+        date = None
+        for s, e, iso in dates:
+            if pos <= s <= pos + 8 and re.fullmatch(r"[\s,(]*(?:ban hanh\s*)?(?:ngay)?\s*", folded[pos:s] + ""):
+                date, pos = iso, e
+                break
+            if pos <= s <= pos + 16 and re.fullmatch(r"[\s,(]*(?:ban hanh\s*)?", folded[pos:s]):
+                date, pos = iso, e
+                break
+        issuer = None
+        im = _ISSUER_START.match(folded, pos)
+        if im:
+            start = im.end()
+            end = min(len(text), start + _MAX_ISSUER + 1)
+            for stop in _ISSUER_STOP.finditer(folded, start, start + _MAX_ISSUER + 30):
+                ch = text[stop.start() + 1] if text[stop.start()].isspace() else text[stop.start()]
+                if not ch.isupper():
+                    end = stop.start()
+                    break
+            candidate = text[start:end].strip()
+            if candidate and candidate[0].isupper() and len(candidate) <= _MAX_ISSUER:
+                issuer = candidate
+        out.append((m.start(), m.end(), Reference(number=number, date=date, issuer=issuer)))
+    return out
+
+
+def extract_references(text: str) -> list[Reference]:
+    """One Reference per distinct number, in order of first mention, date/issuer merged from all mentions."""
+    merged: dict[str, Reference] = {}
+    for _, _, ref in find_references(text):
+        have = merged.get(ref.number)
+        if have is None:
+            merged[ref.number] = ref
+        else:
+            merged[ref.number] = Reference(
+                number=ref.number, date=have.date or ref.date, issuer=have.issuer or ref.issuer
+            )
+    return list(merged.values())

@@ -1,0 +1,606 @@
+"""Make clean rendered pages look scanned, photocopied, photographed or typewritten.
+
+Every function is pure: `f(image, rng, **options) -> new image`, `image` uint8, either gray (H, W) or colour
+(H, W, 3) in OpenCV's BGR order; `rng` is a `numpy.random.Generator` and is the only source of randomness.
+Options left as None are drawn from rng. Red stamps and blue signatures turn a gray page into BGR; the other
+steps keep the number of channels (photocopy and binarize return gray).
+
+`degrade_page(image, level, rng)` applies a preset for each of LEVELS. Sizes scale with `dpi` (default 300).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from statistics import NormalDist
+
+import cv2
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+LEVELS = ("clean", "light", "heavy", "photocopy", "phone", "typewriter")
+
+_STAMP_FONTS = (
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    "/usr/share/fonts/truetype/freefont/FreeSansBold.ttf",
+    "/usr/share/texmf/fonts/opentype/public/tex-gyre/texgyreheros-bold.otf",
+)
+DEFAULT_STAMP_TEXT = "ỦY BAN NHÂN DÂN XÃ MỸ HỘI ĐÔNG ★ HUYỆN CHỢ MỚI ★"
+
+# ---------------------------------------------------------------- helpers
+
+
+def to_gray(image: np.ndarray) -> np.ndarray:
+    """Gray copy of a gray or BGR image."""
+    if image.ndim == 2:
+        return image.copy()
+    return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+
+
+def to_bgr(image: np.ndarray) -> np.ndarray:
+    """BGR copy of a gray or BGR image."""
+    if image.ndim == 3:
+        return image.copy()
+    return cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+
+
+def is_bilevel(image: np.ndarray) -> bool:
+    """True for a gray image holding only 0 and 255 (write it as CCITT G4 / 1-bit)."""
+    if image.ndim != 2:
+        return False
+    return bool(np.all((image == 0) | (image == 255)))
+
+
+def _clip_u8(a: np.ndarray) -> np.ndarray:
+    return np.clip(a, 0, 255).astype(np.uint8)
+
+
+def _low_freq(rng: np.random.Generator, shape: tuple[int, int], cells: int = 6) -> np.ndarray:
+    """Smooth random field in [0, 1] of `shape` (upscaled coarse noise)."""
+    h, w = shape
+    side = max(h, w, 1)
+    ch = max(2, round(cells * h / side))
+    cw = max(2, round(cells * w / side))
+    coarse = rng.random((ch, cw), dtype=np.float32)
+    field = cv2.resize(coarse, (w, h), interpolation=cv2.INTER_CUBIC)
+    field = np.asarray(field, np.float32).reshape(h, w)
+    field -= field.min()
+    m = field.max()
+    return field / m if m > 0 else field
+
+
+def _apply_gain(image: np.ndarray, gain: np.ndarray) -> np.ndarray:
+    """Multiply by a gain map (colour: every channel), in OpenCV uint8 arithmetic.
+
+    `gain` is float (1.0 = unchanged, up to 1.99) or uint8 already scaled by 128; a map smaller than the image
+    is stretched to it (smooth fields are made small for speed)."""
+    if gain.dtype != np.uint8:
+        gain = np.clip(gain * 128.0 + 0.5, 0, 255).astype(np.uint8)
+    h, w = image.shape[:2]
+    if gain.shape[:2] != (h, w):
+        gain = cv2.resize(gain, (w, h), interpolation=cv2.INTER_LINEAR)
+    if image.ndim == 3:
+        gain = cv2.merge([gain] * image.shape[2])
+    return cv2.multiply(image, gain, scale=1.0 / 128.0)
+
+
+def _small(shape: tuple[int, int], factor: int = 16) -> tuple[int, int]:
+    return max(2, shape[0] // factor), max(2, shape[1] // factor)
+
+
+def _normal_luts(sigma: float) -> tuple[np.ndarray, np.ndarray]:
+    """Positive and negative parts of 256 N(0, sigma) quantiles, as uint8 lookup tables."""
+    nd = NormalDist(0.0, sigma)
+    q = np.array([nd.inv_cdf((i + 0.5) / 256) for i in range(256)])
+    q = np.round(q)
+    return np.clip(q, 0, 255).astype(np.uint8), np.clip(-q, 0, 255).astype(np.uint8)
+
+
+def _add_noise(image: np.ndarray, rng: np.random.Generator, sigma: float) -> np.ndarray:
+    """Add N(0, sigma) noise per pixel (luminance: equal in all channels), saturating uint8 arithmetic."""
+    if sigma <= 0:
+        return image.copy()
+    h, w = image.shape[:2]
+    u = np.frombuffer(rng.bytes(h * w), dtype=np.uint8).reshape(h, w)
+    pos, neg = _normal_luts(sigma)
+    up, un = cv2.LUT(u, pos), cv2.LUT(u, neg)
+    if image.ndim == 3:  # luminance noise, the same in every channel
+        up, un = cv2.merge([up] * image.shape[2]), cv2.merge([un] * image.shape[2])
+    return cv2.subtract(cv2.add(image, up), un)
+
+
+def _scale(dpi: int) -> float:
+    return dpi / 300.0
+
+
+# ---------------------------------------------------------------- geometry and sensor
+
+
+def skew(image: np.ndarray, rng: np.random.Generator, *, max_deg: float = 1.0,
+         angle: float | None = None) -> np.ndarray:
+    """Rotate about the centre by `angle` degrees (counter-clockwise positive; default uniform ±max_deg),
+    same size, white fill."""
+    if angle is None:
+        angle = float(rng.uniform(-max_deg, max_deg))
+    h, w = image.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    border = (255, 255, 255) if image.ndim == 3 else 255
+    return cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                          borderValue=border)
+
+
+def gaussian_noise(image: np.ndarray, rng: np.random.Generator, *, sigma: float | None = None) -> np.ndarray:
+    """Add zero-mean Gaussian noise (default sigma uniform 3..8 grey levels)."""
+    if sigma is None:
+        sigma = float(rng.uniform(3, 8))
+    return _add_noise(image, rng, float(sigma))
+
+
+def salt_pepper(image: np.ndarray, rng: np.random.Generator, *, amount: float | None = None) -> np.ndarray:
+    """Set a fraction `amount` of pixels (default 0.0005..0.003) to black or white."""
+    if amount is None:
+        amount = float(rng.uniform(0.0005, 0.003))
+    out = image.copy()
+    h, w = image.shape[:2]
+    n = int(amount * h * w)
+    ys = rng.integers(0, h, n)
+    xs = rng.integers(0, w, n)
+    vals = np.where(rng.random(n) < 0.5, 0, 255).astype(np.uint8)
+    if out.ndim == 3:
+        out[ys, xs, :] = vals[:, None]
+    else:
+        out[ys, xs] = vals
+    return out
+
+
+def blur(image: np.ndarray, rng: np.random.Generator, *, sigma: float | None = None) -> np.ndarray:
+    """Gaussian blur (default sigma uniform 0.4..1.0 px)."""
+    if sigma is None:
+        sigma = float(rng.uniform(0.4, 1.0))
+    if sigma <= 0:
+        return image.copy()
+    return cv2.GaussianBlur(image, (0, 0), sigmaX=sigma)
+
+
+def jpeg_artifacts(image: np.ndarray, rng: np.random.Generator, *, quality: int | None = None) -> np.ndarray:
+    """Encode/decode as JPEG at `quality` (default 35..75)."""
+    if quality is None:
+        quality = int(rng.integers(35, 76))
+    ok, buf = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
+    if not ok:
+        raise RuntimeError("JPEG encoding failed")
+    flag = cv2.IMREAD_COLOR if image.ndim == 3 else cv2.IMREAD_GRAYSCALE
+    return cv2.imdecode(buf, flag)
+
+
+def levels(image: np.ndarray, rng: np.random.Generator, *, black: int | None = None,
+           white: int | None = None) -> np.ndarray:
+    """Scanner black/white points: stretch [black, white] to [0, 255] (default black 0..25, white 228..248), so
+    paper noise clips to pure white as on a calibrated scanner."""
+    if black is None:
+        black = int(rng.integers(0, 26))
+    if white is None:
+        white = int(rng.integers(228, 249))
+    x = np.arange(256, dtype=np.float64)
+    lut = np.clip(np.round((x - black) * 255.0 / max(white - black, 1)), 0, 255).astype(np.uint8)
+    return cv2.LUT(image, lut)
+
+
+def uneven_lighting(image: np.ndarray, rng: np.random.Generator, *, strength: float | None = None) -> np.ndarray:
+    """Darken with a linear gradient in a random direction, a vignette and soft blotches
+    (default strength 0.05..0.2 = darkest loss of brightness)."""
+    if strength is None:
+        strength = float(rng.uniform(0.05, 0.2))
+    h, w = image.shape[:2]
+    sh, sw = max(2, h // 16), max(2, w // 16)
+    yy, xx = np.mgrid[0:sh, 0:sw].astype(np.float32)
+    yy /= max(sh - 1, 1)
+    xx /= max(sw - 1, 1)
+    theta = rng.uniform(0, 2 * math.pi)
+    grad = (xx - 0.5) * math.cos(theta) + (yy - 0.5) * math.sin(theta)
+    grad = (grad - grad.min()) / max(float(np.ptp(grad)), 1e-6)
+    vign = ((xx - 0.5) ** 2 + (yy - 0.5) ** 2) * 2.0
+    blot = _low_freq(rng, (sh, sw), cells=4)
+    mix = rng.dirichlet([2.0, 1.5, 1.0]).astype(np.float32)
+    dark = mix[0] * grad + mix[1] * vign + mix[2] * blot
+    dark = dark / max(float(dark.max()), 1e-6)
+    return _apply_gain(image, 1.0 - strength * dark)
+
+
+def scan_at(image: np.ndarray, dpi: int, *, src_dpi: int = 300) -> np.ndarray:
+    """Resample a page rendered at `src_dpi` to `dpi` (area interpolation when shrinking)."""
+    if dpi == src_dpi:
+        return image.copy()
+    h, w = image.shape[:2]
+    nw, nh = max(1, round(w * dpi / src_dpi)), max(1, round(h * dpi / src_dpi))
+    interp = cv2.INTER_AREA if dpi < src_dpi else cv2.INTER_CUBIC
+    return cv2.resize(image, (nw, nh), interpolation=interp)
+
+
+# ---------------------------------------------------------------- ink: stamps and signatures
+
+
+def _ink_composite(image: np.ndarray, alpha: np.ndarray, x0: int, y0: int, colour_bgr: tuple[int, int, int]) -> np.ndarray:
+    """Multiply-blend an ink layer (alpha in 0..1, top-left at x0, y0) of `colour_bgr` onto a BGR copy."""
+    out = to_bgr(image)
+    h, w = out.shape[:2]
+    ah, aw = alpha.shape
+    ax0, ay0 = max(0, -x0), max(0, -y0)
+    bx0, by0 = max(0, x0), max(0, y0)
+    bx1, by1 = min(w, x0 + aw), min(h, y0 + ah)
+    if bx1 <= bx0 or by1 <= by0:
+        return out
+    a = alpha[ay0:ay0 + (by1 - by0), ax0:ax0 + (bx1 - bx0)][:, :, None]
+    col = np.asarray(colour_bgr, dtype=np.float32) / 255.0
+    region = out[by0:by1, bx0:bx1].astype(np.float32)
+    out[by0:by1, bx0:bx1] = _clip_u8(region * (1.0 - a * (1.0 - col)))
+    return out
+
+
+def _stamp_font(size: int) -> ImageFont.FreeTypeFont:
+    for p in _STAMP_FONTS:
+        if os.path.exists(p):
+            return ImageFont.truetype(p, size)
+    return ImageFont.load_default(size)
+
+
+def _star(cx: float, cy: float, r: float, rot: float) -> list[tuple[float, float]]:
+    pts = []
+    for k in range(10):
+        rr = r if k % 2 == 0 else r * 0.4
+        a = rot - math.pi / 2 + k * math.pi / 5
+        pts.append((cx + rr * math.cos(a), cy + rr * math.sin(a)))
+    return pts
+
+
+def stamp_mask(rng: np.random.Generator, *, radius: int, text: str = DEFAULT_STAMP_TEXT) -> np.ndarray:
+    """Alpha (0..1 float32, square 2*radius+pad) of a round seal: outer ring, inner ring, text ring, star."""
+    pad = max(4, radius // 10)
+    size = 2 * radius + 2 * pad
+    c = size / 2
+    im = Image.new("L", (size, size), 0)
+    d = ImageDraw.Draw(im)
+    ring = max(2, round(radius * 0.045))
+    d.ellipse([c - radius, c - radius, c + radius, c + radius], outline=255, width=ring)
+    inner = radius * 0.70
+    d.ellipse([c - inner, c - inner, c + inner, c + inner], outline=255, width=max(1, ring // 2))
+    d.polygon(_star(c, c, radius * 0.30, 0.0), fill=255)
+    # text ring between the two circles, clockwise from the left
+    text = " ".join(text.split())
+    fsize = max(6, round(radius * 0.17))
+    font = _stamp_font(fsize)
+    text_r = (radius + inner) / 2
+    widths = [font.getlength(ch) for ch in text]
+    total = sum(widths)
+    circumference = 2 * math.pi * text_r * 0.96
+    scale = min(1.0, circumference / max(total, 1.0))
+    if scale < 1.0:
+        font = _stamp_font(max(5, round(fsize * scale)))
+        widths = [font.getlength(ch) for ch in text]
+        total = sum(widths)
+    spread = circumference / max(total, 1.0)  # letter-space to fill the ring
+    angle = math.pi  # start on the left, go clockwise over the top
+    for ch, w in zip(text, widths):
+        step = w * spread / text_r
+        mid = angle + step / 2
+        if ch.strip():
+            tile = Image.new("L", (fsize * 3, fsize * 3), 0)
+            ImageDraw.Draw(tile).text((fsize * 1.5, fsize * 1.5), ch, font=font, fill=255, anchor="mm")
+            rot = tile.rotate(-math.degrees(mid) - 90, resample=Image.Resampling.BILINEAR)
+            px = c + text_r * math.cos(mid) - rot.width / 2
+            py = c + text_r * math.sin(mid) - rot.height / 2
+            im.paste(255, (round(px), round(py)), rot)
+        angle += step
+    im = im.rotate(float(rng.uniform(0, 360)), resample=Image.Resampling.BILINEAR)
+    return np.asarray(im, dtype=np.float32) / 255.0
+
+
+def _lowest_text_box(gray: np.ndarray) -> tuple[int, int, int, int] | None:
+    """Box (x0, y0, x1, y1) of the lowest line of ink in the right half of the page (the signer's name)."""
+    h, w = gray.shape
+    ink = gray[: int(h * 0.97), w // 2:] < 128
+    rows = np.flatnonzero(ink.sum(axis=1) > 2)
+    if rows.size == 0:
+        return None
+    y1 = int(rows[-1])
+    y0 = y1
+    while y0 - 1 >= 0 and ink[y0 - 1].sum() > 2:
+        y0 -= 1
+    cols = np.flatnonzero(ink[y0:y1 + 1].any(axis=0))
+    return int(cols[0]) + w // 2, y0, int(cols[-1]) + w // 2, y1
+
+
+def red_stamp(image: np.ndarray, rng: np.random.Generator, *, name_box: tuple[float, float, float, float] | None = None,
+              text: str | None = None, dpi: int = 300, opacity: float | None = None) -> np.ndarray:
+    """Press a round red seal (semi-transparent, uneven ink) over the left part of the signature area.
+
+    `name_box` is the signer's printed name (x0, y0, x1, y1) in pixels; without it the lowest line of ink on the
+    right half of the page is taken. Returns BGR."""
+    gray = to_gray(image)
+    box = name_box or _lowest_text_box(gray)
+    h, w = gray.shape
+    radius = round(rng.uniform(17, 21) / 25.4 * dpi)  # a 34..42 mm seal
+    if box is None:
+        cx, cy = 0.65 * w, 0.75 * h
+    else:
+        x0, y0, x1, y1 = box
+        cx = x0 + rng.uniform(-0.1, 0.25) * max(x1 - x0, radius) - radius * 0.3
+        cy = y0 - rng.uniform(0.5, 1.0) * radius
+    alpha = stamp_mask(rng, radius=radius, text=text or DEFAULT_STAMP_TEXT)
+    alpha = cv2.GaussianBlur(alpha, (0, 0), sigmaX=0.6 * _scale(dpi))
+    # uneven ink: a smooth pressure field and grain
+    pressure = 0.55 + 0.45 * _low_freq(rng, alpha.shape, cells=5)
+    grain = 0.75 + 0.25 * rng.random(alpha.shape, dtype=np.float32)
+    if opacity is None:
+        opacity = float(rng.uniform(0.6, 0.9))
+    alpha = np.clip(alpha * pressure * grain * opacity, 0, 1)
+    colour = (int(rng.integers(30, 70)), int(rng.integers(20, 50)), int(rng.integers(190, 235)))  # BGR red
+    ah, aw = alpha.shape
+    return _ink_composite(image, alpha, round(cx - aw / 2), round(cy - ah / 2), colour)
+
+
+def signature_mask(rng: np.random.Generator, *, width: int, height: int, pen: float) -> np.ndarray:
+    """Alpha (0..1 float32, height x width) of a cursive-looking scribble with a final flourish."""
+    scale = 4  # draw at 4x for smooth strokes with cv2 fixed-point coordinates
+    canvas = np.zeros((height, width), np.uint8)
+    t = np.linspace(0, 1, 400)
+    loops = rng.uniform(3, 7)
+    x = 0.08 + 0.75 * t + 0.06 * np.sin(2 * math.pi * loops * t + rng.uniform(0, 6))
+    y = 0.5 + 0.25 * np.sin(2 * math.pi * loops * t * rng.uniform(0.9, 1.1) + rng.uniform(0, 6)) * (1 - 0.5 * t)
+    y += 0.1 * np.sin(2 * math.pi * rng.uniform(0.5, 1.5) * t)
+    strokes = [np.stack([x, y], axis=1)]
+    # flourish: a long sweeping underline
+    t2 = np.linspace(0, 1, 120)
+    fx = 0.05 + 0.9 * t2
+    fy = 0.78 + 0.1 * np.sin(math.pi * t2 + rng.uniform(-0.5, 0.5)) - 0.15 * t2
+    strokes.append(np.stack([fx, fy], axis=1))
+    for s in strokes:
+        pts = np.round(s * [width * scale, height * scale]).astype(np.int32)
+        for k in range(len(pts) - 1):
+            th = max(1, round(pen * rng.uniform(0.7, 1.2)))
+            cv2.line(canvas, tuple(map(int, pts[k])), tuple(map(int, pts[k + 1])), 255, th, cv2.LINE_AA, shift=2)
+    return canvas.astype(np.float32) / 255.0
+
+
+def blue_signature(image: np.ndarray, rng: np.random.Generator, *,
+                   name_box: tuple[float, float, float, float] | None = None, dpi: int = 300) -> np.ndarray:
+    """Draw blue ballpoint strokes in the space above the signer's name, crossing nearby text. Returns BGR."""
+    gray = to_gray(image)
+    box = name_box or _lowest_text_box(gray)
+    h, w = gray.shape
+    sw = round(rng.uniform(40, 60) / 25.4 * dpi)
+    sh = round(rng.uniform(14, 22) / 25.4 * dpi)
+    if box is None:
+        cx, cy = 0.7 * w, 0.78 * h
+    else:
+        x0, y0, x1, y1 = box
+        cx = (x0 + x1) / 2 + rng.uniform(-0.1, 0.1) * sw
+        cy = y0 - sh * rng.uniform(0.35, 0.6)
+    pen = rng.uniform(3.0, 5.0) * _scale(dpi)
+    alpha = signature_mask(rng, width=sw, height=sh, pen=pen)
+    alpha = cv2.GaussianBlur(alpha, (0, 0), sigmaX=0.5 * _scale(dpi)) * float(rng.uniform(0.8, 0.95))
+    colour = (int(rng.integers(120, 170)), int(rng.integers(30, 70)), int(rng.integers(10, 40)))  # BGR blue
+    return _ink_composite(image, alpha, round(cx - sw / 2), round(cy - sh / 2), colour)
+
+
+# ---------------------------------------------------------------- photocopy, typewriter, phone
+
+
+def binarize(image: np.ndarray, rng: np.random.Generator, *, threshold: int | None = None) -> np.ndarray:
+    """Bilevel (0/255) gray page; default threshold Otsu's, nudged by rng."""
+    gray = to_gray(image)
+    if threshold is None:
+        otsu, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+        threshold = int(np.clip(otsu + rng.integers(-15, 16), 60, 220))
+    return np.where(gray > threshold, 255, 0).astype(np.uint8)
+
+
+def toner_streaks(image: np.ndarray, rng: np.random.Generator, *, vertical: int | None = None,
+                  horizontal: int | None = None, dpi: int = 300) -> np.ndarray:
+    """Long dark toner lines (vertical 1..3, horizontal 0..1 by default) plus dark speckle."""
+    h, w = image.shape[:2]
+    if vertical is None:
+        vertical = int(rng.integers(1, 4))
+    if horizontal is None:
+        horizontal = int(rng.integers(0, 2))
+    s = _scale(dpi)
+    gain = np.full((h, w), 128, np.uint8)  # 128 = 1.0
+    for _ in range(vertical):
+        x = int(rng.integers(0, w))
+        lw = max(1, round(rng.uniform(1, 5) * s))
+        y0 = int(rng.integers(0, h // 3)) if rng.random() < 0.5 else 0
+        y1 = h if rng.random() < 0.6 else int(rng.integers(h // 2, h))
+        depth = rng.uniform(0.3, 0.75) * (0.6 + 0.4 * _low_freq(rng, (y1 - y0, 1), cells=8))
+        gain[y0:y1, x:x + lw] = (gain[y0:y1, x:x + lw] * (1.0 - depth)).astype(np.uint8)
+    for _ in range(horizontal):
+        y = int(rng.integers(0, h))
+        lw = max(1, round(rng.uniform(1, 4) * s))
+        depth = rng.uniform(0.3, 0.7) * (0.6 + 0.4 * _low_freq(rng, (1, w), cells=8))
+        gain[y:y + lw, :] = (gain[y:y + lw, :] * (1.0 - depth)).astype(np.uint8)
+    n = int(h * w * rng.uniform(2e-5, 1e-4))
+    ys, xs = rng.integers(0, h, n), rng.integers(0, w, n)
+    gain[ys, xs] = 25
+    if s >= 1:
+        gain = cv2.erode(gain, np.ones((2, 2), np.uint8))
+    return _apply_gain(image, gain)
+
+
+def photocopy(image: np.ndarray, rng: np.random.Generator, *, dpi: int = 300) -> np.ndarray:
+    """Photocopier look: high contrast, swollen or broken strokes, grey speckled background, toner streaks,
+    dark copier-lid edge. Gray output (colour ink becomes grey)."""
+    gray = to_gray(image)
+    s = _scale(dpi)
+    # contrast: soft threshold around t, as a lookup table
+    t = rng.uniform(150, 200)
+    soft = rng.uniform(8, 20)
+    levels = np.arange(256, dtype=np.float64)
+    v = cv2.LUT(gray, np.round(255.0 / (1.0 + np.exp(-(levels - t) / soft))).astype(np.uint8))  # 0 ink .. 255 paper
+    k = max(2, round(2 * s))
+    kernel = np.ones((k, k), np.uint8)
+    mode = rng.choice(["swollen", "broken", "both", "none"], p=[0.35, 0.3, 0.15, 0.2])
+    if mode in ("swollen", "both"):
+        v = cv2.erode(v, kernel)  # dark ink grows
+    if mode in ("broken", "both"):
+        v = cv2.dilate(v, np.ones((max(1, k - 1), max(1, k - 1)), np.uint8))
+        holes = (np.frombuffer(rng.bytes(v.size), np.uint8).reshape(v.shape) < 5).astype(np.uint8)
+        holes = cv2.dilate(holes, kernel)
+        v = np.maximum(v, holes * np.uint8(200))
+    h, w = gray.shape
+    bg = rng.uniform(200, 235)
+    ink = rng.uniform(15, 55)
+    # out = ink + (bg - ink) * v / 255, then a blotchy background
+    out = cv2.convertScaleAbs(v, alpha=(bg - ink) / 255.0, beta=ink)
+    out = _apply_gain(out, 1.0 - 0.08 * _low_freq(rng, _small((h, w)), cells=5))
+    out = _add_noise(out, rng, float(rng.uniform(4, 9)))
+    # copier-lid shadow along an edge
+    if rng.random() < 0.6:
+        band = max(2, round(rng.uniform(0.005, 0.03) * w))
+        ramp = (np.linspace(rng.uniform(0.25, 0.6), 1.0, band) * 128).astype(np.uint8)
+        side = rng.integers(0, 4)
+        g = np.full((h, w), 128, np.uint8)
+        if side == 0:
+            g[:, :band] = ramp[None, :]
+        elif side == 1:
+            g[:, w - band:] = ramp[::-1][None, :]
+        elif side == 2:
+            g[:band, :] = ramp[:, None]
+        else:
+            g[h - band:, :] = ramp[::-1][:, None]
+        out = _apply_gain(out, g)
+    out = toner_streaks(out, rng, dpi=dpi)
+    return blur(out, rng, sigma=rng.uniform(0.3, 0.7) * s)
+
+
+def typewriter_ink(image: np.ndarray, rng: np.random.Generator, *, dpi: int = 300) -> np.ndarray:
+    """Typewritten look on top of a typewriter-font render: ink spread into the paper, fading ribbon
+    (smooth lighter regions), slight blur."""
+    gray = to_gray(image)
+    s = _scale(dpi)
+    if rng.random() < 0.4:
+        k = max(2, round(2 * s))
+        gray = cv2.erode(gray, np.ones((k, k), np.uint8))
+    fade = 0.7 + 0.3 * _low_freq(rng, _small(gray.shape), cells=8)  # ink kept
+    ink = cv2.bitwise_not(gray)
+    out = cv2.bitwise_not(_apply_gain(ink, fade))
+    return blur(out, rng, sigma=rng.uniform(0.4, 0.8) * s)
+
+
+def age_paper(image: np.ndarray, rng: np.random.Generator, *, colour: bool | None = None) -> np.ndarray:
+    """Old paper: darker, blotchy background; with colour=True a yellowish BGR tint."""
+    if colour is None:
+        colour = bool(rng.random() < 0.3)
+    h, w = image.shape[:2]
+    paper = rng.uniform(0.84, 0.95) - 0.08 * _low_freq(rng, _small((h, w)), cells=7)
+    out = _apply_gain(image, paper)
+    if colour:
+        tint = (rng.uniform(0.75, 0.88), rng.uniform(0.92, 0.98), 1.0, 0.0)  # BGR: yellowish
+        out = cv2.multiply(to_bgr(out), tint)
+    return out
+
+
+def phone_photo(image: np.ndarray, rng: np.random.Generator, *, size: tuple[int, int] = (3000, 4000)) -> np.ndarray:
+    """Photograph of the page on a table: perspective warp into a `size` (width, height) ~12 MP frame with
+    background around the page, shadow gradient, colour cast, blur and sensor noise. Returns BGR."""
+    page = to_bgr(image)
+    W, H = size
+    ph, pw = page.shape[:2]
+    # background: table colour with low-frequency texture
+    base = np.asarray(rng.choice([[60, 90, 130], [40, 40, 45], [150, 150, 150], [90, 120, 160], [200, 200, 205]]),
+                      np.float32)
+    tex = _low_freq(rng, (H // 8, W // 8), cells=12)[:, :, None] * 40 - 20
+    bg = cv2.resize(_clip_u8(base[None, None, :] + tex + rng.normal(0, 6, (H // 8, W // 8, 3))), (W, H),
+                    interpolation=cv2.INTER_LINEAR)
+    # where the page lands
+    fill = rng.uniform(0.8, 0.92)
+    tgt_h = fill * H
+    tgt_w = tgt_h * pw / ph
+    if tgt_w > 0.94 * W:
+        tgt_w = 0.94 * W
+        tgt_h = tgt_w * ph / pw
+    cx = W / 2 + rng.uniform(-0.03, 0.03) * W
+    cy = H / 2 + rng.uniform(-0.03, 0.03) * H
+    rect = np.array([[-tgt_w / 2, -tgt_h / 2], [tgt_w / 2, -tgt_h / 2], [tgt_w / 2, tgt_h / 2], [-tgt_w / 2, tgt_h / 2]],
+                    np.float32)
+    a = math.radians(rng.uniform(-4, 4))
+    rot = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]], np.float32)
+    dst = rect @ rot.T + [cx, cy]
+    jit = rng.uniform(-0.035, 0.035, (4, 2)).astype(np.float32) * [tgt_w, tgt_h]
+    dst = (dst + jit).astype(np.float32)
+    src = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float32)
+    m = cv2.getPerspectiveTransform(src, dst)
+    out = cv2.warpPerspective(page, m, (W, H), dst=bg, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_TRANSPARENT)
+    # shadow gradient and a soft blob (hand/phone)
+    sh, sw = H // 16, W // 16
+    yy, xx = np.mgrid[0:sh, 0:sw].astype(np.float32)
+    th = rng.uniform(0, 2 * math.pi)
+    grad = (xx / sw - 0.5) * math.cos(th) + (yy / sh - 0.5) * math.sin(th)
+    grad = (grad - grad.min()) / max(float(np.ptp(grad)), 1e-6)
+    gain = 1.0 - rng.uniform(0.15, 0.4) * grad
+    if rng.random() < 0.5:
+        bx, by = rng.uniform(0, sw), rng.uniform(0, sh)
+        r = rng.uniform(0.2, 0.4) * sw
+        blob = np.exp(-(((xx - bx) ** 2 + (yy - by) ** 2) / (2 * r * r)))
+        gain *= 1.0 - rng.uniform(0.15, 0.35) * blob
+    out = _apply_gain(out, gain)
+    cast = (rng.uniform(0.85, 1.0), rng.uniform(0.93, 1.0), rng.uniform(0.9, 1.05), 0.0)
+    out = cv2.multiply(out, cast)
+    out = cv2.GaussianBlur(out, (0, 0), sigmaX=rng.uniform(0.6, 1.3))
+    return _add_noise(out, rng, float(rng.uniform(2, 5)))
+
+
+# ---------------------------------------------------------------- presets
+
+
+def add_ink(image: np.ndarray, rng: np.random.Generator, *, name_box=None, signature: bool = True,
+            stamp: bool = False, stamp_text: str | None = None, dpi: int = 300) -> np.ndarray:
+    """Blue signature and/or red stamp near `name_box` (the signer's printed name), BGR when any is drawn."""
+    out = image
+    if signature:
+        out = blue_signature(out, rng, name_box=name_box, dpi=dpi)
+    if stamp:
+        out = red_stamp(out, rng, name_box=name_box, text=stamp_text, dpi=dpi)
+    return out
+
+
+def degrade_page(image: np.ndarray, level: str, rng: np.random.Generator, *, dpi: int = 300, name_box=None,
+                 signature: bool = False, stamp: bool = False, stamp_text: str | None = None,
+                 bilevel: bool | None = None) -> np.ndarray:
+    """Apply the preset `level` (one of LEVELS) to a clean page rendered at `dpi`.
+
+    signature/stamp: draw a blue signature / red seal near `name_box` first (the page becomes BGR, except for
+    photocopies, which turn colour ink grey). bilevel: for "photocopy", threshold to 0/255 (default: 40%)."""
+    if level not in LEVELS:
+        raise ValueError(f"unknown level {level!r}; one of {LEVELS}")
+    s = _scale(dpi)
+    img = image
+    if signature or stamp:
+        img = add_ink(img, rng, name_box=name_box, signature=signature, stamp=stamp, stamp_text=stamp_text, dpi=dpi)
+    if level == "clean":
+        return img.copy()
+    if level == "light":
+        img = skew(img, rng, max_deg=0.8)
+        img = uneven_lighting(img, rng, strength=rng.uniform(0.02, 0.08))
+        img = blur(img, rng, sigma=rng.uniform(0.3, 0.7) * s)
+        img = gaussian_noise(img, rng, sigma=rng.uniform(2, 5))
+        return levels(img, rng)
+    if level == "heavy":
+        img = skew(img, rng, max_deg=2.5)
+        img = uneven_lighting(img, rng, strength=rng.uniform(0.12, 0.3))
+        img = blur(img, rng, sigma=rng.uniform(0.8, 1.4) * s)
+        img = gaussian_noise(img, rng, sigma=rng.uniform(6, 12))
+        img = levels(img, rng, white=int(rng.integers(215, 250)))
+        img = salt_pepper(img, rng)
+        return jpeg_artifacts(img, rng, quality=int(rng.integers(30, 56)))
+    if level == "photocopy":
+        img = skew(to_gray(img), rng, max_deg=1.5)
+        img = photocopy(img, rng, dpi=dpi)
+        if bilevel is None:
+            bilevel = bool(rng.random() < 0.4)
+        return binarize(img, rng) if bilevel else img
+    if level == "phone":
+        return phone_photo(img, rng)
+    # typewriter: the page is expected to be rendered with the typewriter font
+    img = skew(img, rng, max_deg=1.2)
+    img = typewriter_ink(img, rng, dpi=dpi) if img.ndim == 2 else img
+    img = age_paper(img, rng)
+    return gaussian_noise(img, rng, sigma=rng.uniform(2, 5))

@@ -1,0 +1,242 @@
+"""Generate the evaluation corpus: content → render → degrade → files + ground truth.
+
+    OUTDIR/files/<doc_id>.<ext>      the document as a records office would receive it
+    OUTDIR/truth/<doc_id>.json       ground truth (see `truth_record`)
+    OUTDIR/manifest.jsonl            one truth record per line, in generation order
+
+Everything is drawn from `seed` (and the document's index): the same (n, seed) writes the same bytes.
+Run: `python -m corpus.generate OUTDIR -n 30 --seed 1`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+from corpus import degrade as dg
+from corpus import writers
+from corpus.model import GeneratedDoc
+from corpus.render import Layout, find_line_boxes, raster, layout_doc, write_layout_pdf
+
+# level -> weight (percent)
+LEVEL_WEIGHTS: dict[str, int] = {
+    "light": 30, "heavy": 20, "photocopy": 15, "phone": 10, "typewriter": 10, "born-digital": 10, "clean": 5,
+}
+SCAN_FONTS: dict[str, int] = {"termes": 45, "freeserif": 25, "pagella": 10, "dejavu-serif": 10, "schola": 10}
+PDF_FONT_WEIGHTS: dict[str, int] = {"freeserif": 70, "dejavu-serif": 30}
+FORMATS = ("pdf", "tiff", "png", "jpeg")
+MIME = {"pdf": "application/pdf", "tiff": "image/tiff", "png": "image/png", "jpeg": "image/jpeg"}
+EXT = {"pdf": "pdf", "tiff": "tif", "png": "png", "jpeg": "jpg"}
+
+
+def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def plan(rng: random.Random) -> dict:
+    """Level, dpi, font and body size of one document (format is chosen once pages are known)."""
+    level = _weighted(rng, LEVEL_WEIGHTS)
+    if level == "born-digital":
+        font = _weighted(rng, PDF_FONT_WEIGHTS)
+    elif level == "typewriter":
+        font = "typewriter"
+    else:
+        font = _weighted(rng, SCAN_FONTS)
+    dpi = 300 if level == "phone" else rng.choice([200, 300, 300])
+    size_pt = rng.choice([12, 13, 13, 14])
+    return {"level": level, "font": font, "dpi": dpi, "size_pt": size_pt}
+
+
+def choose_format(rng: random.Random, level: str, n_pages: int, allowed: Iterable[str] | None = None) -> str:
+    """File format: scanned PDF most often; TIFF; PNG/JPEG for one-page scans; JPEG for one-page phone photos."""
+    if level == "born-digital":
+        options = {"pdf": 1}
+    elif level == "phone":
+        options = {"jpeg": 8, "pdf": 2} if n_pages == 1 else {"pdf": 1}
+    elif n_pages == 1:
+        options = {"pdf": 55, "tiff": 20, "png": 15, "jpeg": 10}
+    else:
+        options = {"pdf": 75, "tiff": 25}
+    if allowed is not None:
+        allowed = set(allowed)
+        kept = {k: v for k, v in options.items() if k in allowed}
+        if not kept:  # fall back to a format that can hold the document
+            kept = {k: 1 for k in ("pdf", "tiff", "png", "jpeg") if k in allowed and (k in ("pdf", "tiff") or n_pages == 1)}
+        if not kept:
+            raise ValueError(f"no allowed format can hold a {n_pages}-page {level} document: {sorted(allowed)}")
+        options = kept
+    return _weighted(rng, options)
+
+
+def _stamp_text(doc: GeneratedDoc) -> str | None:
+    """The issuing body for the seal ring, from the left column of the header block."""
+    parts = []
+    for line in doc.lines:
+        if line.column == "right" and parts:
+            break
+        if line.column != "left":
+            if parts:
+                break
+            continue
+        t = " ".join(line.text.split())
+        if not t or t.startswith("Số") or set(t) <= set("-—_=*.oO "):
+            continue
+        parts.append(t.upper())
+    return " ".join(parts) + " ★" if parts else None
+
+
+def _signature_box(layout: Layout, doc: GeneratedDoc) -> tuple[int, tuple] | None:
+    """(page index, box) of the last drawn signer's name."""
+    for name in reversed(doc.signature_names or []):
+        for p in range(len(layout.pages) - 1, -1, -1):
+            boxes = find_line_boxes(layout, p, name)
+            if boxes:
+                return p, boxes[-1]
+    return None
+
+
+def _degrade_pages(pages: list[np.ndarray], layout: Layout, doc: GeneratedDoc, level: str,
+                   nrng: np.random.Generator, rng: random.Random) -> list[np.ndarray]:
+    sig = _signature_box(layout, doc)
+    official = doc.kind != "petition"
+    out = []
+    for i, page in enumerate(pages):
+        ink = {}
+        if sig is not None and sig[0] == i:
+            ink = {"name_box": sig[1], "signature": rng.random() < 0.85,
+                   "stamp": official and rng.random() < 0.9, "stamp_text": _stamp_text(doc)}
+        out.append(dg.degrade_page(page, level, nrng, dpi=layout.dpi, **ink))
+    return out
+
+
+def truth_record(doc: GeneratedDoc, *, file: str, level: str, dpi: int | None, font: str, size_pt: float,
+                 fmt: str, pages: list[str], pages_by_row: list[str], page_sources: list[str]) -> dict:
+    """The truth JSON of one file.
+
+    pages: the text on each page in the reading order of its source: for scanned pages the left column of a
+    two-column block then the right column (corpus.model convention); for text-layer pages the row order
+    pdfplumber extracts. pages_by_row: every page in row order (what Tesseract's layout analysis also reads
+    for a header block). page_sources: "ocr" or "text" per page."""
+    return {
+        "id": doc.doc_id,
+        "file": file,
+        "family": doc.family,
+        "kind": doc.kind,
+        "type": doc.type,
+        "title_names_type": doc.title_names_type,
+        "level": level,
+        "dpi": dpi,
+        "font": font,
+        "size_pt": size_pt,
+        "format": fmt,
+        "mime": MIME[fmt],
+        "dossier": doc.dossier_id,
+        "date": doc.date,
+        "pages": pages,
+        "pages_by_row": pages_by_row,
+        "page_sources": page_sources,
+        "parties": doc.parties,
+        "parcels": doc.parcels,
+        "references": doc.references,
+    }
+
+
+def build_document(doc: GeneratedDoc, outdir: Path, rng: random.Random, nrng: np.random.Generator,
+                   formats: Iterable[str] | None = None) -> dict:
+    """Render, degrade and write one document; returns its truth record."""
+    p = plan(rng)
+    level, font, dpi, size_pt = p["level"], p["font"], p["dpi"], p["size_pt"]
+    layout = layout_doc(doc, font=font, size_pt=size_pt, dpi=dpi, rng=rng)
+    n_pages = len(layout.pages)
+    fmt = choose_format(rng, level, n_pages, formats)
+    (outdir / "files").mkdir(parents=True, exist_ok=True)
+    rel = f"files/{doc.doc_id}.{EXT[fmt]}"
+    path = outdir / rel
+    texts_scan, texts_rows = layout.page_texts, layout.pdf_page_texts
+
+    if level == "born-digital":
+        mixed = n_pages >= 2 and rng.random() < 0.3
+        if not mixed:
+            write_layout_pdf(layout, path)
+            return truth_record(doc, file=rel, level=level, dpi=None, font=font, size_pt=size_pt, fmt=fmt,
+                                pages=texts_rows, pages_by_row=texts_rows, page_sources=["text"] * n_pages)
+        # a mixed PDF: text pages, and one page printed, signed, stamped and scanned back in
+        scanned_idx = n_pages - 1 if rng.random() < 0.7 else 0
+        images = raster(layout, rng)
+        deg = _degrade_pages(images, layout, doc, "light", nrng, rng)
+        with tempfile.TemporaryDirectory() as tmp:
+            text_pdf = Path(tmp) / "text.pdf"
+            write_layout_pdf(layout, text_pdf)
+            writers.replace_pages_with_images(text_pdf, {scanned_idx: deg[scanned_idx]}, path, dpi,
+                                              quality=rng.randint(75, 90))
+        sources = ["ocr" if i == scanned_idx else "text" for i in range(n_pages)]
+        pages = [texts_scan[i] if s == "ocr" else texts_rows[i] for i, s in enumerate(sources)]
+        return truth_record(doc, file=rel, level=level, dpi=dpi, font=font, size_pt=size_pt, fmt=fmt,
+                            pages=pages, pages_by_row=texts_rows, page_sources=sources)
+
+    images = raster(layout, rng)
+    deg = _degrade_pages(images, layout, doc, level, nrng, rng)
+    quality = rng.randint(70, 90) if level != "heavy" else rng.randint(45, 70)
+    file_dpi = dpi
+    if level == "phone":
+        file_dpi = round(deg[0].shape[1] / (210 / 25.4))  # page width of the photo ~ A4 width
+    if fmt == "pdf":
+        writers.write_scanned_pdf(deg, path, file_dpi, quality=quality)
+    elif fmt == "tiff":
+        noisy = level in ("heavy", "photocopy", "typewriter")
+        writers.write_tiff(deg, path, file_dpi, compression="jpeg" if noisy else "lzw", quality=quality)
+    elif fmt == "png":
+        writers.write_png(deg[0], path, file_dpi)
+    else:
+        orientation = rng.choice([1, 1, 6, 8, 3]) if level == "phone" else 1
+        writers.write_jpeg(deg[0], path, dpi=None if level == "phone" else file_dpi, quality=quality,
+                           orientation=orientation)
+    return truth_record(doc, file=rel, level=level, dpi=dpi, font=font, size_pt=size_pt, fmt=fmt,
+                        pages=texts_scan, pages_by_row=texts_rows, page_sources=["ocr"] * n_pages)
+
+
+def generate_corpus(outdir: Path, n: int, seed: int, *, formats: Iterable[str] | None = None,
+                    docs: list[GeneratedDoc] | None = None) -> list[dict]:
+    """Write n documents (from corpus.content.generate_docs(n, seed), or `docs`) and their truth under outdir."""
+    outdir = Path(outdir)
+    if docs is None:
+        from corpus.content import generate_docs
+
+        docs = generate_docs(n, seed)
+    docs = list(docs)[:n]
+    (outdir / "files").mkdir(parents=True, exist_ok=True)
+    (outdir / "truth").mkdir(parents=True, exist_ok=True)
+    records = []
+    for i, doc in enumerate(docs):
+        rng = random.Random(f"donthu-corpus:{seed}:{i}:{doc.doc_id}")
+        nrng = np.random.default_rng([seed & 0xFFFFFFFF, i])
+        rec = build_document(doc, outdir, rng, nrng, formats)
+        (outdir / "truth" / f"{doc.doc_id}.json").write_text(
+            json.dumps(rec, ensure_ascii=False, indent=1), encoding="utf-8")
+        records.append(rec)
+    with open(outdir / "manifest.jsonl", "w", encoding="utf-8") as f:
+        for rec in records:
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return records
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("outdir", type=Path)
+    ap.add_argument("-n", type=int, default=30)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--formats", default=None, help="comma-separated subset of " + ",".join(FORMATS))
+    a = ap.parse_args(argv)
+    fm = a.formats.split(",") if a.formats else None
+    recs = generate_corpus(a.outdir, a.n, a.seed, formats=fm)
+    print(f"wrote {len(recs)} documents to {a.outdir}")
+
+
+if __name__ == "__main__":
+    main()

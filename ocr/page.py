@@ -1,0 +1,75 @@
+"""One scanned page → PageResult: clean-up (ocr.clean), recognition (ocr.engine), boxes mapped back onto
+the original page image."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from donthu.config import Settings
+from donthu.types import PageImage, PageResult, Word
+from ocr import clean as clean_steps
+from ocr import engine
+
+
+def ocr_page(page: PageImage, settings: Settings) -> PageResult:
+    """Clean up and recognise an OCR page. Never raises for a bad page: `error` is set instead."""
+    image = page.image
+    height, width = (image.shape[:2] if isinstance(image, np.ndarray) and image.ndim >= 2 else (page.height, page.width))
+    result = PageResult(number=page.number, source="ocr", text="", confidence=None, width=width, height=height)
+    if page.error:
+        result.error = page.error
+        return result
+    if not isinstance(image, np.ndarray) or image.size == 0 or image.ndim not in (2, 3):
+        result.error = "page has no image to read"
+        return result
+    if image.dtype != np.uint8:
+        image = np.clip(image, 0, 255).astype(np.uint8)
+
+    try:
+        cleaned = clean_steps.clean(image, page.dpi, osd=engine.osd_rotation)
+    except Exception as exc:  # noqa: BLE001 - an ugly page must not stop a batch
+        result.error = f"image clean-up failed: {exc}"
+        return result
+    result.seconds.update(cleaned.seconds)
+    result.notes.extend(cleaned.notes)
+    if "blank page" in cleaned.notes:
+        return result
+
+    start = time.perf_counter()
+    try:
+        found = engine.recognise(cleaned.image, lang=settings.ocr_lang)
+    except engine.EngineError as exc:
+        result.error = str(exc)
+        return result
+    finally:
+        result.seconds["tesseract"] = round(time.perf_counter() - start, 4)
+
+    words: list[Word] = []
+    line_index = -1
+    previous: tuple[int, int, int] | None = None
+    for found_word in found:
+        key = (found_word.block, found_word.paragraph, found_word.line)
+        if key != previous:
+            line_index += 1
+            previous = key
+        left, top, box_width, box_height = cleaned.transform.box_to_original(
+            found_word.left, found_word.top, found_word.width, found_word.height
+        )
+        words.append(
+            Word(
+                text=found_word.text,
+                left=left,
+                top=top,
+                width=box_width,
+                height=box_height,
+                confidence=found_word.confidence,
+                line=line_index,
+                block=found_word.block,
+            )
+        )
+    result.words = words
+    result.text = engine.page_text(found)
+    result.confidence = engine.mean_confidence(found)
+    return result

@@ -1,0 +1,127 @@
+"""classify.parcels: parcel phrases, area, land use, place; OCR damage."""
+
+import pytest
+
+from classify.normalize import normalize_text
+from classify.parcels import extract_parcels, land_use_code
+
+
+def keys(text):
+    return [(p.parcel_no, p.map_sheet) for p in extract_parcels(normalize_text(text))]
+
+
+@pytest.mark.parametrize("text", [
+    "Gia đình tôi có thửa đất số 45, tờ bản đồ số 12 tại ấp Mỹ Hòa.",
+    "phần đất thửa 45 tờ 12 do tôi canh tác",
+    "thửa số 45 (tờ bản đồ 12) đã được cấp giấy",
+    "thửa đất số 45 thuộc tờ bản đồ số 12",
+    "tờ bản đồ số 12, thửa đất số 45, diện tích 300 m2",
+    "thửa đất số 045, tờ bản đồ địa chính số 12",
+    "Thửa đất số: 45; Tờ bản đồ số: 12",
+    "thửa đất số 45,\ntờ bản đồ số 12",
+    "thửa đất\nsố 45, tờ bản đồ số 12",
+])
+def test_forms(text):
+    assert keys(text) == [("45", "12")]
+
+
+@pytest.mark.parametrize("text", [
+    "thủa đất số 45, tờ bản đồ số 12",  # ư read as ủ: folds the same
+    "thửa dât số 45, tờ bàn đồ số 12",
+    "thua dat so 45, to ban do so 12",  # no diacritics at all
+    "thửa đất số 45, t0 bản đồ số 12",  # one wrong character in the keyword
+    "thửa đắt số 45, tờ bản dổ số 12",
+    "thửa đất sổ 45, tờ bản đồ sô 12",
+    "thửa đ ất số 45, tờ bản đồ số 12".replace("đ ất", "đát"),
+])
+def test_ocr_damaged_keywords(text):
+    assert keys(text) == [("45", "12")]
+
+
+def test_list_of_parcels_on_one_sheet():
+    text = "các thửa đất số 45, 46 và 47 thuộc tờ bản đồ số 12, tọa lạc tại xã Kiến An, huyện Chợ Mới"
+    parcels = extract_parcels(text)
+    assert [(p.parcel_no, p.map_sheet) for p in parcels] == [("45", "12"), ("46", "12"), ("47", "12")]
+    assert all(p.commune == "Kiến An" and p.district == "Chợ Mới" for p in parcels)
+    assert all(p.area_m2 is None for p in parcels)  # a total area is not a parcel's area
+
+
+def test_two_parcels_each_with_sheet():
+    text = ("thửa đất số 10, tờ bản đồ số 5, diện tích 300 m2; thửa 11 tờ 6 có diện tích 0,2 ha, "
+            "cùng tọa lạc tại xã Long Kiến")
+    parcels = extract_parcels(text)
+    assert [(p.parcel_no, p.map_sheet, p.area_m2) for p in parcels] == [("10", "5", 300.0), ("11", "6", 2000.0)]
+
+
+def test_two_parcels_sharing_a_sheet_after_them():
+    assert keys("thửa đất số 10 và thửa đất số 11 cùng tờ bản đồ số 5") in (
+        [("10", "5"), ("11", "5")], [("10", None), ("11", "5")])
+
+
+def test_dedupe_by_number_and_sheet():
+    text = ("Tôi có thửa đất số 45, tờ bản đồ số 12, diện tích 500 m2. Năm 2019 ông B lấn sang thửa đất số 45 "
+            "tờ bản đồ số 12 khoảng 30 m2. Thửa 45 hiện do tôi sử dụng.")
+    parcels = extract_parcels(text)
+    assert [(p.parcel_no, p.map_sheet) for p in parcels] == [("45", "12")]
+    assert parcels[0].area_m2 == 500.0
+
+
+@pytest.mark.parametrize("text, area, use", [
+    ("thửa đất số 45, tờ bản đồ số 12, diện tích 1.234,5 m², loại đất ONT", 1234.5, "ONT"),
+    ("thửa 45 tờ 12 có diện tích 850 m2 (đất trồng lúa)", 850.0, "LUC"),
+    ("thửa đất số 45, tờ bản đồ số 12, diện tích 0,5 ha, mục đích sử dụng: đất trồng cây lâu năm", 5000.0, "CLN"),
+    ("thửa đất số 45, tờ bản đồ số 12, diện tích 1.234 mét vuông, loại đất đất ở tại nông thôn (ONT)", 1234.0, "ONT"),
+    ("tờ bản đồ số 12, thửa đất số 45 có diện tích 96,5m2 (đất ở tại đô thị)", 96.5, "ODT"),
+    ("thửa đất số 45, tờ bản đồ số 12, loại đất đất nuôi trồng thủy sản", None, "NTS"),
+    ("thửa đất số 45, tờ bản đồ số 12, diện tích 2.000m², đất bằng trồng cây hằng năm khác", 2000.0, "BHK"),
+    ("thửa đất số 45, tờ bản đồ số 12", None, None),
+])
+def test_area_and_land_use_from_the_clause(text, area, use):
+    (p,) = extract_parcels(normalize_text(text))
+    assert (p.area_m2, p.land_use) == (area, use)
+
+
+def test_area_of_another_sentence_not_attached():
+    text = "Tôi có thửa đất số 45, tờ bản đồ số 12. Ông B lấn chiếm khoảng 30 m2."
+    (p,) = extract_parcels(text)
+    assert p.area_m2 is None
+
+
+@pytest.mark.parametrize("text, commune, district", [
+    ("thửa đất số 45, tờ bản đồ số 12, tọa lạc tại ấp Mỹ Hòa, xã Mỹ Hội Đông, huyện Chợ Mới, tỉnh An Giang",
+     "Mỹ Hội Đông", "Chợ Mới"),
+    ("thửa 45 tờ 12 tại xã Vĩnh Thạnh Trung, huyện Châu Phú", "Vĩnh Thạnh Trung", "Châu Phú"),
+    ("thửa đất số 45, tờ bản đồ số 12 thuộc khóm 3, phường Mỹ Bình", "Mỹ Bình", "Long Xuyên"),  # gazetteer
+    ("thửa đất số 45, tờ bản đồ số 12 ở thị trấn Núi Sập, huyện Thoại Sơn", "Núi Sập", "Thoại Sơn"),
+    ("thửa đất số 45, tờ bản đồ số 12, tọa lạc ở xã Ô Lâm, huyện Tri Tôn", "Ô Lâm", "Tri Tôn"),
+])
+def test_place_from_the_clause(text, commune, district):
+    (p,) = extract_parcels(text)
+    assert (p.commune, p.district, p.province) == (commune, district, "An Giang")
+
+
+def test_place_from_the_document_when_the_clause_has_none():
+    text = ("Gia đình tôi có đất tọa lạc tại ấp Bình Hòa, xã Kiến Thành, huyện Chợ Mới, tỉnh An Giang. "
+            "Trong đó thửa đất số 7, tờ bản đồ số 3 bị lấn chiếm.")
+    (p,) = extract_parcels(text)
+    assert (p.commune, p.district) == ("Kiến Thành", "Chợ Mới")
+
+
+def test_home_address_is_not_the_land_place():
+    text = ("Tôi tên Lê Văn A, trú tại xã Long Điền A, huyện Chợ Mới. Tôi có thửa đất số 7, tờ bản đồ số 3, "
+            "tọa lạc tại xã Kiến An, huyện Chợ Mới.")
+    (p,) = extract_parcels(text)
+    assert p.commune == "Kiến An"
+
+
+def test_no_parcels_in_unrelated_text():
+    assert extract_parcels("Căn cứ Luật Đất đai số 45/2013/QH13; tờ trình số 12 ngày 05/3/2021") == []
+
+
+@pytest.mark.parametrize("name, code", [
+    ("đất trồng lúa", "LUC"), ("đất chuyên trồng lúa nước", "LUC"), ("đất ở tại nông thôn", "ONT"),
+    ("đất ở đô thị", "ODT"), ("Đất trồng cây lâu năm", "CLN"), ("đất nuôi trồng thủy sản", "NTS"),
+    ("dat trong cay hang nam khac", "BHK"), ("đất rừng sản xuất", "RSX"), ("ONT", "ONT"), ("xyz", None),
+])
+def test_land_use_code(name, code):
+    assert land_use_code(name) == code

@@ -1,0 +1,226 @@
+"""OCR stage: clean-up steps and Tesseract on generated Vietnamese pages (corpus.render + corpus.degrade) and on
+a real 500 dpi scan. Pages are kept short (two paragraphs) so Tesseract stays fast."""
+
+from __future__ import annotations
+
+import random
+import re
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from rapidfuzz.distance import Levenshtein
+
+from corpus import degrade, render
+from donthu.config import Settings
+from donthu.text import fold
+from donthu.types import PageImage, PageResult
+from ocr import clean, engine
+from ocr.page import ocr_page
+
+REAL_SCANS = Path("/work/shared/real-scans")
+SETTINGS = Settings()
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+
+
+def cer(truth: str, hypothesis: str) -> float:
+    t = _norm(truth)
+    return Levenshtein.distance(t, _norm(hypothesis)) / max(1, len(t))
+
+
+def raw_tesseract(image: np.ndarray, tmp_path: Path) -> str:
+    path = tmp_path / "raw.png"
+    cv2.imwrite(str(path), image)
+    return subprocess.run(["tesseract", str(path), "stdout", "-l", "vie"], capture_output=True, text=True).stdout
+
+
+def rendered(font: str, dpi: int, paragraphs: int = 2, seed: int = 0):
+    doc = render.sample_doc(paragraphs=paragraphs)
+    return render.render_with_layout(doc, font=font, dpi=dpi, rng=random.Random(seed))
+
+
+def read(image: np.ndarray, dpi: float | None = 300) -> PageResult:
+    return ocr_page(PageImage(number=1, source="ocr", image=image, dpi=dpi), SETTINGS)
+
+
+# --------------------------------------------------------------------------------- pure clean-up steps
+
+
+@pytest.mark.parametrize("angle", [2.7, -4.2, 0.6])
+def test_deskew_estimate_within_half_a_degree(angle: float) -> None:
+    doc, _ = rendered("termes", 200)
+    page = degrade.skew(doc.pages[0], np.random.default_rng(1), angle=angle)
+    gray = clean.flatten_background(page)
+    estimate = clean.estimate_skew(clean.ink_mask(gray), clean.estimate_text_height(gray))
+    assert abs(estimate - angle) <= 0.5
+
+
+def test_orientation_checks_find_quarter_turns_without_tesseract() -> None:
+    doc, _ = rendered("freeserif", 200)
+    mask = clean.ink_mask(clean._reduced(doc.pages[0]))
+    assert clean.estimate_axis(mask)[0] == 0
+    assert clean.estimate_axis(np.ascontiguousarray(np.rot90(mask)))[0] == 90
+    flipped, confidence = clean.estimate_upside_down(np.ascontiguousarray(np.rot90(mask, 2)))
+    assert flipped and confidence > 0.15
+    upright, confidence = clean.estimate_upside_down(mask)
+    assert not upright and confidence > 0.15
+
+
+def test_red_stamp_and_blue_signature_are_whitened_but_black_print_under_them_stays() -> None:
+    doc, layout = rendered("termes", 300)
+    page = doc.pages[0]
+    box = render.find_line_boxes(layout, 0, "Quyết định số 1234")[0]
+    rng = np.random.default_rng(3)
+    inked = degrade.red_stamp(page, rng, name_box=box)
+    inked = degrade.blue_signature(inked, rng, name_box=box)
+    gray, removed = clean.remove_colour_ink(inked)
+    assert removed
+    ink_before = page < 128
+    # black print under the stamp is still black, and almost nothing else dark is left
+    assert np.mean(gray[ink_before] < 128) > 0.97
+    assert np.count_nonzero((gray < 128) & ~cv2.dilate(ink_before.astype(np.uint8), np.ones((5, 5))).astype(bool)) < 0.002 * gray.size
+
+
+def test_coloured_print_is_not_removed() -> None:
+    doc, _ = rendered("termes", 200)
+    blue_text = np.full(doc.pages[0].shape + (3,), 255, np.uint8)
+    blue_text[doc.pages[0] < 128] = (170, 40, 20)  # the whole letter typed in blue
+    gray, removed = clean.remove_colour_ink(blue_text)
+    assert not removed
+    assert np.count_nonzero(gray < 128) > 0.5 * np.count_nonzero(doc.pages[0] < 128)
+
+
+def test_transform_maps_boxes_back_through_rotation_scale_and_deskew() -> None:
+    transform = clean.Transform.identity(1000, 2000)
+    _, quarter = clean.rotate_quarter(np.zeros((2000, 1000), np.uint8), 90)
+    _, scale = clean.rescale(np.zeros((1000, 2000), np.uint8), 1.5)
+    _, skew = clean.rotate_degrees(np.zeros((1500, 3000), np.uint8), 3.0)
+    transform = transform.then(quarter).then(scale).then(skew)
+    point = np.array([300.0, 700.0, 1.0])
+    mapped = np.array(transform.matrix) @ point
+    left, top, width, height = transform.box_to_original(mapped[0] - 1, mapped[1] - 1, 2, 2)
+    assert abs(left + width / 2 - 300) <= 2 and abs(top + height / 2 - 700) <= 2
+
+
+# ------------------------------------------------------------------------------ whole pages (Tesseract)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("font", "dpi", "level", "seed"),
+    [("termes", 300, "heavy", 0), ("freeserif", 200, "photocopy", 4)],
+)
+def test_degraded_page_reads_better_than_raw_tesseract(font: str, dpi: int, level: str, seed: int, tmp_path: Path) -> None:
+    doc, layout = rendered(font, dpi, seed=seed)
+    box = render.find_line_boxes(layout, 0, "Nguyễn Văn Hùng")
+    image = degrade.degrade_page(
+        doc.pages[0], level, np.random.default_rng(seed), dpi=dpi, stamp=True, signature=True,
+        name_box=box[-1] if box else None,
+    )
+    truth = doc.page_texts[0]
+    result = read(image, dpi)
+    assert result.error is None
+    ours, raw = cer(truth, result.text), cer(truth, raw_tesseract(image, tmp_path))
+    assert ours < raw, (ours, raw, result.notes)
+    assert ours < 0.12
+    for word in ("khiếu nại", "Quyết định", "Ủy ban nhân dân", "Chợ Mới", "Nguyễn Văn Hùng", "đường tỉnh 942"):
+        assert word in result.text, (word, result.text)
+    assert result.confidence is not None and result.confidence > 80
+    assert unicodedata.is_normalized("NFC", result.text)
+    assert any(note.startswith("deskew") for note in result.notes)
+    assert {"tesseract", "clean.deskew", "clean.background"} <= set(result.seconds)
+
+
+@pytest.mark.slow
+def test_page_turned_a_quarter_is_read_upright_and_boxes_land_on_ink() -> None:
+    doc, _ = rendered("termes", 200)
+    page = degrade.gaussian_noise(doc.pages[0], np.random.default_rng(2), sigma=6)
+    turned = cv2.rotate(page, cv2.ROTATE_90_COUNTERCLOCKWISE)
+    result = read(turned, 200)
+    assert "rotated 90" in result.notes
+    assert "Ủy ban nhân dân huyện Chợ Mới" in result.text
+    assert fold("khiếu nại quyết định") in fold(result.text)
+    # boxes are on the turned image the caller gave us, and each box of a real word covers ink
+    h, w = turned.shape
+    checked = 0
+    for word in result.words:
+        assert 0 <= word.left and word.left + word.width <= w and 0 <= word.top and word.top + word.height <= h
+        if (word.confidence or 0) > 80 and len(word.text) >= 3:
+            crop = turned[word.top : word.top + word.height, word.left : word.left + word.width]
+            assert crop.size and crop.min() < 100
+            assert word.height > word.width / max(1, len(word.text))  # tall: lines run vertically here
+            checked += 1
+    assert checked > 20
+
+
+@pytest.mark.slow
+def test_word_box_of_a_known_word_is_where_it_was_drawn_after_rescale_and_deskew() -> None:
+    doc, layout = rendered("freeserif", 200)
+    angle = 2.0
+    page = degrade.skew(doc.pages[0], np.random.default_rng(0), angle=angle)
+    run = next(r for r in layout.pages[0].runs if "KHIẾU" in r.text)
+    words = dict(run.words)
+    x0 = words["KHIẾU"]
+    x1 = words["NẠI"]
+    centre = np.array([(x0 + x1) / 2 - run.size_px * 0.2, run.baseline - 0.35 * run.size_px, 1.0])
+    h, w = page.shape
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    expected = matrix @ centre
+    result = read(page, 200)
+    assert any(n.startswith("scale") for n in result.notes) and any(n.startswith("deskew") for n in result.notes)
+    found = [wd for wd in result.words if wd.text.startswith("KHI")]
+    assert found, result.text[:300]
+    word = found[0]
+    got = np.array([word.left + word.width / 2, word.top + word.height / 2])
+    assert np.all(np.abs(got - expected) < run.size_px * 0.6), (got, expected)
+
+
+@pytest.mark.slow
+def test_blank_and_broken_pages_do_not_raise() -> None:
+    blank = degrade.gaussian_noise(np.full((1200, 900), 235, np.uint8), np.random.default_rng(0), sigma=4)
+    result = read(blank)
+    assert result.error is None and result.text == "" and result.words == []
+
+    broken_settings = Settings(ocr_lang="no-such-language")
+    doc, _ = rendered("termes", 200)
+    failed = ocr_page(PageImage(number=2, source="ocr", image=doc.pages[0], dpi=200), broken_settings)
+    assert failed.error and "Tesseract" in failed.error and failed.number == 2
+
+    empty = ocr_page(PageImage(number=3, source="ocr", image=None), SETTINGS)
+    assert empty.error
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not REAL_SCANS.is_dir(), reason="real scans not available")
+def test_real_500_dpi_scan_reads_with_high_confidence() -> None:
+    image = cv2.imread(str(REAL_SCANS / "contract_page_3.jpg"))
+    # the upper part of the page keeps the test fast; it holds article 3 and 4 and a stamp in the margin
+    top = image[: image.shape[0] * 2 // 3]
+    result = read(top, 500)
+    assert result.error is None
+    assert any(n.startswith("scale 0.") for n in result.notes)  # 500 dpi text is shrunk
+    assert result.confidence is not None and result.confidence > 88
+    text = result.text
+    for phrase in ("Điều 3. Thanh toán", "Điều 4. Điều kiện bảo hành", "giá trị Hợp đồng", "Hà Nội"):
+        assert phrase in text, phrase
+    for word in result.words:
+        assert word.left + word.width <= top.shape[1] and word.top + word.height <= top.shape[0]
+
+
+def test_engine_page_text_groups_lines_and_paragraphs() -> None:
+    words = [
+        engine.RecognisedWord("Điều", 0, 0, 10, 10, 95, 1, 1, 1),
+        engine.RecognisedWord("3.", 12, 0, 5, 10, 90, 1, 1, 1),
+        engine.RecognisedWord("Bên", 0, 20, 10, 10, 91, 1, 2, 1),
+        engine.RecognisedWord("A", 12, 20, 5, 10, 80, 1, 2, 1),
+        engine.RecognisedWord("thanh", 0, 40, 10, 10, 70, 1, 2, 2),
+        engine.RecognisedWord("—", 0, 60, 10, 10, 10, 2, 1, 1),
+    ]
+    assert engine.page_text(words) == "Điều 3.\n\nBên A\nthanh\n\n—"
+    assert engine.mean_confidence(words) == pytest.approx((95 + 90 + 91 + 80 + 70) / 5)

@@ -1,0 +1,361 @@
+"""Vietnamese query analysis, snippets, and the pure parts of both backends (no server needed)."""
+
+from __future__ import annotations
+
+import sqlite3
+import unicodedata
+
+import pytest
+
+from search.analysis import (
+    Term, highlight, matched_tokens, parse_parcel, parse_query, place_key, place_keys, tokenize, value_key,
+)
+from search.backend import IndexDocument, IndexPage, SearchQuery
+
+
+def units(text: str) -> list[tuple[str, str, bool]]:
+    return [(t.exact, t.folded, t.phrase) for t in parse_query(text).terms]
+
+
+def test_terms_have_exact_and_folded_forms() -> None:
+    assert units("Khiếu nại ĐẤT") == [
+        ("khiếu", "khieu", False), ("nại", "nai", False), ("đất", "dat", False),
+    ]
+
+
+def test_decomposed_input_is_composed() -> None:
+    decomposed = unicodedata.normalize("NFD", "Quyền sử dụng đất")
+    assert units(decomposed) == units("Quyền sử dụng đất")
+    assert all(unicodedata.is_normalized("NFC", t.exact) for t in parse_query(decomposed).terms)
+
+
+def test_quoted_phrases() -> None:
+    assert units('thu hồi "đất đai" tỉnh') == [
+        ("thu", "thu", False), ("hồi", "hoi", False), ("đất đai", "dat dai", True), ("tỉnh", "tinh", False),
+    ]
+
+
+def test_word_with_inner_punctuation_becomes_phrase() -> None:
+    assert units("123/QĐ-UBND") == [("123 qđ ubnd", "123 qd ubnd", True)]
+    assert units("45/12") == [("45 12", "45 12", True)]
+
+
+@pytest.mark.parametrize("text", ['"', "*", "AND (", "()", "^-:", '""', "   ", "", "{exact}:", "%_\\"])
+def test_punctuation_and_operators_leave_no_syntax(text: str) -> None:
+    for term in parse_query(text).terms:
+        assert all(ch.isalnum() or ch == " " for ch in term.exact), term
+
+
+def test_unbalanced_quote_is_ignored_and_duplicates_dropped() -> None:
+    assert units('"đất đai') == [("đất", "dat", False), ("đai", "dai", False)]
+    assert units("đất Đất đất") == [("đất", "dat", False)]
+
+
+def test_fts_keywords_are_plain_words() -> None:
+    assert units("đất AND NEAR OR") == [
+        ("đất", "dat", False), ("and", "and", False), ("near", "near", False), ("or", "or", False),
+    ]
+
+
+def test_has_diacritics() -> None:
+    assert Term("đất", "dat").has_diacritics
+    assert not Term("dat", "dat").has_diacritics
+
+
+def test_tokenize_matches_fts5_unicode61() -> None:
+    text = "Thửa đất số 45, tờ 12; diện tích 1.234,5 m² (LUC) — ông_Bình"
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(x, tokenize = 'unicode61 remove_diacritics 0')")
+    db.execute("CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance')")
+    db.execute("INSERT INTO t VALUES (?)", (text,))
+    fts_tokens = [row[0] for row in db.execute("SELECT term FROM v ORDER BY offset")]
+    assert [w.lower() for w in tokenize(text)] == fts_tokens
+
+
+@pytest.mark.parametrize("name, key", [
+    ("Xã Mỹ Hội Đông", "my hoi dong"),
+    ("my hoi dong", "my hoi dong"),
+    ("huyện  Chợ Mới", "cho moi"),
+    ("Thị trấn Chợ Mới", "cho moi"),
+    ("TP. Long Xuyên", "long xuyen"),
+    ("Phường Mỹ Bình", "my binh"),
+    ("Xã", "xa"),
+])
+def test_place_key(name: str, key: str) -> None:
+    assert place_key(name) == key
+
+
+def test_place_keys_keep_names_that_start_like_a_prefix() -> None:
+    assert place_keys("Huyện Quan Sơn") == ["quan son"]
+    assert place_keys("Quan Sơn") == ["quan son"]
+    assert place_keys("Xã Phương Trà") == ["phuong tra"]
+    assert place_keys("quan son") == ["son", "quan son"]  # no diacritics: both readings
+    assert place_keys("xa my hoi dong") == ["my hoi dong", "xa my hoi dong"]
+    assert place_keys("Quận 1") == ["1"]
+    assert place_keys("  ") == []
+
+
+def test_value_key() -> None:
+    assert value_key("Land_Dispute") == "land_dispute"
+    assert value_key("PETITION") == "petition"
+
+
+@pytest.mark.parametrize("text, parcel", [
+    ("45/12", ("45", "12")),
+    ("45", ("45", None)),
+    (" 045 / 012 ", ("45", "12")),
+    ("thửa 45 tờ 12", ("45", "12")),
+    ("Thửa đất số 45, tờ bản đồ số 12", ("45", "12")),
+    ("12a/3", ("12a", "3")),
+    ("", None),
+    ("/", None),
+])
+def test_parse_parcel(text: str, parcel: tuple[str, str | None] | None) -> None:
+    assert parse_parcel(text) == parcel
+
+
+# -- snippets ------------------------------------------------------------------------------------
+
+def test_highlight_marks_original_spelling_of_folded_matches() -> None:
+    out = highlight("Gia đình tôi khiếu nại về việc thu hồi đất.", parse_query("khieu nai dat"))
+    assert out == "Gia đình tôi <mark>khiếu</mark> <mark>nại</mark> về việc thu hồi <mark>đất</mark>."
+
+
+def test_highlight_phrase_marks_only_adjacent_words() -> None:
+    out = highlight("đất ở, đất đai và đai lưng", parse_query('"đất đai"'))
+    assert out == "đất ở, <mark>đất</mark> <mark>đai</mark> và đai lưng"
+
+
+def test_highlight_escapes_html() -> None:
+    out = highlight("Công ty A & B <script> đất", parse_query("dat"))
+    assert out == "Công ty A &amp; B &lt;script&gt; <mark>đất</mark>"
+
+
+def test_highlight_windows_around_matches() -> None:
+    words = [f"từ{i}" for i in range(200)]
+    words[120] = "tranh"
+    words[121] = "chấp"
+    out = highlight(" ".join(words), parse_query("tranh chap"), words=20)
+    assert out.startswith("… ") and out.endswith(" …")
+    assert "<mark>tranh</mark> <mark>chấp</mark>" in out
+    assert len(out.split()) <= 24
+
+
+def test_highlight_without_query_is_the_start() -> None:
+    text = "Dòng một\n\nDòng   hai " + "chữ " * 100
+    out = highlight(text, parse_query(""), words=5)
+    assert out == "Dòng một Dòng hai chữ …"
+
+
+def test_matched_tokens_phrase_and_terms() -> None:
+    tokens = ["thu", "hoi", "dat", "dai", "dat"]
+    assert matched_tokens(tokens, parse_query('"dat dai"')) == {2, 3}
+    assert matched_tokens(tokens, parse_query("dat")) == {2, 4}
+
+
+# -- SQLite: the MATCH expression ----------------------------------------------------------------
+
+def test_match_expression() -> None:
+    from search.sqlite_fts import match_expression
+
+    assert match_expression(parse_query('khieu "đất đai"')) == (
+        'folded : "khieu" AND (exact : "đất đai" OR folded : "dat dai")'
+    )
+
+
+# -- Elasticsearch: request and response handling, checked without a server ----------------------
+
+def _doc() -> IndexDocument:
+    return IndexDocument(
+        doc_id=7, file="a.pdf", kind="decision", type="land_dispute", date="2021-02-30",
+        communes=["Xã Mỹ Hội Đông"], districts=["Chợ Mới"], parcels=[("045", "12"), ("7", None)],
+        parties=["Trần Văn Hùng"], pages=[IndexPage(1, "trang một"), IndexPage(3, "trang ba")],
+    )
+
+
+def test_es_page_sources() -> None:
+    from search.elastic import MAPPINGS, page_sources
+
+    sources = page_sources(_doc())
+    assert [(s["ordinal"], s["page"], s["text"]) for s in sources] == [(0, 1, "trang một"), (1, 3, "trang ba")]
+    first = sources[0]
+    assert first["page_count"] == 2 and "page_count" not in sources[1]
+    assert first["commune_keys"] == ["my hoi dong"] and first["district_keys"] == ["cho moi"]
+    assert first["parcels"] == ["45/12", "7"] and first["parcel_nos"] == ["45", "7"]
+    assert first["date"] is None and first["year"] == 2021  # invalid day: no date, year kept
+    assert set().union(*sources) <= set(MAPPINGS["properties"])  # mapping is strict
+
+
+def test_es_document_without_pages_gets_one_empty_page() -> None:
+    from search.elastic import page_sources
+
+    doc = _doc()
+    doc.pages = []
+    assert [(s["ordinal"], s["page"], s["text"], s["page_count"]) for s in page_sources(doc)] == [(0, 1, "", 1)]
+
+
+def test_es_request() -> None:
+    from search.elastic import build_request
+
+    q = SearchQuery(text='khiếu "dat dai"', commune="my hoi dong", parcel="45/12", year_from=2020, limit=5, offset=10)
+    req = build_request(parse_query(q.text), q)
+    must = req["query"]["bool"]["must"]
+    assert must[0]["multi_match"]["fields"] == ["text^3", "text.folded"]
+    assert must[1]["bool"]["should"][1] == {"match_phrase": {"text.folded": {"query": "dat dai", "boost": 1}}}
+    assert len(req["query"]["bool"]["should"]) == 1  # exact bonus only for the term typed with diacritics
+    assert {"terms": {"commune_keys": ["my hoi dong"]}} in req["query"]["bool"]["filter"]
+    assert {"term": {"parcels": "45/12"}} in req["query"]["bool"]["filter"]
+    assert {"range": {"year": {"gte": 2020}}} in req["query"]["bool"]["filter"]
+    assert (req["from_"], req["size"], req["collapse"]["field"]) == (10, 5, "doc_id")
+    assert req["highlight"]["pre_tags"] == ["<mark>"]
+
+    browse = build_request(parse_query(""), SearchQuery(parcel="45"))
+    assert "highlight" not in browse and browse["sort"][0] == {"date": {"order": "desc", "missing": "_last"}}
+    assert browse["query"]["bool"]["filter"] == [{"term": {"parcel_nos": "45"}}]
+
+
+def test_es_response() -> None:
+    from search.elastic import parse_response
+
+    resp = {
+        "hits": {"hits": [{
+            "_score": 4.5,
+            "_source": {"doc_id": 7, "page": 3, "file": "a.pdf", "kind": "decision", "type": "land_dispute",
+                        "date": "2021-02-03", "text": "..."},
+            "highlight": {"text.folded": ["thu hồi <mark>đất</mark>"]},
+            "inner_hits": {"pages": {"hits": {"hits": [{"fields": {"page": [1]}}, {"fields": {"page": [3]}}]}}},
+        }]},
+        "aggregations": {
+            "total": {"value": 42},
+            "type": {"buckets": [{"key": "land_dispute", "doc_count": 9, "docs": {"value": 3}}]},
+            "kind": {"buckets": []}, "district": {"buckets": []}, "commune": {"buckets": []},
+            "year": {"buckets": [{"key": 2021, "doc_count": 5, "docs": {"value": 2}}]},
+        },
+    }
+    results = parse_response(resp, parse_query("dat"))
+    assert results.total == 42
+    hit = results.hits[0]
+    assert (hit.doc_id, hit.page, hit.matched_pages, hit.score) == (7, 3, [1, 3], 4.5)
+    assert hit.snippet == "thu hồi <mark>đất</mark>"
+    assert results.facets["type"] == {"land_dispute": 3} and results.facets["year"] == {"2021": 2}
+
+
+def test_open_backend_sqlite(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from donthu.config import Settings
+    from search import open_backend
+    from search.backend import SearchBackend
+
+    backend = open_backend(Settings(data_dir=tmp_path))
+    try:
+        assert isinstance(backend, SearchBackend)
+        assert backend.count() == 0
+        assert (tmp_path / "index.sqlite").exists()
+    finally:
+        backend.close()
+    with pytest.raises(ValueError):
+        open_backend(Settings(data_dir=tmp_path, search_backend="elasticsearch"))
+
+
+# -- Elasticsearch: the calls the client really makes (transport faked, real client code) -----------
+
+class FakeTransport:
+    """Stands in for `Elasticsearch.perform_request`: records calls, answers like a server would."""
+
+    def __init__(self, page_counts: dict[str, int]) -> None:
+        self.page_counts = page_counts  # "7-0" -> page_count stored on page 0
+        self.calls: list[tuple[str, str, str, dict, object]] = []
+
+    def __call__(self, client, method, path, *, params=None, headers=None, body=None,  # type: ignore[no-untyped-def]
+                 endpoint_id=None, path_parts=None):
+        import json
+
+        from elastic_transport import ApiResponseMeta, HeadApiResponse, HttpHeaders, NodeConfig, ObjectApiResponse
+
+        self.calls.append((endpoint_id or "", method, path, dict(params or {}), body))
+        meta = ApiResponseMeta(status=200, http_version="1.1", headers=HttpHeaders(), duration=0.0,
+                               node=NodeConfig("http", "localhost", 9200))
+        if endpoint_id == "indices.exists":
+            return HeadApiResponse(meta=meta)
+        answer: dict = {"acknowledged": True}
+        if endpoint_id == "mget":
+            answer = {"docs": [
+                {"_id": i, "found": i in self.page_counts, "_source": {"page_count": self.page_counts.get(i)}}
+                for i in body["ids"]]}
+        elif endpoint_id == "bulk":
+            lines = [json.loads(line) for line in body]
+            items, skip = [], False
+            for line in lines:
+                if skip:
+                    skip = False
+                    continue
+                (op, header), = line.items()
+                skip = op in ("index", "create", "update")
+                status = 404 if op == "delete" and header["_id"] not in self.page_counts else 200
+                items.append({op: {"_id": header["_id"], "status": status}})
+            answer = {"errors": any(i[next(iter(i))]["status"] >= 300 for i in items), "items": items}
+        elif endpoint_id == "count":
+            answer = {"count": 3}
+        elif endpoint_id == "search":
+            answer = {"hits": {"hits": []}, "aggregations": {"total": {"value": 0}}}
+        return ObjectApiResponse(body=answer, meta=meta)
+
+    def of(self, endpoint: str) -> list[tuple[str, str, str, dict, object]]:
+        return [c for c in self.calls if c[0] == endpoint]
+
+
+@pytest.fixture
+def fake_es(monkeypatch: pytest.MonkeyPatch) -> FakeTransport:
+    from elasticsearch import Elasticsearch
+
+    fake = FakeTransport({"7-0": 3, "7-1": 3, "7-2": 3})
+    monkeypatch.setattr(Elasticsearch, "perform_request", lambda self, *a, **k: fake(self, *a, **k))
+    return fake
+
+
+def test_es_open_puts_template_and_creates_index(fake_es: FakeTransport) -> None:
+    from search.elastic import ElasticBackend
+
+    ElasticBackend("http://localhost:9200", index="donthu-x")
+    (_, method, path, _, body), = fake_es.of("indices.put_index_template")
+    assert (method, path) == ("PUT", "/_index_template/donthu-x")
+    assert body["index_patterns"] == ["donthu-x"]
+    folded = body["template"]["settings"]["analysis"]["analyzer"]["vi_folded"]
+    assert folded["char_filter"] == ["vi_d"] and "asciifolding" in folded["filter"]
+    assert fake_es.of("indices.create") == []  # exists answered 200
+
+
+def test_es_reindex_deletes_pages_the_document_no_longer_has(fake_es: FakeTransport) -> None:
+    import json
+
+    from search.elastic import ElasticBackend
+
+    backend = ElasticBackend("http://localhost:9200", refresh=True)
+    backend.index(_doc())  # doc 7 had 3 pages, now 2
+    (_, _, _, _, mget_body), = fake_es.of("mget")
+    assert mget_body["ids"] == ["7-0"]
+    (_, method, path, params, lines), = fake_es.of("bulk")
+    ops = [json.loads(line) for line in lines]
+    assert [(next(iter(o)), o[next(iter(o))]["_id"]) for o in ops if "page" not in o] == [
+        ("index", "7-0"), ("index", "7-1"), ("delete", "7-2")]
+    assert params["refresh"] == "wait_for"
+
+    backend.delete(7)
+    _, _, _, _, lines = fake_es.of("bulk")[-1]
+    assert [json.loads(line)["delete"]["_id"] for line in lines] == ["7-0", "7-1", "7-2"]
+    backend.delete(8)  # unknown: falls back to delete-by-query
+    (_, _, path, params, body), = fake_es.of("delete_by_query")
+    assert body == {"query": {"term": {"doc_id": 8}}} and params["conflicts"] == "proceed"
+    assert backend.count() == 3
+
+
+def test_es_search_request_reaches_the_server(fake_es: FakeTransport) -> None:
+    from search.elastic import ElasticBackend
+
+    backend = ElasticBackend("http://localhost:9200")
+    results = backend.search(SearchQuery(text="khiếu nại", district="Chợ Mới", limit=5, offset=5))
+    assert results.total == 0 and results.hits == []
+    (_, method, path, params, body), = fake_es.of("search")
+    assert path == "/donthu-pages/_search"
+    assert (body["from"], body["size"]) == (5, 5)
+    assert params["_source_includes"] == ["doc_id", "page", "file", "kind", "type", "date", "text"]
+    assert body["collapse"]["field"] == "doc_id" and "highlight" in body and "aggs" in body

@@ -1,0 +1,403 @@
+"""Behaviour of a search backend, one suite for every backend.
+
+SQLite FTS5 always runs; Elasticsearch runs when DONTHU_ES_URL points at a server (each run uses a
+fresh index named donthu-test-<random>, deleted afterwards).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from search.backend import IndexDocument, IndexPage, SearchBackend, SearchQuery, SearchResults
+
+BACKENDS = ["sqlite", "elasticsearch"]
+
+
+def _page(number: int, text: str) -> IndexPage:
+    return IndexPage(number=number, text=text)
+
+
+def corpus() -> list[IndexDocument]:
+    docs = [
+        IndexDocument(
+            doc_id=1, file="don-khieu-nai-nguyen-van-binh.pdf", kind="petition", type="complaint",
+            date="2021-03-05", communes=["Xã Mỹ Hội Đông"], districts=["Chợ Mới"],
+            parcels=[("45", "12")], parties=["Nguyễn Văn Bình"],
+            pages=[
+                _page(1, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\nĐƠN KHIẾU NẠI\n"
+                         "Kính gửi: Chủ tịch Ủy ban nhân dân huyện Chợ Mới"),
+                _page(2, "Tôi là Nguyễn Văn Bình, ngụ ấp Mỹ Thạnh, xã Mỹ Hội Đông, huyện Chợ Mới. "
+                         "Tôi khiếu nại Quyết định số 123/QĐ-UBND ngày 05/01/2021 về việc thu hồi đất đai "
+                         "của gia đình tôi tại thửa đất số 45, tờ bản đồ số 12."),
+                _page(3, "Đề nghị xem xét lại phương án bồi thường, hỗ trợ và tái định cư cho hộ gia đình tôi."),
+            ],
+        ),
+        IndexDocument(
+            doc_id=2, file="qd-tranh-chap-tran-van-hung.pdf", kind="decision", type="land_dispute",
+            date="2019-07-10", communes=["Long Điền A"], districts=["Chợ Mới"],
+            parcels=[("45", "13")], parties=["Trần Văn Hùng", "Lê Thị Hoa"],
+            pages=[
+                _page(1, "QUYẾT ĐỊNH\nVề việc giải quyết tranh chấp đất đai giữa ông Trần Văn Hùng "
+                         "và bà Lê Thị Hoa, cùng ngụ xã Long Điền A."),
+                _page(2, "Thửa đất số 45, tờ bản đồ số 13, diện tích 1.234,5 m², loại đất LUC. "
+                         "Hòa giải ở xã không thành."),
+            ],
+        ),
+        IndexDocument(  # OCR lost every diacritic: matches only after folding
+            doc_id=3, file="ket-luan-to-cao-scan.pdf", kind="conclusion", type="denunciation",
+            date="2022-11-20", communes=["Bình Mỹ"], districts=["Châu Phú"],
+            parcels=[("7", "3")], parties=[],
+            pages=[
+                _page(1, "KET LUAN noi dung to cao doi voi can bo dia chinh xa Binh My"),
+                _page(2, "Can bo da lam sai lech ho so dat, nguoi dan dat trau qua ruong. "
+                         "Ve tranh chap dat dai va khieu nai cua cong dan, xem xet sau."),
+            ],
+        ),
+        IndexDocument(  # has đất and đai, but never next to each other; & must be escaped
+            doc_id=4, file="don-kien-nghi-duong.pdf", kind="petition", type="recommendation",
+            date="2023-06-01", communes=["Vọng Thê"], districts=["Thoại Sơn"],
+            parcels=[], parties=["Công ty A & B"],
+            pages=[
+                _page(1, "ĐƠN KIẾN NGHỊ về việc sửa chữa đường giao thông nông thôn bị ngập nước."),
+                _page(2, "Đường đất bị sạt lở, ống cống có đai sắt bị gãy. Công ty A & B <thi công> chậm."),
+            ],
+        ),
+        IndexDocument(  # near-homograph of khiếu nại
+            doc_id=5, file="don-xin-ho-tro.pdf", kind="petition", type="unknown",
+            date="2020-02-14", communes=["Vọng Đông"], districts=["Thoại Sơn"],
+            parcels=[("102", None)], parties=["Phạm Thị Lan"],
+            pages=[_page(1, "Bà Phạm Thị Lan khiêu nài xin được hỗ trợ vì nhà bị dắt nghiêng.")],
+        ),
+    ]
+    # seven minutes of mediation, for pagination and facets
+    for i in range(7):
+        docs.append(IndexDocument(
+            doc_id=100 + i, file=f"bien-ban-hoa-giai-{i}.pdf", kind="minutes", type="land_dispute",
+            date=f"{2015 + i}-09-0{1 + i % 9}", communes=["Hòa Bình"], districts=["Chợ Mới"],
+            parcels=[(str(200 + i), "8")], parties=[],
+            pages=[_page(1, f"BIÊN BẢN hòa giải tranh chấp lần {i + 1} tại trụ sở xã Hòa Bình."),
+                   _page(2, "Các bên không thống nhất. Biên bản lập thành ba bản.")],
+        ))
+    return docs
+
+
+def _sqlite(tmp: Path) -> Iterator[SearchBackend]:
+    from search.sqlite_fts import SqliteFtsBackend
+
+    backend = SqliteFtsBackend(tmp / "index.sqlite")
+    yield backend
+    backend.close()
+
+
+def _elastic() -> Iterator[SearchBackend]:
+    url = os.environ.get("DONTHU_ES_URL")
+    if not url:
+        pytest.skip("DONTHU_ES_URL not set: Elasticsearch behaviour suite skipped")
+    from search.elastic import ElasticBackend
+
+    name = f"donthu-test-{uuid.uuid4().hex[:10]}"
+    backend = ElasticBackend(url, index=name, refresh=True)
+    yield backend
+    backend._es.indices.delete(index=name, ignore_unavailable=True)
+    backend._es.indices.delete_index_template(name=name)
+    backend.close()
+
+
+def _open(kind: str, tmp: Path) -> Iterator[SearchBackend]:
+    return _sqlite(tmp) if kind == "sqlite" else _elastic()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchBackend]:
+    """A backend holding `corpus()` (read-only tests)."""
+    gen = _open(request.param, tmp_path_factory.mktemp(request.param))
+    backend = next(gen)
+    backend.index_many(corpus())
+    yield backend
+    next(gen, None)
+
+
+@pytest.fixture(params=BACKENDS)
+def empty(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchBackend]:
+    """A fresh empty backend (tests that write)."""
+    gen = _open(request.param, tmp_path)
+    yield next(gen)
+    next(gen, None)
+
+
+def ids(results: SearchResults) -> list[int]:
+    return [h.doc_id for h in results.hits]
+
+
+def find(backend: SearchBackend, text: str = "", **filters: object) -> SearchResults:
+    return backend.search(SearchQuery(text=text, **filters))  # type: ignore[arg-type]
+
+
+# -- matching ------------------------------------------------------------------------------------
+
+def test_count(loaded: SearchBackend) -> None:
+    assert loaded.count() == 12
+
+
+def test_query_without_diacritics_finds_diacritic_text(loaded: SearchBackend) -> None:
+    assert 1 in ids(find(loaded, "khieu nai dat dai"))
+    assert 1 in ids(find(loaded, "phuong an boi thuong"))
+
+
+def test_d_folds_to_d(loaded: SearchBackend) -> None:
+    assert {1, 2, 3} <= set(ids(find(loaded, "dat")))
+    assert 1 in ids(find(loaded, "my hoi dong"))
+    assert 3 in ids(find(loaded, "Địa Chính"))  # diacritic query finds OCR text without any
+
+
+def test_uppercase_and_decomposed_queries(loaded: SearchBackend) -> None:
+    expected = ids(find(loaded, "đất đai"))
+    assert expected
+    assert ids(find(loaded, "ĐẤT ĐAI")) == expected
+    assert ids(find(loaded, unicodedata.normalize("NFD", "đất đai"))) == expected
+
+
+def test_decomposed_page_text_is_found(empty: SearchBackend) -> None:
+    text = unicodedata.normalize("NFD", "Biên bản xác minh thửa đất của ông Huỳnh Ngọc Ẩn")
+    empty.index(IndexDocument(doc_id=9, file="nfd.pdf", kind="minutes", type="unknown",
+                              pages=[IndexPage(1, text)]))
+    assert ids(find(empty, "Huỳnh Ngọc Ẩn")) == [9]
+    assert ids(find(empty, "huynh ngoc an")) == [9]
+
+
+def test_exact_spelling_ranks_above_folded_match(loaded: SearchBackend) -> None:
+    hits = ids(find(loaded, "khiếu nại"))
+    assert {1, 3, 5} <= set(hits)  # khiếu nại, khieu nai, khiêu nài
+    assert hits.index(1) < hits.index(3) and hits.index(1) < hits.index(5)
+
+    hits = ids(find(loaded, "đất"))
+    assert hits.index(1) < hits.index(3) and hits.index(2) < hits.index(3)  # 3 has only dat/dắt
+
+
+def test_phrase_requires_adjacent_words(loaded: SearchBackend) -> None:
+    loose = set(ids(find(loaded, "đất đai")))
+    phrase = set(ids(find(loaded, '"đất đai"')))
+    assert 4 in loose and 4 not in phrase
+    assert {1, 2} <= phrase
+    assert {1, 2, 3} <= set(ids(find(loaded, '"dat dai"')))  # folded phrase
+    assert 4 not in set(ids(find(loaded, '"dat dai"')))
+
+
+def test_reference_number_matches_as_phrase(loaded: SearchBackend) -> None:
+    results = find(loaded, "123/QĐ-UBND")
+    assert ids(results) == [1]
+    assert results.hits[0].page == 2
+
+
+def test_no_match(loaded: SearchBackend) -> None:
+    results = find(loaded, "xyzzy quux")
+    assert results.total == 0 and results.hits == []
+
+
+@pytest.mark.parametrize("text", ['"', 'AND (', "*", "NEAR(", "^", "-", ":", '""', "'", "OR", ")", "{exact}:",
+                                  'exact : "đất', "đất AND (", "NOT", "[", "\\", "%_"])
+def test_syntax_characters_do_not_crash(loaded: SearchBackend, text: str) -> None:
+    results = find(loaded, text)
+    assert isinstance(results, SearchResults)
+    assert results.total >= 0
+
+
+# -- hits: page, snippet, matched pages ---------------------------------------------------------
+
+def test_hit_page_is_the_page_with_the_words(loaded: SearchBackend) -> None:
+    hit = find(loaded, "phuong an boi thuong").hits[0]
+    assert (hit.doc_id, hit.page) == (1, 3)
+    hit = find(loaded, "diện tích").hits[0]
+    assert (hit.doc_id, hit.page) == (2, 2)
+
+
+def test_matched_pages_lists_every_matching_page(loaded: SearchBackend) -> None:
+    hit = next(h for h in find(loaded, "khieu nai").hits if h.doc_id == 1)
+    assert hit.matched_pages == [1, 2]
+
+
+def test_snippet_marks_original_spelling(loaded: SearchBackend) -> None:
+    hit = next(h for h in find(loaded, "thu hoi dat").hits if h.doc_id == 1)
+    assert hit.page == 2
+    assert "<mark>thu</mark>" in hit.snippet and "<mark>hồi</mark>" in hit.snippet
+    assert "<mark>đất</mark>" in hit.snippet
+    assert "<mark>dat</mark>" not in hit.snippet
+
+
+def test_snippet_is_html_escaped(loaded: SearchBackend) -> None:
+    hit = find(loaded, "thi công").hits[0]
+    assert hit.doc_id == 4
+    assert "&amp;" in hit.snippet and "&lt;" in hit.snippet
+    assert re.sub(r"</?mark>", "", hit.snippet).count("<") == 0
+
+
+def test_hit_fields(loaded: SearchBackend) -> None:
+    hit = find(loaded, "tranh chấp", type="land_dispute", kind="decision").hits[0]
+    assert (hit.doc_id, hit.file, hit.kind, hit.type, hit.date) == (
+        2, "qd-tranh-chap-tran-van-hung.pdf", "decision", "land_dispute", "2019-07-10")
+    assert hit.score > 0
+
+
+# -- filters ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("filters, expected", [
+    ({"type": "complaint"}, {1}),
+    ({"type": "denunciation"}, {3}),
+    ({"kind": "decision"}, {2}),
+    ({"kind": "PETITION"}, {1, 4, 5}),
+    ({"commune": "my hoi dong"}, {1}),
+    ({"commune": "Xã Mỹ Hội Đông"}, {1}),
+    ({"commune": "long dien a"}, {2}),
+    ({"commune": "xa my hoi dong"}, {1}),
+    ({"commune": "Mỹ Hội"}, set()),
+    ({"district": "huyện chợ mới", "commune": "hoa binh"}, set(range(100, 107))),
+    ({"district": "Thoại Sơn"}, {4, 5}),
+    ({"district": "chau phu"}, {3}),
+    ({"parcel": "45/12"}, {1}),
+    ({"parcel": "45/13"}, {2}),
+    ({"parcel": "45"}, {1, 2}),
+    ({"parcel": "045/012"}, {1}),
+    ({"parcel": "45/99"}, set()),
+    ({"parcel": "102"}, {5}),
+    ({"year_from": 2020, "year_to": 2022}, {1, 3, 5, 105, 106}),
+    ({"year_from": 2023}, {4}),
+    ({"year_to": 2015}, {100}),
+])
+def test_filter_alone(loaded: SearchBackend, filters: dict, expected: set[int]) -> None:
+    results = find(loaded, **filters, limit=50)
+    assert set(ids(results)) == expected
+    assert results.total == len(expected)
+
+
+@pytest.mark.parametrize("text, filters, expected", [
+    ("đất", {"district": "Chợ Mới"}, {1, 2}),
+    ("đất", {"district": "cho moi", "type": "land_dispute"}, {2}),
+    ("dat", {"year_from": 2021}, {1, 3, 4}),
+    ("tranh chap", {"commune": "hoa binh", "year_from": 2019, "year_to": 2020}, {104, 105}),
+    ("khieu nai", {"kind": "conclusion"}, {3}),
+    ("thửa đất", {"parcel": "45/13"}, {2}),
+])
+def test_filters_combined_with_text(loaded: SearchBackend, text: str, filters: dict, expected: set[int]) -> None:
+    results = find(loaded, text, **filters, limit=50)
+    assert set(ids(results)) == expected
+    assert results.total == len(expected)
+
+
+def test_empty_query_browses_by_filters_newest_first(loaded: SearchBackend) -> None:
+    results = find(loaded, district="cho moi", limit=50)
+    assert results.total == 9
+    dates = [h.date for h in results.hits]
+    assert dates == sorted(dates, reverse=True)
+    assert ids(results)[:2] == [106, 1]  # 2021-09-07, 2021-03-05
+    assert all(h.snippet for h in results.hits)
+
+
+def test_empty_query_without_filters_lists_everything(loaded: SearchBackend) -> None:
+    assert find(loaded, limit=50).total == 12
+
+
+# -- pagination, facets ---------------------------------------------------------------------------
+
+def test_pagination_and_total(loaded: SearchBackend) -> None:
+    seen: list[int] = []
+    for offset in range(0, 9, 3):
+        results = find(loaded, "biên bản", limit=3, offset=offset)
+        assert results.total == 7
+        seen += ids(results)
+    assert sorted(seen) == list(range(100, 107))
+    assert find(loaded, "biên bản", limit=3, offset=6).hits[0].doc_id in range(100, 107)
+    assert find(loaded, "biên bản", limit=3, offset=30).hits == []
+
+
+def test_facets_count_all_matches(loaded: SearchBackend) -> None:
+    results = find(loaded, "tranh chấp", limit=1)
+    assert results.total == 9  # 2, 3 (folded), 100-106
+    assert len(results.hits) == 1
+    f = results.facets
+    assert f["type"] == {"land_dispute": 8, "denunciation": 1}
+    assert f["kind"] == {"minutes": 7, "decision": 1, "conclusion": 1}
+    assert f["district"] == {"Chợ Mới": 8, "Châu Phú": 1}
+    assert f["commune"]["Hòa Bình"] == 7 and f["commune"]["Long Điền A"] == 1
+    assert f["year"]["2019"] == 2 and f["year"]["2022"] == 1
+    assert sum(f["year"].values()) == 9
+
+
+# -- writing ------------------------------------------------------------------------------------
+
+def _doc(doc_id: int, *texts: str, **fields: object) -> IndexDocument:
+    base = dict(file=f"d{doc_id}.pdf", kind="petition", type="complaint", date="2024-01-02",
+                communes=["Mỹ Hội Đông"], districts=["Chợ Mới"], parcels=[], parties=[])
+    base.update(fields)
+    return IndexDocument(doc_id=doc_id, pages=[IndexPage(i + 1, t) for i, t in enumerate(texts)], **base)  # type: ignore[arg-type]
+
+
+def test_reindex_replaces_document(empty: SearchBackend) -> None:
+    empty.index(_doc(1, "đơn khiếu nại lần đầu", "trang hai về bồi thường", "trang ba tái định cư"))
+    empty.index(_doc(2, "đơn tố cáo cán bộ"))
+    empty.index(_doc(1, "đơn khiếu nại lần hai", type="land_dispute", communes=["Bình Mỹ"]))
+    assert empty.count() == 2
+    assert ids(find(empty, "bồi thường")) == []
+    assert ids(find(empty, "tái định cư")) == []
+    assert ids(find(empty, "lần hai")) == [1]
+    assert ids(find(empty, "lần đầu")) == []
+    assert ids(find(empty, type="land_dispute")) == [1]
+    assert ids(find(empty, commune="my hoi dong")) == [2]
+
+
+def test_delete(empty: SearchBackend) -> None:
+    empty.index_many([_doc(1, "thu hồi đất", "trang hai"), _doc(2, "thu hồi đất")])
+    empty.delete(1)
+    empty.delete(12345)  # absent: no error
+    assert empty.count() == 1
+    assert ids(find(empty, "thu hoi dat")) == [2]
+    assert find(empty, "trang hai").total == 0
+    assert find(empty).facets["type"] == {"complaint": 1}
+
+
+def test_document_without_date_or_places(empty: SearchBackend) -> None:
+    empty.index(_doc(1, "văn bản không ngày", date=None, communes=[], districts=[]))
+    assert ids(find(empty, "van ban")) == [1]
+    assert ids(find(empty, "van ban", year_from=2000)) == []
+    assert find(empty, "van ban").facets["year"] == {}
+
+
+
+# -- SQLite only: several processes writing one index file -----------------------------------------
+
+def _write_docs(path: str, first: int) -> None:
+    from search.sqlite_fts import SqliteFtsBackend
+
+    backend = SqliteFtsBackend(Path(path))
+    for doc_id in range(first, first + 15):
+        backend.index(_doc(doc_id, f"đơn số {doc_id} về tranh chấp đất", "trang hai"))
+        backend.search(SearchQuery("tranh chấp"))
+    backend.close()
+
+
+def test_sqlite_several_processes_write_one_file(tmp_path: Path) -> None:
+    import multiprocessing
+
+    from search.sqlite_fts import SqliteFtsBackend
+
+    path = str(tmp_path / "shared.sqlite")  # not created yet: the processes race to create the schema
+    ctx = multiprocessing.get_context("fork")
+    workers = [ctx.Process(target=_write_docs, args=(path, first)) for first in (1, 101, 201)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join(60)
+    assert [w.exitcode for w in workers] == [0, 0, 0]
+    backend = SqliteFtsBackend(Path(path))
+    try:
+        assert backend.count() == 45
+        assert backend.search(SearchQuery("tranh chap dat", limit=0)).total == 45
+        assert backend._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        backend.close()
