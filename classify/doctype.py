@@ -18,7 +18,7 @@ TYPES = ("complaint", "denunciation", "recommendation", "land_dispute")
 # folded phrase → weight, per type. "neutral" phrases cancel the evidence they overlap (boilerplate).
 EVIDENCE: dict[str, dict[str, float]] = {
     "complaint": {
-        "khieu nai": 1.0, "don khieu nai": 2.0, "nguoi khieu nai": 2.0, "nguoi bi khieu nai": 2.5,
+        "khieu nai": 1.0, "don khieu nai": 2.0, "nguoi khieu nai": 3.0, "nguoi bi khieu nai": 2.5,
         "quyet dinh hanh chinh": 1.5, "hanh vi hanh chinh": 1.5, "thu hoi dat": 0.8, "boi thuong": 0.6,
         "phuong an boi thuong": 1.0, "ho tro tai dinh cu": 0.8, "tai dinh cu": 0.5, "gia boi thuong": 1.0,
         "giai quyet khieu nai": 2.0, "khieu nai lan dau": 2.5, "khieu nai lan hai": 2.5, "lan dau": 0.5,
@@ -30,7 +30,7 @@ EVIDENCE: dict[str, dict[str, float]] = {
         "khong dong y voi quyet dinh": 1.5, "quyet dinh bi khieu nai": 2.5, "xem xet lai quyet dinh": 1.5,
     },
     "denunciation": {
-        "to cao": 1.5, "don to cao": 2.5, "nguoi to cao": 2.0, "nguoi bi to cao": 3.0, "noi dung to cao": 2.5,
+        "to cao": 1.5, "don to cao": 2.5, "nguoi to cao": 3.0, "nguoi bi to cao": 3.0, "noi dung to cao": 2.5,
         "ket luan noi dung to cao": 3.0, "giai quyet to cao": 2.0, "nhan hoi lo": 3.0, "hoi lo": 2.0,
         "tham nhung": 2.0, "loi dung chuc vu": 2.5, "loi dung chuc vu, quyen han": 2.5, "lam sai lech ho so": 2.5,
         "sai lech ho so": 2.0, "vi pham phap luat": 0.6, "nhung nhieu": 2.0, "doi tien": 1.5, "nhan tien": 1.2,
@@ -38,6 +38,11 @@ EVIDENCE: dict[str, dict[str, float]] = {
         "vu loi": 1.5, "tu loi": 1.5, "ton that tai san nha nuoc": 1.5, "thieu trach nhiem": 1.0,
         "xu ly nghiem": 1.0, "lam trai quy dinh": 0.8, "sai pham": 1.0, "hanh vi vi pham": 1.0,
         "toi to cao": 2.5, "chung toi to cao": 2.5, "lam don to cao": 2.5, "lam don nay to cao": 2.5,
+        "hanh vi cua ong": 2.0, "hanh vi cua ba": 2.0, "sai pham cua ong": 2.0, "sai pham cua ba": 2.0,
+        "xu ly nghiem ong": 2.0, "xu ly nghiem ba": 2.0, "xu ly ong": 1.5, "xu ly ba": 1.5,
+        "trach nhiem cua ong": 1.5, "trach nhiem cua ba": 1.5, "vi pham nghiem trong phap luat": 1.5,
+        "mat long tin": 1.0, "khong cong khai": 1.0, "danh sach khong": 2.0, "ky thay": 1.5, "chu ky": 0.3,
+        "tra thu": 1.0, "tru dap": 1.5, "chi dao": 0.5, "an chia": 1.5, "bao ke": 1.5,
         "giu bi mat": 1.0, "bi mat ho ten": 1.5, "an hoi lo": 3.0, "buoc phai dua": 1.5, "dua tien": 1.5,
     },
     "recommendation": {
@@ -45,7 +50,7 @@ EVIDENCE: dict[str, dict[str, float]] = {
         "de nghi": 0.3, "duong giao thong": 1.0, "tuyen duong": 1.0, "xuong cap": 1.5, "o ga": 1.5,
         "ngap ung": 1.5, "ngap nuoc": 1.2, "o nhiem": 1.5, "moi truong": 0.8, "nuoc sach": 1.2,
         "nuoc sinh hoat": 1.2, "sat lo": 1.2, "thoat nuoc": 1.2, "rac thai": 1.2, "tieng on": 1.2,
-        "den chieu sang": 1.2, "cau": 0.2, "cay cau": 1.0, "cau tam": 1.0, "cong thoat nuoc": 1.2,
+        "den chieu sang": 1.2, "cay cau": 1.0, "cau tam": 1.0, "cong thoat nuoc": 1.2,
         "dien sinh hoat": 1.0, "mui hoi": 1.2, "chan nuoi": 0.6, "xa thai": 1.5, "bui": 0.5, "hu hong": 0.8,
         "xin kien nghi": 2.0, "xin phan anh": 2.0, "toi kien nghi": 2.0, "chung toi kien nghi": 2.0,
         "nang cap": 1.0, "sua chua": 0.6, "chinh sach": 0.6, "de xuat": 0.8, "bat cap": 1.0,
@@ -81,6 +86,11 @@ TEMPERATURE = 2.0
 MIN_SCORE = 1.5
 MIN_CONFIDENCE = 0.4
 _NEGATION = re.compile(r"(?:khong phai(?: la)?|khong co|khong|chua|chang)\s+(?:\w+\s+){0,1}$")
+# "Căn cứ Luật Khiếu nại, tôi khiếu nại …": after the comma the letter speaks for itself
+_OWN_CLAUSE = re.compile(r",\s+(?:toi|chung toi|gia dinh|ho gia dinh|cac ho|nay)\b")
+# "Ngoài ra, tôi cũng xin phản ánh …": a secondary matter
+_SECONDARY = re.compile(r"\s*(?:ngoai ra|ben canh do|them vao do| ngoai viec)\b")
+SECONDARY_FACTOR = 0.4
 _BOILERPLATE_LINE = re.compile(r"^\s*[-+•]?\s*(?:can cu|theo quy dinh|thuc hien|xet de nghi|xet bao cao)")
 
 
@@ -106,10 +116,15 @@ def _weight(hit: Hit, text: str, folded: str, title_span: tuple[int, int]) -> fl
     before = folded[max(line_start, hit.start - 30):hit.start]
     if _NEGATION.search(before):
         return 0.0
-    if _BOILERPLATE_LINE.match(folded, line_start) or re.search(r"(?:luat|nghi dinh|thong tu)\s+$", before):
+    if re.search(r"(?:luat|nghi dinh|thong tu)\s+$", before) or (
+        _BOILERPLATE_LINE.match(folded, line_start) and not _OWN_CLAUSE.search(folded, line_start, hit.start)
+    ):
         w *= BOILERPLATE_FACTOR
+    sentence_start = max(folded.rfind(". ", 0, hit.start) + 2, line_start)
+    if _SECONDARY.match(folded, sentence_start):
+        w *= SECONDARY_FACTOR
     if title_span[0] <= hit.start < title_span[1]:
-        w *= 0.5  # counted through TITLE_PHRASES instead
+        return 0.0  # counted through TITLE_PHRASES instead
     return w
 
 

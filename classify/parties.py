@@ -40,10 +40,7 @@ _NOT_NAME_WORDS = {
     ).split()
 } - {"thi", "van", "ho", "hoang"}
 
-_INNER_STOP = {
-    "xa", "huyen", "tinh", "phuong", "ap", "khom", "ubnd", "cccd", "cmnd", "sinh", "dia", "tru", "so", "ngay",
-    "noi", "sdt", "va", "can", "chuc", "uy", "chu", "nguoi", "toi", "kinh", "tp", "tx", "tt",
-}
+_INNER_STOP = {"sinh", "cccd", "cmnd", "ubnd", "dia", "ngay", "xa", "huyen", "tinh", "ap", "khom", "nguoi"}
 _WORD = re.compile(r"[ \t]*([^\W\d_][^\W\d_'’]*)")
 
 
@@ -112,13 +109,16 @@ def read_body(text: str, folded: str, pos: int) -> tuple[str, int] | None:
     start = re.compile(r"[\s:\-–]*").match(folded, pos).end()
     if not _BODY_START.match(folded, start):
         return None
+    from classify.references import agency_end
+
     end = min(len(text), start + 100)
-    for stop in _BODY_STOP.finditer(folded, start, start + 100):
+    agency = agency_end(text, folded, start)
+    for stop in () if agency else _BODY_STOP.finditer(folded, start, start + 100):
         ch = text[stop.start() + 1] if text[stop.start()].isspace() else text[stop.start()]
         if not ch.isupper():
             end = stop.start()
             break
-    body = text[start:end].strip()
+    body = text[start:agency or end].strip()
     return (body, end) if len(body.split()) >= 2 else None
 
 
@@ -137,13 +137,13 @@ _LABELS: list[tuple[str, str, int]] = [
     (r"nguoi co quyen loi(?:,| va)? nghia vu lien quan", "related", 3),
     (r"nguoi lam chung", "related", 3),
     (r"(?:nguoi dai dien(?: theo (?:uy quyen|phap luat))?(?: hop phap)?|dai dien theo uy quyen|"
-     r"nguoi duoc uy quyen|dai dien(?: cho)? (?!" + _BODY_WORDS + r")[^:\n]{1,60}(?=:))", "representative", 3),
+     r"nguoi duoc uy quyen|dai dien cho (?:ong|ba|anh|chi|gia dinh|ho|cac ho|nguoi)[^:\n]{0,60}(?=:))", "representative", 3),
     (r"(?:nguyen don|bi don|ben tranh chap|ben yeu cau(?: giai quyet)?|ben bi yeu cau|ben [ab]|ben thu (?:nhat|hai)|"
      r"nguoi (?:yeu cau|de nghi) giai quyet tranh chap|nguoi bi yeu cau|nguoi bi de nghi|"
      r"nguoi co tranh chap(?: voi (?:toi|chung toi|gia dinh toi))?|cac ben tranh chap(?: gom)?)", "disputant", 3),
     (r"(?:toi ten la|ten toi la|toi ten|toi la|ho va ten(?: nguoi [a-z ]{2,12}?(?=\s*:))?|ho ten|"
      r"chung toi (?:gom|ten la|la)|(?:nhung )?nguoi lam don|nguoi viet don|nguoi dung don|nguoi gui don|"
-     r"nguoi de nghi|(?<=\n)\s*(?:[ivx]+\.|\d+\.|-)?\s*cong dan(?: den)?(?=\s*:)|"
+     r"nguoi de nghi|(?<=\n)\s*(?:[ivx]+\.|\d+\.|-)?\s*cong dan(?: den(?: trinh bay)?)?(?=\s*:)|"
      r"chung toi ky ten duoi day gom|nguoi co don|cung dung don)", WRITER, 2),
 ]
 _LABEL_RE = [(re.compile(rf"(?<![a-z]){p}{_LABEL_TAIL}"), r, s) for p, r, s in _LABELS]
@@ -153,6 +153,7 @@ _VERBS: list[tuple[str, str, int]] = [
     (r"(?<!nguoi )(?<!bi )to cao\s+hanh vi\s+(?:(?!cua\s)[a-z,]+\s+){0,6}?cua\s+" + _HON, "subject", 2),
     (r"(?<!nguoi )(?<!bi )khieu nai\s+(?:doi voi\s+)?" + _HON, "subject", 2),
     (r"tranh chap(?: quyen su dung dat| dat dai| dat| ranh gioi(?: dat)?)?\s+(?:voi|cua)\s+", "disputant", 2),
+    (r"tranh chap[^.;\n]{0,150}?\svoi\s+" + _HON, "disputant", 2),
     (r"(?<![a-z])giua\s+(?=(?:ong|ba|anh|chi|cu|gia dinh|ho)\s)", "disputant", 2),
     (r"(?<![a-z])don\b[^.;\n:]{0,60}?\bcua\s+" + _HON, WRITER, 2),
     (r"khieu nai cua\s+" + _HON, "complainant", 2),
@@ -169,10 +170,13 @@ _SIGNATURE = re.compile(
     r"(nguoi dai dien|nguoi duoc uy quyen)|(cac ben tranh chap|ben yeu cau|ben bi yeu cau))[ \t]*$", re.M)
 _SUBJECT_BY_ISSUE = re.compile(r"(?:^|[,.;:]\s*|\n)\s*(?=(?:chu tich |uy ban|ubnd)[^.\n]{0,80}?\s(?:ban hanh|co|da ban hanh)\s+"
                                r"(?:quyet dinh|cong van|thong bao|van ban))")
+_NEXT_IN_LINE = re.compile(r";\s*(?:va\s+)?(?=(?:ong|ba|anh|chi)\s)")
 _AND_PERSON = re.compile(r"\s*(?:,\s*(?:va\s+)?|va\s+|voi\s+)(?=(?:ong|ba|anh|chi)\s)")
 _LIST_ITEM = re.compile(r"\n\s*(?:\d{1,2}[.)/]|[-+•*]|[a-z][.)])\s*(?=(?:ho\s+)?(?:ong|ba|anh|chi|cu|co)\s)")
 _REPRESENTS = re.compile(r"(?:toi|la)\s+(?:la\s+)?nguoi (?:duoc|dai dien)[^.\n]{0,100}?(?:uy quyen|dai dien)")
-_WITNESS = re.compile(r"chung kien|lam chung")
+_WITNESS = re.compile(r"chung kien|lam chung|(?:la )?nguoi co quyen loi")
+_SIGN_STOP = re.compile(r"(?:to|ban|hoi dong|chu tich|pho|nguoi|dai dien|thu ky|can bo|kt\.|tm\.|cong dan|cac ben|"
+                        r"thanh tra|chanh|truong|doan|uy ban|ubnd|xac nhan|noi nhan)\b")
 
 _ID = re.compile(
     r"(?<![a-z])(?:cccd|cmnd|cmt|can cuoc(?: cong dan)?|chung minh (?:nhan dan|thu)|so dinh danh(?: ca nhan)?|cmnd/cccd|"
@@ -236,6 +240,10 @@ def _mentions(text: str, folded: str) -> list[Mention]:
 
     for rx, role, spec in _LABEL_RE:
         for m in rx.finditer(folded):
+            if role == WRITER and re.match(r"toi|ten toi", folded[m.start():m.start() + 3]):
+                before = folded[max(0, m.start() - 3):m.start()].rstrip(" \t")
+                if before and before[-1] not in ".;:\n(-":
+                    continue  # "cha tôi là cụ A": not the writer introducing themself
             group[0] += 1
             end = add(m.end(), role, spec, body_ok=role in ("subject", "related", "disputant"), grp=group[0])
             pos = end if end is not None else m.end()
@@ -244,13 +252,25 @@ def _mentions(text: str, folded: str) -> list[Mention]:
                 if not and_m or add(and_m.end(), role, spec, grp=group[0]) is None:
                     break
                 pos = out[-1].end
-            block_end = _block_end(folded, m.end())
+            if end is not None:  # "Người khiếu nại: ông A, ...; bà B, ...; ông C, ..." on one line
+                line_end = folded.find("\n", end)
+                line_end = len(folded) if line_end == -1 else line_end
+                for more in _NEXT_IN_LINE.finditer(folded, end, line_end):
+                    if not any(x.start <= more.end() < x.end for x in out):
+                        add(more.end(), role, spec, grp=group[0])
+            block_end = _block_end(text, m.end())
             for li in _LIST_ITEM.finditer(folded, m.end(), block_end):
                 if not any(x.start <= li.end() < x.end + 2 for x in out):
                     add(li.end(), role, spec)
     for rx, role, spec in _VERB_RE:
         for m in rx.finditer(folded):
             end = add(m.end(), role, spec, body_ok=role == "subject")
+            if end is not None and role in (WRITER, "complainant", "denouncer", "petitioner"):
+                line_end = folded.find("\n", end)
+                line_end = len(folded) if line_end == -1 else line_end
+                for more in _NEXT_IN_LINE.finditer(folded, end, line_end):
+                    if not any(x.start <= more.end() < x.end for x in out):
+                        add(more.end(), role, spec)
             if end is not None and role == "disputant":
                 and_m = _AND_PERSON.search(folded, end, min(len(folded), end + 250))
                 stop = re.compile(r"[.;]\s|\n\s*\n").search(folded, end, and_m.start() if and_m else end)
@@ -268,6 +288,8 @@ def _mentions(text: str, folded: str) -> list[Mention]:
                 continue
             if s.startswith("(") or fold(s).startswith(("ky", "da ky")):
                 continue
+            if _SIGN_STOP.match(fold(s)):
+                break
             got = read_name(text, folded, lo, need_surname=True)
             if not got or len(re.sub(r"^\s*\d+\.\s*", "", s)) > len(got[0]) + 2:
                 break
@@ -287,11 +309,24 @@ def _mentions(text: str, folded: str) -> list[Mention]:
     return kept
 
 
-def _block_end(folded: str, pos: int) -> int:
-    """End of a list after a label: the first line that is not a list item or an item's continuation."""
-    m = re.compile(r"\n\s*(?:kinh gui|noi dung|nay|toi|chung toi (?:lam|viet|xin|kinh)|ly do|su viec|"
-                   r"[ivx]+\.|quyet dinh|ket luan|dieu|xet|can cu)\b").search(folded, pos, pos + 3000)
-    return m.start() if m else min(len(folded), pos + 3000)
+_LINE_START = re.compile(r"\n[ \t]*(?=\S)")
+_ITEM_START = re.compile(r"(?:\d{1,2}[.)/]|[-+•*]|[a-z][.)])\s")
+
+
+def _block_end(text: str, pos: int) -> int:
+    """End of a list after a label: list items (and their wrapped continuations) on the following lines."""
+    end = text.find("\n", pos)
+    if end == -1:
+        return len(text)
+    limit = min(len(text), pos + 3000)
+    while end < limit:
+        nxt = text.find("\n", end + 1)
+        nxt = len(text) if nxt == -1 else nxt
+        line = text[end + 1:nxt].lstrip()
+        if not (_ITEM_START.match(fold_aligned(line[:4])) or (line[:1].islower())):
+            break
+        end = nxt
+    return end
 
 
 def _complaint_subject(text: str, folded: str) -> Mention | None:

@@ -21,6 +21,45 @@ _ISSUER_STOP = re.compile(
 _MAX_ISSUER = 90
 
 
+_TOKEN = re.compile(r"[ \t]*([^\s]+)")
+_LEVELS = ("thi xa", "thi tran", "thanh pho", "xa", "phuong", "huyen", "quan", "tinh")
+
+
+def agency_end(text: str, folded: str, start: int, max_words: int = 14) -> int | None:
+    """End offset of an agency/official name at `start` that ends with a place (`UBND huyện Chợ Mới`).
+
+    Words run up to the first level word (xã, huyện, tỉnh, thị xã, thành phố, ...) and the capitalised
+    proper name after it. None if no level word comes before punctuation.
+    """
+    pos, words = start, 0
+    while words < max_words:
+        m = _TOKEN.match(text, pos)
+        if not m:
+            return None
+        f = folded[m.start(1):m.end(1) + 10]
+        level = next((lv for lv in _LEVELS if f.startswith(lv) and (len(f) == len(lv) or not f[len(lv)].isalpha())), None)
+        if level:
+            end = m.start(1) + len(level)
+            name_end = end
+            while True:
+                n = _TOKEN.match(text, name_end)
+                if not n or not n.group(1)[0].isupper():
+                    break
+                word = n.group(1)
+                stripped = word.rstrip(",.;:)]")
+                if stripped != word:
+                    name_end = n.start(1) + len(stripped)
+                    break
+                name_end = n.end(1)
+            return name_end
+        word = m.group(1)
+        if word.rstrip(",.;:)]") != word or word.startswith("("):
+            return None
+        pos = m.end(1)
+        words += 1
+    return None
+
+
 def _clean_number(m: re.Match) -> str:
     num = _fix_digits(m.group(1))
     code = "-".join(_fix_code_segment(s.strip()) for s in re.split(r"\s*-\s*", m.group(3)))
@@ -55,12 +94,13 @@ def find_references(text: str) -> list[tuple[int, int, Reference]]:
         if im:
             start = im.end()
             end = min(len(text), start + _MAX_ISSUER + 1)
-            for stop in _ISSUER_STOP.finditer(folded, start, start + _MAX_ISSUER + 30):
+            agency = agency_end(text, folded, start)
+            for stop in () if agency else _ISSUER_STOP.finditer(folded, start, start + _MAX_ISSUER + 30):
                 ch = text[stop.start() + 1] if text[stop.start()].isspace() else text[stop.start()]
                 if not ch.isupper():
                     end = stop.start()
                     break
-            candidate = text[start:end].strip()
+            candidate = text[start:agency or end].strip()
             if candidate and candidate[0].isupper() and len(candidate) <= _MAX_ISSUER:
                 issuer = candidate
         out.append((m.start(), m.end(), Reference(number=number, date=date, issuer=issuer)))

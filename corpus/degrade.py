@@ -363,14 +363,18 @@ def signature_mask(rng: np.random.Generator, *, width: int, height: int, pen: fl
 
 
 def blue_signature(image: np.ndarray, rng: np.random.Generator, *,
-                   name_box: tuple[float, float, float, float] | None = None, dpi: int = 300) -> np.ndarray:
-    """Draw blue ballpoint strokes in the space above the signer's name, crossing nearby text. Returns BGR."""
+                   name_box: tuple[float, float, float, float] | None = None, dpi: int = 300,
+                   at: tuple[float, float] | None = None, scale: float = 1.0) -> np.ndarray:
+    """Draw blue ballpoint strokes in the space above the signer's name, crossing nearby text (or centred `at`,
+    `scale` times the usual 40-60 x 14-22 mm). Returns BGR."""
     gray = to_gray(image)
-    box = name_box or _lowest_text_box(gray)
+    box = name_box or (None if at else _lowest_text_box(gray))
     h, w = gray.shape
-    sw = round(rng.uniform(40, 60) / 25.4 * dpi)
-    sh = round(rng.uniform(14, 22) / 25.4 * dpi)
-    if box is None:
+    sw = round(rng.uniform(40, 60) / 25.4 * dpi * scale)
+    sh = round(rng.uniform(14, 22) / 25.4 * dpi * scale)
+    if at is not None:
+        cx, cy = at
+    elif box is None:
         cx, cy = 0.7 * w, 0.78 * h
     else:
         x0, y0, x1, y1 = box
@@ -542,7 +546,9 @@ def phone_photo(image: np.ndarray, rng: np.random.Generator, *, size: tuple[int,
         blob = np.exp(-(((xx - bx) ** 2 + (yy - by) ** 2) / (2 * r * r)))
         gain *= 1.0 - rng.uniform(0.15, 0.35) * blob
     out = _apply_gain(out, gain)
-    cast = (rng.uniform(0.85, 1.0), rng.uniform(0.93, 1.0), rng.uniform(0.9, 1.05), 0.0)
+    temp = rng.uniform(-1.0, 1.0)  # white balance: > 0 warm (yellowish), < 0 cool (bluish)
+    cast = (1.0 - 0.12 * max(temp, 0) + 0.04 * max(-temp, 0), 1.0 - 0.03 * abs(temp),
+            1.0 + 0.04 * max(temp, 0) - 0.08 * max(-temp, 0), 0.0)  # BGR
     out = cv2.multiply(out, cast)
     out = cv2.GaussianBlur(out, (0, 0), sigmaX=rng.uniform(0.6, 1.3))
     return _add_noise(out, rng, float(rng.uniform(2, 5)))
@@ -552,10 +558,20 @@ def phone_photo(image: np.ndarray, rng: np.random.Generator, *, size: tuple[int,
 
 
 def add_ink(image: np.ndarray, rng: np.random.Generator, *, name_box=None, signature: bool = True,
-            stamp: bool = False, stamp_text: str | None = None, dpi: int = 300) -> np.ndarray:
-    """Blue signature and/or red stamp near `name_box` (the signer's printed name), BGR when any is drawn."""
+            stamp: bool = False, stamp_text: str | None = None, dpi: int = 300, signer_boxes=None) -> np.ndarray:
+    """Blue signature and/or red stamp near `name_box` (the signer's printed name), BGR when any is drawn.
+    With several `signer_boxes` (one per signer's name) each gets a small signature to its right instead."""
     out = image
-    if signature:
+    if signature and signer_boxes and len(signer_boxes) > 1:
+        # several signers, each name on its own line: a small signature beside each name
+        for k, (x0, y0, x1, y1) in enumerate(signer_boxes):
+            same_row = any(j != k and b[1] < y1 and y0 < b[3] for j, b in enumerate(signer_boxes))
+            if same_row:  # names side by side (minutes): sign above each name
+                at = ((x0 + x1) / 2, y0 - 0.25 * dpi)
+            else:  # names stacked (a letter signed by several people): sign right of each name
+                at = (x1 + 0.1 * dpi + 0.6 * 50 / 25.4 * dpi / 2, (y0 + y1) / 2)
+            out = blue_signature(out, rng, dpi=dpi, at=at, scale=0.6)
+    elif signature:
         out = blue_signature(out, rng, name_box=name_box, dpi=dpi)
     if stamp:
         out = red_stamp(out, rng, name_box=name_box, text=stamp_text, dpi=dpi)
@@ -564,17 +580,19 @@ def add_ink(image: np.ndarray, rng: np.random.Generator, *, name_box=None, signa
 
 def degrade_page(image: np.ndarray, level: str, rng: np.random.Generator, *, dpi: int = 300, name_box=None,
                  signature: bool = False, stamp: bool = False, stamp_text: str | None = None,
-                 bilevel: bool | None = None) -> np.ndarray:
+                 bilevel: bool | None = None, signer_boxes=None) -> np.ndarray:
     """Apply the preset `level` (one of LEVELS) to a clean page rendered at `dpi`.
 
-    signature/stamp: draw a blue signature / red seal near `name_box` first (the page becomes BGR, except for
-    photocopies, which turn colour ink grey). bilevel: for "photocopy", threshold to 0/255 (default: 40%)."""
+    signature/stamp: draw a blue signature / red seal near `name_box` (the signer's printed name, x0 y0 x1 y1 px)
+    first; the page becomes BGR, except for photocopies, which turn colour ink grey. signer_boxes: the names of
+    several signers (a small signature beside each). bilevel: for "photocopy", threshold to 0/255 (default 40%)."""
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}; one of {LEVELS}")
     s = _scale(dpi)
     img = image
     if signature or stamp:
-        img = add_ink(img, rng, name_box=name_box, signature=signature, stamp=stamp, stamp_text=stamp_text, dpi=dpi)
+        img = add_ink(img, rng, name_box=name_box, signature=signature, stamp=stamp, stamp_text=stamp_text, dpi=dpi,
+                      signer_boxes=signer_boxes)
     if level == "clean":
         return img.copy()
     if level == "light":

@@ -91,25 +91,29 @@ def _stamp_text(doc: GeneratedDoc) -> str | None:
     return " ".join(parts) + " ★" if parts else None
 
 
-def _signature_box(layout: Layout, doc: GeneratedDoc) -> tuple[int, tuple] | None:
-    """(page index, box) of the last drawn signer's name."""
-    for name in reversed(doc.signature_names or []):
-        for p in range(len(layout.pages) - 1, -1, -1):
-            boxes = find_line_boxes(layout, p, name)
-            if boxes:
-                return p, boxes[-1]
+def _signature_boxes(layout: Layout, doc: GeneratedDoc) -> tuple[int, list[tuple]] | None:
+    """(page index, boxes) of the signers' names drawn on the last page that has any."""
+    for p in range(len(layout.pages) - 1, -1, -1):
+        boxes = []
+        for name in doc.signature_names or []:
+            found = find_line_boxes(layout, p, name)
+            if found:
+                boxes.append(found[-1])
+        if boxes:
+            return p, boxes
     return None
 
 
 def _degrade_pages(pages: list[np.ndarray], layout: Layout, doc: GeneratedDoc, level: str,
                    nrng: np.random.Generator, rng: random.Random) -> list[np.ndarray]:
-    sig = _signature_box(layout, doc)
-    official = doc.kind != "petition"
+    sig = _signature_boxes(layout, doc)
+    official = doc.kind in ("decision", "conclusion", "notice")
     out = []
     for i, page in enumerate(pages):
         ink = {}
         if sig is not None and sig[0] == i:
-            ink = {"name_box": sig[1], "signature": rng.random() < 0.85,
+            boxes = sig[1]
+            ink = {"name_box": boxes[-1], "signature": rng.random() < 0.85, "signer_boxes": boxes,
                    "stamp": official and rng.random() < 0.9, "stamp_text": _stamp_text(doc)}
         out.append(dg.degrade_page(page, level, nrng, dpi=layout.dpi, **ink))
     return out

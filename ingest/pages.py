@@ -105,7 +105,8 @@ def page_image(data: bytes, mime: str, number: int, settings: Settings) -> np.nd
 # ================================================================================================ limits
 def _check_file_size(data: bytes, settings: Settings) -> None:
     if len(data) > settings.max_file_bytes:
-        raise TooLarge(f"file too large ({len(data) / 1e6:.1f} MB, limit {settings.max_file_bytes / 1e6:.0f} MB)")
+        raise TooLarge(f"file too large ({len(data) / 1e6:.1f} MB, "
+                       f"limit {settings.max_file_bytes / 1e6:.0f} MB)")
 
 
 def _check_page_count(count: int, settings: Settings) -> None:

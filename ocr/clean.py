@@ -138,8 +138,8 @@ def remove_colour_ink(image: np.ndarray) -> tuple[np.ndarray, bool]:
     out = gray.copy()
     for i in range(1, count):
         x, y, bw, bh, area = (int(v) for v in stats[i])
-        if area < 4:
-            continue
+        if area < 4 or bw * bh > 0.25 * red.size:
+            continue  # a stamp or signature is small; a coloured background/photo is not ink to remove
         x0, y0 = max(0, (x - 2) * factor), max(0, (y - 2) * factor)
         x1, y1 = min(w, (x + bw + 2) * factor), min(h, (y + bh + 2) * factor)
         out[y0:y1, x0:x1] = _whiten_ink(image[y0:y1, x0:x1], out[y0:y1, x0:x1])
@@ -162,10 +162,8 @@ def flatten_background(gray: np.ndarray, text_height: float | None = None) -> np
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (size, size))
     background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel)
     background = cv2.medianBlur(background, min(size | 1, 31) if size >= 3 else 3)
-    background = cv2.resize(background, (w, h), interpolation=cv2.INTER_LINEAR)
-    background = np.maximum(background, 1).astype(np.float32)
-    out = gray.astype(np.float32) * (255.0 / background)
-    return np.clip(out, 0, 255).astype(np.uint8)
+    background = cv2.resize(np.maximum(background, 1), (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(gray, background, scale=255)
 
 
 def ink_mask(gray: np.ndarray) -> np.ndarray:
@@ -383,6 +381,52 @@ def estimate_upside_down(mask: np.ndarray) -> tuple[bool, float]:
     return asym < 0, min(1.0, abs(asym))
 
 
+def find_page_quad(gray: np.ndarray) -> np.ndarray | None:
+    """Corners (4x2 float32, clockwise from top-left) of a bright sheet photographed on a darker surface,
+    or None when the image is already the page (a scan: the sheet fills the frame or no clear outline)."""
+    h, w = gray.shape
+    factor = min(1.0, 800 / max(h, w))
+    small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else gray
+    sh, sw = small.shape
+    band = max(2, int(0.02 * min(sh, sw)))
+    frame = np.concatenate([small[:band].ravel(), small[-band:].ravel(), small[:, :band].ravel(), small[:, -band:].ravel()])
+    centre = small[sh // 4 : 3 * sh // 4, sw // 4 : 3 * sw // 4]
+    if np.percentile(frame, 50) > np.percentile(centre, 50) - 40:
+        return None  # the border is as bright as the paper: no table around the sheet
+    blurred = cv2.GaussianBlur(small, (5, 5), 0)
+    _, bright = cv2.threshold(blurred, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    bright = cv2.morphologyEx(bright, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+    contours, _ = cv2.findContours(bright, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    contour = max(contours, key=cv2.contourArea)
+    area = cv2.contourArea(contour)
+    if area < 0.3 * sh * sw or area > 0.97 * sh * sw:
+        return None
+    hull = cv2.convexHull(contour)
+    quad = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
+    if len(quad) != 4:
+        rect = cv2.minAreaRect(hull)
+        quad = cv2.boxPoints(rect)
+    quad = quad.reshape(4, 2).astype(np.float32) / factor
+    # order: top-left, top-right, bottom-right, bottom-left
+    total = quad.sum(axis=1)
+    diff = np.diff(quad, axis=1).ravel()
+    return np.array([quad[np.argmin(total)], quad[np.argmin(diff)], quad[np.argmax(total)], quad[np.argmax(diff)]], np.float32)
+
+
+def warp_page(gray: np.ndarray, quad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Perspective-correct the sheet inside `quad` to an upright rectangle (gray or BGR); returns
+    (image, 3x3 matrix)."""
+    tl, tr, br, bl = quad
+    width = int(round((np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2))
+    height = int(round((np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2))
+    target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
+    matrix = cv2.getPerspectiveTransform(quad, target)
+    out = cv2.warpPerspective(gray, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return out, matrix
+
+
 def _reduced(gray: np.ndarray, longest: int = 1200) -> np.ndarray:
     h, w = gray.shape[:2]
     factor = min(1.0, longest / max(h, w))
@@ -513,6 +557,16 @@ def clean(
 
     def timed(name: str, start: float) -> None:
         seconds[name] = round(seconds.get(name, 0.0) + time.perf_counter() - start, 4)
+
+    # a photographed sheet on a table: cut it out first (the table would read as noise and colour)
+    start = time.perf_counter()
+    plain = image if image.ndim == 2 else cv2.cvtColor(image[..., :3], cv2.COLOR_BGR2GRAY)
+    quad = find_page_quad(plain)
+    if quad is not None:
+        image, step = warp_page(image, quad)
+        transform = transform.then(step)
+        notes.append("page outline: perspective corrected")
+    timed("clean.page", start)
 
     start = time.perf_counter()
     gray, removed = remove_colour_ink(image)

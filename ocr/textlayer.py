@@ -77,7 +77,7 @@ def _dedupe(chars: list[dict]) -> list[dict]:
         duplicate = False
         for b in (bucket - 1, bucket, bucket + 1):
             for other_top, other_x0 in seen.get(key + (b,), ()):
-                if abs(other_top - top) <= _DUPLICATE_TOLERANCE and abs(other_x0 - x0) <= _DUPLICATE_TOLERANCE:
+                if max(abs(other_top - top), abs(other_x0 - x0)) <= _DUPLICATE_TOLERANCE:
                     duplicate = True
                     break
             if duplicate:

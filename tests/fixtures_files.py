@@ -153,7 +153,8 @@ def scanned_pdf(pages: list[ScanPage], invisible_text: str | None = None,
     """A scanner / img2pdf style PDF: each page is one image covering the page.
 
     With `invisible_text`, an OCRmyPDF-like invisible text layer (render mode 3) is put over each image, or,
-    with `text_under_image`, visible text drawn first and covered by the scan (how some OCR software hides it).
+    with `text_under_image`, visible text drawn first and covered by the scan (how some OCR software hides
+    it).
     """
     pdf = pikepdf.new()
     for page in pages:
@@ -185,6 +186,57 @@ def scanned_pdf(pages: list[ScanPage], invisible_text: str | None = None,
         if page.rotate:
             pdf_page.obj.Rotate = page.rotate
         pdf.pages.append(pdf_page)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def image_xobject_pdf(variant: str, image: Image.Image, dpi: float = 75.0) -> bytes:
+    """One page holding one image XObject in an encoding PDF writers use besides JPEG/Flate 8-bit/G4.
+
+    variant: "indexed" (palette), "1bit" (Flate, 1 bit per pixel), "gray16" (16-bit), "smask" (RGB with a
+    soft mask: transparent paper), "imagemask" (stencil mask painted black), "cmyk-jpeg-decode" (CMYK JPEG
+    with the Adobe inverted /Decode [1 0 ...] Photoshop writes).
+    """
+    pdf = pikepdf.new()
+    w, h = image.size
+    gray = np.asarray(image.convert("L"))
+    Name = pikepdf.Name
+    if variant == "indexed":
+        pal = image.convert("RGB").convert("P", palette=Image.Palette.ADAPTIVE, colors=64)
+        palette = bytes(pal.getpalette()[: 64 * 3])
+        data, extra = zlib.compress(pal.tobytes()), dict(
+            BitsPerComponent=8, Filter=Name.FlateDecode,
+            ColorSpace=pikepdf.Array([Name.Indexed, Name.DeviceRGB, 63, pikepdf.String(palette)]))
+    elif variant in ("1bit", "imagemask"):
+        bits = np.packbits(gray > 128, axis=1).tobytes()
+        extra = dict(BitsPerComponent=1, Filter=Name.FlateDecode)
+        extra.update(ImageMask=True) if variant == "imagemask" else extra.update(ColorSpace=Name.DeviceGray)
+        data = zlib.compress(bits)
+    elif variant == "gray16":
+        data = zlib.compress((gray.astype(">u2") * 257).tobytes())
+        extra = dict(BitsPerComponent=16, ColorSpace=Name.DeviceGray, Filter=Name.FlateDecode)
+    elif variant == "smask":
+        data = zlib.compress(np.asarray(image.convert("RGB")).tobytes())
+        extra = dict(BitsPerComponent=8, ColorSpace=Name.DeviceRGB, Filter=Name.FlateDecode)
+    elif variant == "cmyk-jpeg-decode":
+        buf = io.BytesIO()
+        image.convert("CMYK").save(buf, format="JPEG", quality=90)  # Adobe APP14, inverted samples
+        data, extra = buf.getvalue(), dict(BitsPerComponent=8, ColorSpace=Name.DeviceCMYK,
+                                           Filter=Name.DCTDecode, Decode=[1, 0, 1, 0, 1, 0, 1, 0])
+    else:
+        raise ValueError(variant)
+    stream = pikepdf.Stream(pdf, data, Type=Name.XObject, Subtype=Name.Image, Width=w, Height=h, **extra)
+    if variant == "smask":
+        alpha = np.where(gray > 200, 0, 255).astype(np.uint8)
+        stream.SMask = pikepdf.Stream(pdf, zlib.compress(alpha.tobytes()), Type=Name.XObject,
+                                      Subtype=Name.Image, Width=w, Height=h, BitsPerComponent=8,
+                                      ColorSpace=Name.DeviceGray, Filter=Name.FlateDecode)
+    width, height = w * 72.0 / dpi, h * 72.0 / dpi
+    pdf.pages.append(pikepdf.Page(pikepdf.Dictionary(
+        Type=Name.Page, MediaBox=[0, 0, width, height],
+        Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=stream)),
+        Contents=pikepdf.Stream(pdf, f"q {width:.4f} 0 0 {height:.4f} 0 0 cm /Im0 Do Q".encode()))))
     out = io.BytesIO()
     pdf.save(out)
     return out.getvalue()
@@ -228,8 +280,8 @@ def exif_rotated_jpeg(upright: Image.Image, orientation: int = 6) -> bytes:
     Orientation 6 means "rotate 90° clockwise to display", so the stored pixels are the upright image turned
     90° counter-clockwise.
     """
-    stored = {6: upright.transpose(Image.Transpose.ROTATE_90), 8: upright.transpose(Image.Transpose.ROTATE_270),
-              3: upright.transpose(Image.Transpose.ROTATE_180)}[orientation]
+    turn = {6: Image.Transpose.ROTATE_90, 8: Image.Transpose.ROTATE_270, 3: Image.Transpose.ROTATE_180}
+    stored = upright.transpose(turn[orientation])
     exif = Image.Exif()
     exif[0x0112] = orientation
     return image_bytes(stored, "JPEG", quality=90, exif=exif.tobytes())

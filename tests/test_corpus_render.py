@@ -210,7 +210,7 @@ def test_noise_blur_jpeg_lighting_change_the_page(page100):
     assert not np.array_equal(dg.jpeg_artifacts(page, rng, quality=30), page)
     lit = dg.uneven_lighting(page, rng, strength=0.3)
     assert lit.mean() < page.mean() - 5
-    assert dg.scan_at(page, 50, src_dpi=100).shape == (page.shape[0] // 2, page.shape[1] // 2)
+    assert dg.scan_at(page, 50, src_dpi=100).shape == (round(page.shape[0] / 2), round(page.shape[1] / 2))
 
 
 def test_photocopy_has_streaks_and_grey_background():
@@ -274,7 +274,7 @@ def test_scanned_pdf_round_trip(tmp_path, page100):
         assert len(pdf.pages) == 3
         filters = []
         for p, src in zip(pdf.pages, [page, bilevel, colour]):
-            images = list(p.images.values())
+            images = list(p.get_images().values()) if hasattr(p, "get_images") else list(p.images.values())
             assert len(images) == 1
             img = pikepdf.PdfImage(images[0])
             assert (img.width, img.height) == (src.shape[1], src.shape[0])
@@ -356,8 +356,8 @@ def test_generate_corpus_writes_files_truth_and_manifest(tmp_path):
 
 
 def test_generate_corpus_is_deterministic(tmp_path):
-    a = generate_corpus(tmp_path / "a", 3, 9, docs=_docs_for_test(3, 9))
-    b = generate_corpus(tmp_path / "b", 3, 9, docs=_docs_for_test(3, 9))
+    a = generate_corpus(tmp_path / "a", 2, 9, docs=_docs_for_test(2, 9))
+    b = generate_corpus(tmp_path / "b", 2, 9, docs=_docs_for_test(2, 9))
     assert a == b
     for rec in a:
         assert (tmp_path / "a" / rec["file"]).read_bytes() == (tmp_path / "b" / rec["file"]).read_bytes()

@@ -78,7 +78,7 @@ def test_ingest_records_bad_files_and_skips_on_rerun(tmp_path):
     assert "empty" in reasons and "encrypted" in reasons
 
     store = Store(Settings(data_dir=data))
-    done = store.list_documents(status="done")
+    done = store.list_documents(status="done", with_records=True)
     assert len(done) == 4
     assert len({d.dossier_id for d in done}) == 2  # one dossier per folder
     by_name = {Path(d.file).name: d for d in done}

@@ -72,6 +72,16 @@ def test_orientation_checks_find_quarter_turns_without_tesseract() -> None:
     assert not upright and confidence > 0.15
 
 
+@pytest.mark.parametrize(("code", "note"), [(cv2.ROTATE_180, "rotated 180"), (cv2.ROTATE_90_CLOCKWISE, "rotated 270")])
+def test_clean_turns_pages_upright_without_asking_osd(code: int, note: str) -> None:
+    doc, _ = rendered("termes", 200)
+    asked: list[bool] = []
+    result = clean.clean(cv2.rotate(doc.pages[0], code), 200, osd=lambda image: asked.append(True))
+    assert note in result.notes and not asked
+    upright = clean.clean(doc.pages[0], 200)
+    assert not any(n.startswith("rotated") for n in upright.notes)
+
+
 def test_red_stamp_and_blue_signature_are_whitened_but_black_print_under_them_stays() -> None:
     doc, layout = rendered("termes", 300)
     page = doc.pages[0]

@@ -24,12 +24,13 @@ from ocr.textlayer import read_text_layer
 
 try:
     from fixtures_files import (VIETNAMESE_LINE, ScanPage, TextItem, born_digital_pdf, concat_pdfs,
-                                dark_fraction, encrypt_pdf, exif_rotated_jpeg, image_bytes, multipage_tiff,
-                                petition_page, png_bomb_header, scan_image, scanned_pdf)
+                                dark_fraction, encrypt_pdf, exif_rotated_jpeg, image_bytes, image_xobject_pdf,
+                                multipage_tiff, petition_page, png_bomb_header, scan_image, scanned_pdf)
 except ImportError:  # tests/ is a package
     from tests.fixtures_files import (VIETNAMESE_LINE, ScanPage, TextItem, born_digital_pdf, concat_pdfs,
                                       dark_fraction, encrypt_pdf, exif_rotated_jpeg, image_bytes,
-                                      multipage_tiff, petition_page, png_bomb_header, scan_image, scanned_pdf)
+                                      image_xobject_pdf, multipage_tiff, petition_page, png_bomb_header,
+                                      scan_image, scanned_pdf)
 
 PDF = "application/pdf"
 SETTINGS = Settings()
@@ -68,6 +69,14 @@ def test_decomposed_text_is_composed():
         text, words = read_text_layer(pdf.pages[0], 150 / 72)
     assert text == "Nguyễn Thị Hồng Nhung"
     assert [w.text for w in words] == ["Nguyễn", "Thị", "Hồng", "Nhung"]
+
+
+def test_fake_bold_is_read_once():
+    # office software's "bold" for fonts without a bold face: the same text drawn twice, 0.4 pt apart
+    items = [TextItem(72, 100, "ĐƠN KHIẾU NẠI", 16), TextItem(72.4, 100, "ĐƠN KHIẾU NẠI", 16),
+             TextItem(72, 140, VIETNAMESE_LINE)]
+    [page] = pages_of(born_digital_pdf([items]))
+    assert page.text.splitlines() == ["ĐƠN KHIẾU NẠI", VIETNAMESE_LINE]
 
 
 def test_reading_order_follows_the_page_not_the_content_stream():
@@ -204,15 +213,32 @@ def test_placement_matrix_and_page_rotation_are_applied(small_scan, stored_turn,
     pdf = pypdfium2.PdfDocument(data)
     rendered = pdf[0].render(scale=page.dpi / 72, grayscale=True).to_numpy()
     height, width = min(rendered.shape[0], page.image.shape[0]), min(rendered.shape[1], page.image.shape[1])
-    assert abs(rendered.shape[0] - page.image.shape[0]) <= 1 and abs(rendered.shape[1] - page.image.shape[1]) <= 1
+    assert abs(rendered.shape[0] - page.image.shape[0]) <= 1
+    assert abs(rendered.shape[1] - page.image.shape[1]) <= 1
     difference = np.abs(rendered[:height, :width].astype(int) - page.image[:height, :width].astype(int))
     assert difference.mean() < 3
     pdf.close()
     assert np.array_equal(page_image(data, PDF, 1, SETTINGS), page.image)
 
 
+@pytest.mark.parametrize("variant", ["indexed", "1bit", "gray16", "smask", "imagemask", "cmyk-jpeg-decode"])
+def test_other_image_encodings_match_what_a_viewer_shows(variant):
+    stamped = scan_image(["ĐƠN KHIẾU NẠI", VIETNAMESE_LINE], size=(310, 438), colour=True, font_px=12,
+                         stamp=True)
+    data = image_xobject_pdf(variant, stamped, dpi=75)
+    [page] = pages_of(data)
+    assert page.source == "ocr" and page.error is None and page.dpi == pytest.approx(75, abs=0.1)
+    assert page.image.shape[:2] == (438, 310) and page.image.dtype == np.uint8
+    pdf = pypdfium2.PdfDocument(data)
+    rendered = pdf[0].render(scale=75 / 72).to_numpy()[:438, :310, :3].astype(int)
+    pdf.close()
+    ours = page.image if page.image.ndim == 3 else np.repeat(page.image[:, :, None], 3, axis=2)
+    assert np.abs(ours[: rendered.shape[0], : rendered.shape[1]].astype(int) - rendered).mean() < 5
+
+
 def test_colour_scan_with_a_red_stamp_stays_colour():
-    stamped = scan_image(["QUYẾT ĐỊNH", VIETNAMESE_LINE], size=(620, 877), colour=True, font_px=17, stamp=True)
+    stamped = scan_image(["QUYẾT ĐỊNH", VIETNAMESE_LINE], size=(620, 877), colour=True, font_px=17,
+                         stamp=True)
     [page] = pages_of(scanned_pdf([ScanPage(stamped, "flate", dpi=75)]))
     assert page.image.shape == (877, 620, 3)
     assert np.array_equal(page.image, np.asarray(stamped)[:, :, ::-1])  # BGR

@@ -25,6 +25,8 @@ def denunciation_conclusion(rng: random.Random, m: Matter, doc_id: str, date: dt
     b = DocBuilder()
     date = date or after(rng, m.date, 45, 150)
     by_inspectorate = rng.random() < 0.4
+    if "notice" in prior and prior["notice"].issuer:
+        by_inspectorate = prior["notice"].issuer.startswith("Thanh tra")
     agency = inspectorate(m.place, "district") if by_inspectorate else committee(m.place, "district")
     code = "KL-TTr" if by_inspectorate else "KL-UBND"
     own = refs.Ref(refs.number(rng, code), date, agency.name, "Kết luận", "nội dung tố cáo")
@@ -91,10 +93,19 @@ def denunciation_conclusion(rng: random.Random, m: Matter, doc_id: str, date: dt
     found = rng.choice(["true", "false", "partly"])
     money = vnd(m.amount)
     b.para({
-        "true": rng.choice([
-            f"Qua làm việc với các hộ dân có liên quan, Tổ xác minh xác định {acc} có nhận của người dân số tiền {money} đồng.",
-            f"Kết quả đối chiếu hồ sơ cho thấy có việc chỉnh sửa số liệu trên sổ mục kê mà không có căn cứ pháp lý.",
-        ]),
+        "true": rng.choice({
+            "bribe": [f"Qua làm việc với các hộ dân có liên quan, Tổ xác minh xác định {acc} có nhận của người dân số "
+                      f"tiền {money} đồng.",
+                      f"{acc[:1].upper() + acc[1:]} thừa nhận có nhận tiền \"bồi dưỡng\" khi giải quyết hồ sơ."],
+            "falsify": ["Kết quả đối chiếu hồ sơ cho thấy có việc chỉnh sửa số liệu trên sổ mục kê mà không có căn cứ "
+                        "pháp lý.",
+                        f"Biên bản xác minh nguồn gốc đất do {acc} lập có chữ ký không phải của các hộ giáp ranh."],
+            "abuse": [f"Thực tế có 03 căn nhà xây dựng trên đất công nhưng không bị lập biên bản; {acc} không chỉ đạo xử lý.",
+                      f"Việc cho thuê đất công ích không qua đấu giá do {acc} ký hợp đồng là trái quy định."],
+            "embezzle": [f"Có {rng.randint(4, 20)} trường hợp trong danh sách nhận hỗ trợ không nhận được tiền; chữ ký "
+                         "nhận tiền không phải của người có tên.",
+                         f"Số tiền đóng góp của người dân do {acc} thu không được nộp vào quỹ, không có sổ sách theo dõi."],
+        }[m.topic]),
         "false": rng.choice([
             "Tổ xác minh đã làm việc với người bị tố cáo, các cá nhân có liên quan; không có chứng cứ chứng minh nội dung tố cáo.",
             f"Các hồ sơ do {acc} giải quyết đều đúng trình tự, thủ tục, đúng thời hạn theo quy định.",
@@ -107,7 +118,12 @@ def denunciation_conclusion(rng: random.Random, m: Matter, doc_id: str, date: dt
             "partly": "Nội dung tố cáo là đúng một phần."}[found])
     b.heading("IV. BIỆN PHÁP XỬ LÝ", align="left")
     b.para({
-        "true": f"Giao Trưởng Phòng Nội vụ tham mưu xem xét xử lý kỷ luật đối với {acc}; buộc hoàn trả số tiền đã nhận.",
+        "true": f"Giao Trưởng Phòng Nội vụ tham mưu xem xét xử lý kỷ luật đối với {acc}; " + {
+            "bribe": "buộc hoàn trả số tiền đã nhận cho người dân.",
+            "falsify": "kiến nghị thu hồi, điều chỉnh hồ sơ địa chính và giấy chứng nhận đã cấp không đúng.",
+            "abuse": "xử lý dứt điểm các công trình xây dựng trái phép trên đất công.",
+            "embezzle": "buộc hoàn trả đầy đủ số tiền hỗ trợ cho các hộ dân.",
+        }[m.topic],
         "false": f"Khôi phục quyền và lợi ích hợp pháp của {acc} bị xâm phạm do việc tố cáo không đúng sự thật.",
         "partly": f"Yêu cầu {acc} nghiêm túc rút kinh nghiệm; chấn chỉnh việc tiếp nhận, giải quyết hồ sơ tại Bộ phận một cửa.",
     }[found])

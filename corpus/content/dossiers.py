@@ -42,7 +42,7 @@ def generate_dossier(rng: random.Random, dossier_id: str = "h0", id_prefix: str 
     docs.append(mins)
     if mref is not None:
         prior["minutes"] = mref
-    d = after(rng, mins.date and dt.date.fromisoformat(mins.date), 10, 60)
+    d = after(rng, dt.date.fromisoformat(mins.date), 10, 60)
     if type_ == "complaint":
         ruling, _ = complaint_ruling(rng, m, next(ids), date=d, prior=prior, dossier_id=dossier_id)
     else:

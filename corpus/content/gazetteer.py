@@ -69,7 +69,7 @@ DISTRICTS: dict[str, tuple[str, int, list[tuple[str, str]]]] = {
         ("thị trấn", "Tri Tôn"), ("thị trấn", "Ba Chúc"), ("xã", "Lương Phi"), ("xã", "Lương An Trà"),
         ("xã", "Núi Tô"), ("xã", "Châu Lăng"), ("xã", "An Tức"), ("xã", "Cô Tô"), ("xã", "Ô Lâm"),
         ("xã", "Lê Trì"), ("xã", "Tà Đảnh"), ("xã", "Tân Tuyến"), ("xã", "Vĩnh Gia"), ("xã", "Vĩnh Phước"),
-        ("xã", "Lạc Quới"), ("xã", "Tân Lập"),
+        ("xã", "Lạc Quới"),
     ]),
 }
 

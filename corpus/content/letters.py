@@ -6,6 +6,7 @@ wordings chosen at random, so no single sentence identifies the type.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 from corpus.content import refs
@@ -94,6 +95,8 @@ def recipients(rng: random.Random, m: Matter, second: bool) -> list[str]:
         first = [f"Chủ tịch {dist_s}", dist_s]
         extra = [f"Phòng Tài nguyên và Môi trường {p.district_full}", f"Ủy ban nhân dân {p.commune_full}"]
     out = [rng.choice(first)]
+    if out[0].startswith("Chủ tịch") and rng.random() < 0.2:
+        out[0] = rng.choice(["Ông ", "Bà "]) + out[0]
     if rng.random() < 0.4:
         e = rng.choice(extra)
         if e != out[0]:
@@ -123,7 +126,14 @@ def _complaint(rng: random.Random, b: DocBuilder, m: Matter, v: Voice, second: b
                               "Sở Tài nguyên và Môi trường tỉnh An Giang"])
     cert = m.parcels[0].certificate
     since = rng.randint(1978, 2010)
-    b.para(pick(rng, [
+    owned = [
+        f"{v.Fam} đang quản lý, sử dụng {ptext}, chưa được cấp Giấy chứng nhận quyền sử dụng đất nhưng sử dụng ổn "
+        f"định, liên tục từ năm {since}, có đóng thuế đầy đủ.",
+        f"Nguồn gốc {ptext} là do cha mẹ {v.we} khai phá từ trước năm 1975 và để lại cho {v.we} canh tác đến nay, "
+        "không có ai tranh chấp.",
+        f"{v.We} sử dụng {ptext} từ năm {since}; đất có tên trong sổ mục kê và đã được đo đạc, lập bản đồ địa chính.",
+    ]
+    b.para(rng.choice(owned) if m.topic == "certificate" else pick(rng, [
         f"{v.Fam} đang quản lý, sử dụng {ptext}. Đất đã được {cert_issuer} cấp Giấy chứng nhận quyền sử dụng "
         f"đất số {cert}, sử dụng ổn định, liên tục từ năm {since} đến nay, không có tranh chấp.",
         f"Nguồn gốc {ptext} là do cha mẹ {v.we} khai phá từ trước năm 1975, sau đó để lại cho {v.we} canh tác. "
@@ -154,7 +164,7 @@ def _complaint(rng: random.Random, b: DocBuilder, m: Matter, v: Voice, second: b
         ]
         reasons = [
             f"Việc thu hồi đất nêu trên là trái pháp luật vì {v.fam} không nhận được thông báo thu hồi đất trước "
-            "90 ngày như quy định tại Điều 67 Luật Đất đai năm 2013.",
+            f"90 ngày như quy định của {refs.land_law_name(m.date)}.",
             f"Phần diện tích bị thu hồi lớn hơn phần đất thực tế nằm trong ranh dự án; nhiều hộ lân cận có điều kiện "
             f"như {v.fam} lại không bị thu hồi.",
             f"{v.Fam} đã nhiều lần liên hệ {subj} để được giải thích nhưng chỉ nhận được trả lời miệng, không có văn bản.",
@@ -197,7 +207,7 @@ def _complaint(rng: random.Random, b: DocBuilder, m: Matter, v: Voice, second: b
             "xác nhận ranh giới.",
             f"{v.Fam} sử dụng đất ổn định trước ngày 01/7/2004, phù hợp quy hoạch, đủ điều kiện được cấp giấy "
             "chứng nhận theo quy định.",
-            "Các hộ lân cận có cùng nguồn gốc đất đều đã được cấp giấy chứng nhận, riêng hồ sơ của tôi thì bị từ chối.",
+            f"Các hộ lân cận có cùng nguồn gốc đất đều đã được cấp giấy chứng nhận, riêng hồ sơ của {v.we} thì bị từ chối.",
         ]
     else:  # penalty
         money = rng.choice([3, 5, 7, 10, 15, 20]) * 1_000_000
@@ -209,7 +219,7 @@ def _complaint(rng: random.Random, b: DocBuilder, m: Matter, v: Voice, second: b
             lambda: f"Theo {cite_full()}, {v.fam} bị xử phạt vì xây dựng nhà tạm trên đất nông nghiệp.",
         ]
         reasons = [
-            "Căn nhà tạm của gia đình tôi đã có từ trước năm 2000, không phải mới xây dựng như biên bản vi phạm ghi nhận.",
+            f"Căn nhà tạm của {v.fam} đã có từ trước năm 2000, không phải mới xây dựng như biên bản vi phạm ghi nhận.",
             f"Biên bản vi phạm hành chính được lập khi {v.fam} vắng nhà, không có người chứng kiến.",
             "Mức phạt áp dụng không đúng khung quy định, không xem xét tình tiết giảm nhẹ.",
         ]
@@ -231,7 +241,11 @@ def _complaint(rng: random.Random, b: DocBuilder, m: Matter, v: Voice, second: b
     short = f"Quyết định số {dec.number}" if dec.title == "Quyết định" else f"Công văn số {dec.number}"
     b.ref({"number": dec.number})
     head = "người có thẩm quyền" if second else f"Chủ tịch {m.decision_agency.name}"
+    law = refs.Ref("02/2011/QH13", dt.date(2011, 11, 11), "Quốc hội", "Luật Khiếu nại")
     b.para(pick(rng, [
+        lambda: f"Căn cứ {b.cite(refs.cite(rng, law, with_date=False, with_issuer=False))}, {v.we} làm đơn này khiếu nại "
+                f"{short} và đề nghị {head} giải quyết theo đúng trình tự, thủ tục.",
+        f"Căn cứ Luật Khiếu nại năm 2011, {v.we} khiếu nại {short} và kính đề nghị quý cấp xem xét, giải quyết.",
         f"Vì những lý do trên, {v.we} làm đơn này khiếu nại {short}, kính đề nghị {head} xem xét, hủy bỏ "
         f"{short} và giải quyết quyền lợi hợp pháp cho {v.fam}.",
         f"Nay {v.we} làm đơn kính đề nghị quý cấp xem xét lại toàn bộ nội dung {short}, điều chỉnh lại cho đúng quy "
@@ -283,7 +297,7 @@ def _denunciation(rng: random.Random, b: DocBuilder, m: Matter, v: Voice) -> Non
         ]
     elif m.topic == "falsify":
         facts = [
-            f"{acc[:1].upper() + acc[1:]} đã ký xác nhận nguồn gốc đất sai sự thật đối với {parcel or 'phần đất của gia đình tôi'}, "
+            f"{acc[:1].upper() + acc[1:]} đã ký xác nhận nguồn gốc đất sai sự thật đối với {parcel or 'phần đất của ' + v.fam}, "
             f"ghi rằng đất do người khác sử dụng ổn định, dẫn đến việc cấp giấy chứng nhận cho người không có quyền.",
             f"Qua trích lục hồ sơ, {v.we} phát hiện {parcel or 'thửa đất của gia đình'} đã bị chỉnh sửa trên sổ mục kê và "
             f"bản đồ địa chính, diện tích bị giảm đi so với thực tế. Người trực tiếp chỉnh sửa là {acc}.",
@@ -324,6 +338,7 @@ def _denunciation(rng: random.Random, b: DocBuilder, m: Matter, v: Voice) -> Non
     ]))
     if rng.random() < 0.6:
         b.para(pick(rng, [
+            "Căn cứ Luật Tố cáo năm 2018, đề nghị quý cơ quan giữ bí mật họ tên, địa chỉ, bút tích của người tố cáo.",
             "Đề nghị quý cơ quan giữ bí mật họ tên, địa chỉ, bút tích của người tố cáo theo quy định của Luật Tố cáo.",
             f"{v.We} đề nghị được giữ bí mật thông tin cá nhân vì lo sợ bị trả thù.",
             "Kính đề nghị giữ kín danh tính người tố cáo.",
@@ -424,7 +439,7 @@ def _land_dispute(rng: random.Random, b: DocBuilder, m: Matter, v: Voice) -> Non
     while parent in m.names():
         parent = random_name(rng, True)
     b.para(pick(rng, [
-        f"Nguồn gốc {ptext} là do cha tôi là cụ {parent} (đã mất năm {rng.randint(1995, 2015)}) khai phá và để lại. "
+        f"Nguồn gốc {ptext} là do cha {v.we} là cụ {parent} (đã mất năm {rng.randint(1995, 2015)}) khai phá và để lại. "
         f"{v.Fam} sử dụng ổn định từ đó đến nay.",
         f"{v.Fam} đang sử dụng {ptext}, đã được cấp Giấy chứng nhận quyền sử dụng đất số {m.parcels[0].certificate}.",
         f"{v.We} là người trực tiếp quản lý, canh tác {ptext} từ năm {rng.randint(1985, 2008)}, có đóng thuế đầy đủ.",
@@ -442,15 +457,15 @@ def _land_dispute(rng: random.Random, b: DocBuilder, m: Matter, v: Voice) -> Non
         ]
     elif m.topic == "relative":
         conflict = [
-            f"Sau khi cha mẹ mất, {o} là {m.relation} của tôi tự ý kê khai, đăng ký toàn bộ phần đất trên và ngăn "
+            f"Sau khi cha mẹ mất, {o} là {m.relation} của {v.we} tự ý kê khai, đăng ký toàn bộ phần đất trên và ngăn "
             f"cản không cho {v.fam} canh tác.",
-            f"{o[:1].upper() + o[1:]} ({m.relation} của tôi) cho rằng phần đất này được cha mẹ cho riêng mình bằng "
+            f"{o[:1].upper() + o[1:]} ({m.relation} của {v.we}) cho rằng phần đất này được cha mẹ cho riêng mình bằng "
             "miệng, nhưng không có giấy tờ gì chứng minh.",
             f"Năm {y.year}, {o} tự ý cất nhà trên phần đất chung của gia đình, không hỏi ý kiến các anh chị em.",
         ]
     else:
         conflict = [
-            f"Năm {y.year}, tôi có thỏa thuận chuyển nhượng cho {o} một phần đất khoảng {enc} m² bằng giấy tay, "
+            f"Năm {y.year}, {v.we} có thỏa thuận chuyển nhượng cho {o} một phần đất khoảng {enc} m² bằng giấy tay, "
             "nhưng nay lại chiếm sử dụng luôn phần đất còn lại.",
             f"{o[:1].upper() + o[1:]} ({m.relation}) không chịu trả đất khi hết thời hạn thỏa thuận và tự ý san lấp, "
             "chuyển sang trồng cây lâu năm.",
@@ -510,6 +525,8 @@ def write_letter(rng: random.Random, m: Matter, doc_id: str, dossier_id: str | N
     if top_date:
         place_date_line(b, rng, place_name, m.date)
     title, named = choose_title(rng, m.type)
+    if second and title == "ĐƠN KHIẾU NẠI" and rng.random() < 0.5:
+        title += rng.choice([" (LẦN HAI)", " (Lần 2)"])
     b.heading(title, size=1.3, space_before=1.0)
     if m.type == "complaint" and rng.random() < 0.35:
         dec = m.decision
@@ -552,7 +569,7 @@ def write_letter(rng: random.Random, m: Matter, doc_id: str, dossier_id: str | N
         if m.decision is not None:
             b.para(f"- Bản photo Quyết định số {m.decision.number};" if m.decision.title == "Quyết định"
                    else f"- Bản photo Công văn số {m.decision.number};", indent=0.5, align="left")
-        if m.parcels:
+        if m.parcels and m.topic != "certificate":
             b.para(f"- Bản sao Giấy chứng nhận quyền sử dụng đất số {m.parcels[0].certificate};", indent=0.5, align="left")
         b.para("- Các giấy tờ khác có liên quan.", indent=0.5, align="left")
     if not top_date:

@@ -13,7 +13,7 @@ from corpus.content.dates import after, fmt_long, fmt_short, fmt_words
 from corpus.content.land import describe
 from corpus.content.matter import Matter
 from corpus.content.names import official_name, random_person
-from corpus.content.people import _cap, mention
+from corpus.content.people import cap, mention
 from corpus.model import GeneratedDoc
 
 ROLE = {"complaint": "complainant", "denunciation": "denouncer", "recommendation": "petitioner",
@@ -87,7 +87,7 @@ def reception_minutes(rng: random.Random, m: Matter, doc_id: str, date: dt.date 
     role = ROLE[m.type]
     b.para(["II. Công dân đến trình bày:", "Công dân:", "2. Người được tiếp:"][sc], indent=0.5, bold=True)
     for p in m.petitioners[: rng.randint(1, 3)]:
-        b.para(f"- {_cap(mention(rng, b, p, role, detail=0.95))}.", indent=1.0)
+        b.para(f"- {cap(mention(rng, b, p, role, detail=0.95))}.", indent=1.0)
     b.para(["III. Nội dung trình bày:", "Nội dung công dân trình bày:", "3. Nội dung làm việc:"][sc],
            indent=0.5, bold=True)
     c = m.petitioners[0]
@@ -222,7 +222,7 @@ def working_minutes(rng: random.Random, m: Matter, doc_id: str, date: dt.date | 
     role = ROLE[m.type]
     b.para(["II. Người có đơn:", "Người làm việc:", "2. Người có đơn:"][sc], indent=0.5, bold=True)
     c = m.petitioners[0]
-    b.para(f"- {_cap(mention(rng, b, c, role, detail=0.95))}.", indent=1.0)
+    b.para(f"- {cap(mention(rng, b, c, role, detail=0.95))}.", indent=1.0)
     b.para(["III. Nội dung làm việc:", "Nội dung làm việc:", "3. Nội dung:"][sc], indent=0.5, bold=True)
     cw = f"{c.hon.capitalize()} {c.name}"
     if m.type == "complaint":

@@ -95,7 +95,7 @@ def acceptance_notice(rng: random.Random, m: Matter, doc_id: str, date: dt.date 
         b.para(f"{agency.name} thông báo để người có đơn được biết./.")
     else:
         law = {"complaint": "Điều 27 Luật Khiếu nại", "denunciation": "Điều 29 Luật Tố cáo",
-               "land_dispute": "Điều 203 Luật Đất đai năm 2013"}[m.type]
+               "land_dispute": ("Điều 236 " if date >= dt.date(2024, 8, 1) else "Điều 203 ") + refs.land_law_name(date)}[m.type]
         b.para(pick(rng, [
             f"Sau khi xem xét nội dung đơn và các điều kiện thụ lý theo quy định tại {law}, {agency.head} thụ lý "
             f"giải quyết đơn của {m.petitioners[0].hon} {m.petitioners[0].name}.",

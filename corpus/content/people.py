@@ -72,7 +72,7 @@ def intro_group(rng: random.Random, b: DocBuilder, people: list[Person], role: s
                            "Chúng tôi là các hộ dân có tên sau đây:"]))
         for i, p in enumerate(people):
             end = "." if i == len(people) - 1 else ";"
-            b.para(f"{i + 1}. " + _cap(mention(rng, b, p, role, detail=0.9)) + end, indent=0.5)
+            b.para(f"{i + 1}. " + cap(mention(rng, b, p, role, detail=0.9)) + end, indent=0.5)
     elif style == 1:
         addr = people[0].address
         names = ", ".join(f"{p.hon} {p.name}" for p in people[:-1]) + f" và {people[-1].hon} {people[-1].name}"
@@ -105,5 +105,5 @@ def intro_representative(rng: random.Random, b: DocBuilder, rep: Person, princip
         b.para(f"Đại diện cho {who}: {mention(rng, b, rep, 'representative', detail=0.6)}.")
 
 
-def _cap(s: str) -> str:
+def cap(s: str) -> str:
     return s[:1].upper() + s[1:]

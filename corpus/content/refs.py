@@ -66,56 +66,55 @@ def short_agency(name: str) -> str:
     return name.replace("Ủy ban nhân dân", "UBND")
 
 
-# legal bases: (title words, number, date, issuer, subject words, domain tags)
-LAWS: list[tuple[str, str, dt.date, str, str, set[str]]] = [
-    ("Luật", "02/2011/QH13", dt.date(2011, 11, 11), "Quốc hội", "Khiếu nại", {"complaint"}),
-    ("Luật", "25/2018/QH14", dt.date(2018, 6, 12), "Quốc hội", "Tố cáo", {"denunciation"}),
-    ("Luật", "45/2013/QH13", dt.date(2013, 11, 29), "Quốc hội", "Đất đai", {"land", "complaint", "land_dispute"}),
-    ("Luật", "77/2015/QH13", dt.date(2015, 6, 19), "Quốc hội", "Tổ chức chính quyền địa phương", {"all"}),
-    ("Luật", "42/2013/QH13", dt.date(2013, 11, 25), "Quốc hội", "Tiếp công dân", {"reception"}),
-]
-DECREES: list[tuple[str, str, dt.date, str, str, set[str]]] = [
-    ("Nghị định", "124/2020/NĐ-CP", dt.date(2020, 10, 19), "Chính phủ",
-     "quy định chi tiết một số điều và biện pháp thi hành Luật Khiếu nại", {"complaint"}),
-    ("Nghị định", "75/2012/NĐ-CP", dt.date(2012, 10, 3), "Chính phủ",
-     "quy định chi tiết một số điều của Luật Khiếu nại", {"complaint_old"}),
-    ("Nghị định", "31/2019/NĐ-CP", dt.date(2019, 4, 10), "Chính phủ",
-     "quy định chi tiết một số điều và biện pháp tổ chức thi hành Luật Tố cáo", {"denunciation"}),
-    ("Nghị định", "43/2014/NĐ-CP", dt.date(2014, 5, 15), "Chính phủ",
-     "quy định chi tiết thi hành một số điều của Luật Đất đai", {"land", "land_dispute", "complaint"}),
-    ("Nghị định", "47/2014/NĐ-CP", dt.date(2014, 5, 15), "Chính phủ",
-     "quy định về bồi thường, hỗ trợ, tái định cư khi Nhà nước thu hồi đất", {"complaint"}),
-    ("Nghị định", "148/2020/NĐ-CP", dt.date(2020, 12, 18), "Chính phủ",
-     "sửa đổi, bổ sung một số nghị định quy định chi tiết thi hành Luật Đất đai", {"land", "land_dispute"}),
-    ("Thông tư", "05/2021/TT-TTCP", dt.date(2021, 10, 1), "Thanh tra Chính phủ",
-     "quy định quy trình xử lý đơn khiếu nại, đơn tố cáo, đơn kiến nghị, phản ánh", {"handling"}),
-    ("Thông tư", "04/2021/TT-TTCP", dt.date(2021, 10, 1), "Thanh tra Chính phủ",
-     "quy định quy trình tiếp công dân", {"reception", "handling"}),
-    ("Thông tư", "07/2014/TT-TTCP", dt.date(2014, 10, 31), "Thanh tra Chính phủ",
-     "quy định quy trình xử lý đơn khiếu nại, đơn tố cáo, đơn kiến nghị, phản ánh", {"handling_old"}),
+# legal bases: (title, number, signed, issuer, subject, domain tags, in force from, in force until)
+_D = dt.date
+LEGAL: list[tuple[str, str, dt.date, str, str, set[str], dt.date, dt.date]] = [
+    ("Luật", "02/2011/QH13", _D(2011, 11, 11), "Quốc hội", "Khiếu nại", {"complaint"}, _D(2012, 7, 1), _D(2100, 1, 1)),
+    ("Luật", "25/2018/QH14", _D(2018, 6, 12), "Quốc hội", "Tố cáo", {"denunciation"}, _D(2019, 1, 1), _D(2100, 1, 1)),
+    ("Luật", "45/2013/QH13", _D(2013, 11, 29), "Quốc hội", "Đất đai", {"land"}, _D(2014, 7, 1), _D(2024, 7, 31)),
+    ("Luật", "31/2024/QH15", _D(2024, 1, 18), "Quốc hội", "Đất đai", {"land"}, _D(2024, 8, 1), _D(2100, 1, 1)),
+    ("Luật", "77/2015/QH13", _D(2015, 6, 19), "Quốc hội", "Tổ chức chính quyền địa phương", {"all"},
+     _D(2016, 1, 1), _D(2100, 1, 1)),
+    ("Luật", "42/2013/QH13", _D(2013, 11, 25), "Quốc hội", "Tiếp công dân", {"reception"}, _D(2014, 7, 1), _D(2100, 1, 1)),
+    ("Nghị định", "75/2012/NĐ-CP", _D(2012, 10, 3), "Chính phủ",
+     "quy định chi tiết một số điều của Luật Khiếu nại", {"complaint"}, _D(2012, 11, 20), _D(2020, 12, 9)),
+    ("Nghị định", "124/2020/NĐ-CP", _D(2020, 10, 19), "Chính phủ",
+     "quy định chi tiết một số điều và biện pháp thi hành Luật Khiếu nại", {"complaint"}, _D(2020, 12, 10), _D(2100, 1, 1)),
+    ("Nghị định", "31/2019/NĐ-CP", _D(2019, 4, 10), "Chính phủ",
+     "quy định chi tiết một số điều và biện pháp tổ chức thi hành Luật Tố cáo", {"denunciation"},
+     _D(2019, 5, 28), _D(2100, 1, 1)),
+    ("Nghị định", "43/2014/NĐ-CP", _D(2014, 5, 15), "Chính phủ",
+     "quy định chi tiết thi hành một số điều của Luật Đất đai", {"land"}, _D(2014, 7, 1), _D(2024, 7, 31)),
+    ("Nghị định", "47/2014/NĐ-CP", _D(2014, 5, 15), "Chính phủ",
+     "quy định về bồi thường, hỗ trợ, tái định cư khi Nhà nước thu hồi đất", {"compensation"},
+     _D(2014, 7, 1), _D(2024, 7, 31)),
+    ("Nghị định", "148/2020/NĐ-CP", _D(2020, 12, 18), "Chính phủ",
+     "sửa đổi, bổ sung một số nghị định quy định chi tiết thi hành Luật Đất đai", {"land"},
+     _D(2021, 2, 8), _D(2024, 7, 31)),
+    ("Nghị định", "102/2024/NĐ-CP", _D(2024, 7, 30), "Chính phủ",
+     "quy định chi tiết thi hành một số điều của Luật Đất đai", {"land"}, _D(2024, 8, 1), _D(2100, 1, 1)),
+    ("Thông tư", "07/2014/TT-TTCP", _D(2014, 10, 31), "Thanh tra Chính phủ",
+     "quy định quy trình xử lý đơn khiếu nại, đơn tố cáo, đơn kiến nghị, phản ánh", {"handling"},
+     _D(2014, 12, 15), _D(2021, 11, 14)),
+    ("Thông tư", "05/2021/TT-TTCP", _D(2021, 10, 1), "Thanh tra Chính phủ",
+     "quy định quy trình xử lý đơn khiếu nại, đơn tố cáo, đơn kiến nghị, phản ánh", {"handling"},
+     _D(2021, 11, 15), _D(2100, 1, 1)),
+    ("Thông tư", "04/2021/TT-TTCP", _D(2021, 10, 1), "Thanh tra Chính phủ",
+     "quy định quy trình tiếp công dân", {"reception"}, _D(2021, 11, 15), _D(2100, 1, 1)),
 ]
 
 
 def legal_bases(rng: random.Random, tags: set[str], on: dt.date) -> list[Ref]:
-    """Laws/decrees/circulars in force on `on` whose tags meet `tags` (plus the local-government law)."""
+    """Laws/decrees/circulars in force on `on` whose domain tags meet `tags` (plus the local-government law)."""
     tags = set(tags) | {"all"}
-    if "complaint" in tags:
-        tags.add("complaint_old" if on < dt.date(2020, 12, 10) else "complaint_new")
-    if "handling" in tags:
-        tags.add("handling_old" if on < dt.date(2021, 11, 15) else "handling_new")
-    out = []
-    for title, num, d, issuer, subject, t in LAWS + DECREES:
-        if d >= on - dt.timedelta(days=45):
-            continue
-        if t & {"complaint", "handling"} and num in ("124/2020/NĐ-CP", "05/2021/TT-TTCP", "04/2021/TT-TTCP"):
-            new = "complaint_new" if num.startswith("124") else "handling_new"
-            if new not in tags:
-                continue
-            out.append(Ref(num, d, issuer, title, subject))
-            continue
-        if t & tags:
-            out.append(Ref(num, d, issuer, title, subject))
-    return out
+    return [Ref(num, signed, issuer, title, subject)
+            for title, num, signed, issuer, subject, t, start, end in LEGAL
+            if start <= on <= end and t & tags]
+
+
+def land_law_name(on: dt.date) -> str:
+    """`Luật Đất đai năm 2013` or, from 1 August 2024, `Luật Đất đai năm 2024`."""
+    return "Luật Đất đai năm 2024" if on >= dt.date(2024, 8, 1) else "Luật Đất đai năm 2013"
 
 
 def cite_basis(rng: random.Random, ref: Ref) -> tuple[str, dict]:

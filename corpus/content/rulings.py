@@ -6,10 +6,10 @@ import datetime as dt
 import random
 
 from corpus.content import refs
-from corpus.content.agencies import Agency, committee, inspectorate
+from corpus.content.agencies import committee, inspectorate
 from corpus.content.blocks import official_header, official_signature
 from corpus.content.builder import DocBuilder, pick
-from corpus.content.dates import after, fmt, fmt_long, fmt_short
+from corpus.content.dates import after, fmt_long, fmt_short
 from corpus.content.land import describe, fmt_area, fmt_land_use
 from corpus.content.matter import Matter
 from corpus.content.names import official_name
@@ -31,13 +31,6 @@ def _prior(rng: random.Random, b: DocBuilder, prior: dict, key: str, lead: str) 
     if ref is None:
         return None
     return f"{lead} {b.cite(refs.cite(rng, ref, with_date=True, with_issuer=rng.random() < 0.5))}"
-
-
-def _recipients(rng: random.Random, agency: Agency, parties: list[str], extra: list[str]) -> list[str]:
-    out = list(extra)
-    out += [f"{n}" for n in parties]
-    out += ["Lưu: VT"]
-    return out
 
 
 def complaint_ruling(rng: random.Random, m: Matter, doc_id: str, second: bool = False, date: dt.date | None = None,
@@ -63,7 +56,7 @@ def complaint_ruling(rng: random.Random, m: Matter, doc_id: str, second: bool = 
                          f"V/v giải quyết đơn khiếu nại {inst} của {names}"]))
     b.heading("-----------", bold=False)
     b.heading(f"{agency.signer} {agency.name.upper()}", space_before=0.5)
-    bases(rng, b, {"complaint", "land"}, date)
+    bases(rng, b, {"complaint", "land"} | ({"compensation"} if m.topic == "compensation" else set()), date)
     dec = m.decision
     subj = rng.choice([m.decision_agency.name, m.decision_agency.short])
     b.party(subj, "subject")
@@ -101,8 +94,8 @@ def complaint_ruling(rng: random.Random, m: Matter, doc_id: str, second: bool = 
         "penalty": "việc xử phạt vi phạm hành chính không đúng đối tượng và mức phạt",
     }[m.topic]
     b.para(pick(rng, [
-        f"Nội dung: khiếu nại Quyết định số {dec.number} liên quan đến {ptext}, cho rằng {reasons}.",
-        f"Người khiếu nại cho rằng {reasons} đối với {ptext}; yêu cầu hủy Quyết định số {dec.number}.",
+        f"Nội dung: khiếu nại {dec.title} số {dec.number} liên quan đến {ptext}, cho rằng {reasons}.",
+        f"Người khiếu nại cho rằng {reasons} đối với {ptext}; yêu cầu hủy {dec.title} số {dec.number}.",
         f"Đối tượng khiếu nại là {dec.title.lower()} số {dec.number}; phần đất liên quan là {ptext}. Lý do khiếu nại: {reasons}.",
     ]))
     if second:
@@ -120,25 +113,29 @@ def complaint_ruling(rng: random.Random, m: Matter, doc_id: str, second: bool = 
     options = ["Tổ xác minh đã làm việc với người khiếu nại, cơ quan có quyết định bị khiếu nại và các hộ giáp ranh, "
                "thu thập đầy đủ hồ sơ, tài liệu có liên quan.",
                f"Qua kiểm tra hồ sơ địa chính, phần đất nêu trên đã được cấp Giấy chứng nhận quyền sử dụng đất số "
-               f"{p0.certificate} cho người khiếu nại."]
-    if len(pt) == 1 and pt[0]["land_use"]:
+               f"{p0.certificate} cho người khiếu nại." if m.topic != "certificate" else
+               f"Qua kiểm tra hồ sơ địa chính, phần đất nêu trên chưa được cấp Giấy chứng nhận; người khiếu nại sử dụng "
+               f"ổn định từ năm {rng.randint(1985, 2003)}."]
+    if len(pt) == 1 and pt[0]["land_use"] and m.topic != "certificate":
         options.append(f"Qua kiểm tra hồ sơ địa chính, phần đất nêu trên đã được cấp Giấy chứng nhận quyền sử dụng đất "
                        f"số {p0.certificate}. Hiện trạng đất đang được sử dụng làm {fmt_land_use(rng, p0.land_use)}.")
-    if len(pt) == 1 and pt[0]["area_m2"]:
+    if len(pt) == 1 and pt[0]["area_m2"] and m.topic != "certificate":
         options.append(f"Theo hồ sơ lưu trữ tại Văn phòng Đăng ký đất đai - Chi nhánh {m.place.district_full}, phần đất "
                        f"của người khiếu nại có diện tích {fmt_area(rng, p0.area_m2)}; giấy chứng nhận số {p0.certificate}.")
     b.para(rng.choice(options))
     verdict = rng.choice(["wrong", "right", "partly"])
     b.para({
         "wrong": rng.choice([
-            f"Việc ban hành Quyết định số {dec.number} là đúng trình tự, thủ tục, đúng thẩm quyền theo quy định của pháp luật.",
+            f"Việc ban hành {dec.title} số {dec.number} là đúng trình tự, thủ tục, đúng thẩm quyền theo quy định của pháp luật.",
             "Quá trình thu hồi, lập phương án đã thực hiện công khai, niêm yết đúng thời gian quy định; người khiếu "
             "nại đã được mời họp nhiều lần.",
         ]),
-        "right": rng.choice([
-            f"Quá trình xác minh cho thấy việc áp dụng loại đất và đơn giá đối với người khiếu nại chưa đúng quy định.",
-            f"Cơ quan chuyên môn chưa thực hiện việc thông báo theo đúng thời hạn cho người có đất bị thu hồi.",
-        ]),
+        "right": {
+            "recovery": "Cơ quan chuyên môn chưa thực hiện việc thông báo thu hồi đất theo đúng thời hạn cho người có đất bị thu hồi.",
+            "compensation": "Quá trình xác minh cho thấy việc áp dụng loại đất và đơn giá bồi thường đối với người khiếu nại chưa đúng quy định.",
+            "certificate": "Phần đất không có tranh chấp, phù hợp quy hoạch; việc từ chối cấp giấy chứng nhận là chưa có căn cứ.",
+            "penalty": "Biên bản vi phạm hành chính được lập không có người chứng kiến, hành vi vi phạm chưa được xác định rõ.",
+        }[m.topic],
         "partly": "Một phần nội dung khiếu nại là có cơ sở, phần còn lại không có cơ sở để xem xét.",
     }[verdict])
     b.heading(f"{'IV' if second else 'III'}. KẾT LUẬN", align="left")
@@ -150,23 +147,43 @@ def complaint_ruling(rng: random.Random, m: Matter, doc_id: str, second: bool = 
     b.para(f"Từ những nhận định và căn cứ trên, xét đề nghị của {insp.head},", space_before=0.3)
     b.heading("QUYẾT ĐỊNH:", space_before=0.5)
     art1 = {
-        "wrong": f"Không công nhận nội dung khiếu nại của {names}; giữ nguyên Quyết định số {dec.number}.",
-        "right": f"Công nhận nội dung khiếu nại của {names}; hủy bỏ Quyết định số {dec.number} và giao cơ quan chuyên "
+        "wrong": f"Không công nhận nội dung khiếu nại của {names}; giữ nguyên {dec.title} số {dec.number}.",
+        "right": f"Công nhận nội dung khiếu nại của {names}; hủy bỏ {dec.title} số {dec.number} và giao cơ quan chuyên "
                  "môn lập lại hồ sơ theo đúng quy định.",
-        "partly": f"Công nhận một phần nội dung khiếu nại của {names}; sửa đổi, bổ sung Quyết định số {dec.number} "
-                  "về đơn giá áp dụng.",
+        "partly": f"Công nhận một phần nội dung khiếu nại của {names}; sửa đổi, bổ sung {dec.title} số {dec.number} "
+                  "đối với nội dung có cơ sở.",
     }[verdict]
     b.para(f"Điều 1. {art1}")
-    if second:
-        art2 = ("Đây là quyết định giải quyết khiếu nại lần hai. Trường hợp không đồng ý, người khiếu nại có quyền "
-                "khởi kiện vụ án hành chính tại Tòa án theo quy định của Luật Tố tụng hành chính.")
+    office = f"Chánh Văn phòng {agency.name}" if agency.level != "commune" else "Công chức Văn phòng - Thống kê"
+    upper = {"commune": f"Chủ tịch Ủy ban nhân dân {m.place.district_full}",
+             "district": "Chủ tịch Ủy ban nhân dân tỉnh An Giang"}.get(agency.level)
+    if second or upper is None:
+        art2 = pick(rng, [
+            "Đây là quyết định giải quyết khiếu nại lần hai. Trường hợp không đồng ý, người khiếu nại có quyền "
+            "khởi kiện vụ án hành chính tại Tòa án theo quy định của Luật Tố tụng hành chính.",
+            f"Quyết định này có hiệu lực pháp luật kể từ ngày ký. Nếu không đồng ý, {names} có quyền khởi kiện vụ án "
+            "hành chính tại Tòa án nhân dân theo quy định.",
+            "Quyết định giải quyết khiếu nại lần hai có hiệu lực thi hành kể từ ngày ban hành; người khiếu nại có "
+            "quyền khởi kiện tại Tòa án.",
+        ])
     else:
-        art2 = (f"Trong thời hạn 30 ngày kể từ ngày nhận được Quyết định này, nếu không đồng ý, {names} có quyền khiếu "
-                "nại đến Chủ tịch Ủy ban nhân dân tỉnh An Giang hoặc khởi kiện vụ án hành chính tại Tòa án.")
+        art2 = pick(rng, [
+            f"Trong thời hạn 30 ngày kể từ ngày nhận được Quyết định này, nếu không đồng ý, {names} có quyền khiếu "
+            f"nại đến {upper} hoặc khởi kiện vụ án hành chính tại Tòa án.",
+            f"Nếu không đồng ý với Quyết định này, người khiếu nại có quyền khiếu nại lần hai đến {upper} hoặc khởi "
+            "kiện vụ án hành chính theo quy định của Luật Tố tụng hành chính.",
+            f"Quyết định có hiệu lực kể từ ngày ký. Trường hợp không đồng ý, {names} được quyền khiếu nại đến "
+            f"{upper} hoặc khởi kiện tại Tòa án nhân dân.",
+        ])
     b.para(f"Điều 2. {art2}")
-    c_name = names[0].upper() + names[1:]
-    b.para(f"Điều 3. Chánh Văn phòng {agency.name}, {insp.head}, Thủ trưởng các cơ quan, đơn vị có liên quan và "
-           f"{names} chịu trách nhiệm thi hành Quyết định này./.")
+    b.para(pick(rng, [
+        f"Điều 3. {office}, {insp.head}, Thủ trưởng các cơ quan, đơn vị có liên quan và "
+        f"{names} chịu trách nhiệm thi hành Quyết định này./.",
+        f"Điều 3. Quyết định này có hiệu lực kể từ ngày ký. {office}, Thủ trưởng các đơn vị "
+        f"có liên quan và {names} chịu trách nhiệm thi hành./.",
+        f"Điều 3. Giao {insp.head} theo dõi, kiểm tra việc thi hành Quyết định này. Các cơ quan, đơn vị và cá nhân "
+        "có tên tại Điều 1 chịu trách nhiệm thi hành./.",
+    ]))
     signer, _ = official_name(rng, exclude=m.names())
     official_signature(b, rng, agency, signer, [
         "Như Điều 3", "Thanh tra tỉnh An Giang" if agency.level != "province" else "Thanh tra Chính phủ",
@@ -180,7 +197,7 @@ def land_dispute_ruling(rng: random.Random, m: Matter, doc_id: str, date: dt.dat
     prior = prior or {}
     b = DocBuilder()
     date = date or after(rng, m.date, 30, 150)
-    agency = committee(m.place, "district" if rng.random() < 0.85 else "province")
+    agency = committee(m.place, "district")  # households' disputes are ruled by the district chairman
     own = refs.Ref(refs.number(rng, "QĐ-UBND"), date, agency.name, "Quyết định", "giải quyết tranh chấp đất đai")
     official_header(b, rng, agency, own.number, date)
     b.ref({"number": own.number})
@@ -191,7 +208,7 @@ def land_dispute_ruling(rng: random.Random, m: Matter, doc_id: str, date: dt.dat
                          f"Giải quyết tranh chấp đất đai giữa {an} và {on}",
                          f"V/v giải quyết tranh chấp quyền sử dụng đất giữa {an} và {on}"]))
     b.heading(f"{agency.signer} {agency.name.upper()}", space_before=0.5)
-    bases(rng, b, {"land_dispute", "land"}, date)
+    bases(rng, b, {"land"}, date)
     for key in ("notice", "minutes"):
         t = _prior(rng, b, prior, key, "Căn cứ")
         if t:
@@ -245,10 +262,22 @@ def land_dispute_ruling(rng: random.Random, m: Matter, doc_id: str, date: dt.dat
                "đã lấn chiếm và tháo dỡ công trình xây dựng trên đất.")
     else:
         b.para(f"Điều 1. Không công nhận yêu cầu của {an}; công nhận phần đất tranh chấp thuộc quyền sử dụng của {on}.")
-    b.para("Điều 2. Trường hợp không đồng ý, các bên tranh chấp có quyền khiếu nại đến Chủ tịch Ủy ban nhân dân tỉnh "
-           "An Giang hoặc khởi kiện tại Tòa án nhân dân theo quy định của Luật Tố tụng hành chính.")
-    b.para(f"Điều 3. Chánh Văn phòng {agency.name}, Trưởng Phòng Tài nguyên và Môi trường, Chủ tịch Ủy ban nhân "
-           f"dân {m.place.commune_full}, {an}, {on} chịu trách nhiệm thi hành Quyết định này./.")
+    b.para(pick(rng, [
+        "Điều 2. Trường hợp không đồng ý, các bên tranh chấp có quyền khiếu nại đến Chủ tịch Ủy ban nhân dân tỉnh "
+        "An Giang hoặc khởi kiện tại Tòa án nhân dân theo quy định của Luật Tố tụng hành chính.",
+        "Điều 2. Trong thời hạn 30 ngày kể từ ngày nhận được Quyết định này, nếu không đồng ý, các bên có quyền "
+        "khiếu nại đến Chủ tịch Ủy ban nhân dân tỉnh An Giang hoặc khởi kiện vụ án hành chính tại Tòa án.",
+        "Điều 2. Quyết định có hiệu lực kể từ ngày ký; bên không đồng ý được quyền khiếu nại hoặc khởi kiện theo "
+        "quy định của pháp luật.",
+    ]))
+    b.para(pick(rng, [
+        f"Điều 3. Chánh Văn phòng {agency.name}, Trưởng Phòng Tài nguyên và Môi trường, Chủ tịch Ủy ban nhân "
+        f"dân {m.place.commune_full}, {an}, {on} chịu trách nhiệm thi hành Quyết định này./.",
+        f"Điều 3. Giao Chủ tịch Ủy ban nhân dân {m.place.commune_full} tổ chức thực hiện Quyết định này; {an} và "
+        f"{on} có trách nhiệm thi hành./.",
+        f"Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Các cơ quan, đơn vị có liên quan, {an} và {on} "
+        "chịu trách nhiệm thi hành./.",
+    ]))
     signer, _ = official_name(rng, exclude=m.names())
     official_signature(b, rng, agency, signer, ["Như Điều 3", "Thanh tra tỉnh", "Lưu: VT"])
     return b.build(doc_id, "land_dispute_ruling", "decision", "land_dispute", True, date, dossier_id), own
