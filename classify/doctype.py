@@ -25,7 +25,9 @@ EVIDENCE: dict[str, dict[str, float]] = {
         "huy quyet dinh": 1.5, "huy bo quyet dinh": 1.5, "thu ly giai quyet khieu nai": 2.0,
         "noi dung khieu nai": 2.0, "khieu nai dung": 2.0, "khieu nai sai": 2.0, "khieu nai dung mot phan": 2.0,
         "tu choi cap giay chung nhan": 1.0, "khong cap giay chung nhan": 0.8, "ky luat": 0.5,
-        "xu phat vi pham hanh chinh": 0.8, "cuong che": 0.8, "don gia": 0.5, "ap gia": 0.8,
+        "xu phat vi pham hanh chinh": 1.2, "tu choi cap": 1.5, "bi tu choi": 1.0, "muc phat": 1.0,
+        "bien ban vi pham hanh chinh": 0.8, "kiem dem": 0.8, "xem xet lai": 0.8, "quyen loi hop phap": 0.6,
+        "khong du dieu kien": 0.6, "quyet dinh thu hoi dat": 1.5, "dieu chinh lai": 0.6, "cuong che": 0.8, "don gia": 0.5, "ap gia": 0.8,
         "toi khieu nai": 2.0, "chung toi khieu nai": 2.0, "lam don khieu nai": 2.5, "lam don nay khieu nai": 2.5,
         "khong dong y voi quyet dinh": 1.5, "quyet dinh bi khieu nai": 2.5, "xem xet lai quyet dinh": 1.5,
     },
@@ -33,7 +35,7 @@ EVIDENCE: dict[str, dict[str, float]] = {
         "to cao": 1.5, "don to cao": 2.5, "nguoi to cao": 3.0, "nguoi bi to cao": 3.0, "noi dung to cao": 2.5,
         "ket luan noi dung to cao": 3.0, "giai quyet to cao": 2.0, "nhan hoi lo": 3.0, "hoi lo": 2.0,
         "tham nhung": 2.0, "loi dung chuc vu": 2.5, "loi dung chuc vu, quyen han": 2.5, "lam sai lech ho so": 2.5,
-        "sai lech ho so": 2.0, "vi pham phap luat": 0.6, "nhung nhieu": 2.0, "doi tien": 1.5, "nhan tien": 1.2,
+        "sai lech ho so": 2.0, "vi pham phap luat": 0.6, "nhung nhieu": 2.0, "doi tien": 2.0, "de nghi xu ly": 0.6, "kiem tra, xu ly": 0.6, "nhan tien": 1.2,
         "chiem doat": 1.5, "lam gia": 1.5, "gia mao": 1.5, "bao che": 1.5, "tieu cuc": 1.2, "ca nhan hoa": 0.5,
         "vu loi": 1.5, "tu loi": 1.5, "ton that tai san nha nuoc": 1.5, "thieu trach nhiem": 1.0,
         "xu ly nghiem": 1.0, "lam trai quy dinh": 0.8, "sai pham": 1.0, "hanh vi vi pham": 1.0,
@@ -52,6 +54,9 @@ EVIDENCE: dict[str, dict[str, float]] = {
         "nuoc sinh hoat": 1.2, "sat lo": 1.2, "thoat nuoc": 1.2, "rac thai": 1.2, "tieng on": 1.2,
         "den chieu sang": 1.2, "cay cau": 1.0, "cau tam": 1.0, "cong thoat nuoc": 1.2,
         "dien sinh hoat": 1.0, "mui hoi": 1.2, "chan nuoi": 0.6, "xa thai": 1.5, "bui": 0.5, "hu hong": 0.8,
+        "buc xuc": 0.6, "chua duoc khac phuc": 1.0, "khac phuc": 0.6, "dong ho nuoc": 1.0, "duong ong": 1.0,
+        "gia nuoc": 1.0, "nuoc song": 0.6, "ho ngheo": 0.8, "binh xet": 0.8, "thien tai": 0.8, "bui bam": 1.0,
+        "khoi bui": 1.0, "anh huong den sinh hoat": 1.0, "dau tu": 0.6, "ha tang": 0.8, "de bao": 1.0,
         "xin kien nghi": 2.0, "xin phan anh": 2.0, "toi kien nghi": 2.0, "chung toi kien nghi": 2.0,
         "nang cap": 1.0, "sua chua": 0.6, "chinh sach": 0.6, "de xuat": 0.8, "bat cap": 1.0,
         "an toan giao thong": 1.0, "he thong thuy loi": 1.0, "kenh muong": 0.8, "bom nuoc": 0.6,
@@ -84,7 +89,7 @@ TITLE_WEIGHT = 2.5
 BOILERPLATE_FACTOR = 0.15
 TEMPERATURE = 2.0
 MIN_SCORE = 1.5
-MIN_CONFIDENCE = 0.4
+MIN_CONFIDENCE = 0.3
 _NEGATION = re.compile(r"(?:khong phai(?: la)?|khong co|khong|chua|chang)\s+(?:\w+\s+){0,1}$")
 # "Căn cứ Luật Khiếu nại, tôi khiếu nại …": after the comma the letter speaks for itself
 _OWN_CLAUSE = re.compile(r",\s+(?:toi|chung toi|gia dinh|ho gia dinh|cac ho|nay)\b")

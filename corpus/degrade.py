@@ -324,8 +324,9 @@ def red_stamp(image: np.ndarray, rng: np.random.Generator, *, name_box: tuple[fl
         cx, cy = 0.65 * w, 0.75 * h
     else:
         x0, y0, x1, y1 = box
-        cx = x0 + rng.uniform(-0.1, 0.25) * max(x1 - x0, radius) - radius * 0.3
-        cy = y0 - rng.uniform(0.5, 1.0) * radius
+        # over the signer's title and the left third of the signature, just touching the name
+        cx = x0 - rng.uniform(0.15, 0.55) * radius
+        cy = y0 - rng.uniform(0.55, 0.95) * radius
     alpha = stamp_mask(rng, radius=radius, text=text or DEFAULT_STAMP_TEXT)
     alpha = cv2.GaussianBlur(alpha, (0, 0), sigmaX=0.6 * _scale(dpi))
     # uneven ink: a smooth pressure field and grain
@@ -366,12 +367,12 @@ def blue_signature(image: np.ndarray, rng: np.random.Generator, *,
                    name_box: tuple[float, float, float, float] | None = None, dpi: int = 300,
                    at: tuple[float, float] | None = None, scale: float = 1.0) -> np.ndarray:
     """Draw blue ballpoint strokes in the space above the signer's name, crossing nearby text (or centred `at`,
-    `scale` times the usual 40-60 x 14-22 mm). Returns BGR."""
+    `scale` times the usual 35-55 x 10-16 mm). Returns BGR."""
     gray = to_gray(image)
     box = name_box or (None if at else _lowest_text_box(gray))
     h, w = gray.shape
-    sw = round(rng.uniform(40, 60) / 25.4 * dpi * scale)
-    sh = round(rng.uniform(14, 22) / 25.4 * dpi * scale)
+    sw = round(rng.uniform(35, 55) / 25.4 * dpi * scale)
+    sh = round(rng.uniform(10, 16) / 25.4 * dpi * scale)
     if at is not None:
         cx, cy = at
     elif box is None:
@@ -379,7 +380,7 @@ def blue_signature(image: np.ndarray, rng: np.random.Generator, *,
     else:
         x0, y0, x1, y1 = box
         cx = (x0 + x1) / 2 + rng.uniform(-0.1, 0.1) * sw
-        cy = y0 - sh * rng.uniform(0.35, 0.6)
+        cy = y0 - sh * rng.uniform(0.4, 0.55)
     pen = rng.uniform(3.0, 5.0) * _scale(dpi)
     alpha = signature_mask(rng, width=sw, height=sh, pen=pen)
     alpha = cv2.GaussianBlur(alpha, (0, 0), sigmaX=0.5 * _scale(dpi)) * float(rng.uniform(0.8, 0.95))
@@ -432,7 +433,11 @@ def toner_streaks(image: np.ndarray, rng: np.random.Generator, *, vertical: int 
 def photocopy(image: np.ndarray, rng: np.random.Generator, *, dpi: int = 300) -> np.ndarray:
     """Photocopier look: high contrast, swollen or broken strokes, grey speckled background, toner streaks,
     dark copier-lid edge. Gray output (colour ink becomes grey)."""
-    gray = to_gray(image)
+    if image.ndim == 3:  # copier sensors see red ink lighter than black text
+        b, g, r = cv2.split(image)
+        gray = cv2.addWeighted(cv2.addWeighted(b, 0.15, g, 0.3, 0), 1.0, r, 0.55, 0)
+    else:
+        gray = image
     s = _scale(dpi)
     # contrast: soft threshold around t, as a lookup table
     t = rng.uniform(150, 200)
@@ -567,7 +572,7 @@ def add_ink(image: np.ndarray, rng: np.random.Generator, *, name_box=None, signa
         for k, (x0, y0, x1, y1) in enumerate(signer_boxes):
             same_row = any(j != k and b[1] < y1 and y0 < b[3] for j, b in enumerate(signer_boxes))
             if same_row:  # names side by side (minutes): sign above each name
-                at = ((x0 + x1) / 2, y0 - 0.25 * dpi)
+                at = ((x0 + x1) / 2, y0 - 0.2 * dpi)
             else:  # names stacked (a letter signed by several people): sign right of each name
                 at = (x1 + 0.1 * dpi + 0.6 * 50 / 25.4 * dpi / 2, (y0 + y1) / 2)
             out = blue_signature(out, rng, dpi=dpi, at=at, scale=0.6)
@@ -610,7 +615,7 @@ def degrade_page(image: np.ndarray, level: str, rng: np.random.Generator, *, dpi
         img = salt_pepper(img, rng)
         return jpeg_artifacts(img, rng, quality=int(rng.integers(30, 56)))
     if level == "photocopy":
-        img = skew(to_gray(img), rng, max_deg=1.5)
+        img = skew(img, rng, max_deg=1.5)
         img = photocopy(img, rng, dpi=dpi)
         if bilevel is None:
             bilevel = bool(rng.random() < 0.4)

@@ -18,6 +18,7 @@ TeX Gyre Termes, the other Times clone. reportlab embeds TrueType only: PDF font
 from __future__ import annotations
 
 import functools
+import math
 import os
 import random
 import unicodedata
@@ -248,6 +249,23 @@ def _wrap_line(line: Line, fonts: _Fonts, body_px: float, x0: float, width: floa
     return out
 
 
+def _column_rows(lines: list[Line], fonts: _Fonts, body_px: float, x0: float, width: float, typewriter: bool,
+                 px_per_cm: float) -> list:
+    """Rows of one column of a two-column block: (wrapped row, Line), or None for a blank row.
+
+    A line's space_before inside a column becomes whole blank rows (rows of both columns stay aligned, so a
+    PDF text layer reads each row as "left right")."""
+    rows: list = []
+    for n, ln in enumerate(lines):
+        if n > 0:
+            rows.extend([None] * math.floor(max(0.0, ln.space_before) + 0.5))
+        wrapped = _wrap_line(ln, fonts, body_px, x0, width, typewriter, px_per_cm)
+        if not wrapped:
+            rows.append(None)
+        rows.extend((row, ln) for row in wrapped)
+    return rows
+
+
 def layout_doc(doc: GeneratedDoc, *, font: str = DEFAULT_FONT, size_pt: float = 13, dpi: int = 300,
                rng: random.Random) -> Layout:
     """Place every line of `doc` on A4 pages at `dpi`. Margins, line spacing and page numbers come from rng."""
@@ -299,35 +317,46 @@ def layout_doc(doc: GeneratedDoc, *, font: str = DEFAULT_FONT, size_pt: float = 
             rw = max([natural(ln) for ln in right] or [0.0]) + 0.4 * px_per_cm
             rw = min(max(rw, 0.5 * tw), 0.62 * tw)
             lw = tw - rw - gap
-            lrows = [r for ln in left for r in [(row, ln) for row in _wrap_line(ln, fonts, body_px, ml, lw, typewriter, px_per_cm)]]
-            rrows = [r for ln in right for r in [(row, ln) for row in _wrap_line(ln, fonts, body_px, ml + lw + gap, rw, typewriter, px_per_cm)]]
+            lrows = _column_rows(left, fonts, body_px, ml, lw, typewriter, px_per_cm)
+            rrows = _column_rows(right, fonts, body_px, ml + lw + gap, rw, typewriter, px_per_cm)
             nrows = max(len(lrows), len(rrows))
+            lrows += [None] * (nrows - len(lrows))
+            rrows += [None] * (nrows - len(rrows))
             heights = []
             for k in range(nrows):
-                pxs = [rows[k][0][1] for rows in (lrows, rrows) if k < len(rows)]
-                heights.append(max(pxs) * spacing)
-            sb = max([ln.space_before for ln in block] or [0.0]) * body_px * spacing
+                pxs = [r[0][1] for r in (lrows[k], rrows[k]) if r is not None]
+                heights.append((max(pxs) if pxs else body_px) * spacing)
+            firsts = [col[0].space_before for col in (left, right) if col]
             if y > mt:
-                y += sb
+                y += max(firsts or [0.0]) * body_px * spacing
             if y + sum(heights) > bottom and y > mt:
                 new_page()
-            page = pages[-1]
-            top = y
-            left_texts, right_texts = [], []
+            left_texts: list[str] = []
+            right_texts: list[str] = []
+
+            def flush() -> None:
+                pages[-1].text_lines.extend(left_texts + right_texts)
+                left_texts.clear()
+                right_texts.clear()
+
             for k in range(nrows):
+                if y + heights[k] > bottom and y > mt:  # a block taller than a page: break between rows
+                    flush()
+                    new_page()
+                page = pages[-1]
                 pxmax = heights[k] / spacing
-                bl = baseline_for(top, heights[k], pxmax)
+                bl = baseline_for(y, heights[k], pxmax)
                 row_txt = []
-                for rows, col, acc in ((lrows, "left", left_texts), (rrows, "right", right_texts)):
-                    if k < len(rows):
-                        (placed, px, drawn, txt), ln = rows[k]
+                for r, col, acc in ((lrows[k], "left", left_texts), (rrows[k], "right", right_texts)):
+                    if r is not None:
+                        (placed, px, drawn, txt), ln = r
                         page.runs.append(Run(txt, placed, bl, _style(ln), px, ln.underline, col, drawn))
                         acc.append(txt)
                         row_txt.append(txt)
-                page.pdf_lines.append(" ".join(row_txt))
-                top += heights[k]
-            page.text_lines.extend(left_texts + right_texts)
-            y = top
+                if row_txt:
+                    page.pdf_lines.append(" ".join(row_txt))
+                y += heights[k]
+            flush()
             continue
 
         i += 1

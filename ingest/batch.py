@@ -20,6 +20,9 @@ from ingest.sources import SourceFile, walk
 
 Outcome = Literal["done", "skipped", "failed", "queued"]
 
+#: how often a document is tried when its worker process dies under it
+MAX_ATTEMPTS = 2
+
 
 @dataclass
 class ItemOutcome:
@@ -135,7 +138,14 @@ def ingest_paths(
 
 def _run_all(store, batch_id: int, to_run: dict[int, ItemOutcome], settings: Settings,
              workers: int | None, progress: bool) -> bool:
-    """Process queued documents on the local pool with a progress bar; True when interrupted."""
+    """Process queued documents on the local pool with a progress bar; True when interrupted.
+
+    A worker process that dies (a poison file crashing a native library, the OOM killer) breaks the pool:
+    the pool is rebuilt and the unfinished documents resubmitted, each at most MAX_ATTEMPTS times. A document
+    another process is already working on (e.g. a running `donthu serve`) is waited for, not failed.
+    """
+    from concurrent.futures.process import BrokenProcessPool
+
     from tqdm import tqdm
 
     from ingest.pool import LocalPool
@@ -143,29 +153,65 @@ def _run_all(store, batch_id: int, to_run: dict[int, ItemOutcome], settings: Set
     total_pages = sum(item.pages for item in to_run.values())
     bar = tqdm(total=total_pages, unit="page", disable=not progress, dynamic_ncols=True,
                desc="ingest", smoothing=0.1)
+    attempts = {doc_id: 0 for doc_id in to_run}
+    order = list(to_run)  # submission order: the first ones are the ones running
+    unfinished = set(to_run)
+    elsewhere: set[int] = set()
     finished_pages = 0
     pool = LocalPool(settings, workers)
-    futures: dict[Future, int] = {pool.submit(doc_id): doc_id for doc_id in to_run}
-    pending = set(futures)
+    futures: dict[Future, int] = {}
+
+    def submit(doc_id: int) -> None:
+        attempts[doc_id] += 1
+        futures[pool.submit(doc_id)] = doc_id
+
+    def finish(doc_id: int) -> None:
+        nonlocal finished_pages
+        info = store.get(doc_id)
+        item = to_run[doc_id]
+        item.outcome = "done" if info.status == "done" else "failed"
+        item.error = (info.error or "not processed") if item.outcome == "failed" else None
+        item.pages = info.pages_total or item.pages
+        store.update_batch_item(batch_id, doc_id, item.outcome, item.error)
+        finished_pages += item.pages
+        unfinished.discard(doc_id)
+
     try:
-        while pending:
-            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-            for future in done:
-                doc_id = futures[future]
-                item = to_run[doc_id]
-                info = store.get(doc_id)
+        for doc_id in order:
+            submit(doc_id)
+        while unfinished:
+            pending = [f for f in futures if not f.done()]
+            if pending:
+                wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            else:
+                time.sleep(0.5)
+            broken = False
+            for future in [f for f in futures if f.done()]:
+                doc_id = futures.pop(future)
                 try:
                     status = future.result()
-                except Exception as exc:  # a worker process died
-                    status, info_error = "failed", f"worker crashed: {exc}"
-                    store.mark_failed(doc_id, info_error)
-                    info = store.get(doc_id)
-                item.outcome = "done" if status in ("done", "skipped") and info.status == "done" else "failed"
-                item.error = info.error if item.outcome == "failed" else None
-                item.pages = info.pages_total or item.pages
-                store.update_batch_item(batch_id, doc_id, item.outcome, item.error)
-                finished_pages += item.pages
-            in_flight = sum((store.get(futures[f]).pages_done or 0) for f in pending) if pending else 0
+                except BrokenProcessPool:
+                    broken = True
+                    if attempts[doc_id] >= MAX_ATTEMPTS:
+                        store.mark_failed(doc_id, f"worker process died {attempts[doc_id]} times on this file")
+                        finish(doc_id)
+                    continue
+                if status == "skipped" and store.get(doc_id).status not in ("done", "failed"):
+                    elsewhere.add(doc_id)  # claimed by another live process: wait for it
+                else:
+                    finish(doc_id)
+            for doc_id in list(elsewhere):
+                if store.get(doc_id).status in ("done", "failed"):
+                    elsewhere.discard(doc_id)
+                    finish(doc_id)
+            if broken:
+                pool.shutdown(wait=False, cancel=True)
+                pool = LocalPool(settings, workers)
+                for doc_id in [d for d in order if d in unfinished and d not in elsewhere]:
+                    if doc_id not in futures.values():
+                        submit(doc_id)
+            running = [d for d in order if d in unfinished][: 2 * pool.workers]
+            in_flight = sum(store.get(d).pages_done or 0 for d in running)
             bar.n = min(total_pages, finished_pages + in_flight)
             bar.total = max(total_pages, bar.n)
             bar.refresh()

@@ -149,6 +149,17 @@ def test_neutral_titles_share(docs):
     assert 0.3 <= neutral <= 0.5
 
 
+def test_title_names_type_matches_the_title(docs):
+    keyword = {"complaint": "KHIẾU NẠI", "denunciation": "TỐ CÁO", "recommendation": ("KIẾN NGHỊ", "PHẢN ÁNH"),
+               "land_dispute": "TRANH CHẤP ĐẤT ĐAI"}
+    for d in docs:
+        if d.kind != "petition":
+            continue
+        title = next(line.text for line in d.lines if line.text.startswith("ĐƠN"))
+        words = keyword[d.type] if isinstance(keyword[d.type], tuple) else (keyword[d.type],)
+        assert d.title_names_type == any(w in title for w in words), (d.doc_id, title, d.type)
+
+
 def _opening(doc) -> str:
     """The first body paragraph's first words (after the `Căn cứ` lines), digits masked."""
     for line in doc.lines:

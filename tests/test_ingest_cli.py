@@ -134,3 +134,38 @@ def test_interrupted_ingest_finishes_only_what_is_missing(tmp_path):
     # each document indexed once: a search for its own file's words returns it once
     hits = json.loads(donthu("search", "", "--json", "--limit", "50", data_dir=data, check=True).stdout)
     assert sorted(h["doc_id"] for h in hits["hits"]) == sorted(d.id for d in docs)
+
+
+def _worker_pids(parent: int) -> list[int]:
+    """The pool's worker processes (spawned children running spawn_main, not the resource tracker)."""
+    pids = []
+    for child in subprocess.run(["pgrep", "-P", str(parent)], capture_output=True, text=True).stdout.split():
+        cmdline = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ")
+        if b"spawn_main" in cmdline and b"resource_tracker" not in cmdline:
+            pids.append(int(child))
+    return pids
+
+
+def test_a_killed_worker_does_not_lose_its_document(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for i, family in enumerate(["complaint_letter", "land_dispute_ruling"]):
+        make_scan(inbox / f"{i}.pdf", family=family, seed=60 + i, level="heavy", dpi=300, max_pages=2)
+    data = tmp_path / "data"
+    store = Store(Settings(data_dir=data))
+    cmd = [sys.executable, "-m", "donthu.cli", "--data-dir", str(data), "ingest", str(inbox), "--workers", "1",
+           "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 300
+    killed = False
+    while time.time() < deadline and proc.poll() is None and not killed:
+        if data.joinpath("donthu.sqlite").exists() and store.list_documents(status="processing"):
+            for pid in _worker_pids(proc.pid):
+                os.kill(pid, signal.SIGKILL)
+                killed = True
+        time.sleep(0.2)
+    assert killed, "no worker was processing"
+    out, err = proc.communicate(timeout=600)
+    assert "2 done, 0 skipped, 0 failed" in out, out + err
+    docs = store.list_documents()
+    assert len(docs) == 2 and all(d.status == "done" for d in docs)

@@ -149,7 +149,7 @@ def parcel_truth(p: LandParcel, area: bool, land_use: bool) -> dict:
 def describe_one(rng: random.Random, p: LandParcel, details: bool = True, where: bool = True) -> tuple[str, dict]:
     """One parcel in one of several phrasings, with optional area, land use and location."""
     no, sh = str(p.parcel_no), _sheet(rng, p.map_sheet)
-    style = rng.randrange(6)
+    style = rng.randrange(8)
     if style == 0:
         text = f"thửa đất số {no}, tờ bản đồ số {sh}"
     elif style == 1:
@@ -160,8 +160,12 @@ def describe_one(rng: random.Random, p: LandParcel, details: bool = True, where:
         text = f"thửa đất số {no} thuộc tờ bản đồ số {sh}"
     elif style == 4:
         text = f"tờ bản đồ số {sh}, thửa đất số {no}"
-    else:
+    elif style == 5:
         text = f"thửa đất số {no}, tờ bản đồ địa chính số {sh}"
+    elif style == 6:
+        text = f"phần đất thuộc thửa số {no}, tờ số {sh}"
+    else:
+        text = f"thửa đất (số thửa: {no}, tờ bản đồ số: {sh})"
     has_area = details and rng.random() < 0.8
     has_use = details and rng.random() < 0.65
     if has_area and has_use:
