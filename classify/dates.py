@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from classify.normalize import fold_aligned
+from classify.numbers import parse_number_words
 
 # on folded text: "ngay", "thang", "nam" with one possibly wrong letter
 _NGAY = r"(?:ngay|ng[a-z]y|nga[a-z]|n[a-z]ay)"
@@ -16,6 +17,13 @@ _M = r"([01]?\d)"
 _Y = r"((?:19|20)\d\d)"
 WORDS_DATE = re.compile(rf"(?:{_NGAY}\s*)?{_D}\s*{_THANG}\s*{_M}\s*,?\s*{_NAM}\s*{_Y}(?!\d)")
 NUMERIC_DATE = re.compile(rf"(?<![\d/])(?:{_NGAY}\s*)?{_D}\s*([/.\-])\s*{_M}\s*\2\s*{_Y}(?!\d)")
+
+
+_W = r"(?:khong|mot|hai|ba|bon|tu|nam|lam|nham|sau|bay|tam|chin|muoi|tram|linh|le)"
+SPELLED_DATE = re.compile(
+    rf"{_NGAY}\s+(?:mong\s+|mung\s+)?({_W}(?:\s+{_W})*?)\s+{_THANG}\s+({_W}(?:\s+{_W})*?)\s+{_NAM}\s+"
+    rf"((?:mot|hai)\s+(?:nghin|ngan)(?:\s+{_W})*)"
+)
 
 
 def _iso(d: str, m: str, y: str) -> str | None:
@@ -37,6 +45,12 @@ def find_dates(text: str) -> list[tuple[int, int, str]]:
         iso = _iso(m.group(1), m.group(3), m.group(4))
         if iso and not any(s <= m.start() < e for s, e, _ in out):
             out.append((m.start(), m.end(), iso))
+    for m in SPELLED_DATE.finditer(folded):
+        nums = [parse_number_words(g) for g in m.groups()]
+        if None not in nums and not any(s <= m.start() < e for s, e, _ in out):
+            iso = _iso(str(nums[0]), str(nums[1]), str(nums[2]))
+            if iso:
+                out.append((m.start(), m.end(), iso))
     return sorted(out)
 
 
@@ -62,4 +76,23 @@ def document_date(text: str) -> str | None:
             iso = parse_vn_date(text[m.start(): line_end if line_end != -1 else len(text)])
             if iso:
                 return iso
+    # minutes: "Hôm nay, ngày …" / "Vào lúc 15 giờ ngày …" in the opening lines
+    for m in _OPENING.finditer(folded, 0, _head_end(folded)):
+        line_end = folded.find("\n", m.start())
+        iso = parse_vn_date(text[m.start(): line_end if line_end != -1 else len(text)])
+        if iso:
+            return iso
     return None
+
+
+_OPENING = re.compile(r"^\s*(?:hom nay|vao (?:hoi|luc)|luc|hoi)\b", re.M)
+
+
+def _head_end(folded: str, lines: int = 25) -> int:
+    pos = 0
+    for _ in range(lines):
+        nxt = folded.find("\n", pos)
+        if nxt == -1:
+            return len(folded)
+        pos = nxt + 1
+    return pos

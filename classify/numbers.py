@@ -68,3 +68,39 @@ def parse_area(text: str) -> float | None:
     """`"1.234,5 m²"` → 1234.5, `"0,5 ha"` → 5000.0, `"1.234 mét vuông"` → 1234.0; the first area in text."""
     found = find_areas(text)
     return found[0][2] if found else None
+
+
+_DIGIT_WORDS = {
+    "khong": 0, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "nham": 5, "sau": 6,
+    "bay": 7, "tam": 8, "chin": 9,
+}
+NUMBER_WORDS = tuple(_DIGIT_WORDS) + ("muoi", "tram", "nghin", "ngan", "linh", "le")
+
+
+def parse_number_words(text: str) -> int | None:
+    """Vietnamese number words (folded or not): `hai nghìn không trăm hai mươi ba` → 2023, `mười chín` → 19."""
+    from donthu.text import fold
+
+    words = fold(text).split()
+    if not words:
+        return None
+    total, seg, last = 0, 0, None
+    for w in words:
+        if w in _DIGIT_WORDS:
+            if last is not None:
+                return None  # two digits in a row
+            last = _DIGIT_WORDS[w]
+        elif w == "muoi":
+            seg += 10 if last is None else last * 10
+            last = None
+        elif w == "tram":
+            seg += (1 if last is None else last) * 100
+            last = None
+        elif w in ("nghin", "ngan"):
+            total += ((seg + (last or 0)) or 1) * 1000
+            seg, last = 0, None
+        elif w in ("linh", "le", "mong", "mung"):
+            continue
+        else:
+            return None
+    return total + seg + (last or 0)

@@ -31,7 +31,7 @@ _LAND_USE_NAMES = sorted({
     "dat trong cay lau nam": "CLN", "dat cay lau nam": "CLN", "dat vuon": "CLN",
     "dat bang trong cay hang nam khac": "BHK", "dat trong cay hang nam khac": "BHK",
     "dat nuong ray trong cay hang nam khac": "NHK", "dat trong cay hang nam": "HNK",
-    "dat nuoi trong thuy san": "NTS", "dat rung san xuat": "RSX", "dat rung phong ho": "RPH",
+    "dat nuoi trong thuy san": "NTS", "dat ao nuoi thuy san": "NTS", "dat nuoi thuy san": "NTS", "dat rung san xuat": "RSX", "dat rung phong ho": "RPH",
     "dat rung dac dung": "RDD", "dat co so san xuat phi nong nghiep": "SKC", "dat thuong mai, dich vu": "TMD",
     "dat thuong mai dich vu": "TMD", "dat giao thong": "DGT", "dat thuy loi": "DTL",
     "dat nong nghiep khac": "NKH", "dat nghia trang": "NTD", "dat bang chua su dung": "BCS",
@@ -39,7 +39,7 @@ _LAND_USE_NAMES = sorted({
 _NAME_RE = re.compile(r"(?<![a-z])(" + "|".join(re.escape(k) for k, _ in _LAND_USE_NAMES) + r")(?![a-z])")
 _NAME_CODE = dict(_LAND_USE_NAMES)
 _SENTENCE_END = re.compile(r"(?:[.;!?](?=\s+\S)|\n\s*\n|\n(?=\s*(?:[-•+*]|\d+[.)]|[a-zđ][.)])\s))")
-_ADDRESS_LEAD = re.compile(r"(tru tai|dia chi|cu tru|thuong tru|noi o|que quan|dkhk)[^.;\n]{0,40}$")
+_ADDRESS_LEAD = re.compile(r"(?<![a-z])(tru tai|dia chi|cu tru|thuong tru|noi o|que quan|dkhk)(?![a-z])[^.;\n]{0,40}$")
 _LAND_CONTEXT = re.compile(r"toa lac|thua|khu dat|phan dat|dat (?:tai|o tai|thuoc)|vi tri dat|giap ranh")
 
 
@@ -70,6 +70,10 @@ def _nearest(pos_start: int, pos_end: int, candidates: list, limit_before: int, 
         return after[0]
     before = [c for c in candidates if limit_before <= c[1] <= pos_start]
     return before[-1] if before else None
+
+
+def _after(pos: int, candidates: list, limit: int):
+    return next((c for c in candidates if pos <= c[0] < limit), None)
 
 
 def _land_uses(text: str, folded: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
@@ -114,8 +118,12 @@ def extract_parcels(text: str) -> list[Parcel]:
                 m = TO_RE.match(folded, s_hi + len(folded[s_hi:]) - len(folded[s_hi:].lstrip()))
                 if m:
                     sheet = (m.start(), m.end(), m.group(1).lstrip("0") or "0")
-            area = _nearest(hit.start, hit.end, areas, prev, nxt) if len(hit.numbers) == 1 else None
-            use = _nearest(hit.start, hit.end, uses, prev, nxt)
+            # details follow the parcel, up to the next parcel (or the next parcel's sheet written first)
+            own_sheet_end = sheet[1] if sheet and sheet[0] >= hit.end else hit.end
+            later_sheets = [t[0] for t in sheets if t[0] >= own_sheet_end]
+            stop = min([nxt] + later_sheets)
+            area = _after(hit.end, areas, stop) if len(hit.numbers) == 1 else None
+            use = _after(hit.end, uses, stop)
             place = _nearest(hit.start, hit.end, s_places, s_lo, s_hi)
             place = place[2] if place else doc_place
             if place is not None:

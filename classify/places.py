@@ -117,8 +117,9 @@ _LEVEL_KIND = {
 }
 
 
-_STOP_WORDS = {"xa", "huyen", "tinh", "phuong", "ubnd", "quan", "tp", "tx", "tt", "ap",
-               "khom", "to", "so", "ong", "ba", "viet", "nam"}
+_CAPITAL_LEVELS = {"Xã", "Phường", "Thị trấn", "Huyện", "Thị xã", "Thành phố", "Quận", "Tỉnh",
+                   "XÃ", "PHƯỜNG", "THỊ TRẤN", "HUYỆN", "THỊ XÃ", "THÀNH PHỐ", "QUẬN", "TỈNH"}
+_STOP_WORDS = {"UBND", "TP", "TX", "TT", "TP.", "TX.", "TT."} | _CAPITAL_LEVELS
 
 
 def _read_name(text: str, pos: int) -> tuple[str, int] | None:
@@ -133,7 +134,7 @@ def _read_name(text: str, pos: int) -> tuple[str, int] | None:
         w = m.group(1)
         if not (w[0].isupper() or w[0].isdigit()):
             break
-        if fold(w) in _STOP_WORDS or re.match(r"(thanh pho|thi xa|thi tran)\b", fold(text[m.start(1):m.start(1) + 12])):
+        if w in _STOP_WORDS or text[m.start(1):m.start(1) + 9] in _CAPITAL_LEVELS:
             break
         words.append(w)
         i = m.end()
@@ -147,6 +148,9 @@ def find_places(text: str) -> list[Place]:
     folded = fold_aligned(text)
     items: list[tuple[int, int, str, str]] = []
     for m in _LEVEL_RE.finditer(folded):
+        written = text[m.start():m.end()].strip()
+        if not (written[0].islower() or written.rstrip(".") in ("TP", "TX", "TT") or written in _CAPITAL_LEVELS):
+            continue  # "Tịnh Biên" is a name, not "tỉnh"
         level = _LEVEL_KIND[m.group(1)]
         got = _read_name(text, m.end())
         if not got:

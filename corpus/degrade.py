@@ -340,6 +340,24 @@ def red_stamp(image: np.ndarray, rng: np.random.Generator, *, name_box: tuple[fl
     return _ink_composite(image, alpha, round(cx - aw / 2), round(cy - ah / 2), colour)
 
 
+def seam_stamp(image: np.ndarray, rng: np.random.Generator, *, text: str | None = None, dpi: int = 300,
+               y_frac: float | None = None) -> np.ndarray:
+    """A seal cut by the right page edge (dấu giáp lai, stamped across the fanned pages of a multi-page
+    decision): a red arc with part of the ring text in the right margin. Returns BGR."""
+    h, w = image.shape[:2]
+    radius = round(rng.uniform(17, 21) / 25.4 * dpi)
+    alpha = stamp_mask(rng, radius=radius, text=text or DEFAULT_STAMP_TEXT)
+    alpha = cv2.GaussianBlur(alpha, (0, 0), sigmaX=0.6 * _scale(dpi))
+    alpha = np.clip(alpha * (0.55 + 0.45 * _low_freq(rng, alpha.shape, cells=5)) * rng.uniform(0.6, 0.9), 0, 1)
+    if y_frac is None:
+        y_frac = float(rng.uniform(0.3, 0.7))
+    cx = w + radius * rng.uniform(0.2, 0.5)  # a slice of the seal, mostly in the right margin
+    cy = h * y_frac
+    colour = (int(rng.integers(30, 70)), int(rng.integers(20, 50)), int(rng.integers(190, 235)))
+    ah, aw = alpha.shape
+    return _ink_composite(image, alpha, round(cx - aw / 2), round(cy - ah / 2), colour)
+
+
 def signature_mask(rng: np.random.Generator, *, width: int, height: int, pen: float) -> np.ndarray:
     """Alpha (0..1 float32, height x width) of a cursive-looking scribble with a final flourish."""
     scale = 4  # draw at 4x for smooth strokes with cv2 fixed-point coordinates
@@ -563,9 +581,11 @@ def phone_photo(image: np.ndarray, rng: np.random.Generator, *, size: tuple[int,
 
 
 def add_ink(image: np.ndarray, rng: np.random.Generator, *, name_box=None, signature: bool = True,
-            stamp: bool = False, stamp_text: str | None = None, dpi: int = 300, signer_boxes=None) -> np.ndarray:
+            stamp: bool = False, stamp_text: str | None = None, dpi: int = 300, signer_boxes=None,
+            seam: bool = False) -> np.ndarray:
     """Blue signature and/or red stamp near `name_box` (the signer's printed name), BGR when any is drawn.
-    With several `signer_boxes` (one per signer's name) each gets a small signature to its right instead."""
+    With several `signer_boxes` (one per signer's name) each gets a small signature (beside or above each name).
+    seam: also a seal cut by the right page edge."""
     out = image
     if signature and signer_boxes and len(signer_boxes) > 1:
         # several signers, each name on its own line: a small signature beside each name
@@ -580,24 +600,31 @@ def add_ink(image: np.ndarray, rng: np.random.Generator, *, name_box=None, signa
         out = blue_signature(out, rng, name_box=name_box, dpi=dpi)
     if stamp:
         out = red_stamp(out, rng, name_box=name_box, text=stamp_text, dpi=dpi)
+    if seam:
+        out = seam_stamp(out, rng, text=stamp_text, dpi=dpi)
     return out
 
 
 def degrade_page(image: np.ndarray, level: str, rng: np.random.Generator, *, dpi: int = 300, name_box=None,
                  signature: bool = False, stamp: bool = False, stamp_text: str | None = None,
-                 bilevel: bool | None = None, signer_boxes=None) -> np.ndarray:
+                 bilevel: bool | None = None, signer_boxes=None,
+                 photo_size: tuple[int, int] = (3000, 4000), seam: bool = False) -> np.ndarray:
     """Apply the preset `level` (one of LEVELS) to a clean page rendered at `dpi`.
 
     signature/stamp: draw a blue signature / red seal near `name_box` (the signer's printed name, x0 y0 x1 y1 px)
     first; the page becomes BGR, except for photocopies, which turn colour ink grey. signer_boxes: the names of
-    several signers (a small signature beside each). bilevel: for "photocopy", threshold to 0/255 (default 40%)."""
+    several signers (a small signature beside each). bilevel: for "photocopy", threshold to 0/255 (default 40%).
+    photo_size: (width, height) of a "phone" photo (default 12 MP portrait). seam: a seal cut by the right edge
+    (multi-page official documents)."""
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}; one of {LEVELS}")
     s = _scale(dpi)
     img = image
-    if signature or stamp:
+    if level == "typewriter" and img.ndim == 2:  # ribbon ink first, pen and seal on top
+        img = typewriter_ink(img, rng, dpi=dpi)
+    if signature or stamp or seam:
         img = add_ink(img, rng, name_box=name_box, signature=signature, stamp=stamp, stamp_text=stamp_text, dpi=dpi,
-                      signer_boxes=signer_boxes)
+                      signer_boxes=signer_boxes, seam=seam)
     if level == "clean":
         return img.copy()
     if level == "light":
@@ -621,9 +648,8 @@ def degrade_page(image: np.ndarray, level: str, rng: np.random.Generator, *, dpi
             bilevel = bool(rng.random() < 0.4)
         return binarize(img, rng) if bilevel else img
     if level == "phone":
-        return phone_photo(img, rng)
+        return phone_photo(img, rng, size=photo_size)
     # typewriter: the page is expected to be rendered with the typewriter font
     img = skew(img, rng, max_deg=1.2)
-    img = typewriter_ink(img, rng, dpi=dpi) if img.ndim == 2 else img
     img = age_paper(img, rng)
     return gaussian_noise(img, rng, sigma=rng.uniform(2, 5))

@@ -38,6 +38,11 @@ from corpus.metrics import (
     match_parcels,
     match_parties,
     match_references,
+    parcel_field_mismatches,
+    parcel_key,
+    party_name_key,
+    reference_key,
+    unmatched,
     word_errors,
 )
 from donthu.config import Settings
@@ -151,6 +156,10 @@ class DocResult:
     record_errors: list[str] = field(default_factory=list)
     baseline_errors: list[str] = field(default_factory=list)
     predicted: dict[str, Any] = field(default_factory=dict)  # kind/type/date/parties/parcels/references
+    #: for error analysis: "parties missed"/"parties spurious" ("name (role)"), "parcels missed"/"parcels
+    #: spurious" ("no/sheet"), "parcel fields" ("no/sheet field: truth → predicted"), "references
+    #: missed"/"references spurious"; only non-empty lists
+    mistakes: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def n_pages(self) -> int:
@@ -203,7 +212,7 @@ class Speed:
 class Summary:
     ocr: dict[str, OcrRow]
     types: ClassScores
-    types_neutral_title: ClassScores  # documents whose title does not name the type (ĐƠN, ĐƠN TRÌNH BÀY…)
+    types_neutral_title: ClassScores  # letters whose title does not name the type (ĐƠN, ĐƠN TRÌNH BÀY…)
     kinds: ClassScores
     parties: PartyMatch
     parcels: ParcelMatch
@@ -293,7 +302,7 @@ def _doc_from_dict(d: dict[str, Any]) -> DocResult:
                          x.get("raw_text")) for x in d["pages"]],
         seconds=d["seconds"], wall_seconds=d["wall_seconds"], baseline_seconds=d["baseline_seconds"],
         error=d["error"], failed=d["failed"], record_errors=d["record_errors"],
-        baseline_errors=d["baseline_errors"], predicted=d["predicted"],
+        baseline_errors=d["baseline_errors"], predicted=d["predicted"], mistakes=d.get("mistakes", {}),
     )
 
 
@@ -321,7 +330,8 @@ def summarise(documents: list[DocResult], *, wall_seconds: float, workers: int) 
         return value if value is not None else fallback
 
     type_pairs = [(d.type_true, pred(d.type_pred, "unknown")) for d in documents]
-    neutral_pairs = [(d.type_true, pred(d.type_pred, "unknown")) for d in documents if not d.title_names_type]
+    neutral_pairs = [(d.type_true, pred(d.type_pred, "unknown")) for d in documents
+                     if not d.title_names_type and d.kind_true == "petition"]
     kind_pairs = [(d.kind_true, pred(d.kind_pred, "(failed)")) for d in documents]
 
     parties, parcels, references, date = PartyMatch(), ParcelMatch(), ReferenceMatch(), Accuracy()
@@ -523,9 +533,46 @@ def evaluate_document(entry: ManifestEntry, corpus_dir: Path, settings: Settings
 
 
 def _score_entities(result: DocResult, entry: ManifestEntry, record: Any) -> None:
-    result.parties = match_parties(entry.parties, record.parties if record is not None else [])
-    result.parcels = match_parcels(entry.parcels, record.parcels if record is not None else [])
-    result.references = match_references(entry.references, record.references if record is not None else [])
+    parties = [p.model_dump() for p in record.parties] if record is not None else []
+    parcels = [p.model_dump() for p in record.parcels] if record is not None else []
+    references = [r.model_dump() for r in record.references] if record is not None else []
+    result.parties = match_parties(entry.parties, parties)
+    result.parcels = match_parcels(entry.parcels, parcels)
+    result.references = match_references(entry.references, references)
+    result.mistakes = mistakes(entry, parties, parcels, references)
+
+
+def mistakes(entry: ManifestEntry, parties: list[dict], parcels: list[dict],
+             references: list[dict]) -> dict[str, list[str]]:
+    """What the prediction got wrong, in words a developer can act on (see DocResult.mistakes)."""
+    out: dict[str, list[str]] = {}
+
+    def party_keys(items: list[dict]) -> list[tuple[str, str]]:
+        return [(party_name_key(x["name"]), x.get("role")) for x in items]
+
+    def party_label(items: list[dict]) -> dict[tuple[str, str], str]:
+        return {(party_name_key(x["name"]), x.get("role")): f"{x['name']} ({x.get('role')})" for x in items}
+
+    labels = {**party_label(parties), **party_label(entry.parties)}
+    missed, spurious = unmatched(party_keys(entry.parties), party_keys(parties))
+    out["parties missed"] = [labels[k] for k in missed]
+    out["parties spurious"] = [labels[k] for k in spurious]
+
+    def sheet(key: tuple) -> str:
+        return "/".join(str(k) for k in key)
+
+    missed, spurious = unmatched(map(parcel_key, entry.parcels), map(parcel_key, parcels))
+    out["parcels missed"] = [sheet(k) for k in missed]
+    out["parcels spurious"] = [sheet(k) for k in spurious]
+    out["parcel fields"] = [f"{key} {name}: {t!r} → {p!r}"
+                            for key, name, t, p in parcel_field_mismatches(entry.parcels, parcels)]
+
+    ref_labels = {reference_key(x["number"]): x["number"] for x in [*references, *entry.references]}
+    missed, spurious = unmatched((reference_key(x["number"]) for x in entry.references),
+                                 (reference_key(x["number"]) for x in references))
+    out["references missed"] = [ref_labels[k] for k in missed]
+    out["references spurious"] = [ref_labels[k] for k in spurious]
+    return {k: v for k, v in out.items() if v}
 
 
 # ---------------------------------------------------------------------------------- process pool
@@ -605,8 +652,13 @@ def evaluate(
 # ------------------------------------------------------------------------------------------------ CLI
 
 
-def run_cli(corpus_dir: str, json_out: str | None, workers: int, baseline: bool, limit: int | None) -> int:
-    """`donthu eval CORPUS_DIR [--json OUT] [--workers N] [--no-baseline] [--limit N]`: prints the report."""
+def run_cli(corpus_dir: str, json_out: str | None, workers: int, baseline: bool, limit: int | None,
+            *, details: bool = False) -> int:
+    """`donthu eval CORPUS_DIR [--json OUT] [--workers N] [--no-baseline] [--limit N] [--details]`.
+
+    Prints the report (Markdown) on stdout and one progress line per file on stderr; returns 0, or 2
+    when the directory has no manifest. `details` adds every document's mistakes.
+    """
     from corpus.report import format_report
     from donthu.config import load_settings
 
@@ -622,7 +674,7 @@ def run_cli(corpus_dir: str, json_out: str | None, workers: int, baseline: bool,
                       progress=progress)
     if json_out:
         report.to_json(json_out)
-    print(format_report(report))
+    print(format_report(report, details=details))
     return 0
 
 
@@ -636,8 +688,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-baseline", dest="baseline", action="store_false",
                         help="skip the raw tesseract baseline")
     parser.add_argument("--limit", type=int, default=None, help="evaluate only the first N files")
+    parser.add_argument("--details", action="store_true", help="list every document's mistakes")
     args = parser.parse_args(argv)
-    return run_cli(args.corpus_dir, args.json_out, args.workers, args.baseline, args.limit)
+    return run_cli(args.corpus_dir, args.json_out, args.workers, args.baseline, args.limit, details=args.details)
 
 
 if __name__ == "__main__":

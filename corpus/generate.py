@@ -108,13 +108,14 @@ def _degrade_pages(pages: list[np.ndarray], layout: Layout, doc: GeneratedDoc, l
                    nrng: np.random.Generator, rng: random.Random) -> list[np.ndarray]:
     sig = _signature_boxes(layout, doc)
     official = doc.kind in ("decision", "conclusion", "notice")
+    seam = official and len(pages) > 1 and rng.random() < 0.4
     out = []
     for i, page in enumerate(pages):
-        ink = {}
+        ink = {"seam": seam, "stamp_text": _stamp_text(doc)}
         if sig is not None and sig[0] == i:
             boxes = sig[1]
-            ink = {"name_box": boxes[-1], "signature": rng.random() < 0.85, "signer_boxes": boxes,
-                   "stamp": official and rng.random() < 0.9, "stamp_text": _stamp_text(doc)}
+            ink.update({"name_box": boxes[-1], "signature": rng.random() < 0.85, "signer_boxes": boxes,
+                        "stamp": official and rng.random() < 0.9})
         out.append(dg.degrade_page(page, level, nrng, dpi=layout.dpi, **ink))
     return out
 
@@ -159,6 +160,8 @@ def build_document(doc: GeneratedDoc, outdir: Path, rng: random.Random, nrng: np
     layout = layout_doc(doc, font=font, size_pt=size_pt, dpi=dpi, rng=rng)
     n_pages = len(layout.pages)
     fmt = choose_format(rng, level, n_pages, formats)
+    if level == "born-digital" and fmt != "pdf":  # formats without PDF: the document was printed and scanned
+        level = "clean"
     (outdir / "files").mkdir(parents=True, exist_ok=True)
     rel = f"files/{doc.doc_id}.{EXT[fmt]}"
     path = outdir / rel

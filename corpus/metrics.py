@@ -149,6 +149,12 @@ def match_counts(truth_keys: Iterable[Any], predicted_keys: Iterable[Any]) -> Co
     return Counts(tp, sum(predicted.values()) - tp, sum(truth.values()) - tp)
 
 
+def unmatched(truth_keys: Iterable[Any], predicted_keys: Iterable[Any]) -> tuple[list[Any], list[Any]]:
+    """(missed, spurious): truth keys without a predicted match and predicted keys without a true one."""
+    truth, predicted = Counter(truth_keys), Counter(predicted_keys)
+    return list((truth - predicted).elements()), list((predicted - truth).elements())
+
+
 def _pairs(truth_keyed: Sequence[tuple[Any, Any]], predicted_keyed: Sequence[tuple[Any, Any]]
            ) -> list[tuple[Any, Any]]:
     """Greedy one-to-one pairing of items with equal keys, in order: [(truth_item, predicted_item)]."""
@@ -284,6 +290,19 @@ class ParcelMatch:
 
 def _field_order(name: str) -> tuple[int, str]:
     return (PARCEL_FIELDS.index(name) if name in PARCEL_FIELDS else len(PARCEL_FIELDS), name)
+
+
+def parcel_field_mismatches(truth: Sequence[Any], predicted: Sequence[Any]) -> list[tuple[str, str, Any, Any]]:
+    """[(parcel key "no/sheet", field, truth value, predicted value)] for matched parcels that disagree."""
+    t = [_as_dict(x) for x in truth]
+    p = [_as_dict(x) for x in predicted]
+    out = []
+    for true_parcel, pred_parcel in _pairs([(parcel_key(x), x) for x in t], [(parcel_key(x), x) for x in p]):
+        for name in PARCEL_FIELDS:
+            if not field_matches(name, true_parcel.get(name), pred_parcel.get(name)):
+                key = "/".join(str(k) for k in parcel_key(true_parcel))
+                out.append((key, name, true_parcel.get(name), pred_parcel.get(name)))
+    return out
 
 
 def match_parcels(truth: Sequence[Any], predicted: Sequence[Any]) -> ParcelMatch:

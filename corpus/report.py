@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from corpus.evaluate import EvalReport, OcrRow, Summary
-from corpus.metrics import Accuracy, ClassScores, Counts, relative_reduction
+from corpus.metrics import Accuracy, ClassScores, Counts, ErrorTally, relative_reduction
 
 
 def _pct(value: float | None, digits: int = 2) -> str:
@@ -115,11 +115,55 @@ def failures_section(report: EvalReport, limit: int = 20) -> str:
     return "\n".join(lines) + "\n"
 
 
-def format_report(report: EvalReport) -> str:
+def details_section(report: EvalReport) -> str:
+    """Per document: OCR CER, and every wrong kind/type/date/entity (for error analysis, not for docs)."""
+    lines = ["## Per-document mistakes", ""]
+    for doc in report.documents:
+        chars = sum((p.chars for p in doc.pages), ErrorTally())
+        raw = [p.raw_chars for p in doc.pages if p.raw_chars is not None]
+        raw_rate = sum(raw, ErrorTally()).rate if raw else None
+        problems = []
+        if doc.kind_pred != doc.kind_true:
+            problems.append(f"kind {doc.kind_true} → {doc.kind_pred}")
+        if doc.type_pred != doc.type_true:
+            problems.append(f"type {doc.type_true} → {doc.type_pred}")
+        if doc.date_true and doc.date_pred != doc.date_true:
+            problems.append(f"date {doc.date_true} → {doc.date_pred}")
+        for what, items in doc.mistakes.items():
+            problems.append(f"{what}: " + "; ".join(items))
+        status = " **CRASHED**" if doc.error else (" **FAILED**" if doc.failed else "")
+        lines.append(f"- `{doc.file}` {doc.family}, {doc.level}, CER {_pct(chars.rate)} (raw {_pct(raw_rate)})"
+                     f"{status}" + ("" if problems else ": all right"))
+        lines += [f"    - {p}" for p in problems]
+    return "\n".join(lines) + "\n"
+
+
+def format_report(report: EvalReport, *, details: bool = False) -> str:
     summary = report.summary()
     head = (f"# donthu evaluation\n\ncorpus `{report.corpus_dir}`: {summary.speed.documents} documents, "
             f"{summary.speed.pages} pages; raw baseline {'on' if report.baseline else 'off'}.\n")
+    text = head + "\n" + format_summary(summary)
     failures = failures_section(report)
-    return head + "\n" + format_summary(summary) + ("\n" + failures if failures else "")
+    if failures:
+        text += "\n" + failures
+    if details:
+        text += "\n" + details_section(report)
+    return text
 
 
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m corpus.report EVAL.json [--details]`: the tables again from a saved `donthu eval --json`."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m corpus.report", description=main.__doc__)
+    parser.add_argument("json_file")
+    parser.add_argument("--details", action="store_true")
+    args = parser.parse_args(argv)
+    print(format_report(EvalReport.from_json(args.json_file), details=args.details))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

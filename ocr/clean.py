@@ -172,7 +172,13 @@ def ink_mask(gray: np.ndarray) -> np.ndarray:
         return np.zeros(gray.shape, bool)
     threshold, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     threshold = min(threshold, 200)
-    return gray <= threshold
+    mask = gray <= threshold
+    # Otsu always splits something: on a blank (noisy) sheet both sides are paper
+    ink_level = cv2.mean(gray, mask.astype(np.uint8))[0]
+    paper_level = cv2.mean(gray, (~mask).astype(np.uint8))[0]
+    if paper_level - ink_level < 40:
+        return np.zeros(gray.shape, bool)
+    return mask
 
 
 # ------------------------------------------------------------------------------------------ measurement
@@ -565,7 +571,7 @@ def clean(
     dpi: float | None = None,
     osd: Callable[[np.ndarray], int | None] | None = None,
     target_text_height: float = TARGET_TEXT_HEIGHT,
-    binarise_output: bool = True,
+    output: str = "masked",
 ) -> CleanResult:
     """All clean-up steps in order; `osd` (e.g. `ocr.engine.osd_rotation`) is consulted only when the cheap
     orientation check is unsure. `dpi` is informational (the text height is measured, not assumed)."""
@@ -675,13 +681,19 @@ def clean(
         notes.append(f"{note} (noise {sigma:.0f})")
     timed("clean.denoise", start)
 
-    if binarise_output:
+    if output != "gray":
         start = time.perf_counter()
-        gray, note = binarise(gray, height or target_text_height)
-        notes.append(note)
-        if gray.dtype == np.uint8 and note.startswith("binarise: ") and "none" not in note:
-            gray, removed = despeckle(gray, max(2, int((height or target_text_height) ** 2 / 200)))
+        binary, note = binarise(gray, height or target_text_height)
+        if binary is not gray:
+            binary, removed = despeckle(binary, max(2, int((height or target_text_height) ** 2 / 200)))
             if removed:
                 notes.append(f"despeckle: {removed} specks")
+            if output == "masked":
+                # keep the gray levels of the ink and its rim (anti-aliasing helps the LSTM), paper → white
+                rim = cv2.dilate((binary == 0).astype(np.uint8), np.ones((3, 3), np.uint8))
+                binary = np.where(rim > 0, gray, 255).astype(np.uint8)
+                note = note + " (gray ink kept)"
+            gray = binary
+        notes.append(note)
         timed("clean.binarise", start)
     return CleanResult(gray, transform, notes, seconds, height)

@@ -182,6 +182,14 @@ def test_stamp_and_signature_add_colour_ink(page100):
     assert (dg.to_gray(stamped) < 60).sum() >= (page < 60).sum() * 0.9
 
 
+def test_seam_stamp_sits_on_the_right_edge(page100):
+    page, _ = page100
+    out = dg.seam_stamp(page, np.random.default_rng(3), dpi=100)
+    red = (out[..., 2].astype(int) - out[..., 1] > 60)
+    ys, xs = np.nonzero(red)
+    assert xs.size > 50 and xs.min() > page.shape[1] * 0.85
+
+
 def _ink_angle(img: np.ndarray) -> float:
     ys, xs = np.nonzero(img < 128)
     slope = np.polyfit(xs, ys, 1)[0]
@@ -242,14 +250,13 @@ def test_phone_photo_perspective_and_size(page100):
 def test_degrade_page_levels(page100):
     page, box = page100
     for level in dg.LEVELS:
-        out = dg.degrade_page(page, level, np.random.default_rng(7), dpi=100, name_box=box, signature=True,
-                              stamp=True)
-        again = dg.degrade_page(page, level, np.random.default_rng(7), dpi=100, name_box=box, signature=True,
-                                stamp=True)
+        kw = dict(dpi=100, name_box=box, signature=True, stamp=True, photo_size=(750, 1000))
+        out = dg.degrade_page(page, level, np.random.default_rng(7), **kw)
+        again = dg.degrade_page(page, level, np.random.default_rng(7), **kw)
         assert np.array_equal(out, again), level  # deterministic by seed
         assert out.dtype == np.uint8
         if level == "phone":
-            assert out.shape == (4000, 3000, 3)
+            assert out.shape == (1000, 750, 3)
         else:
             assert out.shape[:2] == page.shape
         if level == "photocopy":
@@ -312,6 +319,22 @@ def test_tiff_png_jpeg_writers(tmp_path, page100):
         assert np.abs(np.asarray(up.convert("L")).astype(int) - page).mean() < 4
 
 
+def test_mixed_pdf_keeps_text_pages_and_scans_one(tmp_path):
+    pdfplumber = pytest.importorskip("pdfplumber")
+    doc = sample_doc(14)
+    lay = layout_doc(doc, font="freeserif", dpi=100, rng=random.Random(2))
+    assert len(lay.pages) >= 2
+    from corpus.render import raster, write_layout_pdf
+
+    write_layout_pdf(lay, tmp_path / "text.pdf")
+    scan = raster(lay, random.Random(2))[1]
+    writers.replace_pages_with_images(tmp_path / "text.pdf", {1: scan}, tmp_path / "mixed.pdf", 100)
+    with pdfplumber.open(tmp_path / "mixed.pdf") as pdf:
+        assert pdf.pages[0].extract_text() == lay.pdf_page_texts[0]
+        assert not (pdf.pages[1].extract_text() or "").strip()
+        assert len(pdf.pages[1].images) == 1
+
+
 # ------------------------------------------------------------------ generate_corpus
 
 
@@ -353,6 +376,13 @@ def test_generate_corpus_writes_files_truth_and_manifest(tmp_path):
         assert _file_pages(path) == len(rec["pages"]) == len(rec["page_sources"])
         assert rec["level"] in set(dg.LEVELS) | {"born-digital"}
         assert all(t == unicodedata.normalize("NFC", t) and t.strip() for t in rec["pages"])
+
+
+def test_generate_corpus_formats_filter(tmp_path):
+    recs = generate_corpus(tmp_path, 2, 5, formats=["tiff"], docs=[sample_doc(1, doc_id=f"f{i}") for i in range(2)])
+    for rec in recs:
+        assert rec["format"] == "tiff" and rec["file"].endswith(".tif")
+        assert (tmp_path / rec["file"]).read_bytes()[:4] in (b"II*\x00", b"MM\x00*")
 
 
 def test_generate_corpus_is_deterministic(tmp_path):

@@ -121,10 +121,14 @@ def test_evaluate_harness_with_fake_pipeline(tmp_path, monkeypatch):
     assert again.summary() == s
     assert json.loads(out.read_text())["summary"]["parties"]["name"]["f1"] == 1.0
 
-    text = format_report(report)
+    assert by_id["a"].mistakes == {"parcel fields": ["45/12 area_m2: 1234.5 → 1232.0"]}
+    assert by_id["c"].mistakes == {}  # crashed, but its truth has no entities
+
+    text = format_report(report, details=True)
     for heading in ("## OCR", "## Type", "## Kind", "## Parties", "## Parcels", "## References", "## Speed",
-                    "## Failed documents (1)"):
+                    "## Failed documents (1)", "## Per-document mistakes"):
         assert heading in text
+    assert "type denunciation → unknown" in text
 
 
 # ------------------------------------------------------------------------------- end-to-end floors

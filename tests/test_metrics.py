@@ -20,6 +20,7 @@ from corpus.metrics import (
     prf,
     reference_key,
     relative_reduction,
+    unmatched,
     wer,
     word_errors,
 )
@@ -97,6 +98,7 @@ def test_prf_edge_cases():
 
 def test_match_counts_multiset():
     assert match_counts(["a", "a", "b"], ["a", "c"]) == Counts(1, 1, 2)
+    assert unmatched(["a", "a", "b"], ["a", "c"]) == (["a", "b"], ["c"])
     assert Counts(1, 1, 2) + Counts(2, 0, 0) == Counts(3, 1, 2)
 
 
