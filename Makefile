@@ -4,9 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Tesseract with Vietnamese data; poppler/qpdf for PDF tooling; serif fonts with Vietnamese glyphs for the
-# corpus renderer (Liberation Serif ≈ Times, TeX Gyre Termes, FreeSerif, DejaVu).
+# corpus renderer (TeX Gyre Termes ≈ Times, FreeSerif, DejaVu); Chromium and its driver for the browser tests.
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils qpdf \
-	fonts-liberation fonts-freefont-ttf fonts-texgyre fonts-dejavu-core
+	fonts-freefont-ttf fonts-texgyre fonts-dejavu-core chromium chromium-driver
 DEMO_DATA := demo-data
 DEMO_CORPUS := demo-corpus
 

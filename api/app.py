@@ -35,6 +35,8 @@ from donthu.config import Settings
 from donthu.schema import DocType, Kind
 from donthu.text import nfc
 from donthu.types import DonthuError, TooLarge, UnsupportedFile
+from api.web import router as web_router
+from records.corrections import corrected_record
 from records.store import DocumentInfo, Store
 
 log = logging.getLogger(__name__)
@@ -198,6 +200,7 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
     )
     app.state.services = services
     app.add_middleware(_BodyLimit, max_bytes=settings.max_file_bytes)
+    app.include_router(web_router)  # the clerks' pages
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -291,7 +294,7 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
             sha256=info.sha256,
             created_at=info.created_at,
             updated_at=info.updated_at,
-            record=info.record,
+            record=corrected_record(services.store, info.id, info.record),
         )
 
     @app.get("/documents", response_model=DocumentList, summary="List documents", tags=["documents"])

@@ -29,7 +29,8 @@ EVIDENCE: dict[str, dict[str, float]] = {
         "bien ban vi pham hanh chinh": 0.8, "kiem dem": 0.8, "xem xet lai": 0.8, "quyen loi hop phap": 0.6,
         "khong du dieu kien": 0.6, "quyet dinh thu hoi dat": 1.5, "dieu chinh lai": 0.6, "cuong che": 0.8, "don gia": 0.5, "ap gia": 0.8,
         "toi khieu nai": 2.0, "chung toi khieu nai": 2.0, "lam don khieu nai": 2.5, "lam don nay khieu nai": 2.5,
-        "khong dong y voi quyet dinh": 1.5, "quyet dinh bi khieu nai": 2.5, "xem xet lai quyet dinh": 1.5,
+        "khong dong y voi quyet dinh": 1.5, "khong dong y voi cong van": 1.5,
+        "khong dong y voi": 0.6, "tra loi don": 0.5, "quyet dinh bi khieu nai": 2.5, "xem xet lai quyet dinh": 1.5,
     },
     "denunciation": {
         "to cao": 1.5, "don to cao": 2.5, "nguoi to cao": 3.0, "nguoi bi to cao": 3.0, "noi dung to cao": 2.5,
@@ -171,6 +172,8 @@ def decide_type(text: str, hits: list[Hit], title: list[str]) -> TypeDecision:
     for _, phrase in sorted(support[best], key=lambda x: -x[0]):
         if phrase not in evidence:
             evidence.append(phrase)
+    if scores[best] <= 0:
+        return TypeDecision("unknown", 0.0, [], scores)
     if scores[best] < MIN_SCORE or confidence < MIN_CONFIDENCE:
         return TypeDecision("unknown", round(confidence, 3), evidence[:5], scores)
     return TypeDecision(best, round(confidence, 3), evidence[:5], scores)

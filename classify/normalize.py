@@ -8,24 +8,31 @@ text has the same offsets in the original (`fold_aligned(t)[i:j]` corresponds to
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
 from donthu.text import fold, nfc
 
 # --- folding that keeps offsets ---------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     out = fold(ch)
     return out if len(out) == 1 else ch.lower() if len(ch.lower()) == 1 else ch
 
 
+# every Latin letter Vietnamese text uses (ASCII, Latin-1, Latin Extended-A/B, Vietnamese block)
+_FOLD_TABLE = {
+    cp: _fold_char(chr(cp))
+    for rng in ((0x41, 0x5B), (0xC0, 0x250), (0x1E00, 0x1F00))
+    for cp in range(*rng)
+    if _fold_char(chr(cp)) != chr(cp)
+}
+
+
 def fold_aligned(text: str) -> str:
-    """`fold()` one character at a time: same length as `text`, so offsets are shared."""
-    if text.isascii():
-        return text.lower()
-    return "".join(_fold_char(ch) for ch in text)
+    """`fold()` one character at a time: same length as `text`, so offsets are shared.
+
+    Expects NFC text (combining marks left over are kept as they are).
+    """
+    return text.translate(_FOLD_TABLE)
 
 
 def fuzzy_phrase(phrase: str, min_len: int = 6) -> str:
@@ -68,18 +75,15 @@ _HYPHEN_BREAK = re.compile(r"(\w)-[ \t]*\n[ \t]*(\w)")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 _SOFT = re.compile(r"[\u00ad\u200c\u200d\ufeff]")
 _AREA_UNIT = re.compile(r"(?<=\d)\s*(?:rn2|rn²|m\s?2|m\^2|m²|M2|m\s²)(?![\w])")
-_AREA_UNIT_SPACED = re.compile(r"(?<=\d )(?:rn2|m2|M2)(?![\w])")
 
-# "đ" read as "d" in words that do not exist with a plain "d": repair only these (case kept).
-_D_WORDS = {
-    "dơn": "đơn", "dất": "đất", "dịnh": "định", "dồng": "đồng", "dề": "đề", "dại": "đại", "dịa": "địa",
-    "dến": "đến", "dối": None, "dược": None, "diện": None, "dã": None, "dúng": "đúng", "dội": None,
-    "dể": "để", "dầu": None, "dơn,": None, "dang": None, "dây": None, "dộng": "động", "diều": "điều",
-    "dồ": "đồ", "dầy": None, "dủ": "đủ", "dối với": None, "dặc": "đặc", "dặng": "đặng", "dỗ": "đỗ",
-    "dinh": None, "dơ": None, "dầm": None, "duợc": "được",
-}
+# "đ" read as "d" in words (or phrases) that do not exist with a plain "d": repair only these (case kept).
+# Real words such as dại, dỗ, dể, diều, dặng are left alone (and so are names).
+_D_WORDS = (
+    "dơn", "dất", "dịnh", "dồng", "dịa", "dến", "dúng", "dủ", "dặc", "duợc", "dại diện", "dề nghị", "dề xuất",
+    "dối với",
+)
 _D_WORD_RE = re.compile(
-    r"(?<![\w])([dD])(" + "|".join(re.escape(k[1:]) for k, v in _D_WORDS.items() if v) + r")(?![\w])",
+    r"(?<![\w])([dD])(" + "|".join(re.escape(k[1:]) for k in _D_WORDS) + r")(?![\w])",
     re.IGNORECASE,
 )
 
@@ -154,7 +158,44 @@ def normalize_text(text: str) -> str:
         out.append(line)
     while out and not out[-1]:
         out.pop()
-    return "\n".join(out)
+    return unwrap_lines("\n".join(out))
+
+
+_LIST_OR_LABEL = re.compile(r"\s*(?:\d{1,2}[.)/]\s|[-+•*–]\s|[IVX]+\.\s|[a-zđ][.)]\s|[^:\n]{1,40}:|\()")
+_PARAGRAPH_END = (".", ":", ";", "!", "?", "./.")
+
+
+def unwrap_lines(text: str) -> str:
+    """Join lines that OCR wrapped inside a paragraph (a newline becomes a space: offsets are kept).
+
+    A newline stays where a paragraph ends: after `.`/`:`/`;`, after a line clearly shorter than the
+    page's full lines, before a list item or a `Label:` line, and around headings in capitals.
+    """
+    lines = text.split("\n")
+    if len(lines) < 3:
+        return text
+    lengths = sorted(len(x) for x in lines if x)
+    full = lengths[int(0.9 * (len(lengths) - 1))] if lengths else 0
+    out = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        if i == len(lines) - 1:
+            break
+        nxt = lines[i + 1]
+        keep = (
+            not line or not nxt
+            or line.endswith(_PARAGRAPH_END)
+            or len(line) < 0.75 * full
+            or _LIST_OR_LABEL.match(nxt)
+            or _is_caps(line) or _is_caps(nxt)
+        )
+        out.append("\n" if keep else " ")
+    return "".join(out)
+
+
+def _is_caps(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 def _join_hyphen(m: re.Match) -> str:

@@ -74,7 +74,6 @@ _DIGIT_WORDS = {
     "khong": 0, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "nham": 5, "sau": 6,
     "bay": 7, "tam": 8, "chin": 9,
 }
-NUMBER_WORDS = tuple(_DIGIT_WORDS) + ("muoi", "tram", "nghin", "ngan", "linh", "le")
 
 
 def parse_number_words(text: str) -> int | None:

@@ -125,9 +125,7 @@ def extract_parcels(text: str) -> list[Parcel]:
             area = _after(hit.end, areas, stop) if len(hit.numbers) == 1 else None
             use = _after(hit.end, uses, stop)
             place = _nearest(hit.start, hit.end, s_places, s_lo, s_hi)
-            place = place[2] if place else doc_place
-            if place is not None:
-                place = complete(place)
+            place = _fill(place[2] if place else doc_place, [p for p, is_land in places if is_land])
             for no in hit.numbers:
                 parcel = Parcel(
                     parcel_no=no,
@@ -158,6 +156,24 @@ def _merge(found: dict, parcel: Parcel) -> None:
     update = {f: getattr(parcel, f) for f in ("area_m2", "land_use", "commune", "district", "province")
               if getattr(have, f) is None and getattr(parcel, f) is not None}
     found[key] = have.model_copy(update=update)
+
+
+def _fill(place: Place | None, land_places: list[Place]) -> Place | None:
+    """Missing district/province from another mention of the same commune as a land location."""
+    if place is None:
+        return None
+    commune, district, province = place.commune, place.district, place.province
+    for other in land_places:
+        if commune and other.commune and fold(other.commune) != fold(commune):
+            continue
+        if not commune and district and other.district and fold(other.district) != fold(district):
+            continue
+        if other.district and district and fold(other.district) != fold(district):
+            continue
+        district = district or other.district
+        province = province or (other.province if other.district or other.commune else None)
+    filled = Place(place.start, place.end, commune, district, province)
+    return complete(filled)  # then the gazetteer: an An Giang commune names its district
 
 
 def _document_land_place(folded: str, places: list) -> Place | None:

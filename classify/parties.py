@@ -14,6 +14,8 @@ from donthu.schema import Party
 from donthu.text import fold
 
 from classify.normalize import fold_aligned
+from classify.places import is_known_place
+from classify.references import agency_end, find_references
 
 WRITER = "writer"  # the letter's author(s): the role comes from the document type
 WRITER_ROLE = {
@@ -42,6 +44,7 @@ _NOT_NAME_WORDS = {
 
 _INNER_STOP = {"sinh", "cccd", "cmnd", "ubnd", "dia", "ngay", "xa", "huyen", "tinh", "ap", "khom", "nguoi"}
 _WORD = re.compile(r"[ \t]*([^\W\d_][^\W\d_'’]*)")
+_WORD_NL = re.compile(r"[ \t]*\n[ \t]*([^\W\d_][^\W\d_'’]*)")
 
 
 @dataclass
@@ -52,6 +55,7 @@ class Mention:
     role: str
     specificity: int
     group: int = 0
+    label: str = ""
 
 
 def _skip(text: str, folded: str, pos: int) -> int:
@@ -67,13 +71,23 @@ def _skip(text: str, folded: str, pos: int) -> int:
     return pos
 
 
-def read_name(text: str, folded: str, pos: int, need_surname: bool = False) -> tuple[str, int] | None:
-    """A Vietnamese personal name at pos (after an optional honorific): 2–5 capitalised words."""
+def read_name(text: str, folded: str, pos: int, need_surname: bool = False,
+              multiline: bool = True) -> tuple[str, int] | None:
+    """A Vietnamese personal name at pos (after an optional honorific): 2–5 capitalised words.
+
+    With `multiline`, a name may continue on the next line (OCR wraps lines anywhere) while it has fewer
+    than four words and the next line does not start with a label or another surname.
+    """
     start = _skip(text, folded, pos)
     honorific = start != pos and folded[pos:start].strip(" :-\t\n").split()[-1:] in ([h] for h in HONORIFICS)
     words, i = [], start
     while len(words) < 5:
         m = _WORD.match(text, i)
+        if not m and multiline and 0 < len(words) < 4:
+            m = _WORD_NL.match(text, i)
+            if m and (fold(m.group(1)) in _NOT_NAME_WORDS | _INNER_STOP | set(HONORIFICS)
+                      or (len(words) >= 2 and fold(m.group(1)) in SURNAMES) or m.group(1).isupper()):
+                m = None
         if not m or not m.group(1)[0].isupper():
             break
         w = m.group(1)
@@ -81,7 +95,7 @@ def read_name(text: str, folded: str, pos: int, need_surname: bool = False) -> t
             break
         words.append(w)
         i = m.end()
-        if i < len(text) and text[i] in ",.;:()\n":
+        if i < len(text) and text[i] in ",.;:()":
             break
     if len(words) < 2:
         return None
@@ -109,8 +123,6 @@ def read_body(text: str, folded: str, pos: int) -> tuple[str, int] | None:
     start = re.compile(r"[\s:\-–]*").match(folded, pos).end()
     if not _BODY_START.match(folded, start):
         return None
-    from classify.references import agency_end
-
     end = min(len(text), start + 100)
     agency = agency_end(text, folded, start)
     for stop in () if agency else _BODY_STOP.finditer(folded, start, start + 100):
@@ -118,7 +130,8 @@ def read_body(text: str, folded: str, pos: int) -> tuple[str, int] | None:
         if not ch.isupper():
             end = stop.start()
             break
-    body = text[start:agency or end].strip()
+    end = agency or end
+    body = re.sub(r"\s+", " ", text[start:end]).strip()
     return (body, end) if len(body.split()) >= 2 else None
 
 
@@ -127,7 +140,6 @@ ACCUSED = "accused"  # named in a denunciation's facts: the subject when the doc
 GENERIC = "generic"  # any `ông/bà Name` in a letter: resolved by the document type
 
 _LABEL_TAIL = r"(?:\s*\([^)\n]{0,40}\))?\s*(?:la|gom(?: co)?|co)?\s*[:\-–]?"
-_BODY_WORDS = r"(?:ubnd|uy ban|hoi dong|phong|thanh tra|to hoa giai|ban |doan|mat tran|cong an|chi hoi|hoi |so |van phong|chi nhanh|trung tam|cong chuc)"
 _LABELS: list[tuple[str, str, int]] = [
     (r"nguoi bi khieu nai", "subject", 3),
     (r"nguoi bi to cao", "subject", 3),
@@ -144,7 +156,8 @@ _LABELS: list[tuple[str, str, int]] = [
     (r"(?:toi ten la|ten toi la|toi ten|toi la|ho va ten(?: nguoi [a-z ]{2,12}?(?=\s*:))?|ho ten|"
      r"chung toi (?:gom|ten la|la)|(?:nhung )?nguoi lam don|nguoi viet don|nguoi dung don|nguoi gui don|"
      r"nguoi de nghi|(?<=\n)\s*(?:[ivx]+\.|\d+\.|-)?\s*cong dan(?: den(?: trinh bay)?)?(?=\s*:)|"
-     r"chung toi ky ten duoi day gom|nguoi co don|cung dung don)", WRITER, 2),
+     r"chung toi ky ten duoi day gom|nguoi co don|cung dung don|nguoi duoc tiep|cong dan duoc tiep|"
+     r"nguoi den trinh bay)", WRITER, 2),
 ]
 _LABEL_RE = [(re.compile(rf"(?<![a-z]){p}{_LABEL_TAIL}"), r, s) for p, r, s in _LABELS]
 _HON = r"(?=(?:ong|ba|anh|chi|cu)\s)"
@@ -153,9 +166,9 @@ _VERBS: list[tuple[str, str, int]] = [
     (r"(?<!nguoi )(?<!bi )to cao\s+hanh vi\s+(?:(?!cua\s)[a-z,]+\s+){0,6}?cua\s+" + _HON, "subject", 2),
     (r"(?<!nguoi )(?<!bi )khieu nai\s+(?:doi voi\s+)?" + _HON, "subject", 2),
     (r"tranh chap(?: quyen su dung dat| dat dai| dat| ranh gioi(?: dat)?)?\s+(?:voi|cua)\s+", "disputant", 2),
-    (r"tranh chap[^.;\n]{0,150}?\svoi\s+" + _HON, "disputant", 2),
+    (r"tranh chap(?:[^.;\n]|\.(?=\d)){0,200}?\svoi\s+" + _HON, "disputant", 2),
     (r"(?<![a-z])giua\s+(?=(?:ong|ba|anh|chi|cu|gia dinh|ho)\s)", "disputant", 2),
-    (r"(?<![a-z])don\b[^.;\n:]{0,60}?\bcua\s+" + _HON, WRITER, 2),
+    (r"(?<![a-z])don\b[^.;\n:]{0,110}?\bcua\s+" + _HON, WRITER, 2),
     (r"khieu nai cua\s+" + _HON, "complainant", 2),
     (r"to cao cua\s+" + _HON, "denouncer", 2),
     (r"(?:kien nghi|phan anh) cua\s+" + _HON, "petitioner", 2),
@@ -168,9 +181,9 @@ _SIGNATURE = re.compile(
     r"^[ \t]*(?:(?:nhung )?nguoi (?:lam|viet) don|nguoi de nghi|nguoi khieu nai|nguoi to cao|nguoi kien nghi|"
     r"nguoi phan anh|dai dien cac ho(?: dan)?|nguoi ky ten|cong dan|nguoi co don|"
     r"(nguoi dai dien|nguoi duoc uy quyen)|(cac ben tranh chap|ben yeu cau|ben bi yeu cau))[ \t]*$", re.M)
-_SUBJECT_BY_ISSUE = re.compile(r"(?:^|[,.;:]\s*|\n)\s*(?=(?:chu tich |uy ban|ubnd)[^.\n]{0,80}?\s(?:ban hanh|co|da ban hanh)\s+"
-                               r"(?:quyet dinh|cong van|thong bao|van ban))")
-_NEXT_IN_LINE = re.compile(r";\s*(?:va\s+)?(?=(?:ong|ba|anh|chi)\s)")
+_BODY_AT = re.compile(r"(?<![a-z])(?:(?:pho )?chu tich )?(?:uy ban nhan dan|ubnd)\b")
+_ISSUES = re.compile(r"\s*(?:da\s+)?(?:ban hanh|co|ra)\s+(?:quyet dinh|cong van|thong bao|van ban)")
+_NEXT_IN_LINE = re.compile(r";\s*(?:va\s+|cung\s+(?:voi\s+)?)?(?=(?:ong|ba|anh|chi)\s)")
 _AND_PERSON = re.compile(r"\s*(?:,\s*(?:va\s+)?|va\s+|voi\s+)(?=(?:ong|ba|anh|chi)\s)")
 _LIST_ITEM = re.compile(r"\n\s*(?:\d{1,2}[.)/]|[-+•*]|[a-z][.)])\s*(?=(?:ho\s+)?(?:ong|ba|anh|chi|cu|co)\s)")
 _REPRESENTS = re.compile(r"(?:toi|la)\s+(?:la\s+)?nguoi (?:duoc|dai dien)[^.\n]{0,100}?(?:uy quyen|dai dien)")
@@ -188,8 +201,35 @@ _ADDRESS = re.compile(
 )
 _ADDRESS_STOP = re.compile(
     r"[;()]|\.(?!\d)|,\s*(?:sinh|cccd|cmnd|can cuoc|so dien thoai|dien thoai|sdt|dt|la |co |nay|toi |nghe nghiep|"
-    r"chuc vu|hien |dang |da |voi |va |lam |nam sinh|email|quoc tich)|\s(?:va|la|co|da|nay|xin|kinh)\s(?![A-Z])"
+    r"chuc vu|hien |dang |da |voi |va |lam |nam sinh|email|quoc tich)|\s(?:va|la|co|da|nay|xin|kinh)\s"
 )
+
+
+def _address_continues(text: str, folded: str, start: int, nl: int) -> bool:
+    """Does an address broken at `nl` go on on the next line (a wrapped line, not the next field)?"""
+    line_end = text.find("\n", nl + 1)
+    nxt = text[nl + 1:line_end if line_end != -1 else len(text)].strip()
+    if not nxt or re.match(r"\d+[.)]\s|[-+•*]\s", nxt) or nxt.isupper():
+        return False
+    if nxt[0].islower() or nxt[0].isdigit():
+        return True
+    if re.match(r"[^:]{0,40}:", nxt):
+        return False  # "Số CCCD: …", "Kính gửi: …"
+    before = text[start:nl].rstrip()
+    if before.endswith(","):
+        return True
+    last = before.split()[-1] if before.split() else ""
+    level = fold(last) in ("xa", "huyen", "tinh", "phuong", "ap", "khom", "to", "duong", "so")
+    return level or (last[:1].isupper() and not is_known_place(_trailing_name(before)))
+
+
+def _trailing_name(s: str) -> str:
+    words = []
+    for w in reversed(s.split()):
+        if not w[:1].isupper():
+            break
+        words.insert(0, w.strip(","))
+    return " ".join(words)
 
 
 def _zone_attrs(text: str, folded: str, lo: int, hi: int) -> tuple[str | None, str | None, bool]:
@@ -210,11 +250,12 @@ def _zone_attrs(text: str, folded: str, lo: int, hi: int) -> tuple[str | None, s
         end = limit
         while pos < limit:
             stop = _ADDRESS_STOP.search(folded, pos, limit)
+            while stop and stop.group(0)[0].isspace() and not text[stop.start() + 1].islower():
+                stop = _ADDRESS_STOP.search(folded, stop.end() - 1, limit)  # "xã Cô Tô" is a name
             nl = text.find("\n", pos, limit)
             cut = stop.start() if stop else limit
             if nl != -1 and nl < cut:
-                nxt = text[nl + 1:nl + 2]
-                if nxt and (nxt.islower() or nxt.isdigit()) and not re.match(r"\d+[.)]", text[nl + 1:nl + 4]):
+                if _address_continues(text, folded, start, nl):
                     pos = nl + 1
                     continue
                 cut = nl
@@ -224,81 +265,121 @@ def _zone_attrs(text: str, folded: str, lo: int, hi: int) -> tuple[str | None, s
     return id_number, address, shared
 
 
-def _mentions(text: str, folded: str) -> list[Mention]:
-    out: list[Mention] = []
-    group = [0]
+class _Collector:
+    """Reads person (or body) mentions from one document; each `*_mentions` method handles one context."""
 
-    def add(pos: int, role: str, spec: int, body_ok: bool = False, grp: int = 0) -> int | None:
-        got = read_name(text, folded, pos)
+    def __init__(self, text: str, folded: str):
+        self.text, self.folded = text, folded
+        self.out: list[Mention] = []
+        self.label = ""
+        self.group = 0
+
+    def add(self, pos: int, role: str, spec: int, body_ok: bool = False, grp: int = 0) -> int | None:
+        got = read_name(self.text, self.folded, pos)
         if got is None and body_ok:
-            got = read_body(text, folded, pos)
+            got = read_body(self.text, self.folded, pos)
         if got is None:
             return None
         name, end = got
-        out.append(Mention(pos, end, name, role, spec, group=grp))
+        self.out.append(Mention(pos, end, name, role, spec, group=grp, label=self.label))
         return end
 
-    for rx, role, spec in _LABEL_RE:
-        for m in rx.finditer(folded):
-            if role == WRITER and re.match(r"toi|ten toi", folded[m.start():m.start() + 3]):
-                before = folded[max(0, m.start() - 3):m.start()].rstrip(" \t")
-                if before and before[-1] not in ".;:\n(-":
-                    continue  # "cha tôi là cụ A": not the writer introducing themself
-            group[0] += 1
-            end = add(m.end(), role, spec, body_ok=role in ("subject", "related", "disputant"), grp=group[0])
-            pos = end if end is not None else m.end()
-            while end is not None:  # "ông A, bà B và ông C"
-                and_m = _AND_PERSON.match(folded, pos)
-                if not and_m or add(and_m.end(), role, spec, grp=group[0]) is None:
+    def chain(self, pos: int, role: str, spec: int, grp: int) -> None:
+        """`ông A, bà B và ông C` after a person just read."""
+        while True:
+            and_m = _AND_PERSON.match(self.folded, pos)
+            if not and_m or self.add(and_m.end(), role, spec, grp=grp) is None:
+                return
+            pos = self.out[-1].end
+
+    def rest_of_line(self, end: int, role: str, spec: int, grp: int) -> None:
+        """`Người khiếu nại: ông A, …; bà B, …; cùng ông C` — more persons on the same line."""
+        line_end = self.folded.find("\n", end)
+        line_end = len(self.folded) if line_end == -1 else line_end
+        for more in _NEXT_IN_LINE.finditer(self.folded, end, line_end):
+            if not self.covered(more.end()):
+                got = self.add(more.end(), role, spec, grp=grp)
+                if got is not None:
+                    self.chain(got, role, spec, grp)
+
+    def covered(self, pos: int, slack: int = 0) -> bool:
+        return any(x.start <= pos < x.end + slack for x in self.out)
+
+    def label_mentions(self) -> None:
+        folded = self.folded
+        for rx, role, spec in _LABEL_RE:
+            for m in rx.finditer(folded):
+                if role == WRITER and re.match(r"toi|ten toi", folded[m.start():m.start() + 3]):
+                    before = folded[max(0, m.start() - 3):m.start()].rstrip(" \t")
+                    if before and before[-1] not in ".;:\n(-":
+                        continue  # "cha tôi là cụ A": not the writer introducing themself
+                self.group += 1
+                self.label = folded[m.start():m.end()].strip(" :-–")
+                body_ok = role in ("subject", "related", "disputant")
+                end = self.add(m.end(), role, spec, body_ok=body_ok, grp=self.group)
+                if end is not None:
+                    self.chain(end, role, spec, self.group)
+                    self.rest_of_line(end, role, spec, self.group)
+                line_end = folded.find("\n", m.start())
+                line = folded[m.start():line_end if line_end != -1 else len(folded)].rstrip()
+                if not (line.endswith(":") or re.search(r":|gom", folded[m.start():m.end()])):
+                    continue  # only "…: / … gồm" introduces a list of persons
+                for li in _LIST_ITEM.finditer(folded, m.end(), _block_end(self.text, m.end())):
+                    if not self.covered(li.end(), slack=2):
+                        self.add(li.end(), role, spec)
+
+    def verb_mentions(self) -> None:
+        folded = self.folded
+        self.label = "verb"
+        for rx, role, spec in _VERB_RE:
+            for m in rx.finditer(folded):
+                end = self.add(m.end(), role, spec, body_ok=role == "subject")
+                if end is None:
+                    continue
+                if role in (WRITER, "complainant", "denouncer", "petitioner"):
+                    self.rest_of_line(end, role, spec, 0)
+                if role == "disputant":  # "giữa ông A, … và bà B"
+                    and_m = _AND_PERSON.search(folded, end, min(len(folded), end + 250))
+                    stop = re.compile(r"[.;]\s|\n\s*\n").search(folded, end, and_m.start() if and_m else end)
+                    if and_m and not stop:
+                        self.add(and_m.end(), role, spec)
+
+    def signature_mentions(self) -> None:
+        text, folded = self.text, self.folded
+        self.label = "signature"
+        for m in _SIGNATURE.finditer(folded):
+            role = "representative" if m.group(1) else "disputant" if m.group(2) else WRITER
+            for line in re.finditer(r"[^\n]*\n?", text[m.end():m.end() + 300]):
+                s = line.group(0).strip()
+                lo = m.end() + line.start()
+                if not s:
+                    if line.group(0) == "":
+                        break
+                    continue
+                if s.startswith("(") or fold(s).startswith(("ky", "da ky")):
+                    continue
+                if _SIGN_STOP.match(fold(s)):
                     break
-                pos = out[-1].end
-            if end is not None:  # "Người khiếu nại: ông A, ...; bà B, ...; ông C, ..." on one line
-                line_end = folded.find("\n", end)
-                line_end = len(folded) if line_end == -1 else line_end
-                for more in _NEXT_IN_LINE.finditer(folded, end, line_end):
-                    if not any(x.start <= more.end() < x.end for x in out):
-                        add(more.end(), role, spec, grp=group[0])
-            block_end = _block_end(text, m.end())
-            for li in _LIST_ITEM.finditer(folded, m.end(), block_end):
-                if not any(x.start <= li.end() < x.end + 2 for x in out):
-                    add(li.end(), role, spec)
-    for rx, role, spec in _VERB_RE:
-        for m in rx.finditer(folded):
-            end = add(m.end(), role, spec, body_ok=role == "subject")
-            if end is not None and role in (WRITER, "complainant", "denouncer", "petitioner"):
-                line_end = folded.find("\n", end)
-                line_end = len(folded) if line_end == -1 else line_end
-                for more in _NEXT_IN_LINE.finditer(folded, end, line_end):
-                    if not any(x.start <= more.end() < x.end for x in out):
-                        add(more.end(), role, spec)
-            if end is not None and role == "disputant":
-                and_m = _AND_PERSON.search(folded, end, min(len(folded), end + 250))
-                stop = re.compile(r"[.;]\s|\n\s*\n").search(folded, end, and_m.start() if and_m else end)
-                if and_m and not stop:
-                    add(and_m.end(), role, spec)
-    for m in _SIGNATURE.finditer(folded):
-        role = "representative" if m.group(1) else "disputant" if m.group(2) else WRITER
-        pos = m.end()
-        for line in re.finditer(r"[^\n]*\n?", text[m.end():m.end() + 300]):
-            s = line.group(0).strip()
-            lo = m.end() + line.start()
-            if not s:
-                if line.group(0) == "":
+                got = read_name(text, folded, lo, need_surname=True, multiline=False)
+                if not got or len(re.sub(r"^\s*\d+\.\s*", "", s)) > len(got[0]) + 2:
                     break
-                continue
-            if s.startswith("(") or fold(s).startswith(("ky", "da ky")):
-                continue
-            if _SIGN_STOP.match(fold(s)):
-                break
-            got = read_name(text, folded, lo, need_surname=True)
-            if not got or len(re.sub(r"^\s*\d+\.\s*", "", s)) > len(got[0]) + 2:
-                break
-            out.append(Mention(lo, got[1], got[0], role, 1))
-        del pos
-    for m in _GENERIC_RE.finditer(folded):
-        if not any(x.start <= m.start() < x.end for x in out):
-            add(m.start(), GENERIC, 0)
-    out.sort(key=lambda x: (x.start, -x.specificity))
+                self.out.append(Mention(lo, got[1], got[0], role, 1, label=self.label))
+
+    def generic_mentions(self) -> None:
+        self.label = "generic"
+        for m in _GENERIC_RE.finditer(self.folded):
+            if not self.covered(m.start()):
+                self.add(m.start(), GENERIC, 0)
+
+
+def _mentions(text: str, folded: str) -> list[Mention]:
+    """Every person/body mention in a role context, in order; a mention inside a longer one is dropped."""
+    c = _Collector(text, folded)
+    c.label_mentions()
+    c.verb_mentions()
+    c.signature_mentions()
+    c.generic_mentions()
+    out = sorted(c.out, key=lambda x: (x.start, -x.specificity))
     kept: list[Mention] = []
     for x in out:
         if kept and x.start < kept[-1].end and fold(x.name) in fold(kept[-1].name):
@@ -309,7 +390,6 @@ def _mentions(text: str, folded: str) -> list[Mention]:
     return kept
 
 
-_LINE_START = re.compile(r"\n[ \t]*(?=\S)")
 _ITEM_START = re.compile(r"(?:\d{1,2}[.)/]|[-+•*]|[a-z][.)])\s")
 
 
@@ -329,36 +409,38 @@ def _block_end(text: str, pos: int) -> int:
     return end
 
 
-def _complaint_subject(text: str, folded: str) -> Mention | None:
+def _complaint_subject(text: str, folded: str, kind: str) -> Mention | None:
     """For a complaint: the body/official that issued the decision complained about."""
-    from classify.references import find_references
-
     candidates = []
     for start, end, ref in find_references(text):
         if not ref.issuer or ref.number.count("/") > 1:
             continue
         line_start = folded.rfind("\n", 0, start) + 1
-        if folded[line_start:start].lstrip(" -+").startswith("can cu"):
-            continue
-        sent_start = max(folded.rfind(". ", 0, start), line_start)
+        if kind != "petition" and folded[line_start:start].lstrip(" -+").startswith("can cu"):
+            continue  # a ruling's legal basis (a letter's "Căn cứ Quyết định …" is its own narrative)
+        sent_start = max(folded.rfind(". ", 0, start), folded.rfind(".\n", 0, start), folded.rfind(";", 0, start))
         before = folded[sent_start:start]
         after = folded[end:end + 160]
         if "giai quyet khieu nai" in after[:120] or "lan dau" in after[:120] or "giai quyet khieu nai" in before[-60:]:
             continue
+        if "giai quyet" in before[-80:]:
+            continue  # the ruling on the complaint, not the act complained about
         strong = "khieu nai" in before
-        candidates.append((0 if strong else 1, start, ref.issuer))
+        candidates.append((0 if strong else 2, start, ref.issuer))
+    for m in _BODY_AT.finditer(folded):
+        got = read_body(text, folded, m.start())
+        if got and _ISSUES.match(folded, got[1]):
+            candidates.append((1, m.start(), got[0]))
+            break
     if candidates:
         _, start, issuer = min(candidates)
         return Mention(start, start + 1, issuer, "subject", 2)
-    m = _SUBJECT_BY_ISSUE.search(folded)
-    if m:
-        got = read_body(text, folded, m.end())
-        if got:
-            return Mention(m.end(), got[1], got[0], "subject", 2)
     return None
 
 
 def _resolve(x: Mention, doc_type: str, kind: str, folded: str) -> str | None:
+    if x.role == WRITER and kind != "petition" and x.label.startswith(("toi", "chung toi", "ten toi")):
+        return None  # "chúng tôi gồm:" in minutes lists the officials
     if x.role == WRITER:
         if _REPRESENTS.search(folded, x.end, x.end + 500):
             nxt = _REPRESENTS.search(folded, x.end, x.end + 500)
@@ -368,9 +450,15 @@ def _resolve(x: Mention, doc_type: str, kind: str, folded: str) -> str | None:
     if x.role == ACCUSED:
         return "subject" if doc_type == "denunciation" else None
     if x.role == GENERIC:
+        line_start = folded.rfind("\n", 0, x.start) + 1
+        in_list = bool(_ITEM_START.match(folded, line_start)) or bool(re.match(r"\s*[-–]", folded[x.end:x.end + 3]))
+        sentence = re.compile(r"\.\s|\n").search(folded, x.end)
+        witness = _WITNESS.search(folded, x.end, min(sentence.start() if sentence else len(folded), x.end + 400))
+        if kind == "minutes" and doc_type in ("denunciation", "land_dispute") and not in_list:
+            return "related" if witness else {"denunciation": "subject", "land_dispute": "disputant"}[doc_type]
         if kind != "petition":
             return None
-        if _WITNESS.search(folded, x.end, x.end + 150):
+        if witness:
             return "related"
         return {"denunciation": "subject", "land_dispute": "disputant"}.get(doc_type)
     return x.role
@@ -381,7 +469,7 @@ def extract_parties(text: str, doc_type: str = "unknown", kind: str = "petition"
     folded = fold_aligned(text)
     mentions = _mentions(text, folded)
     if doc_type == "complaint" and not any(x.role == "subject" for x in mentions):
-        subject = _complaint_subject(text, folded)
+        subject = _complaint_subject(text, folded, kind)
         if subject:
             mentions.append(subject)
     starts = sorted({x.start for x in mentions})
@@ -389,14 +477,23 @@ def extract_parties(text: str, doc_type: str = "unknown", kind: str = "petition"
     merged: dict[str, dict] = {}
     order: list[str] = []
     shared_by_group: dict[int, str] = {}
+    attrs = []
+    seen: dict[str, list] = {}  # a person's id/address wherever they are introduced
     for x in mentions:
-        role = _resolve(x, doc_type, kind, folded)
-        if role is None:
-            continue
         nxt = next((s for s in starts if s > x.start and s >= x.end), len(text))
         sm = sent.search(text, x.end, nxt)
         hi = min(nxt, sm.start() if sm else nxt, x.end + 400)
-        id_number, address, shared = _zone_attrs(text, folded, x.end, hi)
+        got = _zone_attrs(text, folded, x.end, hi)
+        attrs.append(got)
+        have = seen.setdefault(fold(x.name), [None, None])
+        have[0] = have[0] or got[0]
+        have[1] = have[1] or got[1]
+    for x, (id_number, address, shared) in zip(mentions, attrs):
+        role = _resolve(x, doc_type, kind, folded)
+        if role is None:
+            continue
+        id_number = id_number or seen[fold(x.name)][0]
+        address = address or seen[fold(x.name)][1]
         if shared and x.group:
             shared_by_group[x.group] = address
         if role == "subject" and re.match(r"\s*\(?(?:can bo|cong chuc|chu tich|pho chu tich|truong|pho truong)", folded[x.end:x.end + 30]):

@@ -1,8 +1,10 @@
 """The spaCy pipeline (built once per process) and `analyse(text) -> Analysis`.
 
 The pipeline is a blank Vietnamese `Language` with a punctuation-aware whitespace tokenizer (pyvi word
-segmentation costs ~30 ms a page and the rules do not need it), a component that puts the folded form of
-every token in `token.norm_`, and a PhraseMatcher on NORM that marks type evidence in `doc.spans["evidence"]`.
+segmentation costs ~30 ms a page and the rules do not need it) and a PhraseMatcher that marks type evidence
+in `doc.spans["evidence"]`. It runs on the *folded* text (`fold_aligned`: no diacritics, lower case, same
+character offsets as the NFC text), so `khieu nai`, `khiêu nai` and `KHIẾU NẠI` match one pattern and a
+span's offsets slice the original text.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from donthu.schema import Analysis
 from classify.dates import document_date
 from classify.doctype import EVIDENCE, Hit, decide_type
 from classify.kind import detect_kind, title_lines
-from classify.normalize import _fold_char, fold_aligned, normalize_text
+from classify.normalize import fold_aligned, normalize_text
 from classify.parcels import extract_parcels
 from classify.parties import extract_parties
 from classify.references import extract_references
@@ -42,10 +44,7 @@ class _Tokenizer:
             words.append(m.group(0))
             nxt = matches[i + 1].start() if i + 1 < len(matches) else len(text)
             spaces.append(nxt > m.end())
-        doc = Doc(self.vocab, words=words, spaces=spaces)
-        for token in doc:
-            token.norm_ = "".join(_fold_char(c) for c in token.text)
-        return doc
+        return Doc(self.vocab, words=words, spaces=spaces)
 
 
 @Language.factory("donthu_evidence")
@@ -57,7 +56,7 @@ class _EvidenceMarker:
     """PhraseMatcher on folded tokens: type evidence phrases → doc.spans['evidence'] labelled by type."""
 
     def __init__(self, nlp: Language):
-        self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
         for doc_type, phrases in EVIDENCE.items():
             self.matcher.add(doc_type, [nlp.make_doc(p) for p in phrases])
 
@@ -76,13 +75,14 @@ def get_nlp() -> Language:
 
 
 def evidence_hits(doc: Doc) -> list[Hit]:
-    return [Hit(s.start_char, s.end_char, s.label_, fold_aligned(s.text)) for s in doc.spans[EVIDENCE_KEY]]
+    """Evidence spans of a doc made from folded text (offsets valid in the unfolded text too)."""
+    return [Hit(s.start_char, s.end_char, s.label_, s.text) for s in doc.spans[EVIDENCE_KEY]]
 
 
 def analyse(text: str) -> Analysis:
     """Kind, type (with confidence and evidence), parties, parcels, references and date of one document."""
     clean = normalize_text(text)
-    doc = get_nlp()(clean)
+    doc = get_nlp()(fold_aligned(clean))  # the folded view: same offsets as `clean`
     decision = decide_type(clean, evidence_hits(doc), title_lines(clean))
     kind = detect_kind(clean)
     return Analysis(

@@ -64,9 +64,6 @@ AN_GIANG: dict[str, tuple[str, ...]] = {
     ),
 }
 
-COMMUNE_LEVELS = ("xã", "phường", "thị trấn")
-DISTRICT_LEVELS = ("huyện", "thị xã", "thành phố", "quận")
-PROVINCE_LEVELS = ("tỉnh",)
 
 
 @lru_cache(maxsize=1)
@@ -97,6 +94,12 @@ def resolve_commune(name: str, district: str | None = None) -> tuple[str, str] |
     return hits[0] if len(hits) == 1 else None
 
 
+def is_known_place(name: str) -> bool:
+    """A district, commune or the province as named in the gazetteer (without diacritics)."""
+    key = fold(name).strip()
+    return key in _district_index() or key in _commune_index() or key == fold(PROVINCE)
+
+
 @dataclass(frozen=True)
 class Place:
     start: int
@@ -106,7 +109,6 @@ class Place:
     province: str | None = None
 
 
-_NAME = r"[A-ZĐÀ-Ỹ0-9][\wÀ-ỹ]*(?:[ \t]+(?:[A-ZĐÀ-Ỹ0-9][\wÀ-ỹ]*))*"
 _LEVEL_RE = re.compile(
     r"(?<![\w])(xa|phuong|thi tran|huyen|thi xa|thanh pho|quan|tinh|tp\.?|tx\.?|tt\.?)[ \t]+(?=\S)"
 )
@@ -126,11 +128,13 @@ def _read_name(text: str, pos: int) -> tuple[str, int] | None:
     """Capitalised words from pos (a place's proper name), stopping at punctuation or a lower-case word."""
     words = []
     i = pos
-    word_re = re.compile(r"[ \t]*([^\s,.;:()\[\]]+)")
+    word_re = re.compile(r"[ \t]*(?:\n[ \t]*)?([^\s,.;:()\[\]]+)")
     while len(words) < 5:
         m = word_re.match(text, i)
         if not m:
             break
+        if "\n" in text[i:m.start(1)] and (not words or is_known_place(" ".join(words))):
+            break  # a line break ends a name unless it splits one (OCR wraps lines anywhere)
         w = m.group(1)
         if not (w[0].isupper() or w[0].isdigit()):
             break
@@ -140,7 +144,20 @@ def _read_name(text: str, pos: int) -> tuple[str, int] | None:
         i = m.end()
     if not words:
         return None
-    return " ".join(words), i
+    name = " ".join(words)
+    if name.isupper():  # a heading: "HUYỆN THOẠI SƠN"
+        name = _canonical(name)
+    return name, i
+
+
+def _canonical(name: str) -> str:
+    district = resolve_district(name)
+    if district:
+        return district
+    hits = _commune_index().get(fold(name).strip(), [])
+    if hits:
+        return hits[0][0]
+    return PROVINCE if fold(name) == fold(PROVINCE) else name.title()
 
 
 def find_places(text: str) -> list[Place]:

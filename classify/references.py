@@ -8,6 +8,7 @@ from donthu.schema import Reference
 
 from classify.dates import find_dates
 from classify.normalize import _fix_code_segment, _fix_digits, fold_aligned
+from classify.places import is_known_place
 
 _NUM = re.compile(
     r"(?<![\w/])([0-9OolI]?[0-9][0-9OolI]{0,4})[ \t]*(?:/[ \t]*((?:19|20)[0-9]{2}))?[ \t]*/[ \t]*"
@@ -21,7 +22,7 @@ _ISSUER_STOP = re.compile(
 _MAX_ISSUER = 90
 
 
-_TOKEN = re.compile(r"[ \t]*([^\s]+)")
+_TOKEN = re.compile(r"[ \t]*(?:\n[ \t]*)?([^\s]+)")
 _LEVELS = ("thi xa", "thi tran", "thanh pho", "xa", "phuong", "huyen", "quan", "tinh")
 
 
@@ -45,6 +46,8 @@ def agency_end(text: str, folded: str, start: int, max_words: int = 14) -> int |
                 n = _TOKEN.match(text, name_end)
                 if not n or not n.group(1)[0].isupper():
                     break
+                if "\n" in text[name_end:n.start(1)] and is_known_place(text[end:name_end]):
+                    break  # "huyện Chợ Mới\nVề việc …"; but "huyện Châu\nThành" continues
                 word = n.group(1)
                 stripped = word.rstrip(",.;:)]")
                 if stripped != word:
@@ -100,7 +103,7 @@ def find_references(text: str) -> list[tuple[int, int, Reference]]:
                 if not ch.isupper():
                     end = stop.start()
                     break
-            candidate = text[start:agency or end].strip()
+            candidate = re.sub(r"\s+", " ", text[start:agency or end]).strip()
             if candidate and candidate[0].isupper() and len(candidate) <= _MAX_ISSUER:
                 issuer = candidate
         out.append((m.start(), m.end(), Reference(number=number, date=date, issuer=issuer)))

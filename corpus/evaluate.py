@@ -38,6 +38,7 @@ from corpus.metrics import (
     match_parcels,
     match_parties,
     match_references,
+    normalise_text,
     parcel_field_mismatches,
     parcel_key,
     party_name_key,
@@ -551,7 +552,8 @@ def mistakes(entry: ManifestEntry, parties: list[dict], parcels: list[dict],
         return [(party_name_key(x["name"]), x.get("role")) for x in items]
 
     def party_label(items: list[dict]) -> dict[tuple[str, str], str]:
-        return {(party_name_key(x["name"]), x.get("role")): f"{x['name']} ({x.get('role')})" for x in items}
+        return {(party_name_key(x["name"]), x.get("role")): f"{normalise_text(x['name'])} ({x.get('role')})"
+                for x in items}
 
     labels = {**party_label(parties), **party_label(entry.parties)}
     missed, spurious = unmatched(party_keys(entry.parties), party_keys(parties))
@@ -653,11 +655,12 @@ def evaluate(
 
 
 def run_cli(corpus_dir: str, json_out: str | None, workers: int, baseline: bool, limit: int | None,
-            *, details: bool = False) -> int:
+            *, details: bool = False, settings: Settings | None = None) -> int:
     """`donthu eval CORPUS_DIR [--json OUT] [--workers N] [--no-baseline] [--limit N] [--details]`.
 
     Prints the report (Markdown) on stdout and one progress line per file on stderr; returns 0, or 2
-    when the directory has no manifest. `details` adds every document's mistakes.
+    when the directory has no manifest. `details` adds every document's mistakes; `settings` defaults to
+    `donthu.config.load_settings()`.
     """
     from corpus.report import format_report
     from donthu.config import load_settings
@@ -670,8 +673,8 @@ def run_cli(corpus_dir: str, json_out: str | None, workers: int, baseline: bool,
         status = "CRASH" if result.error else ("failed" if result.failed else "ok")
         print(f"[{done}/{total}] {result.file} {status} {result.wall_seconds:.1f}s", file=sys.stderr, flush=True)
 
-    report = evaluate(Path(corpus_dir), load_settings(), workers=workers, baseline=baseline, limit=limit,
-                      progress=progress)
+    report = evaluate(Path(corpus_dir), settings or load_settings(), workers=workers, baseline=baseline,
+                      limit=limit, progress=progress)
     if json_out:
         report.to_json(json_out)
     print(format_report(report, details=details))

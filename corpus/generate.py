@@ -67,7 +67,7 @@ def choose_format(rng: random.Random, level: str, n_pages: int, allowed: Iterabl
         allowed = set(allowed)
         kept = {k: v for k, v in options.items() if k in allowed}
         if not kept:  # fall back to a format that can hold the document
-            kept = {k: 1 for k in ("pdf", "tiff", "png", "jpeg") if k in allowed and (k in ("pdf", "tiff") or n_pages == 1)}
+            kept = {k: 1 for k in FORMATS if k in allowed and (k in ("pdf", "tiff") or n_pages == 1)}
         if not kept:
             raise ValueError(f"no allowed format can hold a {n_pages}-page {level} document: {sorted(allowed)}")
         options = kept
@@ -105,7 +105,8 @@ def _signature_boxes(layout: Layout, doc: GeneratedDoc) -> tuple[int, list[tuple
 
 
 def _degrade_pages(pages: list[np.ndarray], layout: Layout, doc: GeneratedDoc, level: str,
-                   nrng: np.random.Generator, rng: random.Random) -> list[np.ndarray]:
+                   nrng: np.random.Generator, rng: random.Random,
+                   photo_size: tuple[int, int] = (3000, 4000)) -> list[np.ndarray]:
     sig = _signature_boxes(layout, doc)
     official = doc.kind in ("decision", "conclusion", "notice")
     seam = official and len(pages) > 1 and rng.random() < 0.4
@@ -116,7 +117,7 @@ def _degrade_pages(pages: list[np.ndarray], layout: Layout, doc: GeneratedDoc, l
             boxes = sig[1]
             ink.update({"name_box": boxes[-1], "signature": rng.random() < 0.85, "signer_boxes": boxes,
                         "stamp": official and rng.random() < 0.9})
-        out.append(dg.degrade_page(page, level, nrng, dpi=layout.dpi, **ink))
+        out.append(dg.degrade_page(page, level, nrng, dpi=layout.dpi, photo_size=photo_size, **ink))
     return out
 
 
@@ -153,10 +154,12 @@ def truth_record(doc: GeneratedDoc, *, file: str, level: str, dpi: int | None, f
 
 
 def build_document(doc: GeneratedDoc, outdir: Path, rng: random.Random, nrng: np.random.Generator,
-                   formats: Iterable[str] | None = None) -> dict:
+                   formats: Iterable[str] | None = None, *, dpi: int | None = None,
+                   photo_size: tuple[int, int] = (3000, 4000)) -> dict:
     """Render, degrade and write one document; returns its truth record."""
     p = plan(rng)
-    level, font, dpi, size_pt = p["level"], p["font"], p["dpi"], p["size_pt"]
+    level, font, size_pt = p["level"], p["font"], p["size_pt"]
+    dpi = dpi or p["dpi"]
     layout = layout_doc(doc, font=font, size_pt=size_pt, dpi=dpi, rng=rng)
     n_pages = len(layout.pages)
     fmt = choose_format(rng, level, n_pages, formats)
@@ -176,7 +179,7 @@ def build_document(doc: GeneratedDoc, outdir: Path, rng: random.Random, nrng: np
         # a mixed PDF: text pages, and one page printed, signed, stamped and scanned back in
         scanned_idx = n_pages - 1 if rng.random() < 0.7 else 0
         images = raster(layout, rng)
-        deg = _degrade_pages(images, layout, doc, "light", nrng, rng)
+        deg = _degrade_pages(images, layout, doc, "light", nrng, rng, photo_size)
         with tempfile.TemporaryDirectory() as tmp:
             text_pdf = Path(tmp) / "text.pdf"
             write_layout_pdf(layout, text_pdf)
@@ -188,7 +191,7 @@ def build_document(doc: GeneratedDoc, outdir: Path, rng: random.Random, nrng: np
                             pages=pages, pages_by_row=texts_rows, page_sources=sources)
 
     images = raster(layout, rng)
-    deg = _degrade_pages(images, layout, doc, level, nrng, rng)
+    deg = _degrade_pages(images, layout, doc, level, nrng, rng, photo_size)
     quality = rng.randint(70, 90) if level != "heavy" else rng.randint(45, 70)
     file_dpi = dpi
     if level == "phone":
@@ -209,8 +212,12 @@ def build_document(doc: GeneratedDoc, outdir: Path, rng: random.Random, nrng: np
 
 
 def generate_corpus(outdir: Path, n: int, seed: int, *, formats: Iterable[str] | None = None,
-                    docs: list[GeneratedDoc] | None = None) -> list[dict]:
-    """Write n documents (from corpus.content.generate_docs(n, seed), or `docs`) and their truth under outdir."""
+                    docs: list[GeneratedDoc] | None = None, dpi: int | None = None,
+                    photo_size: tuple[int, int] = (3000, 4000)) -> list[dict]:
+    """Write n documents (from corpus.content.generate_docs(n, seed), or `docs`) and their truth under outdir.
+
+    formats: allowed subset of FORMATS. dpi / photo_size: force the scan resolution / phone photo size (tests
+    use small values for speed; the default draws 200 or 300 dpi per document and 12 MP photos)."""
     outdir = Path(outdir)
     if docs is None:
         from corpus.content import generate_docs
@@ -223,7 +230,7 @@ def generate_corpus(outdir: Path, n: int, seed: int, *, formats: Iterable[str] |
     for i, doc in enumerate(docs):
         rng = random.Random(f"donthu-corpus:{seed}:{i}:{doc.doc_id}")
         nrng = np.random.default_rng([seed & 0xFFFFFFFF, i])
-        rec = build_document(doc, outdir, rng, nrng, formats)
+        rec = build_document(doc, outdir, rng, nrng, formats, dpi=dpi, photo_size=photo_size)
         (outdir / "truth" / f"{doc.doc_id}.json").write_text(
             json.dumps(rec, ensure_ascii=False, indent=1), encoding="utf-8")
         records.append(rec)

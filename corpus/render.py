@@ -181,7 +181,8 @@ def _style(line: Line) -> str:
     ]
 
 
-def wrap_words(words: list[str], widths: list[float], space: float, width: float, indent: float = 0.0) -> list[list[int]]:
+def wrap_words(words: list[str], widths: list[float], space: float, width: float,
+               indent: float = 0.0) -> list[list[int]]:
     """Greedy wrap: indices of the words on each line; the first line is `indent` shorter."""
     lines: list[list[int]] = []
     cur: list[int] = []

@@ -19,6 +19,7 @@ Limits (decompression bombs included) are checked from headers before any pixel 
 from __future__ import annotations
 
 import io
+import re
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -660,6 +661,13 @@ def _metadata_dpi(im: Image.Image) -> tuple[float | None, float | None]:
     return dpi_x, dpi_y
 
 
+_PY_OBJECT = re.compile(r"\s*<[\w.]+ object at 0x[0-9a-f]+>")
+
+
 def _short(exc: BaseException) -> str:
+    """The first line of a library's message, without Python object reprs a clerk cannot read."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    text = _PY_OBJECT.sub("", text).strip()
+    if text.startswith("cannot identify image file"):
+        text = "not a readable image"
     return text[:160]

@@ -1,18 +1,29 @@
 """Page clean-up before Tesseract: small pure steps on numpy arrays, composed by `clean()`.
 
-Every step takes and returns uint8 images (gray (H, W) unless stated) and never keeps state. Steps that move
-pixels (orientation, deskew, rescale) also return a 3x3 matrix mapping input pixel coordinates to output
-pixel coordinates; `clean()` composes them into a `Transform` so word boxes found on the cleaned image can
-be mapped back onto the original page image.
+Every step takes and returns uint8 images (gray (H, W) unless stated) and keeps no state. Steps that move
+pixels (page outline, quarter turns, rescale, deskew) also return a 3x3 matrix mapping input pixel
+coordinates to output pixel coordinates; `clean()` composes them into a `Transform`, so word boxes found on
+the cleaned image map back onto the original page image (`Transform.box_to_original`).
 
-Choices (measured with bench/ocr_levels.py on generated A4 pages at 200/300 dpi, see the OCR report):
-- text is rescaled so the median connected-component height is about `TARGET_TEXT_HEIGHT` px
-  (Tesseract's LSTM reads ~30 px lines best; 500 dpi scans read worse than 300 dpi);
-- background is flattened by dividing by a morphological close (uneven light, phone shadows);
-- red/blue ink (stamps, signatures) is whitened using the max colour channel where saturation is high;
-- long thin vertical/horizontal runs (toner streaks, ruling lines) are whitened;
-- noise is measured (MAD of a Laplacian) and a median filter applied only above a threshold;
-- Otsu is kept for bimodal pages, Sauvola used when the background is still uneven.
+Order (each step is one function): page outline of a photographed sheet (perspective) → red/blue ink
+(stamps, signatures) → background flattening → text-line axis (0/90) → text height → specks → rescale →
+streaks/ruling lines → deskew → upside-down (180; Tesseract OSD only when unsure) → ruling lines → noise →
+binarise or keep gray.
+
+Choices, measured on corpus.render.sample_doc pages degraded by corpus.degrade (bench/ocr_levels.py and the
+experiments in the OCR report):
+- rescale so the median character-component height is TARGET_TEXT_HEIGHT = 30 px: mean CER over 6 pages
+  (light/heavy/photocopy, termes 300 + freeserif 200 dpi) 0.0608 at 30 px, 0.0661 at 24, 0.0670 at 38. The
+  real 500 dpi contract scans get "scale 0.70" (≈ 300 dpi), which the issue found to read best;
+- output: over 8 pages (heavy/photocopy/light/phone) mean CER gray 0.0517, Otsu 0.0529, gray-ink-on-white
+  0.0527 (raw Tesseract 0.1327); gray clearly wins on upsampled 200 dpi heavy pages (0.050 vs 0.056), Otsu
+  on sharp pages at their own resolution, hence "auto": gray when upscaled by ≥ 1.3, else Otsu (Sauvola if
+  the flattened page is not bimodal);
+- salt-and-pepper specks are removed before rescaling (heavy 200 dpi: CER 0.141 → 0.050);
+- toner streaks are removed before deskew (they run along the scanner axes; photocopy CER 0.40 → 0.03 on a
+  streaky page of the throwaway renderer used before corpus/ existed), ruling lines again after;
+- orientation: OSD costs 1.2-1.8 s a page, the projection/asymmetry checks ~0.1 s and were right on every
+  generated page turned 0/90/180/270, so OSD runs only when the up/down asymmetry is below 0.08.
 """
 
 from __future__ import annotations
@@ -30,6 +41,12 @@ TARGET_TEXT_HEIGHT = 30.0
 #: do not rescale when the estimated factor is this close to 1
 SCALE_TOLERANCE = 0.12
 MAX_SKEW_DEGREES = 15.0
+#: pages upscaled by at least this factor go to Tesseract in gray, others binarised (Otsu/Sauvola)
+UPSCALE_KEEPS_GRAY = 1.3
+#: specks up to (text height / SPECK_DIVISOR)² px are removed before rescaling
+SPECK_DIVISOR = 9.0
+#: smaller skews are left to Tesseract (see module doc)
+MIN_DESKEW_DEGREES = 0.1
 
 
 @dataclass(frozen=True)
@@ -466,10 +483,11 @@ def remove_long_runs(gray: np.ndarray, text_height: float) -> tuple[np.ndarray, 
     sh, sw = mask.shape
     half = max(1.0, text_height / 2)
     notes: list[str] = []
-    found = np.zeros_like(mask)
-    for name, kernel_size, thick_size in (
-        ("streaks removed", (1, int(max(3 * text_height, sh / 12))), (max(1, int(half / 2)), 1)),
-        ("lines removed", (int(max(6 * text_height, sw / 6)), 1), (1, max(1, int(half / 2)))),
+    out = gray
+    repair = int(max(3, text_height / 3)) | 1
+    for name, kernel_size, thick_size, across in (
+        ("streaks removed", (1, int(max(3 * text_height, sh / 12))), (max(1, int(half / 2)), 1), (repair, 1)),
+        ("lines removed", (int(max(6 * text_height, sw / 6)), 1), (1, max(1, int(half / 2))), (1, repair)),
     ):
         runs = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel_size))
         if not runs.any():
@@ -478,14 +496,16 @@ def remove_long_runs(gray: np.ndarray, text_height: float) -> tuple[np.ndarray, 
         runs = runs & (1 - thick)
         if not runs.any():
             continue
-        found |= runs
+        band = cv2.resize(runs, (w, h), interpolation=cv2.INTER_NEAREST)
+        band = cv2.dilate(band, np.ones((3, 3), np.uint8)).astype(bool)
+        if out is gray:
+            out = gray.copy()
+        out[band] = 255
+        # strokes that crossed the run get their cut bridged: a gray opening across the run direction
+        # (= closing of the ink), applied only inside the run's band
+        bridged = cv2.morphologyEx(out, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, across))
+        out[band] = bridged[band]
         notes.append(name)
-    if not notes:
-        return gray, []
-    found = cv2.resize(found, (w, h), interpolation=cv2.INTER_NEAREST)
-    found = cv2.dilate(found, np.ones((3, 3), np.uint8))
-    out = gray.copy()
-    out[found.astype(bool)] = 255
     return out, notes
 
 
@@ -503,9 +523,10 @@ def denoise(gray: np.ndarray, sigma: float) -> tuple[np.ndarray, str | None]:
 
 def remove_specks(gray: np.ndarray, text_height: float) -> tuple[np.ndarray, int]:
     """Whiten isolated dark specks far smaller than any glyph part (salt-and-pepper, toner dust) on a
-    flattened gray page. The smallest real marks (dots of i, the Vietnamese dot below) are ~ (h/5)² px for a
-    text height h; specks up to (h/7)² px go. Returns (image, count)."""
-    max_area = max(2, int((text_height / 7) ** 2))
+    flattened gray page: components up to (h/SPECK_DIVISOR)² px for a text height h. The smallest real marks
+    (dots of i, the Vietnamese dot below) are ~ (h/5)² px; measured on heavy pages, h/7 already ate dots
+    below on blurred 300 dpi text (missing words 8.4 %), h/9 did not (0.8 %). Returns (image, count)."""
+    max_area = max(2, int((text_height / SPECK_DIVISOR) ** 2))
     mask = ink_mask(gray).astype(np.uint8)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     if count <= 1:
@@ -571,10 +592,15 @@ def clean(
     dpi: float | None = None,
     osd: Callable[[np.ndarray], int | None] | None = None,
     target_text_height: float = TARGET_TEXT_HEIGHT,
-    output: str = "masked",
+    output: str = "auto",
+    min_deskew: float = MIN_DESKEW_DEGREES,
 ) -> CleanResult:
     """All clean-up steps in order; `osd` (e.g. `ocr.engine.osd_rotation`) is consulted only when the cheap
-    orientation check is unsure. `dpi` is informational (the text height is measured, not assumed)."""
+    orientation check is unsure. `dpi` is informational (the text height is measured, not assumed).
+
+    output: "auto" (gray when the page was upscaled ≥ UPSCALE_KEEPS_GRAY, else binary), "gray", "binary"
+    (Otsu or Sauvola + despeckle) or "masked" (binary decides ink, ink keeps its gray levels).
+    """
     seconds: dict[str, float] = {}
     notes: list[str] = []
     h, w = image.shape[:2]
@@ -630,6 +656,7 @@ def clean(
     timed("clean.denoise", start)
 
     start = time.perf_counter()
+    factor = 1.0
     if height:
         factor = target_text_height / height
         if abs(factor - 1) > SCALE_TOLERANCE:
@@ -637,6 +664,8 @@ def clean(
             transform = transform.then(step)
             notes.append(f"scale {factor:.2f}")
             height = target_text_height
+        else:
+            factor = 1.0
     timed("clean.scale", start)
 
     # scanner streaks run along the scan direction, i.e. the image axes: remove before deskew
@@ -647,7 +676,7 @@ def clean(
 
     start = time.perf_counter()
     angle = estimate_skew(ink_mask(gray), height)
-    if abs(angle) >= 0.1:
+    if abs(angle) >= min_deskew:
         gray, step = rotate_degrees(gray, -angle)
         transform = transform.then(step)
         notes.append(f"deskew {angle:+.1f}°")
@@ -681,7 +710,13 @@ def clean(
         notes.append(f"{note} (noise {sigma:.0f})")
     timed("clean.denoise", start)
 
-    if output != "gray":
+    if output == "auto":
+        # measured (bench/ocr_levels.py, see module doc): binarising glyphs that were upsampled from a
+        # low-resolution scan hurts; sharp pages at their own resolution read as well or better binarised
+        output = "gray" if factor >= UPSCALE_KEEPS_GRAY else "binary"
+    if output == "gray":
+        notes.append("binarise: none (gray)")
+    else:
         start = time.perf_counter()
         binary, note = binarise(gray, height or target_text_height)
         if binary is not gray:

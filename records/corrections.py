@@ -1,0 +1,213 @@
+"""Corrections staff make to an extracted record (type, parties, parcels), kept beside the system of record.
+
+The extracted record (`documents.record_json`) is never rewritten: each correction is a row (document,
+field, the new value as JSON, who, when) and the record shown from then on is the stored one with the
+latest correction of each field applied (`apply_corrections`). So the history stays, and a document
+processed again keeps its corrections.
+
+`add_correction` also brings the store's derived rows in line with the corrected record in the same
+transaction — `documents.type` (lists, review queue) and the `parties` / `parcels` rows
+(`Store.documents_sharing`) — so every reader sees the corrected values. Re-indexing the search document is
+the caller's job (it holds the search backend).
+
+The table lives on `records.tables.metadata` and is created on first use (``metadata.create_all`` for
+just this table), so older databases gain it without a migration.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Table, Text, delete, insert, select, update
+from sqlalchemy.engine import Engine
+
+from donthu.schema import TYPES, Parcel, Party, Record
+from donthu.text import nfc
+from records.tables import documents, metadata, parcels as parcel_table, parties as party_table
+
+Field = Literal["type", "parties", "parcels"]
+#: the fields staff may correct
+FIELDS: tuple[str, ...] = ("type", "parties", "parcels")
+
+corrections = Table(
+    "corrections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("field", String(20), nullable=False),
+    Column("value_json", Text, nullable=False),
+    Column("who", String(200), nullable=False),
+    Column("created_at", DateTime, nullable=False),  # naive UTC, like the store's timestamps
+    Index("ix_corrections_document", "document_id", "field"),
+)
+
+_PARTIES = TypeAdapter(list[Party])
+_PARCELS = TypeAdapter(list[Parcel])
+#: engines whose database has the table (checked once per engine)
+_READY: set[int] = set()
+
+
+class CorrectionError(ValueError):
+    """A correction that cannot be stored; the message is readable by a clerk."""
+
+
+@dataclass
+class Correction:
+    id: int
+    document_id: int
+    field: str
+    #: "complaint" for type; list of Party / Parcel dicts for parties / parcels
+    value: Any
+    who: str
+    created_at: datetime  # UTC, timezone-aware
+
+
+def _engine(store: Any) -> Engine:
+    engine = store.engine if hasattr(store, "engine") else store
+    if id(engine) not in _READY:
+        with engine.connect() as conn:
+            conn.execution_options(donthu_write=True)
+            with conn.begin():
+                metadata.create_all(conn, tables=[corrections])
+        _READY.add(id(engine))
+    return engine
+
+
+def validate(field: str, value: Any) -> Any:
+    """The value in its stored shape (NFC strings), or CorrectionError."""
+    if field == "type":
+        if value not in TYPES:
+            raise CorrectionError(f"loại đơn không hợp lệ: {value!r}")
+        return value
+    try:
+        if field == "parties":
+            items = _PARTIES.validate_python(value)
+        elif field == "parcels":
+            items = _PARCELS.validate_python(value)
+        else:
+            raise CorrectionError(f"không sửa được trường {field!r} (chỉ {', '.join(FIELDS)})")
+    except ValidationError as exc:
+        raise CorrectionError(f"giá trị không hợp lệ cho {field}: {exc.errors()[0].get('msg')}") from exc
+    out = []
+    for item in items:
+        data = item.model_dump()
+        for key, val in data.items():
+            if isinstance(val, str):
+                data[key] = nfc(val).strip() or None
+        out.append(data)
+    key = "name" if field == "parties" else "parcel_no"
+    if any(not row.get(key) for row in out):
+        raise CorrectionError("tên đương sự không được để trống" if field == "parties" else "thiếu số thửa")
+    return out
+
+
+def add_correction(
+    store: Any,
+    document_id: int,
+    field: str,
+    value: Any,
+    who: str,
+    when: datetime | None = None,
+) -> Correction:
+    """Store one correction (and update the derived rows, see the module docstring)."""
+    who = nfc(who or "").strip()
+    if not who:
+        raise CorrectionError("cần ghi tên người sửa")
+    value = validate(field, value)
+    created = (when or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
+    engine = _engine(store)
+    with engine.connect() as conn:
+        conn.execution_options(donthu_write=True)
+        with conn.begin():
+            if conn.execute(select(documents.c.id).where(documents.c.id == document_id)).scalar() is None:
+                raise CorrectionError(f"không có văn bản số {document_id}")
+            result = conn.execute(
+                insert(corrections).values(
+                    document_id=document_id,
+                    field=field,
+                    value_json=json.dumps(value, ensure_ascii=False),
+                    who=who[:200],
+                    created_at=created,
+                )
+            )
+            _sync_derived(conn, document_id, field, value)
+            new_id = int(result.inserted_primary_key[0])
+    return Correction(new_id, document_id, field, value, who[:200], created.replace(tzinfo=UTC))
+
+
+def _sync_derived(conn: Any, document_id: int, field: str, value: Any) -> None:
+    if field == "type":
+        conn.execute(update(documents).where(documents.c.id == document_id).values(type=value))
+    elif field == "parties":
+        conn.execute(delete(party_table).where(party_table.c.document_id == document_id))
+        if value:
+            conn.execute(insert(party_table), [
+                dict(document_id=document_id, name=p["name"], role=p["role"],
+                     id_number=p.get("id_number"), address=p.get("address"))
+                for p in value
+            ])
+    elif field == "parcels":
+        conn.execute(delete(parcel_table).where(parcel_table.c.document_id == document_id))
+        if value:
+            conn.execute(insert(parcel_table), [dict(document_id=document_id, **p) for p in value])
+
+
+def corrections_for(store: Any, document_id: int) -> list[Correction]:
+    """Every correction of the document, oldest first."""
+    engine = _engine(store)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(corrections).where(corrections.c.document_id == document_id).order_by(corrections.c.id)
+        ).mappings().all()
+    return [
+        Correction(
+            id=r["id"],
+            document_id=r["document_id"],
+            field=r["field"],
+            value=json.loads(r["value_json"]),
+            who=r["who"],
+            created_at=r["created_at"].replace(tzinfo=UTC),
+        )
+        for r in rows
+    ]
+
+
+def latest(items: list[Correction]) -> dict[str, Correction]:
+    """The latest correction of each field."""
+    out: dict[str, Correction] = {}
+    for item in sorted(items, key=lambda c: c.id):
+        out[item.field] = item
+    return out
+
+
+def apply_corrections(record: Record | None, items: list[Correction]) -> Record | None:
+    """The record with the latest correction of each field applied (a copy; None stays None).
+
+    A corrected type is a person's decision: `type_confidence` becomes 1.0, and the evidence phrases are
+    kept only when the type is unchanged (they argued for the extracted type).
+    """
+    if record is None or not items:
+        return record
+    update_: dict[str, Any] = {}
+    for field, item in latest(items).items():
+        if field == "type":
+            update_["type"] = item.value
+            update_["type_confidence"] = 1.0
+            if item.value != record.type:
+                update_["type_evidence"] = []
+        elif field == "parties":
+            update_["parties"] = [Party(**p) for p in item.value]
+        elif field == "parcels":
+            update_["parcels"] = [Parcel(**p) for p in item.value]
+    return record.model_copy(update=update_)
+
+
+def corrected_record(store: Any, document_id: int, record: Record | None) -> Record | None:
+    """`apply_corrections` with the document's stored corrections."""
+    if record is None:
+        return None
+    return apply_corrections(record, corrections_for(store, document_id))
