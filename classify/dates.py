@@ -61,7 +61,7 @@ def parse_vn_date(text: str) -> str | None:
 
 
 _PLACE_DATE = re.compile(rf"^[^\n]{{0,60}}?,\s*{_NGAY}\s*[0-3]?\d\s*(?:{_THANG}|[/.\-]\s*[01]?\d\s*[/.\-])", re.M)
-_LINE_DATE = re.compile(rf"^\s*{_NGAY}\s*[0-3]?\d\s*(?:{_THANG}|[/.\-]\s*[01]?\d\s*[/.\-])", re.M)
+_LINE_DATE = re.compile(rf"^[ \t]*{_NGAY}\s*[0-3]?\d\s*(?:{_THANG}|[/.\-]\s*[01]?\d\s*[/.\-])", re.M)
 
 
 def document_date(text: str) -> str | None:
@@ -85,7 +85,7 @@ def document_date(text: str) -> str | None:
     return None
 
 
-_OPENING = re.compile(r"^\s*(?:hom nay|vao (?:hoi|luc)|luc|hoi)\b", re.M)
+_OPENING = re.compile(r"^[ \t]*(?:hom nay|vao (?:hoi|luc)|luc|hoi)\b", re.M)
 
 
 def _head_end(folded: str, lines: int = 25) -> int:

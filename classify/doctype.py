@@ -30,7 +30,9 @@ EVIDENCE: dict[str, dict[str, float]] = {
         "khong du dieu kien": 0.6, "quyet dinh thu hoi dat": 1.5, "dieu chinh lai": 0.6, "cuong che": 0.8, "don gia": 0.5, "ap gia": 0.8,
         "toi khieu nai": 2.0, "chung toi khieu nai": 2.0, "lam don khieu nai": 2.5, "lam don nay khieu nai": 2.5,
         "khong dong y voi quyet dinh": 1.5, "khong dong y voi cong van": 1.5,
-        "khong dong y voi": 0.6, "tra loi don": 0.5, "quyet dinh bi khieu nai": 2.5, "xem xet lai quyet dinh": 1.5,
+        "khong dong y voi": 0.6, "tra loi don": 0.5,
+        "tu choi": 1.0, "ly do tu choi": 1.5, "thu hoi cong van": 1.5, "noi dung cong van": 1.0,
+        "cap giay chung nhan": 0.4, "quyet dinh bi khieu nai": 2.5, "xem xet lai quyet dinh": 1.5,
     },
     "denunciation": {
         "to cao": 1.5, "don to cao": 2.5, "nguoi to cao": 3.0, "nguoi bi to cao": 3.0, "noi dung to cao": 2.5,
@@ -97,6 +99,8 @@ _OWN_CLAUSE = re.compile(r",\s+(?:toi|chung toi|gia dinh|ho gia dinh|cac ho|nay)
 # "Ngoài ra, tôi cũng xin phản ánh …": a secondary matter
 _SECONDARY = re.compile(r"\s*(?:ngoai ra|ben canh do|them vao do| ngoai viec)\b")
 SECONDARY_FACTOR = 0.4
+_REPORTED = re.compile(r"(?:voi ly do|ly do la|cho rang|vi ly do)\b[^.;\n]{0,30}$")
+REPORTED_FACTOR = 0.3
 _BOILERPLATE_LINE = re.compile(r"^\s*[-+•]?\s*(?:can cu|theo quy dinh|thuc hien|xet de nghi|xet bao cao)")
 
 
@@ -122,6 +126,8 @@ def _weight(hit: Hit, text: str, folded: str, title_span: tuple[int, int]) -> fl
     before = folded[max(line_start, hit.start - 30):hit.start]
     if _NEGATION.search(before):
         return 0.0
+    if _REPORTED.search(before):
+        w *= REPORTED_FACTOR  # "… với lý do đất đang có tranh chấp": someone else's reason
     if re.search(r"(?:luat|nghi dinh|thong tu)\s+$", before) or (
         _BOILERPLATE_LINE.match(folded, line_start) and not _OWN_CLAUSE.search(folded, line_start, hit.start)
     ):

@@ -134,8 +134,19 @@ def _fix_d(m: re.Match) -> str:
     return ("Đ" if first == "D" else "đ") + rest
 
 
+# Tesseract reads "/" as a fraction slash and digits as look-alike letters inside numbers: "10/I1⁄2019".
+_SLASHES = str.maketrans({"\u2044": "/", "\u2215": "/", "\uff0f": "/"})
+_DIGIT_LIKE = re.compile(r"(?<![\w.,\[])(?=[\dIlO|\]§]*\d)[\dIlO|\]§]{2,}(?![\w])")
+_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "]": "1", "O": "0", "§": "8"})
+
+
+def _fix_number(m: re.Match) -> str:
+    return m.group(0).translate(_DIGITS)
+
+
 def normalize_line(line: str) -> str:
-    line = _SPACES.sub(" ", line).strip()
+    line = _SPACES.sub(" ", line).strip().translate(_SLASHES)
+    line = _DIGIT_LIKE.sub(_fix_number, line)
     line = _AREA_UNIT.sub(" m²", line)
     line = _D_WORD_RE.sub(_fix_d, line)
     line = _REF_RAW.sub(_fix_ref, line)

@@ -132,6 +132,8 @@ def read_body(text: str, folded: str, pos: int) -> tuple[str, int] | None:
             break
     end = agency or end
     body = re.sub(r"\s+", " ", text[start:end]).strip()
+    if body.isupper():
+        return None  # a heading or signature title ("CHỦ TỊCH HỘI ĐỒNG"), not a party
     return (body, end) if len(body.split()) >= 2 else None
 
 

@@ -141,7 +141,20 @@ def finish_task(self: DonthuTask, document_id: int) -> str:
 
 @signals.worker_process_init.connect
 def _warm_up_process(**_kwargs) -> None:
-    """Each worker process (after the fork) opens its own connections and loads the models once."""
+    """Each worker process (after the fork) opens its own connections and loads the models once.
+
+    The parallelism of a worker is its processes (`--concurrency`, and more workers): each one reads with one
+    thread (Tesseract's OpenMP threads and OpenCV's pool would otherwise oversubscribe the cores). An
+    OMP_THREAD_LIMIT set in the environment wins."""
+    import os
+
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    try:
+        import cv2
+
+        cv2.setNumThreads(int(os.environ["OMP_THREAD_LIMIT"]))
+    except (ImportError, ValueError):
+        pass
     from ingest.tasks import warm_up
 
     try:

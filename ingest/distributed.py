@@ -1,6 +1,9 @@
 """Scaled-out processing: one Celery task per page, a join per document, then understanding + save + index.
 
-The steps are the embedded mode's (`ingest.pipeline.read_page` / `join_pages`, `classify.analyse`,
+This module holds the steps (`plan_document`, `read_document_page`, `finish_document`), the scale-out
+tables and the `worker` / `submit` / `db` / `reindex` commands; `ingest.celery_app` wraps the steps in
+Celery tasks (Celery is not imported here, so the `donthu` CLI stays quick to start). The steps call the
+embedded mode's own functions (`ingest.pipeline.read_page` / `join_pages`, `classify.analyse`,
 `records.store.Store.save_result`, `ingest.indexing.index_document`); only the scheduling differs:
 
     submit ─ document(id)  sniff, count pages, claim          ─┐   (queue "intake" or "archive";

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from donthu.config import Settings
 
 
 def _init_worker(settings: Settings) -> None:
+    # one Tesseract thread per worker: the pool provides the parallelism (no oversubscription)
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     from ingest.tasks import warm_up
 
     warm_up(settings)

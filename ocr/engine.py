@@ -62,26 +62,82 @@ def recognise(image: np.ndarray, lang: str = "vie", config: str = DEFAULT_CONFIG
     return words
 
 
-def page_text(words: list[RecognisedWord]) -> str:
-    """Words joined by spaces, lines by "\\n", paragraphs/blocks separated by a blank line."""
-    paragraphs: list[str] = []
-    lines: list[str] = []
-    current: list[str] = []
-    key_line: tuple[int, int, int] | None = None
+#: a gap wider than this many line heights between two words of a line separates two columns
+COLUMN_GAP_LINE_HEIGHTS = 1.5
+
+Line = list[RecognisedWord]
+
+
+def _segments(line: Line) -> list[Line]:
+    """Split a line where the gap between two words is wider than COLUMN_GAP_LINE_HEIGHTS line heights."""
+    height = float(np.median([w.height for w in line])) if line else 0.0
+    segments: list[Line] = [[line[0]]] if line else []
+    for previous, word in zip(line, line[1:]):
+        if word.left - (previous.left + previous.width) > COLUMN_GAP_LINE_HEIGHTS * height:
+            segments.append([word])
+        else:
+            segments[-1].append(word)
+    return segments
+
+
+def _split_columns(lines: list[Line]) -> list[Line]:
+    """Reading order for side-by-side columns that Tesseract merged into single lines (a header with the
+    agency on the left and the national motto on the right, once the page is deskewed): consecutive lines
+    whose segments all sit on either side of a common empty vertical channel are read left column first."""
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        segs = _segments(lines[i])
+        if len(segs) != 2:
+            out.append(lines[i])
+            i += 1
+            continue
+        channel = [max(w.left + w.width for w in segs[0]), min(w.left for w in segs[1])]
+        left: list[Line] = [segs[0]]
+        right: list[Line] = [segs[1]]
+        j = i + 1
+        while j < len(lines):
+            following = _segments(lines[j])
+            if len(following) > 2:
+                break
+            lo = max(w.left + w.width for w in following[0]) if len(following) == 2 else None
+            hi = min(w.left for w in following[1]) if len(following) == 2 else None
+            if len(following) == 2 and lo < channel[1] and hi > channel[0]:
+                channel = [max(channel[0], lo), min(channel[1], hi)]
+                left.append(following[0])
+                right.append(following[1])
+            elif len(following) == 1 and max(w.left + w.width for w in following[0]) < channel[1]:
+                left.append(following[0])
+            elif len(following) == 1 and min(w.left for w in following[0]) > channel[0]:
+                right.append(following[0])
+            else:
+                break
+            j += 1
+        out.extend(left)
+        out.extend(right)
+        i = j
+    return out
+
+
+def reading_order(words: list[RecognisedWord]) -> list[list[Line]]:
+    """Paragraphs of lines of words in reading order: Tesseract's blocks → paragraphs → lines, with merged
+    side-by-side columns split (left first) within each block."""
+    blocks: dict[int, dict[int, dict[int, Line]]] = {}
     for word in words:
-        key = (word.block, word.paragraph, word.line)
-        if key_line is not None and key != key_line:
-            lines.append(" ".join(current))
-            current = []
-            if key[:2] != key_line[:2]:
-                paragraphs.append("\n".join(lines))
-                lines = []
-        current.append(word.text)
-        key_line = key
-    if current:
-        lines.append(" ".join(current))
-    if lines:
-        paragraphs.append("\n".join(lines))
+        blocks.setdefault(word.block, {}).setdefault(word.paragraph, {}).setdefault(word.line, []).append(word)
+    paragraphs: list[list[Line]] = []
+    for block in blocks.values():
+        block_lines = [line for paragraph in block.values() for line in paragraph.values()]
+        if any(len(_segments(line)) == 2 for line in block_lines):
+            paragraphs.append(_split_columns(block_lines))
+        else:
+            paragraphs.extend(list(paragraph.values()) for paragraph in block.values())
+    return paragraphs
+
+
+def page_text(words: list[RecognisedWord]) -> str:
+    """Words joined by spaces, lines by "\n", paragraphs/blocks separated by a blank line (reading order)."""
+    paragraphs = ["\n".join(" ".join(w.text for w in line) for line in lines) for lines in reading_order(words)]
     return nfc("\n\n".join(p for p in paragraphs if p.strip()))
 
 

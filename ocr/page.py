@@ -14,7 +14,13 @@ from ocr import engine
 
 
 def ocr_page(page: PageImage, settings: Settings) -> PageResult:
-    """Clean up and recognise an OCR page. Never raises for a bad page: `error` is set instead."""
+    """Clean up (ocr.clean.clean) and recognise (ocr.engine) an OCR page.
+
+    Word boxes are in pixels of `page.image` as given (rescale, deskew, quarter turns and the perspective
+    correction of a photographed sheet undone); confidence is the mean over words with a letter or digit;
+    text is NFC in reading order; `seconds` has one entry per step, `notes` says what clean-up did.
+    Never raises for a bad page: `error` is set instead.
+    """
     image = page.image
     height, width = (image.shape[:2] if isinstance(image, np.ndarray) and image.ndim >= 2 else (page.height, page.width))
     result = PageResult(number=page.number, source="ocr", text="", confidence=None, width=width, height=height)
@@ -24,6 +30,8 @@ def ocr_page(page: PageImage, settings: Settings) -> PageResult:
     if not isinstance(image, np.ndarray) or image.size == 0 or image.ndim not in (2, 3):
         result.error = "page has no image to read"
         return result
+    if image.ndim == 3 and image.shape[2] == 1:
+        image = image[..., 0]
     if image.dtype != np.uint8:
         image = np.clip(image, 0, 255).astype(np.uint8)
 
@@ -48,27 +56,25 @@ def ocr_page(page: PageImage, settings: Settings) -> PageResult:
 
     words: list[Word] = []
     line_index = -1
-    previous: tuple[int, int, int] | None = None
-    for found_word in found:
-        key = (found_word.block, found_word.paragraph, found_word.line)
-        if key != previous:
+    for paragraph in engine.reading_order(found):
+        for line in paragraph:
             line_index += 1
-            previous = key
-        left, top, box_width, box_height = cleaned.transform.box_to_original(
-            found_word.left, found_word.top, found_word.width, found_word.height
-        )
-        words.append(
-            Word(
-                text=found_word.text,
-                left=left,
-                top=top,
-                width=box_width,
-                height=box_height,
-                confidence=found_word.confidence,
-                line=line_index,
-                block=found_word.block,
-            )
-        )
+            for found_word in line:
+                left, top, box_width, box_height = cleaned.transform.box_to_original(
+                    found_word.left, found_word.top, found_word.width, found_word.height
+                )
+                words.append(
+                    Word(
+                        text=found_word.text,
+                        left=left,
+                        top=top,
+                        width=box_width,
+                        height=box_height,
+                        confidence=found_word.confidence,
+                        line=line_index,
+                        block=found_word.block,
+                    )
+                )
     result.words = words
     result.text = engine.page_text(found)
     result.confidence = engine.mean_confidence(found)

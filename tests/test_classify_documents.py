@@ -239,3 +239,22 @@ def test_speed_per_page():
         classify.analyse(page)
     per_400 = (time.perf_counter() - t0) / 10 / words * 400
     assert per_400 < 0.1  # measured ~15 ms; generous for a shared 2-core machine
+
+
+def test_tesseract_layout_blank_lines_and_merged_columns():
+    """Tesseract's text of a rendered minutes page: a blank line after every line, columns merged."""
+    text = ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nXÃ LẠC QUỚI Độc lập - Tự do - Hạnh phúc\n\n"
+            "BIÊN BẢN\nVề việc hòa giải tranh chấp đất đai\n\n"
+            "Vào lúc 15 giờ 30 phút ngày 19 tháng 02 năm 2019, tại Hội trường Ủy ban nhân dân\n\n"
+            "xã Lạc Quới, chúng tôi gồm:\nI. Hội đồng hòa giải gồm:\n\n"
+            "1. Ông Huỳnh Công Tư - Chủ tịch Ủy ban nhân dân xã Lạc Quới - Chủ tịch Hội đồng:\n\n"
+            "H. Các bên tranh chấp:\n\n"
+            "Bên yêu cầu: bà Nguyễn Bích Cúc (sinh năm 1980), trú tại ấp Tô Thủy, xã Lạc Quới, huyện Tri Tôn, tỉnh "
+            "An Giang.\n\nBên bị yêu cầu: bà Nguyễn Hồng Loan, CCCD số: 089191382115, địa chỉ thường trú:\ntổ 1, ấp "
+            "Tô Thủy, xã Lạc Quới.\n\nHai bên tranh chấp ranh giới thửa đất số 12, tờ bản đồ số 3.\n\n"
+            "CÁC BÊN TRANH CHẤP CHỦ TỊCH HỘI ĐỒNG\n\nNguyễn Bích Cúc Huỳnh Công Tư\n\nNguyễn Hồng Loan")
+    a = classify.analyse(text)
+    assert (a.kind, a.type, a.date) == ("minutes", "land_dispute", "2019-02-19")
+    assert roles(a) == {"Nguyễn Bích Cúc": "disputant", "Nguyễn Hồng Loan": "disputant"}
+    assert {p.name: p.address for p in a.parties}["Nguyễn Hồng Loan"] == "tổ 1, ấp Tô Thủy, xã Lạc Quới"
+    assert [(p.parcel_no, p.map_sheet) for p in a.parcels] == [("12", "3")]

@@ -91,3 +91,20 @@ def test_fuzzy_phrase_one_wrong_character(garbled):
 
 def test_fuzzy_phrase_not_two_wrong_characters():
     assert not re.fullmatch(fuzzy_phrase("to ban do"), "tu bxn do")
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("An Phú, ngày 2§ tháng 01 năm 2020", "An Phú, ngày 28 tháng 01 năm 2020"),
+    ("Tà Đảnh, ngày I3 tháng 7 năm 2020", "Tà Đảnh, ngày 13 tháng 7 năm 2020"),
+    ("Bình Thủy, ngày 3] tháng 7 năm 2022", "Bình Thủy, ngày 31 tháng 7 năm 2022"),
+    ("An Giang, ngày 10/I1⁄2019", "An Giang, ngày 10/11/2019"),
+    ("Báo cáo số 217⁄BC-TNMT", "Báo cáo số 217/BC-TNMT"),
+    ("tổ l0, ấp 3", "tổ 10, ấp 3"),
+])
+def test_digits_read_as_look_alike_characters(raw, expected):
+    assert normalize_text(raw) == expected
+
+
+@pytest.mark.parametrize("text", ["Mục II. Nội dung", "Luật số 02/2011/QH13", "xem [1] và [2]", "ông Lê Văn Il"])
+def test_look_alike_repair_leaves_words_and_codes(text):
+    assert normalize_text(text) == text
