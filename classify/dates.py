@@ -26,6 +26,21 @@ SPELLED_DATE = re.compile(
 )
 
 
+# italic digits as Tesseract reads them on a place-date line: "ngày T8 tháng S", "tháng TÌ", "ngày 2Š"
+_OCR_NUM = r"[0-9tilso|§]{1,3}"
+OCR_DATE = re.compile(rf"{_NGAY}\s+({_OCR_NUM})\s+{_THANG}\s+({_OCR_NUM})\s+{_NAM}\s+((?:19|20)\d\d)(?!\d)")
+_OCR_DIGITS = str.maketrans({"t": "1", "i": "1", "l": "1", "|": "1", "s": "8", "§": "8", "o": "0"})
+
+
+def _ocr_number(token: str, limit: int) -> str | None:
+    """`t8` → 18, `ti` → 11, `s` → 8, `t10` → 10 (a stray mark before a valid number)."""
+    digits = token.translate(_OCR_DIGITS)
+    for cand in (digits, digits[1:]):
+        if cand.isdigit() and 1 <= int(cand) <= limit:
+            return cand
+    return None
+
+
 def _iso(d: str, m: str, y: str) -> str | None:
     try:
         return dt.date(int(y), int(m), int(d)).isoformat()
@@ -45,6 +60,13 @@ def find_dates(text: str) -> list[tuple[int, int, str]]:
         iso = _iso(m.group(1), m.group(3), m.group(4))
         if iso and not any(s <= m.start() < e for s, e, _ in out):
             out.append((m.start(), m.end(), iso))
+    for m in OCR_DATE.finditer(folded):
+        if any(s <= m.start() < e for s, e, _ in out) or (m.group(1).isdigit() and m.group(2).isdigit()):
+            continue
+        day, month = _ocr_number(m.group(1), 31), _ocr_number(m.group(2), 12)
+        iso = _iso(day, month, m.group(3)) if day and month else None
+        if iso:
+            out.append((m.start(), m.end(), iso))
     for m in SPELLED_DATE.finditer(folded):
         nums = [parse_number_words(g) for g in m.groups()]
         if None not in nums and not any(s <= m.start() < e for s, e, _ in out):
@@ -60,7 +82,9 @@ def parse_vn_date(text: str) -> str | None:
     return found[0][2] if found else None
 
 
-_PLACE_DATE = re.compile(rf"^[^\n]{{0,60}}?,\s*{_NGAY}\s*[0-3]?\d\s*(?:{_THANG}|[/.\-]\s*[01]?\d\s*[/.\-])", re.M)
+_PLACE_DATE = re.compile(
+    rf"^[^\n]{{0,60}}?,\s*{_NGAY}\s*(?:[0-3]?\d\s*[/.\-]\s*[01]?\d\s*[/.\-]|{_OCR_NUM}\s+{_THANG})", re.M
+)
 _LINE_DATE = re.compile(rf"^[ \t]*{_NGAY}\s*[0-3]?\d\s*(?:{_THANG}|[/.\-]\s*[01]?\d\s*[/.\-])", re.M)
 
 

@@ -25,6 +25,13 @@ _TITLES: list[tuple[str, str]] = [
     (r"d[o0ơ]n|dcn|d0n", "petition"),
 ]
 _TITLE_RE = [(re.compile(rf"^\s*(?:{p})(?![a-z0-9])"), k) for p, k in _TITLES]
+# OCR splits or joins the letters of a heading ("QUYÊ T ĐỊNH"): match it without spaces too
+_COMPACT_TITLE_RE = [
+    (re.compile(rf"^(?:{fuzzy_phrase(w.replace(' ', ''))})"), k)
+    for w, k in (("quyet dinh", "decision"), ("ket luan", "conclusion"), ("thong bao", "notice"),
+                 ("bien ban", "minutes"), ("bao cao", "other"), ("cong van", "other"))
+]
+_JUNK = re.compile(r"^[\W_\d]*(?=\w)")
 _CODE_KIND = {"QĐ": "decision", "KL": "conclusion", "TB": "notice", "BB": "minutes", "BC": "other", "CV": "other"}
 _OWN_NUMBER = re.compile(r"^\s*S[ốoô0]\s*:?\s*\d+(?:/\d{4})?/([A-ZĐ]+)", re.M)
 
@@ -39,9 +46,15 @@ def detect_kind(text: str) -> str:
     lines = [ln for ln in text.split("\n") if ln.strip()][:HEAD_LINES]
     fallback = None
     for line in lines:
-        folded = fold_aligned(line.strip())
+        line = _JUNK.sub("", line.strip())  # "- QUYẾT ĐỊNH", "_ BIÊN BẢN ¬"
+        folded = fold_aligned(line)
         if _SKIP.match(folded):
             continue
+        if _is_heading(line):
+            compact = re.sub(r"\s+", "", folded)
+            hit = next((k for rx, k in _COMPACT_TITLE_RE if rx.match(compact)), None)
+            if hit:
+                return hit
         for rx, kind in _TITLE_RE:
             if rx.match(folded):
                 after = folded[rx.match(folded).end():].strip()
@@ -65,7 +78,7 @@ def title_lines(text: str) -> list[str]:
     """The title line and the lines that continue it (`ĐƠN KHIẾU NẠI`, `V/v …`), for type evidence."""
     lines = [ln for ln in text.split("\n") if ln.strip()][:HEAD_LINES]
     for i, line in enumerate(lines):
-        folded = fold_aligned(line.strip())
+        folded = fold_aligned(_JUNK.sub("", line.strip()))
         if _SKIP.match(folded):
             continue
         if any(rx.match(folded) for rx, _ in _TITLE_RE) and _is_heading(line):

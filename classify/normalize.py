@@ -136,8 +136,8 @@ def _fix_d(m: re.Match) -> str:
 
 # Tesseract reads "/" as a fraction slash and digits as look-alike letters inside numbers: "10/I1⁄2019".
 _SLASHES = str.maketrans({"\u2044": "/", "\u2215": "/", "\uff0f": "/"})
-_DIGIT_LIKE = re.compile(r"(?<![\w.,\[])(?=[\dIlO|\]§]*\d)[\dIlO|\]§]{2,}(?![\w])")
-_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "]": "1", "O": "0", "§": "8"})
+_DIGIT_LIKE = re.compile(r"(?<![\w.,\[])(?=[\dIlOoó|\]§]*\d)[\dIlOoó|\]§]{2,}(?![\w])")
+_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "]": "1", "O": "0", "o": "0", "ó": "6", "§": "8"})
 
 
 def _fix_number(m: re.Match) -> str:
@@ -172,14 +172,15 @@ def normalize_text(text: str) -> str:
     return unwrap_lines("\n".join(out))
 
 
-_LIST_OR_LABEL = re.compile(r"\s*(?:\d{1,2}[.)/]\s|[-+•*–]\s|[IVX]+\.\s|[a-zđ][.)]\s|[^:\n]{1,40}:|\()")
-_PARAGRAPH_END = (".", ":", ";", "!", "?", "./.")
+_LIST_OR_LABEL = re.compile(r"\s*(?:\d{1,2}[.)/]\s|[-+•*–]\s|[IVX]+\.\s|[a-zđ][.)]\s|[^:\n,;.]{1,30}:|\()")
+_SENTENCE_END = (".", "!", "?")
 
 
 def unwrap_lines(text: str) -> str:
     """Join lines that OCR wrapped inside a paragraph (a newline becomes a space: offsets are kept).
 
-    A newline stays where a paragraph ends: after `.`/`:`/`;`, after a line clearly shorter than the
+    A newline stays where a paragraph ends: after `.`, after `:`/`;` unless the next line goes on in lower
+    case (`địa chỉ thường trú:⏎ấp Tây Khánh`, `…;⏎ông Trần Văn B`), after a line clearly shorter than the
     page's full lines, before a list item or a `Label:` line, and around headings in capitals.
     """
     lines = text.split("\n")
@@ -195,7 +196,8 @@ def unwrap_lines(text: str) -> str:
         nxt = lines[i + 1]
         keep = (
             not line or not nxt
-            or line.endswith(_PARAGRAPH_END)
+            or line.endswith(_SENTENCE_END)
+            or (line.endswith((":", ";")) and not nxt[0].islower())
             or len(line) < 0.75 * full
             or _LIST_OR_LABEL.match(nxt)
             or _is_caps(line) or _is_caps(nxt)

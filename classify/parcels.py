@@ -14,7 +14,7 @@ from classify.places import Place, complete, find_places
 
 _THUA_KW = rf"(?:{fuzzy_phrase('thua dat')}|thua|thu'a)"
 _TO_KW = rf"(?:{fuzzy_phrase('to ban do')}(?:\s+dia\s+chinh)?|to\s+bd|to)"
-_NUMS = r"(\d{1,5}(?:\s*(?:,|;|va|\+|&)\s*(?:(?:thua\s*(?:dat\s*)?)?(?:so\s*)?)\d{1,5}(?![\d/]))*)"
+_NUMS = r"(\d{1,5}(?:\s*(?:,|;|va|\+|&)\s*(?:so\s*)?\d{1,5}(?![\d/]))*)"
 THUA_RE = re.compile(rf"(?<![a-z])(?:cac\s+)?{_THUA_KW}\s*(?:so\s*|s0\s*)?[:.]?\s*{_NUMS}(?![\d/.,]\d)")
 TO_RE = re.compile(rf"(?<![a-z]){_TO_KW}\s*(?:so\s*|s0\s*)?[:.]?\s*(\d{{1,4}})(?![\d/])")
 
@@ -114,6 +114,9 @@ def extract_parcels(text: str) -> list[Parcel]:
             nxt = hits[i + 1].start if i + 1 < len(hits) else s_hi
             prev = hits[i - 1].end if i > 0 else s_lo
             sheet = _nearest(hit.start, hit.end, sheets, prev, nxt)
+            just_before = [t for t in sheets if prev <= t[1] <= hit.start and not folded[t[1]:hit.start].strip(" ,;")]
+            if just_before:  # "tờ bản đồ số 63, thửa đất số 1066 và thửa 997 tờ 18"
+                sheet = just_before[-1]
             if sheet is None and i == len(hits) - 1:  # "Thửa đất số: 45; Tờ bản đồ số: 12"
                 m = TO_RE.match(folded, s_hi + len(folded[s_hi:]) - len(folded[s_hi:].lstrip()))
                 if m:

@@ -103,6 +103,8 @@ def read_name(text: str, folded: str, pos: int, need_surname: bool = False,
         return None
     name = " ".join(words)
     if name.isupper():
+        if multiline and not honorific:
+            return None  # capitals in running text are headings ("TỔ XÁC MINH"); names in capitals are signatures
         name = " ".join(w.capitalize() for w in words)
     return name, i
 

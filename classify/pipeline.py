@@ -32,18 +32,36 @@ EVIDENCE_KEY = "evidence"
 
 
 class _Tokenizer:
-    """Words and punctuation marks; whitespace kept in `spaces` so `doc.text == text`."""
+    """Words and punctuation marks; `doc.text == text` (extra whitespace becomes whitespace tokens, as in
+    spaCy's own tokenizer), so character offsets of spans are offsets in the input."""
 
     def __init__(self, vocab):
         self.vocab = vocab
 
     def __call__(self, text: str) -> Doc:
-        words, spaces = [], []
-        matches = list(_TOKEN.finditer(text))
-        for i, m in enumerate(matches):
+        words: list[str] = []
+        spaces: list[bool] = []
+        pos = 0
+        for m in _TOKEN.finditer(text):
+            gap = text[pos:m.start()]
+            if gap:
+                if words and gap[0] == " ":
+                    spaces[-1] = True
+                    gap = gap[1:]
+                if gap:
+                    words.append(gap)
+                    spaces.append(False)
             words.append(m.group(0))
-            nxt = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-            spaces.append(nxt > m.end())
+            spaces.append(False)
+            pos = m.end()
+        tail = text[pos:]
+        if tail:
+            if words and tail[0] == " ":
+                spaces[-1] = True
+                tail = tail[1:]
+            if tail:
+                words.append(tail)
+                spaces.append(False)
         return Doc(self.vocab, words=words, spaces=spaces)
 
 
@@ -82,7 +100,8 @@ def evidence_hits(doc: Doc) -> list[Hit]:
 def analyse(text: str) -> Analysis:
     """Kind, type (with confidence and evidence), parties, parcels, references and date of one document."""
     clean = normalize_text(text)
-    doc = get_nlp()(fold_aligned(clean))  # the folded view: same offsets as `clean`
+    # the folded view, one line: same offsets as `clean`; phrases match across a wrapped line, not a blank one
+    doc = get_nlp()(fold_aligned(clean).replace("\n", " "))
     decision = decide_type(clean, evidence_hits(doc), title_lines(clean))
     kind = detect_kind(clean)
     return Analysis(

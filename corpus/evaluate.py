@@ -19,7 +19,7 @@ import tempfile
 import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -27,6 +27,7 @@ import numpy as np
 
 from corpus.metrics import (
     Accuracy,
+    bag_of_words_errors,
     ClassScores,
     Counts,
     ErrorTally,
@@ -130,6 +131,8 @@ class PageScore:
     seconds: dict[str, float] = field(default_factory=dict)  # pipeline time per step for this page
     text: str = ""  # the pipeline's text of the page (for error analysis)
     raw_text: str | None = None  # raw tesseract's text
+    bag: ErrorTally = field(default_factory=ErrorTally)  # order-free word errors (metrics.bag_of_words_errors)
+    raw_bag: ErrorTally | None = None
 
 
 @dataclass
@@ -181,17 +184,22 @@ class OcrRow:
     raw_words: ErrorTally = field(default_factory=ErrorTally)
     paired_chars: ErrorTally = field(default_factory=ErrorTally)  # pipeline on exactly the raw_pages
     paired_words: ErrorTally = field(default_factory=ErrorTally)
+    bag: ErrorTally = field(default_factory=ErrorTally)  # order-free word errors
+    raw_bag: ErrorTally = field(default_factory=ErrorTally)
 
     def add(self, page: PageScore) -> None:
         self.pages += 1
         self.chars += page.chars
         self.words += page.words
+        self.bag += page.bag
         if page.raw_chars is not None and page.raw_words is not None:
             self.raw_pages += 1
             self.raw_chars += page.raw_chars
             self.raw_words += page.raw_words
             self.paired_chars += page.chars
             self.paired_words += page.words
+            if page.raw_bag is not None:
+                self.raw_bag += page.raw_bag
 
 
 @dataclass
@@ -300,7 +308,8 @@ def _doc_from_dict(d: dict[str, Any]) -> DocResult:
         references=ReferenceMatch(_counts(r["number"]), _accuracy(r["date"])),
         pages=[PageScore(x["number"], x["level"], x["source"], _tally(x["chars"]), _tally(x["words"]),
                          _tally(x["raw_chars"]), _tally(x["raw_words"]), x["seconds"], x.get("text", ""),
-                         x.get("raw_text")) for x in d["pages"]],
+                         x.get("raw_text"), _tally(x.get("bag")) or ErrorTally(), _tally(x.get("raw_bag")))
+               for x in d["pages"]],
         seconds=d["seconds"], wall_seconds=d["wall_seconds"], baseline_seconds=d["baseline_seconds"],
         error=d["error"], failed=d["failed"], record_errors=d["record_errors"],
         baseline_errors=d["baseline_errors"], predicted=d["predicted"], mistakes=d.get("mistakes", {}),
@@ -474,10 +483,12 @@ def score_pages(entry: ManifestEntry, pages: list[Any], raw: dict[int, str] | No
         truth_source = entry.page_sources[number - 1] if number <= len(entry.page_sources) else None
         chars, words = _best(refs, hyp)
         score = PageScore(number, page_level(entry.level, truth_source, source), source, chars, words,
-                          seconds=dict(getattr(page, "seconds", {}) or {}), text=hyp)
+                          seconds=dict(getattr(page, "seconds", {}) or {}), text=hyp,
+                          bag=bag_of_words_errors(refs[0], hyp))
         if raw is not None and source != "text" and number in raw:
             score.raw_chars, score.raw_words = _best(refs, raw[number])
             score.raw_text = raw[number]
+            score.raw_bag = bag_of_words_errors(refs[0], raw[number])
         scores.append(score)
     return scores
 
@@ -575,6 +586,43 @@ def mistakes(entry: ManifestEntry, parties: list[dict], parcels: list[dict],
     out["references missed"] = [ref_labels[k] for k in missed]
     out["references spurious"] = [ref_labels[k] for k in spurious]
     return {k: v for k, v in out.items() if v}
+
+
+def rescore(report: EvalReport, corpus_dir: Path | None = None) -> EvalReport:
+    """Score the saved page texts again against the manifest (after a metric change), without OCR.
+
+    Entities cannot be re-scored from a saved report's counts alone: they are re-matched from
+    `DocResult.predicted`, so a report of a crashed document stays empty.
+    """
+    from types import SimpleNamespace
+
+    entries = {e.id: e for e in load_manifest(Path(corpus_dir or report.corpus_dir))}
+    documents = []
+    for doc in report.documents:
+        entry = entries.get(doc.id)
+        if entry is None:
+            documents.append(doc)
+            continue
+        pages = [SimpleNamespace(number=p.number, source=p.source, text=p.text, seconds=p.seconds)
+                 for p in doc.pages if p.source != "missing"]
+        raw = {p.number: p.raw_text for p in doc.pages if p.raw_text is not None} if report.baseline else None
+        predicted = doc.predicted
+        record = SimpleNamespace(
+            parties=[_Dumped(x) for x in predicted.get("parties", [])],
+            parcels=[_Dumped(x) for x in predicted.get("parcels", [])],
+            references=[_Dumped(x) for x in predicted.get("references", [])],
+        ) if predicted else None
+        new = replace(doc, pages=score_pages(entry, pages, raw))
+        _score_entities(new, entry, record)
+        documents.append(new)
+    return replace(report, documents=documents)
+
+
+class _Dumped(dict):
+    """A saved entity dict that answers model_dump() like the pydantic model it came from."""
+
+    def model_dump(self) -> dict:
+        return dict(self)
 
 
 # ---------------------------------------------------------------------------------- process pool

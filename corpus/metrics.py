@@ -4,7 +4,8 @@ Everything here is a pure function of its arguments (no I/O, no global state). E
 plain dicts (the manifest's ground truth) or as `donthu.schema` models (the pipeline's record).
 
 Conventions
-- Text for CER/WER: NFC, every run of whitespace (newlines included) collapsed to one space, stripped.
+- Text for CER/WER: NFC, every run of whitespace (newlines included) collapsed to one space, stripped;
+  decorative rules written as text (`-------`, `______`) are dropped from both sides (`ocr_normalise`).
   Rates are aggregated as sum(distance) / sum(reference length) over a group (`ErrorTally`).
 - `prf`: precision is 1.0 when nothing was predicted, recall is 1.0 when nothing was expected (a
   document with no references and no predicted references is perfect); F1 is 0.0 when P + R = 0.
@@ -25,6 +26,9 @@ from rapidfuzz.distance import Levenshtein
 from donthu.text import fold, nfc
 
 _WHITESPACE = re.compile(r"\s+")
+#: a decorative rule written as text (`-------` under an agency name, `________`): drawn as a line on paper,
+#: removed by the clean-up's line removal, so not text to recognise
+_RULE = re.compile(r"(?<!\S)[-_=.·•~*\u2013\u2014]{3,}(?!\S)")
 _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
                          "\u2212": "-"})
 
@@ -35,6 +39,11 @@ _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": 
 def normalise_text(text: str) -> str:
     """NFC, whitespace runs (newlines included) collapsed to one space, stripped."""
     return _WHITESPACE.sub(" ", nfc(text or "")).strip()
+
+
+def ocr_normalise(text: str) -> str:
+    """`normalise_text` without decorative rules (a word of 3+ dashes/underscores/dots/equals only)."""
+    return normalise_text(_RULE.sub(" ", nfc(text or "")))
 
 
 @dataclass
@@ -55,15 +64,26 @@ class ErrorTally:
 
 
 def char_errors(ref: str, hyp: str) -> ErrorTally:
-    """Character edit distance between normalised texts, with the normalised reference length."""
-    r, h = normalise_text(ref), normalise_text(hyp)
+    """Character edit distance between normalised texts (`ocr_normalise`), with the reference length."""
+    r, h = ocr_normalise(ref), ocr_normalise(hyp)
     return ErrorTally(Levenshtein.distance(r, h), len(r))
 
 
 def word_errors(ref: str, hyp: str) -> ErrorTally:
     """Word edit distance (on word lists) between normalised texts, with the reference word count."""
-    r, h = normalise_text(ref).split(), normalise_text(hyp).split()
+    r, h = ocr_normalise(ref).split(), ocr_normalise(hyp).split()
     return ErrorTally(Levenshtein.distance(r, h), len(r))
+
+
+def bag_of_words_errors(ref: str, hyp: str) -> ErrorTally:
+    """Order-free word errors: max(words missing, words extra) as multisets, over the reference count.
+
+    Blind to reading order (a two-column header read row by row costs nothing), so the gap between WER and
+    this rate is what reading order costs.
+    """
+    r, h = Counter(ocr_normalise(ref).split()), Counter(ocr_normalise(hyp).split())
+    missing, extra = sum((r - h).values()), sum((h - r).values())
+    return ErrorTally(max(missing, extra), sum(r.values()))
 
 
 def cer(ref: str, hyp: str) -> float:

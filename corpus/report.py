@@ -46,10 +46,12 @@ def ocr_table(ocr: dict[str, OcrRow]) -> str:
             _pct(relative_reduction(raw_cer, row.paired_chars.rate) if row.raw_pages else None, 1),
             _pct(row.words.rate), _pct(raw_wer),
             _pct(relative_reduction(raw_wer, row.paired_words.rate) if row.raw_pages else None, 1),
+            _pct(row.bag.rate), _pct(row.raw_bag.rate if row.raw_pages else None),
             row.raw_pages,
         ])
-    return _table(["level", "pages", "CER donthu", "CER raw tesseract", "CER reduction", "WER donthu",
-                   "WER raw tesseract", "WER reduction", "pages with baseline"], rows)
+    return _table(["level", "pages", "CER donthu", "CER raw", "CER reduction", "WER donthu",
+                   "WER raw", "WER reduction", "order-free WER donthu", "order-free WER raw",
+                   "pages with raw"], rows)
 
 
 def classification_section(scores: ClassScores) -> str:
@@ -71,7 +73,10 @@ def confusion_table(confusion: dict[str, dict[str, int]]) -> str:
 def format_summary(summary: Summary) -> str:
     parts: list[str] = []
     parts.append("## OCR: character / word error rate per degradation level\n\n"
-                 "Reduction: relative to raw `tesseract -l vie` on the same page images (same pages only).\n\n"
+                 "raw: `tesseract -l vie` without clean-up on the same page images; reduction: relative to raw, "
+                 "on the same pages. Each page is scored against the closer of its two valid reading orders "
+                 "(two-column blocks column by column, or row by row). Order-free WER ignores reading order "
+                 "altogether (word multisets), so WER minus order-free WER is what layout/order costs.\n\n"
                  + ocr_table(summary.ocr))
     parts.append("## Type (what the matter is)\n\n" + classification_section(summary.types))
     parts.append("## Type of letters whose title does not name it (ĐƠN, ĐƠN TRÌNH BÀY…)\n\n"
@@ -154,14 +159,22 @@ def format_report(report: EvalReport, *, details: bool = False) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m corpus.report EVAL.json [--details]`: the tables again from a saved `donthu eval --json`."""
+    """`python -m corpus.report EVAL.json [--details] [--rescore [CORPUS_DIR]]`: the tables again from a saved
+    `donthu eval --json` (re-scored without OCR with --rescore)."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m corpus.report", description=main.__doc__)
     parser.add_argument("json_file")
     parser.add_argument("--details", action="store_true")
+    parser.add_argument("--rescore", metavar="CORPUS_DIR", nargs="?", const="", default=None,
+                        help="score the saved texts again against the manifest (default: the report's corpus)")
     args = parser.parse_args(argv)
-    print(format_report(EvalReport.from_json(args.json_file), details=args.details))
+    report = EvalReport.from_json(args.json_file)
+    if args.rescore is not None:
+        from corpus.evaluate import rescore
+
+        report = rescore(report, args.rescore or None)
+    print(format_report(report, details=args.details))
     return 0
 
 

@@ -232,6 +232,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-baseline", action="store_true", help="skip raw tesseract -l vie")
     p.add_argument("--limit", type=int)
     p.set_defaults(func=cmd_eval)
+
+    from ingest.distributed import add_commands  # worker, submit, db upgrade, reindex (scale-out)
+
+    add_commands(sub)
     return parser
 
 

@@ -47,7 +47,7 @@ from sqlalchemy import (
 )
 
 from donthu.config import Settings, load_settings
-from donthu.types import DonthuError, PageImage, PageResult, Word
+from donthu.types import DonthuError, PageResult, Word
 from records.tables import documents, metadata
 
 log = logging.getLogger(__name__)
@@ -339,57 +339,14 @@ def give_up_message(attempts: int, what: str = "this file") -> str:
 
 
 # -------------------------------------------------------------------------------------------- pages
-def page_at(data: bytes, mime: str, number: int, settings: Settings) -> PageImage:
-    """Page `number` (1-based) of a file as `ingest.pages.iter_pages` yields it, without the pages before
-    it for PDF (a worker reads one page of a long file, not all of them)."""
-    from ingest.pages import _PdfPages, iter_pages
-    from ingest.sniff import PDF
-
-    if mime == PDF:
-        with _PdfPages(data, settings) as pdf:
-            if not 1 <= number <= pdf.count:
-                raise IndexError(f"page {number} out of range 1..{pdf.count}")
-            return pdf.page(number - 1)
-    for page in iter_pages(data, mime, settings):  # TIFF frames: decoded in order
-        if page.number == number:
-            return page
-    raise IndexError(f"page {number} not in file")
-
-
-def plan(data: bytes, settings: Settings) -> tuple[str, int]:
-    """(mime, page count) of a file, with the limits `iter_pages` checks up front; raises DonthuError."""
-    from ingest.pages import _PdfPages, _check_page_count, count_pages
-    from ingest.sniff import PDF, sniff
-
-    mime = sniff(data)
-    total = count_pages(data, mime, settings)
-    _check_page_count(total, settings)
-    if mime == PDF:
-        with _PdfPages(data, settings) as pdf:
-            pdf.check_image_sizes()
-    if total < 1:
-        raise DonthuError("the file has no pages")
-    return mime, total
-
-
 def assemble(info, mime: str, pages: list[PageResult]):
-    """The record of a document from its page results: what `process_bytes` does after its page loop."""
-    from classify import analyse
-    from donthu.schema import PageText, Record
-    from ingest.pipeline import join_pages
+    """The record of a document from its page results, exactly as `process_bytes` builds it."""
+    from donthu.schema import Record
+    from ingest import pipeline
 
-    record = Record(file=info.file, sha256=info.sha256, mime=mime)
-    record.errors.extend(f"page {p.number}: {p.error}" for p in pages if p.error)
-    record.pages = [
-        PageText(number=p.number, source=p.source,
-                 confidence=None if p.confidence is None else round(p.confidence, 2), text=p.text)
-        for p in pages
-    ]
-    record.text = join_pages(pages)
-    analysis = analyse(record.text)
-    record = Record.model_validate({**record.model_dump(), **analysis.model_dump()})
-    failed = not pages or all(p.error for p in pages)
-    return record, failed
+    record = Record(file=info.file, sha256=info.sha256, mime=mime,
+                    errors=[f"page {p.number}: {p.error}" for p in pages if p.error])
+    return pipeline.assemble(record, pages), pipeline.all_failed(pages)
 
 
 # -------------------------------------------------------------------------------------------- steps
@@ -418,7 +375,9 @@ def plan_document(document_id: int, queue: str, scale: ScaleSettings, send_many:
         return _fail(store, document_id, "the original is missing from the originals folder "
                                          "(is DONTHU_DATA_DIR shared between submitters and workers?)")
     try:
-        mime, total = plan(data, settings)
+        from ingest.pages import plan_file
+
+        mime, total = plan_file(data, settings)
     except DonthuError as exc:
         return _fail(store, document_id, str(exc))
     _set_job(store, document_id, mime=mime, pages_total=total, queue=queue)
@@ -467,7 +426,11 @@ def _read(store, info, number: int, settings: Settings, transient: tuple[type[Ba
         data = store.read_original(info.sha256)
         mime = (job(store, info.id) or {}).get("mime")
         if not mime:
-            mime, _ = plan(data, settings)
+            from ingest.pages import plan_file
+
+            mime, _ = plan_file(data, settings)
+        from ingest.pages import page_at
+
         return read_page(page_at(data, mime, number, settings), settings)
     except transient:
         raise  # retried by the task
@@ -679,7 +642,18 @@ def cmd_db(args, settings: Settings) -> int:
 
 
 def cmd_reindex(args, settings: Settings) -> int:
-    count = reindex(settings, args.to)
+    import sys
+
+    from elastic_transport import ConnectionError as IndexUnreachable
+
+    try:
+        count = reindex(settings, args.to)
+    except ValueError as exc:  # e.g. elasticsearch without DONTHU_ES_URL
+        print(exc, file=sys.stderr)
+        return 2
+    except (IndexUnreachable, ConnectionError) as exc:
+        print(f"the index cannot be reached: {exc}", file=sys.stderr)
+        return 1
     print(f"{count} documents indexed into {args.to}")
     return 0
 

@@ -30,7 +30,7 @@ import pikepdf
 from PIL import Image, ImageOps
 
 from donthu.config import Settings
-from donthu.types import EncryptedFile, PageImage, TooLarge, UnsupportedFile
+from donthu.types import DonthuError, EncryptedFile, PageImage, TooLarge, UnsupportedFile
 from ingest.sniff import JPEG, PDF, PNG, TIFF
 
 #: a page has a meaningful text layer with at least this many visible non-space characters
@@ -101,6 +101,35 @@ def page_image(data: bytes, mime: str, number: int, settings: Settings) -> np.nd
             image, _ = _frame_to_array(im, settings)
             return image
     raise UnsupportedFile(f"unsupported type {mime}")
+
+
+def page_at(data: bytes, mime: str, number: int, settings: Settings) -> PageImage:
+    """Page `number` (1-based) of a file as `ingest.pages.iter_pages` yields it, without the pages before
+    it for PDF (a worker reads one page of a long file, not all of them)."""
+    if mime == PDF:
+        with _PdfPages(data, settings) as pdf:
+            if not 1 <= number <= pdf.count:
+                raise IndexError(f"page {number} out of range 1..{pdf.count}")
+            return pdf.page(number - 1)
+    for page in iter_pages(data, mime, settings):  # TIFF frames: decoded in order
+        if page.number == number:
+            return page
+    raise IndexError(f"page {number} not in file")
+
+
+def plan_file(data: bytes, settings: Settings) -> tuple[str, int]:
+    """(mime, page count) of a file, with the limits `iter_pages` checks up front; raises DonthuError."""
+    from ingest.sniff import sniff
+
+    mime = sniff(data)
+    total = count_pages(data, mime, settings)
+    _check_page_count(total, settings)
+    if mime == PDF:
+        with _PdfPages(data, settings) as pdf:
+            pdf.check_image_sizes()
+    if total < 1:
+        raise DonthuError("the file has no pages")
+    return mime, total
 
 
 # ================================================================================================ limits

@@ -49,6 +49,26 @@ def join_pages(pages: list[PageResult]) -> str:
     return "\n\n".join(p.text for p in pages if p.text)
 
 
+def all_failed(pages: list[PageResult]) -> bool:
+    """No page could be read: the document as a whole has failed."""
+    return not pages or all(p.error for p in pages)
+
+
+def assemble(record: Record, pages: list[PageResult]) -> Record:
+    """Page results → the record's pages and text → understanding (local pipeline and distributed finish)."""
+    from classify import analyse
+
+    record = record.model_copy(deep=True)
+    record.pages = [
+        PageText(number=p.number, source=p.source,
+                 confidence=None if p.confidence is None else round(p.confidence, 2), text=p.text)
+        for p in pages
+    ]
+    record.text = join_pages(pages)
+    analysis = analyse(record.text)
+    return Record.model_validate({**record.model_dump(), **analysis.model_dump()})
+
+
 def process_bytes(
     data: bytes,
     filename: str,
@@ -92,18 +112,7 @@ def process_bytes(
         if not pages:
             return ProcessedDocument(record, pages, seconds, failed=True)
 
-    record.pages = [
-        PageText(number=p.number, source=p.source,
-                 confidence=None if p.confidence is None else round(p.confidence, 2), text=p.text)
-        for p in pages
-    ]
-    record.text = join_pages(pages)
-
     t = time.perf_counter()
-    from classify import analyse
-
-    analysis = analyse(record.text)
+    record = assemble(record, pages)
     seconds["classify"] = time.perf_counter() - t
-    record = Record.model_validate({**record.model_dump(), **analysis.model_dump()})
-    failed = not pages or all(p.error for p in pages)
-    return ProcessedDocument(record, pages, seconds, failed=failed)
+    return ProcessedDocument(record, pages, seconds, failed=all_failed(pages))

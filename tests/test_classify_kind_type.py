@@ -120,3 +120,26 @@ def test_unknown_when_there_is_no_evidence():
 def test_diacritics_lost():
     a = analyse("Toi to cao ong Tran Van Binh, can bo dia chinh xa, da nhan hoi lo va lam sai lech ho so.")
     assert a.type == "denunciation"
+
+
+@pytest.mark.parametrize("text", ["a  b", "\n\nkhiếu nại\n\n\ntố cáo  ", " x", "", "đơn,khiếu nại;  \t tố cáo\n"])
+def test_pipeline_doc_keeps_offsets(text):
+    from classify.pipeline import get_nlp
+
+    assert get_nlp()(text).text == text
+
+
+def test_evidence_quotes_the_text_after_blank_lines():
+    text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\n\n\nĐƠN\n\n\nKính gửi: UBND xã\n\n\nTôi tố cáo ông Trần Văn Bình nhận hối lộ."
+    a = classify.analyse(text)
+    assert a.type == "denunciation"
+    assert set(a.type_evidence) <= {"tố cáo", "nhận hối lộ", "hối lộ", "Tôi tố cáo"}
+
+
+@pytest.mark.parametrize("title, kind", [
+    ("- QUYẾT ĐỊNH", "decision"), ("QUYÊ T ĐỊNH", "decision"), ("_ BIÊN BẢN LÀM VIỆC ¬", "minutes"),
+    ("| THÔNGBÁO", "notice"), ("KẾT LUẬ N", "conclusion"),
+])
+def test_kind_from_an_ocr_damaged_title(title, kind):
+    header = "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nXÃ TÂN TUYẾN Độc lập - Tự do - Hạnh phúc\n"
+    assert detect_kind(header + title + "\nV/v giải quyết đơn\nCăn cứ Luật Khiếu nại") == kind

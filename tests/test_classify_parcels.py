@@ -125,3 +125,12 @@ def test_no_parcels_in_unrelated_text():
 ])
 def test_land_use_code(name, code):
     assert land_use_code(name) == code
+
+
+def test_sheet_written_just_before_its_parcel_wins_over_the_next_one():
+    text = "tranh chấp tờ bản đồ số 63, thửa đất số 1066 và thửa 997 tờ 18, diện tích 450 m², đất ở nông thôn"
+    assert keys(text) == [("1066", "63"), ("997", "18")]
+
+
+def test_ocr_digit_look_alikes_in_numbers():
+    assert keys("thửa đất số 598, tờ bản đồ địa chính số 1ó, đất vườn") == [("598", "16")]

@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from corpus.evaluate import ALL_OCR, ALL_PAGES, EvalReport, evaluate
+from corpus.evaluate import ALL_OCR, ALL_PAGES, EvalReport, evaluate, rescore
+from corpus.metrics import ErrorTally
 from corpus.report import format_report
 from donthu.config import Settings
 from donthu.schema import Parcel, Party, Record, Reference
@@ -99,6 +100,7 @@ def test_evaluate_harness_with_fake_pipeline(tmp_path, monkeypatch):
     assert by_id["b"].pages[0].level == "digital" and by_id["b"].pages[0].raw_chars is None
     assert by_id["a"].pages[0].chars.distance == 1  # Ủy → Uy
     assert by_id["a"].pages[0].raw_chars is not None  # real tesseract ran on the fake page image
+    assert by_id["a"].pages[0].bag == ErrorTally(1, 12) and by_id["a"].pages[0].raw_bag is not None
 
     s = report.summary()
     assert s.speed.failed == 1 and s.speed.crashed == 1 and s.speed.documents == 3
@@ -119,6 +121,7 @@ def test_evaluate_harness_with_fake_pipeline(tmp_path, monkeypatch):
     report.to_json(out)
     again = EvalReport.from_json(out)
     assert again.summary() == s
+    assert rescore(again, tmp_path / "corpus").summary() == s
     assert json.loads(out.read_text())["summary"]["parties"]["name"]["f1"] == 1.0
 
     assert by_id["a"].mistakes == {"parcel fields": ["45/12 area_m2: 1234.5 → 1232.0"]}

@@ -7,6 +7,7 @@ from corpus.metrics import (
     Counts,
     ErrorTally,
     aggregate,
+    bag_of_words_errors,
     area_matches,
     cer,
     char_errors,
@@ -62,10 +63,24 @@ def test_whitespace_is_normalised():
     assert cer("a b\nc", "a  b c\n") == 0.0
 
 
+def test_decorative_rules_are_not_text():
+    assert cer("ỦY BAN NHÂN DÂN\n-------\nSố: 12/QĐ-UBND", "ỦY BAN NHÂN DÂN Số: 12/QĐ-UBND") == 0.0
+    assert cer("Độc lập - Tự do - Hạnh phúc", "Độc lập Tự do Hạnh phúc") > 0  # a lone dash is text
+    assert cer("Nơi nhận: ____ ...", "Nơi nhận:") == 0.0
+    assert cer("---oOo---", "") == 1.0  # not a plain rule
+
+
 def test_empty_texts():
     assert cer("", "") == 0.0
     assert math.isinf(cer("", "x"))
     assert cer("ab", "") == 1.0
+
+
+def test_bag_of_words_ignores_order():
+    assert bag_of_words_errors("a b c d", "c d a b") == ErrorTally(0, 4)
+    assert bag_of_words_errors("a b c d", "c d a x") == ErrorTally(1, 4)  # one substitution
+    assert bag_of_words_errors("a b", "a b b b") == ErrorTally(2, 2)  # two insertions
+    assert word_errors("a b c d", "c d a b").distance == 4
 
 
 def test_aggregate_is_sum_of_distances_over_sum_of_lengths():
