@@ -23,6 +23,8 @@ class Settings:
     #: "sqlite" (FTS5, embedded) or "elasticsearch"
     search_backend: str = "sqlite"
     es_url: str | None = None
+    #: Celery broker (scale-out); when set, the API queues uploads for Celery workers instead of its own pool
+    broker_url: str | None = None
     #: local worker pool size (embedded mode)
     workers: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
     ocr_lang: str = "vie"
@@ -64,6 +66,7 @@ def load_settings() -> Settings:
         database_url=env.get("DONTHU_DATABASE_URL") or None,
         search_backend=env.get("DONTHU_SEARCH_BACKEND", "sqlite"),
         es_url=env.get("DONTHU_ES_URL") or None,
+        broker_url=env.get("DONTHU_BROKER_URL") or None,
         workers=_int("DONTHU_WORKERS", max(1, os.cpu_count() or 1)),
         ocr_lang=env.get("DONTHU_OCR_LANG", "vie"),
         max_pixels=_int("DONTHU_MAX_PIXELS", 180_000_000),
