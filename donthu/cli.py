@@ -169,7 +169,8 @@ def cmd_corpus(args, settings: Settings) -> int:
 def cmd_eval(args, settings: Settings) -> int:
     from corpus.evaluate import run_cli
 
-    return run_cli(args.corpus_dir, args.json, args.workers or settings.workers, not args.no_baseline, args.limit)
+    return run_cli(args.corpus_dir, args.json, args.workers or settings.workers, not args.no_baseline, args.limit,
+                   details=args.details, settings=settings)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -231,6 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int)
     p.add_argument("--no-baseline", action="store_true", help="skip raw tesseract -l vie")
     p.add_argument("--limit", type=int)
+    p.add_argument("--details", action="store_true", help="list every document's mistakes")
     p.set_defaults(func=cmd_eval)
 
     from ingest.distributed import add_commands  # worker, submit, db upgrade, reindex (scale-out)
