@@ -33,10 +33,10 @@ demo: setup
 	$(BIN)/donthu corpus $(DEMO_CORPUS) --n 6 --seed 7
 	$(BIN)/donthu --data-dir $(DEMO_DATA) ingest $(DEMO_CORPUS)/files
 	$(BIN)/donthu --data-dir $(DEMO_DATA) list
-	@echo; echo '$$ donthu search "khieu nai dat dai"   (typed without diacritics)'
-	$(BIN)/donthu --data-dir $(DEMO_DATA) search "khieu nai dat dai" --limit 5
-	@echo; echo '$$ donthu search "thửa đất" --type land_dispute'
-	$(BIN)/donthu --data-dir $(DEMO_DATA) search "thửa đất" --type land_dispute --limit 5
+	@echo; echo '$$ donthu search "thua dat"   (typed without diacritics)'
+	$(BIN)/donthu --data-dir $(DEMO_DATA) search "thua dat" --limit 5
+	@echo; echo '$$ donthu search "tranh chấp đất đai" --type land_dispute'
+	$(BIN)/donthu --data-dir $(DEMO_DATA) search "tranh chấp đất đai" --type land_dispute --limit 5
 
 test: setup
 	$(BIN)/python -m pytest -q

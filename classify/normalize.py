@@ -144,9 +144,19 @@ def _fix_number(m: re.Match) -> str:
     return m.group(0).translate(_DIGITS)
 
 
+# After a numbering label ("số", "thửa", "tờ") a token made only of I/l/| is a number read as letters:
+# "tờ bản đồ số II" is sheet 11 (Roman numerals do not follow these labels in petitions or rulings).
+_NUMBER_LABEL_LETTERS = re.compile(r"\b((?:số|Số|thửa|tờ|so|thua|to) )([Il|]{1,3})(?![\w])")
+
+
+def _fix_label_number(m: re.Match) -> str:
+    return m.group(1) + m.group(2).translate(_DIGITS)
+
+
 def normalize_line(line: str) -> str:
     line = _SPACES.sub(" ", line).strip().translate(_SLASHES)
     line = _DIGIT_LIKE.sub(_fix_number, line)
+    line = _NUMBER_LABEL_LETTERS.sub(_fix_label_number, line)
     line = _AREA_UNIT.sub(" m²", line)
     line = _D_WORD_RE.sub(_fix_d, line)
     line = _REF_RAW.sub(_fix_ref, line)

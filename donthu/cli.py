@@ -109,7 +109,7 @@ def _summary_row(info) -> list[str]:
 def cmd_list(args, settings: Settings) -> int:
     from records.store import Store
 
-    infos = Store(settings).list_documents(status=args.status, limit=args.limit)
+    infos = Store(settings).list_documents(status=args.status, limit=args.limit, with_records=True)
     if args.json:
         _print_json([{"id": i.id, "file": i.file, "status": i.status, "error": i.error} for i in infos])
         return 0

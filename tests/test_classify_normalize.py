@@ -108,3 +108,13 @@ def test_digits_read_as_look_alike_characters(raw, expected):
 @pytest.mark.parametrize("text", ["Mục II. Nội dung", "Luật số 02/2011/QH13", "xem [1] và [2]", "ông Lê Văn Il"])
 def test_look_alike_repair_leaves_words_and_codes(text):
     assert normalize_text(text) == text
+
+
+def test_letters_read_for_digits_after_a_numbering_label_become_digits():
+    from classify.normalize import normalize_line
+
+    assert normalize_line("thuộc tờ bản đồ số II có diện tích") == "thuộc tờ bản đồ số 11 có diện tích"
+    assert normalize_line("thửa l tờ 12") == "thửa 1 tờ 12"
+    # Roman numerals elsewhere and ordinary words are left alone
+    assert normalize_line("Phần II: Kết luận") == "Phần II: Kết luận"
+    assert normalize_line("số Ignatius") == "số Ignatius"
