@@ -75,6 +75,11 @@ _HYPHEN_BREAK = re.compile(r"(\w)-[ \t]*\n[ \t]*(\w)")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
 _SOFT = re.compile(r"[\u00ad\u200c\u200d\ufeff]")
 _AREA_UNIT = re.compile(r"(?<=\d)\s*(?:rn2|rn²|m\s?2|m\^2|m²|M2|m\s²)(?![\w])")
+# Tesseract reads the superscript of m² as ? ' ” Ỷ ° * or drops it: after a number, "m" + such a mark is m²,
+# and so is "m", "m3" or "m" + any mark right after "diện tích <number>" (an area is never in metres).
+_AREA_UNIT_NOISY = re.compile(r"(?<=\d)\s*m[?'’‘”“\"ỶỷÝý°*](?!\w)")
+_AREA_AFTER_LABEL = re.compile(r"(\b[dđ]iện tích\s*(?:là\s*|khoảng\s*|:\s*)?[\d.,]+)\s*m(?:3|[?'’‘”“\"ỶỷÝý°*])?(?!\w)", re.I)
+_ELECTRIC = re.compile(r"\b([Đđ])iện tích\b")
 
 # "đ" read as "d" in words (or phrases) that do not exist with a plain "d": repair only these (case kept).
 # Real words such as dại, dỗ, dể, diều, dặng are left alone (and so are names).
@@ -157,7 +162,10 @@ def normalize_line(line: str) -> str:
     line = _SPACES.sub(" ", line).strip().translate(_SLASHES)
     line = _DIGIT_LIKE.sub(_fix_number, line)
     line = _NUMBER_LABEL_LETTERS.sub(_fix_label_number, line)
+    line = _ELECTRIC.sub(lambda m: ("D" if m.group(1) == "Đ" else "d") + "iện tích", line)
     line = _AREA_UNIT.sub(" m²", line)
+    line = _AREA_UNIT_NOISY.sub(" m²", line)
+    line = _AREA_AFTER_LABEL.sub(r"\1 m²", line)
     line = _D_WORD_RE.sub(_fix_d, line)
     line = _REF_RAW.sub(_fix_ref, line)
     return line

@@ -126,12 +126,18 @@ def reading_order(words: list[RecognisedWord]) -> list[list[Line]]:
     for word in words:
         blocks.setdefault(word.block, {}).setdefault(word.paragraph, {}).setdefault(word.line, []).append(word)
     paragraphs: list[list[Line]] = []
+    columns: list[Line] = []  # lines of consecutive blocks holding side-by-side columns (one header)
     for block in blocks.values():
         block_lines = [line for paragraph in block.values() for line in paragraph.values()]
         if any(len(_segments(line)) == 2 for line in block_lines):
-            paragraphs.append(_split_columns(block_lines))
-        else:
-            paragraphs.extend(list(paragraph.values()) for paragraph in block.values())
+            columns.extend(block_lines)  # a header Tesseract cut into several blocks is read as one
+            continue
+        if columns:
+            paragraphs.append(_split_columns(columns))
+            columns = []
+        paragraphs.extend(list(paragraph.values()) for paragraph in block.values())
+    if columns:
+        paragraphs.append(_split_columns(columns))
     return paragraphs
 
 
