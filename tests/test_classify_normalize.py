@@ -118,3 +118,15 @@ def test_letters_read_for_digits_after_a_numbering_label_become_digits():
     # Roman numerals elsewhere and ordinary words are left alone
     assert normalize_line("Phần II: Kết luận") == "Phần II: Kết luận"
     assert normalize_line("số Ignatius") == "số Ignatius"
+
+
+def test_square_metres_misread_by_ocr_are_repaired():
+    from classify.normalize import normalize_line
+
+    for noisy in ("diện tích 1.984 mỶ, đất", "diện tích 379m? (ODT)", "diện tích 74 m', loại",
+                  "có diện tích 414 m”, ở ấp", "điện tích 2.989,3 m3, đất", "diện tích 1.366m, mục"):
+        fixed = normalize_line(noisy)
+        assert "m²" in fixed and fixed.startswith(("diện tích", "có diện tích")), (noisy, fixed)
+    # the punctuation after the unit stays, and lengths in metres outside an area are left alone
+    assert normalize_line("diện tích 1.366m, mục") == "diện tích 1.366 m², mục"
+    assert normalize_line("cách 20 m, con đường") == "cách 20 m, con đường"

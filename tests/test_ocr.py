@@ -264,3 +264,23 @@ def test_side_by_side_header_columns_merged_by_tesseract_are_read_left_column_fi
     assert engine.page_text(words) == (
         "ỦY BAN NHÂN DÂN\nXÃ MỸ HỘI\nSố: 12/TB-UBND\nCỘNG HÒA XÃ HỘI\nĐộc lập - Tự do"
     )
+
+
+def test_a_header_cut_by_tesseract_into_two_blocks_is_still_read_column_by_column() -> None:
+    def line(block: int, number: int, *parts: tuple[int, str]) -> list[engine.RecognisedWord]:
+        out = []
+        for x, text in parts:
+            for k, word in enumerate(text.split()):
+                out.append(engine.RecognisedWord(word, x + 70 * k, 100 + 45 * number, 60, 30, 95, block, 1, number))
+        return out
+
+    words = (
+        line(1, 1, (200, "ỦY BAN NHÂN DÂN"), (1300, "CỘNG HÒA XÃ HỘI"))
+        + line(1, 2, (230, "HUYỆN TRI TÔN"), (1350, "Độc lập - Tự do"))
+        + line(2, 3, (240, "Số: 58/QĐ-UBND"), (1400, "Tri Tôn, ngày 17"))
+        + line(3, 5, (200, "QUYẾT ĐỊNH"))
+    )
+    assert engine.page_text(words) == (
+        "ỦY BAN NHÂN DÂN\nHUYỆN TRI TÔN\nSố: 58/QĐ-UBND\nCỘNG HÒA XÃ HỘI\nĐộc lập - Tự do\nTri Tôn, ngày 17"
+        "\n\nQUYẾT ĐỊNH"
+    )
