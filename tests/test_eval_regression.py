@@ -136,16 +136,14 @@ def test_evaluate_harness_with_fake_pipeline(tmp_path, monkeypatch):
 
 # ------------------------------------------------------------------------------- end-to-end floors
 #
-# Size: the brief asked for ~30 documents, but OCR costs 4-30 s per page per run on the shared 2 cores
-# (pipeline + raw baseline = two OCR runs per page), so the corpus is the first PER_TYPE documents of
-# each of the 4 types from generate_docs(POOL, SEED) plus neutral-title letters up to NEUTRAL_LETTERS:
-# 15 documents, 19 pages. Override with DONTHU_EVAL_PER_TYPE for a bigger local run (the floors are for
+# Size: the first PER_TYPE documents of each of the 4 types from generate_docs(POOL, SEED) plus
+# neutral-title letters up to NEUTRAL_LETTERS: 31 documents (pipeline + raw baseline = two OCR runs per page). Override with DONTHU_EVAL_PER_TYPE for a bigger local run (the floors are for
 # the default); DONTHU_EVAL_JSON=path keeps the full report.
 
 SEED = 20260301
 POOL = 80
-PER_TYPE = int(os.environ.get("DONTHU_EVAL_PER_TYPE", "3"))
-NEUTRAL_LETTERS = 4
+PER_TYPE = int(os.environ.get("DONTHU_EVAL_PER_TYPE", "7"))
+NEUTRAL_LETTERS = 6
 TYPES = ("complaint", "denunciation", "recommendation", "land_dispute")
 
 
@@ -186,40 +184,41 @@ def real_report(tmp_path_factory) -> EvalReport:
     return report
 
 
-# Measured at 11:07 on 15 documents / 19 pages (2 workers, load ~2: evaluation 96 s, whole test 103 s):
-#   CER donthu / raw tesseract: light 1.20 / 1.89 %, heavy 3.08 / 41.75 %, photocopy 2.32 / 8.51 %,
-#   phone 0.62 / 0.54 %, digital 0.00 / –; all OCR pages 1.69 / 8.35 % (79.7 % fewer errors),
-#   WER 2.87 / 10.50 %, order-free WER 2.20 / 9.17 %
-#   type macro-F1 100 % (n = 15), neutral-title letters 100 % (n = 4), kind accuracy 100 %
-#   parties F1 97.6 % by name and by name+role, id number 100 % (21/21), address 91.7 % (22/24)
-#   parcels F1 100 % (11), area 90.9 %, land use 100 %, commune 72.7 %, district 100 %, province 72.7 %
-#   references F1 90.3 %, reference date 100 %, document date 86.7 % (13/15)
+# Measured at 12:13 on 31 documents / 44 pages (2 workers, quiet machine: whole test 104 s):
+#   CER donthu / raw tesseract: clean 2.60 / 2.11 % (3 pages), light 1.06 / 2.20 %, heavy 0.82 / 11.00 %,
+#   photocopy 2.42 / 8.18 %, phone 2.59 / 10.71 %, typewriter 0.50 / 3.89 %, digital 0.00 / –,
+#   born-digital scanned page 3.70 / 3.70 % (1 page); all OCR pages 1.38 / 6.09 % (77.3 % fewer errors)
+#   type macro-F1 100 % (n = 31), neutral-title letters 100 % (n = 6), kind accuracy 100 %
+#   parties F1 97.0 % by name and by name+role, id number 100 % (37/37), address 87.2 % (41/47)
+#   parcels F1 100 % (25), area 84.0 %, land use, commune, district, province 100 %
+#   references F1 86.3 %, reference date 92.7 %, document date 87.1 % (27/31)
 # Floors allow about one more mistake than measured; ceilings about a third more CER.
-CER_CEILING = {"clean": 0.03, "light": 0.016, "heavy": 0.04, "photocopy": 0.03, "phone": 0.01,
-               "typewriter": 0.05, "digital": 0.002, "born-digital, scanned page": 0.03, ALL_OCR: 0.022}
+CER_CEILING = {"clean": 0.035, "light": 0.015, "heavy": 0.012, "photocopy": 0.033, "phone": 0.035,
+               "typewriter": 0.008, "digital": 0.002, "born-digital, scanned page": 0.05, ALL_OCR: 0.019}
 # per level the pipeline must not be worse than raw tesseract by more than this (absolute CER): a level
-# here has 1-10 pages, and on a clean phone photo the clean-up costs a character or two (0.62 vs 0.54 %);
-# over all OCR pages, and on light, heavy and photocopied scans, it must be strictly better
-RAW_SLACK = 0.005
-STRICTLY_BETTER = ("light", "heavy", "photocopy", ALL_OCR)
+# here has 1-14 pages, and on a few clean pages the clean-up can cost a character or two (2.60 vs 2.11 % on
+# 3 clean pages here; over the 500-document run in docs/quality.md it is better at every level);
+# over all OCR pages, and on light, heavy, photocopied and phone scans, it must be strictly better
+RAW_SLACK = 0.006
+STRICTLY_BETTER = ("light", "heavy", "photocopy", "phone", ALL_OCR)
 FLOORS = {
-    "type_macro_f1": 0.90,
-    "type_neutral_title_accuracy": 0.75,
-    "kind_accuracy": 0.90,
-    "parties_f1": 0.93,
-    "parties_name_role_f1": 0.93,
-    "party_id_number_accuracy": 0.95,
+    "type_macro_f1": 0.95,
+    "type_neutral_title_accuracy": 0.83,
+    "kind_accuracy": 0.96,
+    "parties_f1": 0.95,
+    "parties_name_role_f1": 0.95,
+    "party_id_number_accuracy": 0.97,
     "party_address_accuracy": 0.85,
-    "parcels_f1": 0.90,
-    "area_accuracy": 0.85,
-    "land_use_accuracy": 0.90,
-    "commune_accuracy": 0.70,
-    "district_accuracy": 0.90,
-    "province_accuracy": 0.70,
-    "references_f1": 0.85,
+    "parcels_f1": 0.97,
+    "area_accuracy": 0.80,
+    "land_use_accuracy": 0.96,
+    "commune_accuracy": 0.96,
+    "district_accuracy": 0.96,
+    "province_accuracy": 0.96,
+    "references_f1": 0.84,
     "reference_date_accuracy": 0.90,
-    "document_date_accuracy": 0.80,
-    "ocr_reduction_vs_raw": 0.65,  # relative CER reduction over all OCR pages (measured 0.797)
+    "document_date_accuracy": 0.84,
+    "ocr_reduction_vs_raw": 0.72,  # relative CER reduction over all OCR pages (measured 0.773)
 }
 
 
