@@ -218,7 +218,7 @@ def _run_all(store, batch_id: int, to_run: dict[int, ItemOutcome], settings: Set
         pool.shutdown(wait=True)
         return False
     except KeyboardInterrupt:
-        pool.shutdown(wait=False, cancel=True)
+        pool.terminate()
         return True
     finally:
         bar.close()

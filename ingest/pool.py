@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from concurrent.futures import Future, ProcessPoolExecutor
 
 from donthu.config import Settings
@@ -12,6 +13,9 @@ from donthu.config import Settings
 def _init_worker(settings: Settings) -> None:
     # one Tesseract thread per worker: the pool provides the parallelism (no oversubscription)
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    # Ctrl-C is the parent's to handle (it stops the pool); a worker must not swallow it as a task error
+    # and go on with the next pre-queued document
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from ingest.tasks import warm_up
 
     warm_up(settings)
@@ -41,6 +45,19 @@ class LocalPool:
 
     def shutdown(self, wait: bool = True, cancel: bool = False) -> None:
         self._executor.shutdown(wait=wait, cancel_futures=cancel)
+
+    def terminate(self) -> None:
+        """Stop now (an interrupted batch): cancel what has not started and end the worker processes.
+
+        A document being processed stays "processing" with a dead owner; the next run claims it again.
+        """
+        processes = list((self._executor._processes or {}).values())  # CPython's executor keeps them here
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(timeout=10)
 
     def __enter__(self) -> "LocalPool":
         return self

@@ -13,8 +13,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 import ingest.distributed  # noqa: F401 - registers document_jobs and page_results
+import records.corrections  # noqa: F401 - registers corrections
 from donthu.config import Settings
-from records.migrations import current, upgrade
+from records.migrations import HEAD_REVISION, current, upgrade
 from records.store import Store, make_engine
 from records.tables import metadata
 
@@ -77,11 +78,11 @@ def test_upgrade_on_fresh_database_matches_metadata(backend, request):
     settings = Settings(database_url=url)
     assert current(settings) is None
     upgrade(settings)
-    assert current(settings) == "0001_initial"
+    assert current(settings) == HEAD_REVISION
     assert _tables(url) == set(metadata.tables) | {"alembic_version"}
     assert _differences(url) == []
     upgrade(settings)  # idempotent
-    assert current(settings) == "0001_initial"
+    assert current(settings) == HEAD_REVISION
 
 
 def test_database_made_by_the_store_is_adopted(sqlite_url):
@@ -89,5 +90,5 @@ def test_database_made_by_the_store_is_adopted(sqlite_url):
     Store(settings).close()  # tables created without Alembic (the embedded mode does this)
     assert "alembic_version" not in _tables(sqlite_url)
     upgrade(settings)
-    assert current(settings) == "0001_initial"
+    assert current(settings) == HEAD_REVISION
     assert _differences(sqlite_url) == []

@@ -19,6 +19,7 @@ from donthu.config import Settings
 
 HERE = Path(__file__).resolve().parent
 INITIAL_REVISION = "0001_initial"
+HEAD_REVISION = "0002_corrections"
 
 
 def alembic_config(url: str) -> Config:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from alembic import context
 
 import ingest.distributed  # noqa: F401 - registers document_jobs and page_results on the metadata
+import records.corrections  # noqa: F401 - registers corrections on the metadata
 from donthu.config import load_settings
 from records.store import make_engine
 from records.tables import metadata
