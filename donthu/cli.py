@@ -144,7 +144,7 @@ def cmd_search(args, settings: Settings) -> int:
     for rank, hit in enumerate(results.hits, start=args.offset + 1):
         snippet = _MARK.sub(lambda m: f"\033[1;33m{m[1]}\033[0m" if tty else f"[{m[1]}]", hit.snippet)
         print(f"{rank:>3}. #{hit.doc_id} {hit.file}  page {hit.page}  {hit.type}/{hit.kind}"
-              + (f"  {hit.date}" if hit.date else "") + f"  score {hit.score:.2f}")
+              + (f"  {hit.date}" if hit.date else "") + f"  score {hit.score:.3g}")
         print(f"     {snippet}")
     return 0
 
