@@ -48,6 +48,7 @@ from sqlalchemy import (
 
 from donthu.config import Settings, load_settings
 from donthu.types import DonthuError, PageResult, Word
+from ingest.tasks import _index, _store  # the per-process store and index, shared with the local pool
 from records.tables import documents, metadata
 
 log = logging.getLogger(__name__)
@@ -157,18 +158,6 @@ def worker_settings() -> Settings:
     """The settings of this worker process (environment, data dir made absolute)."""
     settings = load_settings()
     return settings.with_data_dir(settings.data_dir.resolve())
-
-
-def _store(settings: Settings):
-    from ingest.tasks import _store as cached_store
-
-    return cached_store(settings)
-
-
-def _index(settings: Settings):
-    from ingest.tasks import _index as cached_index
-
-    return cached_index(settings)
 
 
 @contextmanager
