@@ -93,6 +93,8 @@ BOILERPLATE_FACTOR = 0.15
 TEMPERATURE = 2.0
 MIN_SCORE = 1.5
 MIN_CONFIDENCE = 0.3
+RULES_POWER = 1.0
+LEARNED_POWER = 1.0
 _NEGATION = re.compile(r"(?:khong phai(?: la)?|khong co|khong|chua|chang)\s+(?:\w+\s+){0,1}$")
 # "Căn cứ Luật Khiếu nại, tôi khiếu nại …": after the comma the letter speaks for itself
 _OWN_CLAUSE = re.compile(r",\s+(?:toi|chung toi|gia dinh|ho gia dinh|cac ho|nay)\b")
@@ -140,8 +142,13 @@ def _weight(hit: Hit, text: str, folded: str, title_span: tuple[int, int]) -> fl
     return w
 
 
-def decide_type(text: str, hits: list[Hit], title: list[str]) -> TypeDecision:
-    """Weigh the evidence hits (from the PhraseMatcher) and the title; softmax → type and confidence."""
+def decide_type(text: str, hits: list[Hit], title: list[str], learned: dict[str, float] | None = None) -> TypeDecision:
+    """Weigh the evidence hits (from the PhraseMatcher) and the title; softmax → type and confidence.
+
+    `learned` (P(type) from `classify.textcat`) joins as a product of experts: the rules' softmax (with its
+    `unknown` option) to the power RULES_POWER times the textcat's probability to the power LEARNED_POWER
+    (a uniform 1/4 for `unknown`).
+    """
     folded = fold_aligned(text)
     title_text = "\n".join(title)
     t_start = text.find(title[0]) if title else -1
@@ -170,17 +177,24 @@ def decide_type(text: str, hits: list[Hit], title: list[str]) -> TypeDecision:
         if re.search(rf"(?<![a-z]){phrase}(?![a-z])", f_title):
             scores[t] += TITLE_WEIGHT
             support[t].append((TITLE_WEIGHT, _slice_title(title_text, f_title, phrase)))
-    best = max(TYPES, key=lambda t: scores[t])
-    exps = {t: math.exp((scores[t] - scores[best]) / TEMPERATURE) for t in TYPES}
-    total = sum(exps.values()) + math.exp(-scores[best] / TEMPERATURE)  # an "unknown" option at score 0
-    confidence = exps[best] / total
+    top = max(scores.values())
+    logits = {t: RULES_POWER * (scores[t] - top) / TEMPERATURE for t in TYPES}
+    logits["unknown"] = RULES_POWER * -top / TEMPERATURE  # an "unknown" option at score 0
+    if learned:
+        for t in TYPES:
+            logits[t] += LEARNED_POWER * math.log(max(learned.get(t, 0.0), 1e-6))
+        logits["unknown"] += LEARNED_POWER * math.log(1 / len(TYPES))
+    peak = max(logits.values())
+    total = sum(math.exp(v - peak) for v in logits.values())
+    best = max(TYPES, key=lambda t: logits[t])
+    confidence = math.exp(logits[best] - peak) / total
     evidence = []
     for _, phrase in sorted(support[best], key=lambda x: -x[0]):
         if phrase not in evidence:
             evidence.append(phrase)
-    if scores[best] <= 0:
+    if scores[best] <= 0 and not learned:
         return TypeDecision("unknown", 0.0, [], scores)
-    if scores[best] < MIN_SCORE or confidence < MIN_CONFIDENCE:
+    if confidence < MIN_CONFIDENCE or (scores[best] < MIN_SCORE and not learned):
         return TypeDecision("unknown", round(confidence, 3), evidence[:5], scores)
     return TypeDecision(best, round(confidence, 3), evidence[:5], scores)
 

@@ -78,7 +78,14 @@ _AREA_UNIT = re.compile(r"(?<=\d)\s*(?:rn2|rn²|m\s?2|m\^2|m²|M2|m\s²)(?![\w])
 # Tesseract reads the superscript of m² as ? ' ” Ỷ ° * or drops it: after a number, "m" + such a mark is m²,
 # and so is "m", "m3" or "m" + any mark right after "diện tích <number>" (an area is never in metres).
 _AREA_UNIT_NOISY = re.compile(r"(?<=\d)\s*m[?'’‘”“\"ỶỷÝý°*](?!\w)")
-_AREA_AFTER_LABEL = re.compile(r"(\b[dđ]iện tích\s*(?:là\s*|khoảng\s*|:\s*)?[\d.,]+)\s*m(?:3|[?'’‘”“\"ỶỷÝý°*])?(?!\w)", re.I)
+# Right after "diện tích <number>" the unit can only be m² (or ha, which reads well): "m", "m3", "m7", "mỶ",
+# "mŸ", "mˆ", "m#", "n/", "m²#" are all m² as Tesseract mangles the superscript.
+_AREA_AFTER_LABEL = re.compile(
+    r"(\b[dđ]iện tích\s*(?:là\s*|khoảng\s*|:\s*)?[\d.,]+)\s*"
+    r"(?:m²|m|rn|n(?=[/^ˆ]))(?:[37²2]|[?'’‘”“\"ỶỷÝýŸÿ°*ˆ^#/]){0,2}(?![\w])", re.I)
+# a decimal digit read as a letter: "1.845,I m2", "368,lm2"
+_DECIMAL_LETTER = re.compile(r"(?<=\d,)([Il|Oo])(?=\s*(?:m|rn|n/)(?:[ỶỷÝýŸÿ²237]|(?!\w))|\s*ha\b|\s*mét)")
+_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "]": "1", "O": "0", "o": "0", "ó": "6", "§": "8"})
 _ELECTRIC = re.compile(r"\b([Đđ])iện tích\b")
 
 # "đ" read as "d" in words (or phrases) that do not exist with a plain "d": repair only these (case kept).
@@ -100,22 +107,67 @@ _CODE_SEGMENTS = {
     "QH": "QH", "UBND": "UBND", "TTCP": "TTCP", "QÐ": "QĐ",
 }
 _REF_RAW = re.compile(
-    r"(?<![\w/])([0-9OolI]{1,5})(\s*/\s*[0-9OolI]{4})?\s*/\s*([A-ZĐÐ0-9][A-ZĐÐa-z0-9]{0,7}(?:\s*-\s*[A-ZĐÐ0-9][A-ZĐÐa-z0-9]{0,9})*)"
+    r"(?<![\w/])([0-9OolI]{1,5})(\s*/\s*[0-9OolI]{4})?\s*/\s*([A-ZĐÐ0-9][A-ZĐÐƯa-z0-9]{0,7}(?:\s*-\s*[A-ZĐÐ0-9][A-ZĐÐƯa-z0-9]{0,9})*)"
 )
+
+
+# "số441/BC-TNMT", "số 344BC-TNMT", "Số: 27 'TB-UBND", "2595 QD-UBND", "77/2015QH13": slashes and spaces
+# around a document number that OCR lost or added
+_NUMBER_GLUED = re.compile(r"\b([Ss]ố)(?=\d)")
+_SLASH_LOST = re.compile(r"(\b[Ss]ố:?\s*|\b(?:[Qq]uyết định|[Tt]hông báo|[Cc]ông văn|[Bb]áo cáo|[Kk]ết luận) )"
+                         r"(\d{1,5})\s?['’‘`]?\s?(?=(?:QĐ|QD|QÐ|TB|KL|BC|BB|CV|NĐ|ND|HĐ)\s?-)")
+_YEAR_GLUED = re.compile(r"(?<![\w/])(\d{1,5}/(?:19|20)\d{2})(?=[A-ZĐ]{2})")
 
 
 def _fix_digits(s: str) -> str:
     return s.translate(str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1"}))
 
 
+# segments of Vietnamese document numbers (type of document, issuing body) besides _CODE_SEGMENTS' own
+_KNOWN_SEGMENTS = frozenset(_CODE_SEGMENTS.values()) | {
+    "XPHC", "TCD", "STNMT", "VPĐKĐĐ", "ĐKĐĐ", "KH", "TP", "GM", "BTC", "BXD", "TAND", "VKSND", "CT", "TTg",
+    "UBMTTQ", "QLĐT", "TCKH", "NV", "VP", "PC", "LĐTBXH", "NNPTNT", "GDĐT", "TCCB", "CAT", "CAH", "TTCP",
+    "ĐGĐ", "QLĐĐ", "HĐBT", "TANDTC", "BTP", "BCA", "BNV",
+}
+_FUZZY_MIN_LEN = 4  # shorter codes are too close to each other to correct one letter
+
+
 def _fix_code_segment(seg: str) -> str:
+    """One segment of a document number as OCR read it → as written (`QĐÐ` → `QĐ`, `UIBND` → `UBND`)."""
     seg = seg.replace("Ð", "Đ")  # U+00D0 (Icelandic eth) looks identical to Đ
     key = seg.upper() if seg.upper() in _CODE_SEGMENTS else seg
     if key in _CODE_SEGMENTS:
         return _CODE_SEGMENTS[key]
+    if seg in _KNOWN_SEGMENTS:
+        return seg
     if re.fullmatch(r"[A-ZĐ0]+", seg) and "0" in seg and not seg[-1].isdigit():
         return seg.replace("0", "O")
-    return seg
+    collapsed = re.sub(r"Đ{2,}", "Đ", seg)  # Tesseract doubles the Đ of QĐ: "QĐÐ", "QĐÐĐ"
+    if collapsed in _KNOWN_SEGMENTS:
+        return collapsed
+    for i in range(2, len(seg) - 1):  # a lost hyphen: "KLUBND" → "KL-UBND"
+        head, tail = _fix_known(seg[:i]), _fix_known(seg[i:])
+        if head and tail:
+            return f"{head}-{tail}"
+    return _nearest_segment(seg) or seg
+
+
+def _fix_known(seg: str) -> str | None:
+    key = seg.upper() if seg.upper() in _CODE_SEGMENTS else seg
+    return _CODE_SEGMENTS.get(key) or (seg if seg in _KNOWN_SEGMENTS else None)
+
+
+def _nearest_segment(seg: str) -> str | None:
+    """The one known segment at one edit from `seg` (4+ letters), reading `LI`/`UƯ` as `U` first."""
+    from rapidfuzz.distance import Levenshtein
+
+    if len(seg) < _FUZZY_MIN_LEN or not seg.isalpha():
+        return None
+    for variant in {seg, seg.replace("LI", "U").replace("UƯ", "U").replace("Ư", "U")}:
+        if variant in _KNOWN_SEGMENTS:
+            return variant
+    close = [k for k in _KNOWN_SEGMENTS if len(k) >= _FUZZY_MIN_LEN and Levenshtein.distance(seg, k) == 1]
+    return close[0] if len(close) == 1 else None
 
 
 def _fix_ref(m: re.Match) -> str:
@@ -151,22 +203,34 @@ def _fix_number(m: re.Match) -> str:
 
 # After a numbering label ("số", "thửa", "tờ") a token made only of I/l/| is a number read as letters:
 # "tờ bản đồ số II" is sheet 11 (Roman numerals do not follow these labels in petitions or rulings).
-_NUMBER_LABEL_LETTERS = re.compile(r"\b((?:số|Số|thửa|tờ|so|thua|to) )([Il|]{1,3})(?![\w])")
+_NUMBER_LABEL_LETTERS = re.compile(r"\b((?:số|Số|thửa|tờ|bản đồ|so|thua|to) )([Il|§]{1,3})(?![\w])")
 
 
 def _fix_label_number(m: re.Match) -> str:
     return m.group(1) + m.group(2).translate(_DIGITS)
 
 
+# A parcel or sheet number that OCR split in two ("số thửa: 1 160", "tờ bản đồ số 1 1"): a parcel label is
+# never followed by two bare numbers, so they are one.
+_SPLIT_PARCEL_NUMBER = re.compile(
+    r"((?:thửa(?: đất)?|tờ(?: bản đồ)?(?: địa chính)?)(?: số)?\s*:?\s*|số thửa\s*:?\s*)"
+    r"(\d{1,2}) (\d{1,3})(?![\d.,/]?\d)(?!\s*(?:m²|m2|ha\b|mét|năm|tháng|ngày))", re.I)
+
+
 def normalize_line(line: str) -> str:
     line = _SPACES.sub(" ", line).strip().translate(_SLASHES)
     line = _DIGIT_LIKE.sub(_fix_number, line)
     line = _NUMBER_LABEL_LETTERS.sub(_fix_label_number, line)
+    line = _SPLIT_PARCEL_NUMBER.sub(r"\1\2\3", line)
     line = _ELECTRIC.sub(lambda m: ("D" if m.group(1) == "Đ" else "d") + "iện tích", line)
+    line = _DECIMAL_LETTER.sub(lambda m: m.group(1).translate(_DIGITS), line)
     line = _AREA_UNIT.sub(" m²", line)
     line = _AREA_UNIT_NOISY.sub(" m²", line)
     line = _AREA_AFTER_LABEL.sub(r"\1 m²", line)
     line = _D_WORD_RE.sub(_fix_d, line)
+    line = _NUMBER_GLUED.sub(r"\1 ", line)
+    line = _SLASH_LOST.sub(r"\1\2/", line)
+    line = _YEAR_GLUED.sub(r"\1/", line)
     line = _REF_RAW.sub(_fix_ref, line)
     return line
 
@@ -187,7 +251,9 @@ def normalize_text(text: str) -> str:
         out.append(line)
     while out and not out[-1]:
         out.pop()
-    return unwrap_lines("\n".join(out))
+    text = unwrap_lines("\n".join(out))
+    # the unit of an area can start the next line ("diện tích 1.810,1⏎mỶ"): once more over line breaks
+    return _AREA_AFTER_LABEL.sub(r"\1 m²", _DECIMAL_LETTER.sub(lambda m: m.group(1).translate(_DIGITS), text))
 
 
 _LIST_OR_LABEL = re.compile(r"\s*(?:\d{1,2}[.)/]\s|[-+•*–]\s|[IVX]+\.\s|[a-zđ][.)]\s|[^:\n,;.]{1,30}:|\()")

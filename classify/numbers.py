@@ -6,7 +6,8 @@ import re
 
 from classify.normalize import fold_aligned
 
-NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?|\d+\.\d{1,2}(?!\d)"
+# 1.234,5 | 1234,5 | 1234.5 | 14.683.4 (OCR read the decimal comma as a full stop)
+NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+|\.\d{1,2}(?!\d))?|\d+(?:,\d+)?|\d+\.\d{1,2}(?!\d)"
 _UNITS = (
     (r"m²|m2|m\s*2|rn2|met\s*vuong|m\s*vuong|mét\s*vuông", 1.0),
     (r"ha|hecta|hec\s*-?\s*ta|hec-ta|hecta", 10000.0),
@@ -36,6 +37,9 @@ def parse_vn_number(text: str) -> float | None:
         parts = s.split(".")
         if all(len(p) == 3 for p in parts[1:]) and parts[0] and len(parts[0]) <= 3:
             s = s.replace(".", "")  # thousands
+        elif (len(parts) > 2 and len(parts[-1]) <= 2 and all(len(p) == 3 for p in parts[1:-1])
+              and 0 < len(parts[0]) <= 3):
+            s = "".join(parts[:-1]) + "." + parts[-1]  # 14.683.4: thousands, then a comma read as a stop
         elif len(parts) > 2:
             return None
     try:

@@ -39,6 +39,10 @@ _LAND_USE_NAMES = sorted({
 _NAME_RE = re.compile(r"(?<![a-z])(" + "|".join(re.escape(k) for k, _ in _LAND_USE_NAMES) + r")(?![a-z])")
 _NAME_CODE = dict(_LAND_USE_NAMES)
 _SENTENCE_END = re.compile(r"(?:[.;!?](?=\s+\S)|\n\s*\n|\n(?=\s*(?:[-•+*]|\d+[.)]|[a-zđ][.)])\s))")
+# a full stop before a lower-case word is OCR's reading of a comma ("thửa đất số 533. tờ bản đồ số 40")
+# "tờ bản đồ số:⏎28)" and "số. 47": the number of a label is not a new sentence or list item
+_AFTER_NUMBER_LABEL = re.compile(r"(?<![a-z])so\s*[:.]?\s*$")
+_COMMA_READ_AS_STOP = re.compile(r"\.\s+(?=[a-zđàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ])")
 _ADDRESS_LEAD = re.compile(r"(?<![a-z])(tru tai|dia chi|cu tru|thuong tru|noi o|que quan|dkhk)(?![a-z])[^.;\n]{0,40}$")
 _LAND_CONTEXT = re.compile(r"toa lac|thua|khu dat|phan dat|dat (?:tai|o tai|thuoc)|vi tri dat|giap ranh")
 
@@ -50,9 +54,12 @@ class _Hit:
     numbers: list[str]
 
 
-def _sentences(folded: str) -> list[tuple[int, int]]:
+def _sentences(text: str, folded: str) -> list[tuple[int, int]]:
+    """Sentence spans (offsets shared by `text` and `folded`)."""
     spans, start = [], 0
     for m in _SENTENCE_END.finditer(folded):
+        if _COMMA_READ_AS_STOP.match(text, m.start()) or _AFTER_NUMBER_LABEL.search(folded, max(0, m.start() - 12), m.start() + 1):
+            continue
         spans.append((start, m.end()))
         start = m.end()
     spans.append((start, len(folded)))
@@ -99,9 +106,9 @@ def extract_parcels(text: str) -> list[Parcel]:
     """One Parcel per distinct (parcel_no, map_sheet), in order of first mention."""
     folded = fold_aligned(text)
     places = _land_places(text, folded)
-    doc_place = _document_land_place(folded, places)
+    doc_place = _document_land_place(text, folded, places)
     found: dict[tuple[str, str | None], Parcel] = {}
-    for s_lo, s_hi in _sentences(folded):
+    for s_lo, s_hi in _sentences(text, folded):
         hits = [_Hit(m.start(), m.end(), _numbers(m.group(1))) for m in THUA_RE.finditer(folded, s_lo, s_hi)]
         if not hits:
             continue
@@ -179,9 +186,9 @@ def _fill(place: Place | None, land_places: list[Place]) -> Place | None:
     return complete(filled)  # then the gazetteer: an An Giang commune names its district
 
 
-def _document_land_place(folded: str, places: list) -> Place | None:
+def _document_land_place(text: str, folded: str, places: list) -> Place | None:
     """The document's location of the land: the first place named in a sentence about land."""
-    for lo, hi in _sentences(folded):
+    for lo, hi in _sentences(text, folded):
         if not _LAND_CONTEXT.search(folded, lo, hi):
             continue
         for p, is_land in places:

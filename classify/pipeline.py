@@ -26,6 +26,7 @@ from classify.normalize import fold_aligned, normalize_text
 from classify.parcels import extract_parcels
 from classify.parties import extract_parties
 from classify.references import extract_references
+from classify.textcat import add_type_textcat, type_probabilities
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 EVIDENCE_KEY = "evidence"
@@ -83,13 +84,28 @@ class _EvidenceMarker:
         return doc
 
 
-@lru_cache(maxsize=1)
-def get_nlp() -> Language:
-    """The pipeline, built once per process."""
+def blank_nlp() -> Language:
+    """A blank Vietnamese pipeline with the offset-keeping tokenizer (no components)."""
     nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
     nlp.tokenizer = _Tokenizer(nlp.vocab)
-    nlp.add_pipe("donthu_evidence")
     return nlp
+
+
+@lru_cache(maxsize=1)
+def get_nlp() -> Language:
+    """The pipeline, built once per process: evidence matcher, then the trained type textcat."""
+    nlp = blank_nlp()
+    nlp.add_pipe("donthu_evidence")
+    add_type_textcat(nlp)
+    return nlp
+
+
+def folded_view(clean: str) -> str:
+    """What the spaCy pipeline reads: the folded text on one line, same offsets as `clean`.
+
+    Phrases match across a wrapped line; a blank line (two spaces now) still separates them.
+    """
+    return fold_aligned(clean).replace("\n", " ")
 
 
 def evidence_hits(doc: Doc) -> list[Hit]:
@@ -100,9 +116,8 @@ def evidence_hits(doc: Doc) -> list[Hit]:
 def analyse(text: str) -> Analysis:
     """Kind, type (with confidence and evidence), parties, parcels, references and date of one document."""
     clean = normalize_text(text)
-    # the folded view, one line: same offsets as `clean`; phrases match across a wrapped line, not a blank one
-    doc = get_nlp()(fold_aligned(clean).replace("\n", " "))
-    decision = decide_type(clean, evidence_hits(doc), title_lines(clean))
+    doc = get_nlp()(folded_view(clean))
+    decision = decide_type(clean, evidence_hits(doc), title_lines(clean), type_probabilities(doc))
     kind = detect_kind(clean)
     return Analysis(
         kind=kind,

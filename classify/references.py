@@ -12,7 +12,7 @@ from classify.places import is_known_place
 
 _NUM = re.compile(
     r"(?<![\w/])([0-9OolI]?[0-9][0-9OolI]{0,4})[ \t]*(?:/[ \t]*((?:19|20)[0-9]{2}))?[ \t]*/[ \t]*"
-    r"([A-ZĐÐ][A-ZĐÐa-z0-9]{0,7}(?:[ \t]*-[ \t]*[A-ZĐÐ][A-ZĐÐa-z0-9]{0,9})*)"
+    r"([A-ZĐÐ][A-ZĐÐƯa-z0-9]{0,7}(?:[ \t]*-[ \t]*[A-ZĐÐ][A-ZĐÐƯa-z0-9]{0,9})*)"
 )
 _ISSUER_START = re.compile(r"\s*,?\s*(?:cua|do)\s+(?=\S)")
 _ISSUER_STOP = re.compile(

@@ -1,4 +1,4 @@
-"""The `donthu` command: ingest, process, search, show, list, serve, corpus, eval."""
+"""The `donthu` command: ingest, process, search, show, list, serve, corpus, eval, train-type."""
 
 from __future__ import annotations
 
@@ -170,7 +170,16 @@ def cmd_eval(args, settings: Settings) -> int:
     from corpus.evaluate import run_cli
 
     return run_cli(args.corpus_dir, args.json, args.workers or settings.workers, not args.no_baseline, args.limit,
-                   details=args.details, settings=settings)
+                   details=args.details, settings=settings, reanalyse_from=args.reanalyse)
+
+
+def cmd_train_type(args, settings: Settings) -> int:
+    from classify.training import train_type_model
+
+    meta = train_type_model(Path(args.out), n=args.n, seed=args.seed, dev_n=args.dev_n, dev_seed=args.dev_seed,
+                            epochs=args.epochs)
+    print(f"type textcat written to {args.out}: held-out {meta['held_out']}")
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -233,7 +242,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-baseline", action="store_true", help="skip raw tesseract -l vie")
     p.add_argument("--limit", type=int)
     p.add_argument("--details", action="store_true", help="list every document's mistakes")
+    p.add_argument("--reanalyse", metavar="REPORT_JSON",
+                   help="skip OCR: run understanding again on the page texts of this earlier --json report")
     p.set_defaults(func=cmd_eval)
+
+    from classify.textcat import MODEL_DIR
+
+    p = sub.add_parser("train-type", help="train the type textcat on generated documents (make model)")
+    p.add_argument("--out", default=str(MODEL_DIR), help="model directory (default: the shipped one)")
+    p.add_argument("--n", type=int, default=4000, help="training documents")
+    p.add_argument("--seed", type=int, default=1001, help="generator seed of the training documents")
+    p.add_argument("--dev-n", type=int, default=600, help="held-out documents")
+    p.add_argument("--dev-seed", type=int, default=1002, help="generator seed of the held-out documents")
+    p.add_argument("--epochs", type=int, default=4)
+    p.set_defaults(func=cmd_train_type)
 
     from ingest.distributed import add_commands  # worker, submit, db upgrade, reindex (scale-out)
 

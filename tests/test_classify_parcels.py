@@ -134,3 +134,47 @@ def test_sheet_written_just_before_its_parcel_wins_over_the_next_one():
 
 def test_ocr_digit_look_alikes_in_numbers():
     assert keys("thửa đất số 598, tờ bản đồ địa chính số 1ó, đất vườn") == [("598", "16")]
+
+
+# OCR damage seen on generated scans (heavy, photocopy and phone-photo levels of the development corpus)
+@pytest.mark.parametrize("text, area", [
+    ("thửa đất số 968, tờ bản đồ địa chính số 27, diện tích 1.810,1\nmỶ, đất nuôi trồng thủy sản", 1810.1),
+    ("thửa đất số 577, tờ bản đồ số 2, diện tích 283,I mỶ, đất trồng cây hàng năm khác", 283.1),
+    ("thửa số 728 (tờ bản đồ 08), diện tích 368,lm2, mục đích sử dụng: ONT", 368.1),
+    ("thửa đất (số thửa: 557, tờ bản đồ số: 27) có diện tích 4.680m7, tọa lạc ở ấp Long Định", 4680.0),
+    ("thửa 1122 tờ 55 có diện tích 576 mˆ (bằng chữ: năm trăm bảy mươi sáu mét vuông)", 576.0),
+    ("thửa đất số 1088 thuộc tờ bản đồ số 29, diện tích 1.951,7n/, tại ấp Phú Hòa", 1951.7),
+    ("thửa 1095 tờ 53, diện tích 14.683.4 m²#, loại đất LUC", 14683.4),
+    ("thửa số 523 (tờ bản đồ 46), diện tích 5.437m#, đất vườn trồng cây lâu năm", 5437.0),
+    ("thửa đất số 597, tờ bản đồ địa chính số 52. diện tích 14557.9 m², mục đích sử dụng: đất trồng lúa", 14557.9),
+])
+def test_area_survives_ocr_damage(text, area):
+    (p,) = extract_parcels(normalize_text(text))
+    assert p.area_m2 == area
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a comma read as a full stop does not end the clause: the sheet, area and place still belong to it
+    ("tranh chấp thửa đất số 533. tờ bản đồ số 40, diện tích 595 m², đất trồng cây lâu năm. thuộc ấp Bình Hòa. "
+     "xã Nhơn Mỹ. huyện Chợ Mới.", ("533", "40", 595.0, "Nhơn Mỹ")),
+    # the sheet number on the next line, after "số:"
+    ("Ông Thuận cho rằng thửa đất (số thửa: 326, tờ bản đồ số:\n28) có diện tích 4.408,9 m², tọa lạc tại phường "
+     "Châu Phú B", ("326", "28", 4408.9, "Châu Phú B")),
+    ("Nguồn gốc thửa đất (số thửa: 181, tờ bản đồ số. 47), diện tích 12.000 m², tại thị trấn Mỹ Luông",
+     ("181", "47", 12000.0, "Mỹ Luông")),
+    # a number split in two by OCR
+    ("Phần đất là thửa đất (số thửa: 1 160, tờ bản đồ số: 37), diện tích 3.861 m², ở phường Đông Xuyên",
+     ("1160", "37", 3861.0, "Đông Xuyên")),
+    ("tôi nhận chuyển nhượng tờ bản đồ số 1 1, thửa đất số 362 có diện tích 429,9 m², tại xã Ô Long Vỹ",
+     ("362", "11", 429.9, "Ô Long Vỹ")),
+    ("thửa số 257 (tờ bản đồ §), diện tích 14.000 mét vuông", ("257", "8", 14000.0, None)),
+])
+def test_parcel_clause_survives_ocr_punctuation_and_spacing(text, expected):
+    (p,) = extract_parcels(normalize_text(text))
+    assert (p.parcel_no, p.map_sheet, p.area_m2, p.commune) == expected
+
+
+def test_a_real_sentence_end_still_separates_parcels():
+    text = "Tôi có thửa đất số 5, tờ bản đồ số 3. Ông B có thửa đất số 9 diện tích 120 m²."
+    parcels = extract_parcels(normalize_text(text))
+    assert [(p.parcel_no, p.map_sheet, p.area_m2) for p in parcels] == [("5", "3", None), ("9", None, 120.0)]

@@ -67,3 +67,25 @@ def test_own_number_and_citations_in_order_deduplicated():
 ])
 def test_not_references(text):
     assert refs(text) == []
+
+
+# OCR damage seen on generated scans: doubled Đ, lost or added slashes and hyphens, one-letter slips in codes
+@pytest.mark.parametrize("text, number", [
+    ("Số: 03/QĐÐ-UBND", "03/QĐ-UBND"),
+    ("không đồng ý Quyết định số 1115/QĐÐĐ-XPHC của UBND huyện Tri Tôn", "1115/QĐ-XPHC"),
+    ("tại Báo cáo số441/BC-TNMT; ngày 29/8/2020", "441/BC-TNMT"),
+    ("tại Báo cáo số 344BC-TNMT ngày 13 tháng 10 năm 2022", "344/BC-TNMT"),
+    ("Căn cứ Luật Tổ chức chính quyền địa phương số 77/2015QH13 ngày 19 tháng 6 năm 2015", "77/2015/QH13"),
+    ("khiếu nại Quyết định số 2595 QD-UƯBND ngày 11/8/2022", "2595/QĐ-UBND"),
+    ("Số:388/KLUBND", "388/KL-UBND"),
+    ("khiếu nại Công văn số 62/UBND-TNMTT ngày 24 tháng 01 năm 2023", "62/UBND-TNMT"),
+    ("Căn cứ Thông báo số 107/TB-LIBND ngày 05/6/2021", "107/TB-UBND"),
+    ("Căn cứ Thông báo số 386/TB-UIBND ngày 28/3/2021", "386/TB-UBND"),
+])
+def test_number_survives_ocr_damage(text, number):
+    assert refs(text)[0][0] == number
+
+
+@pytest.mark.parametrize("number", ["12/VPĐKĐĐ-KT", "5/STP-HC", "45/2013/QH13", "7/TTg-KTN"])
+def test_unknown_or_legitimately_doubled_codes_are_left_alone(number):
+    assert refs(f"Căn cứ văn bản số {number} ngày 05/3/2021")[0][0] == number
