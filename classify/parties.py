@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from donthu.schema import Party
 from donthu.text import fold
 
-from classify.normalize import fold_aligned
+from classify.normalize import fold_aligned, fuzzy_phrase
 from classify.places import is_known_place
 from classify.references import agency_end, find_references
 
@@ -129,7 +129,7 @@ def read_body(text: str, folded: str, pos: int) -> tuple[str, int] | None:
     agency = agency_end(text, folded, start)
     for stop in () if agency else _BODY_STOP.finditer(folded, start, start + 100):
         ch = text[stop.start() + 1] if text[stop.start()].isspace() else text[stop.start()]
-        if not ch.isupper():
+        if not ch.isupper() or text[stop.start()] == "\n":  # a body named without a place ends with its line
             end = stop.start()
             break
     end = agency or end
@@ -143,12 +143,14 @@ def read_body(text: str, folded: str, pos: int) -> tuple[str, int] | None:
 ACCUSED = "accused"  # named in a denunciation's facts: the subject when the document is a denunciation
 GENERIC = "generic"  # any `ông/bà Name` in a letter: resolved by the document type
 
+# the role words of a label, allowing one OCR-damaged letter ("Người kiiếu nại:")
+_KN, _TC = fuzzy_phrase("khieu nai"), fuzzy_phrase("to cao")
 _LABEL_TAIL = r"(?:\s*\([^)\n]{0,40}\))?\s*(?:la|gom(?: co)?|co)?\s*[:\-–]?"
 _LABELS: list[tuple[str, str, int]] = [
-    (r"nguoi bi khieu nai", "subject", 3),
-    (r"nguoi bi to cao", "subject", 3),
-    (r"(?:nhung |cac )?(?:nguoi|ong \(ba\)|ong/ba|ba/ong) khieu nai(?! cho rang)", "complainant", 3),
-    (r"(?:nhung |cac )?(?:nguoi|ong \(ba\)|ong/ba|ba/ong) to cao(?! cho rang)", "denouncer", 3),
+    (rf"nguoi bi {_KN}", "subject", 3),
+    (rf"nguoi bi {_TC}", "subject", 3),
+    (rf"(?:nhung |cac )?(?:nguoi|ong \(ba\)|ong/ba|ba/ong) {_KN}(?! cho rang)", "complainant", 3),
+    (rf"(?:nhung |cac )?(?:nguoi|ong \(ba\)|ong/ba|ba/ong) {_TC}(?! cho rang)", "denouncer", 3),
     (r"(?:nhung |cac )?nguoi (?:kien nghi|phan anh)(?:,? (?:kien nghi|phan anh))?", "petitioner", 3),
     (r"nguoi co quyen loi(?:,| va)? nghia vu lien quan", "related", 3),
     (r"nguoi lam chung", "related", 3),
@@ -269,6 +271,17 @@ def _zone_attrs(text: str, folded: str, lo: int, hi: int) -> tuple[str | None, s
     return id_number, address, shared
 
 
+_LIST_INTRO = re.compile(r"(?<![a-z])gom(?: co)?\s*:[ \t]*(?=\n)")
+_SENTENCE_STOP = re.compile(r"\.(?=[ \t]*(?:\n|$)|[ \t]+[A-ZĐÀ-Ỹ])|\n[ \t]*\n")
+
+
+def _sentence_end(text: str, pos: int, limit: int = 800) -> int:
+    """End of the sentence at `pos`: a full stop before a new line or a capital, or a blank line (a wrapped
+    line of the same sentence does not end it)."""
+    m = _SENTENCE_STOP.search(text, pos, min(len(text), pos + limit))
+    return m.start() if m else min(len(text), pos + limit)
+
+
 class _Collector:
     """Reads person (or body) mentions from one document; each `*_mentions` method handles one context."""
 
@@ -298,9 +311,7 @@ class _Collector:
 
     def rest_of_line(self, end: int, role: str, spec: int, grp: int) -> None:
         """`Người khiếu nại: ông A, …; bà B, …; cùng ông C` — more persons on the same line."""
-        line_end = self.folded.find("\n", end)
-        line_end = len(self.folded) if line_end == -1 else line_end
-        for more in _NEXT_IN_LINE.finditer(self.folded, end, line_end):
+        for more in _NEXT_IN_LINE.finditer(self.folded, end, _sentence_end(self.text, end)):
             if not self.covered(more.end()):
                 got = self.add(more.end(), role, spec, grp=grp)
                 if got is not None:
@@ -326,9 +337,15 @@ class _Collector:
                     self.rest_of_line(end, role, spec, self.group)
                 line_end = folded.find("\n", m.start())
                 line = folded[m.start():line_end if line_end != -1 else len(folded)].rstrip()
+                list_at = m.end()
                 if not (line.endswith(":") or re.search(r":|gom", folded[m.start():m.end()])):
-                    continue  # only "…: / … gồm" introduces a list of persons
-                for li in _LIST_ITEM.finditer(folded, m.end(), _block_end(self.text, m.end())):
+                    # only "…: / … gồm:" introduces a list of persons, also a few lines on:
+                    # "Chúng tôi là 2 hộ dân … khóm Long Thạnh A, phường Châu Phú B, gồm:"
+                    intro = _LIST_INTRO.search(folded, m.end(), min(len(folded), m.end() + 200))
+                    if not intro or "." in folded[m.end():intro.start()]:
+                        continue
+                    list_at = intro.end()
+                for li in _LIST_ITEM.finditer(folded, list_at, _block_end(self.text, list_at)):
                     if not self.covered(li.end(), slack=2):
                         self.add(li.end(), role, spec)
 
@@ -417,8 +434,8 @@ def _complaint_subject(text: str, folded: str, kind: str) -> Mention | None:
     """For a complaint: the body/official that issued the decision complained about."""
     candidates = []
     for start, end, ref in find_references(text):
-        if not ref.issuer or ref.number.count("/") > 1:
-            continue
+        if not ref.issuer or ref.number.count("/") > 1 or "/BC-" in ref.number:
+            continue  # laws and decrees; a verification report (báo cáo) is never the act complained about
         line_start = folded.rfind("\n", 0, start) + 1
         if kind != "petition" and folded[line_start:start].lstrip(" -+").startswith("can cu"):
             continue  # a ruling's legal basis (a letter's "Căn cứ Quyết định …" is its own narrative)

@@ -201,3 +201,46 @@ def test_read_name(text, name):
 @pytest.mark.parametrize("text", ["ông Chủ tịch UBND", "bà con trong ấp", "Ông ấy", "ông A"])
 def test_read_name_rejects(text):
     assert read_name(text, fold_aligned(text), 0) is None
+
+
+# seen on the development corpus (seed 11): shapes the earlier rules missed
+def test_several_petitioners_of_a_notice_on_wrapped_lines():
+    text = ("Ngày 19/8/2022, Ủy ban nhân dân thành phố Long Xuyên nhận được đơn đề nghị giải quyết tranh chấp đất "
+            "đai đề ngày 15/8/2022 của bà Trần Ngọc Yến, năm sinh 1946, CCCD số: 089146977072,\n"
+            "địa chỉ thường trú: khóm Châu Long 2, phường Mỹ Thạnh; bà Phạm Thị Loan (sinh năm 1993), thường trú "
+            "tại khóm Châu Long 2; ông Huỳnh Tấn Phúc, sinh năm 1989; cùng ông Thạch Công Lực, ông Huỳnh Hữu Mười.\n"
+            "Nội dung đơn: đề nghị giải quyết tranh chấp với ông Trần Minh Hiếu.")
+    got = roles(text, "land_dispute", "notice")
+    for name in ("Trần Ngọc Yến", "Phạm Thị Loan", "Huỳnh Tấn Phúc", "Thạch Công Lực", "Huỳnh Hữu Mười",
+                 "Trần Minh Hiếu"):
+        assert got.get(name) == "disputant", (name, got)
+
+
+def test_label_with_one_ocr_damaged_letter():
+    text = ("Người kiiếu nại: bà Nguyễn Thu Minh Bích, năm sinh 1954, địa chỉ: ấp Thị 1, xã Long Điền A; "
+            "bà Nguyễn Thu Út (sinh năm 1977), địa chỉ: ấp Thị 1; ông Lê Thanh Hiếu, sinh năm 1975.")
+    got = roles(text, "complaint", "decision")
+    assert {got.get(n) for n in ("Nguyễn Thu Minh Bích", "Nguyễn Thu Út", "Lê Thanh Hiếu")} == {"complainant"}
+
+
+def test_signature_titles_beside_names_are_not_a_body():
+    text = ("Bên yêu cầu: bà Nguyễn Thanh Nga, sinh năm 1961.\nBên bị yêu cầu: bà Nguyễn Thị Hạnh.\n"
+            "CÁC BÊN TRANH CHẤP CHỦ TỊCH HỘI ĐỒNG\nNguyễn Thanh Nga Nguyễn Văn Nam\nNguyễn Thị Hạnh")
+    got = roles(text, "land_dispute", "minutes")
+    assert not any("HỘI ĐỒNG" in name.upper() for name in got), got
+    assert got["Nguyễn Thanh Nga"] == got["Nguyễn Thị Hạnh"] == "disputant"
+
+
+def test_a_verification_report_is_not_the_act_complained_about():
+    text = ("Theo đơn khiếu nại của ông Phạm Văn Toàn đối với Quyết định số é16/QĐ-UBND của UBND huyện Tri Tôn;\n"
+            "Xét Báo cáo số 432/BC-TTr ngày 18 tháng 4 năm 2022 của Thanh tra huyện Tri Tôn về kết quả xác minh.")
+    assert "Thanh tra huyện Tri Tôn" not in roles(text, "complaint", "decision")
+
+
+def test_household_list_introduced_a_few_lines_after_the_writer_label():
+    text = ("Chúng tôi là 2 hộ dân đang sinh sống tại khóm Long Thạnh A,\n\nphường Châu Phú B, gồm:\n"
+            "- Hộ ông Dương Tấn Hòa, sinh năm 1968;\n- Hộ bà Nguyễn Hồng Bích, sinh năm 1997.\n\n"
+            "Chúng tôi tố cáo ông Nguyễn Hoàng Lâm, cán bộ phường, đòi tiền hồ sơ.")
+    got = roles(text, "denunciation")
+    assert got["Dương Tấn Hòa"] == got["Nguyễn Hồng Bích"] == "denouncer"
+    assert got["Nguyễn Hoàng Lâm"] == "subject"
