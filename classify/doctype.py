@@ -92,9 +92,10 @@ TITLE_WEIGHT = 2.5
 BOILERPLATE_FACTOR = 0.15
 TEMPERATURE = 2.0
 MIN_SCORE = 1.5
-MIN_CONFIDENCE = 0.3
+MIN_CONFIDENCE = 0.6  # with the textcat: below it decisions were right about half the time (docs/understanding.md)
+RULES_ONLY_MIN_CONFIDENCE = 0.3  # the rules' own softmax, when no textcat is given
 RULES_POWER = 1.0
-LEARNED_POWER = 1.0
+LEARNED_POWER = 2.0
 _NEGATION = re.compile(r"(?:khong phai(?: la)?|khong co|khong|chua|chang)\s+(?:\w+\s+){0,1}$")
 # "Căn cứ Luật Khiếu nại, tôi khiếu nại …": after the comma the letter speaks for itself
 _OWN_CLAUSE = re.compile(r",\s+(?:toi|chung toi|gia dinh|ho gia dinh|cac ho|nay)\b")
@@ -194,7 +195,8 @@ def decide_type(text: str, hits: list[Hit], title: list[str], learned: dict[str,
             evidence.append(phrase)
     if scores[best] <= 0 and not learned:
         return TypeDecision("unknown", 0.0, [], scores)
-    if confidence < MIN_CONFIDENCE or (scores[best] < MIN_SCORE and not learned):
+    if confidence < (MIN_CONFIDENCE if learned else RULES_ONLY_MIN_CONFIDENCE) or (
+            scores[best] < MIN_SCORE and not learned):
         return TypeDecision("unknown", round(confidence, 3), evidence[:5], scores)
     return TypeDecision(best, round(confidence, 3), evidence[:5], scores)
 

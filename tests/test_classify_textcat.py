@@ -72,9 +72,12 @@ def test_rules_and_textcat_combine_as_a_product_of_experts():
     # no rule evidence at all: the textcat alone decides, with its own confidence
     confident = decide_type("", [], [], {"complaint": 0.9, "denunciation": 0.04, "recommendation": 0.03,
                                          "land_dispute": 0.03})
-    assert confident.type == "complaint" and 0.5 < confident.confidence < 0.9
+    assert confident.type == "complaint" and 0.6 < confident.confidence < 0.99
     unsure = decide_type("", [], [], {t: 0.25 for t in TYPES})
     assert unsure.type == "unknown"
+    torn = decide_type("", [], [], {"complaint": 0.5, "denunciation": 0.4, "recommendation": 0.05,
+                                    "land_dispute": 0.05})
+    assert torn.type == "unknown" and torn.confidence < 0.6  # a person decides
     # without a textcat the rules behave as before
     assert decide_type("", [], []).type == "unknown"
 
