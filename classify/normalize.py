@@ -8,6 +8,9 @@ text has the same offsets in the original (`fold_aligned(t)[i:j]` corresponds to
 from __future__ import annotations
 
 import re
+
+from rapidfuzz.distance import Levenshtein
+
 from donthu.text import fold, nfc
 
 # --- folding that keeps offsets ---------------------------------------------------------------------------
@@ -159,8 +162,6 @@ def _fix_known(seg: str) -> str | None:
 
 def _nearest_segment(seg: str) -> str | None:
     """The one known segment at one edit from `seg` (4+ letters), reading `LI`/`UƯ` as `U` first."""
-    from rapidfuzz.distance import Levenshtein
-
     if len(seg) < _FUZZY_MIN_LEN or not seg.isalpha():
         return None
     for variant in {seg, seg.replace("LI", "U").replace("UƯ", "U").replace("Ư", "U")}:
