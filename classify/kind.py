@@ -66,8 +66,8 @@ def detect_kind(text: str) -> str:
     if fallback:
         return fallback
     m = _OWN_NUMBER.search("\n".join(lines))
-    if m and m.group(1) in _CODE_KIND:
-        return _CODE_KIND[m.group(1)]
+    if m:  # an official's own number without a title: its code says the kind; a công văn (123/UBND-TNMT) is other
+        return _CODE_KIND.get(m.group(1), "other")
     head = fold_aligned("\n".join(lines))
     if re.search(r"kinh gui", head) and re.search(r"\b(?:toi|chung toi)\b", fold_aligned(text)):
         return "petition"

@@ -172,7 +172,7 @@ _VERBS: list[tuple[str, str, int]] = [
     (r"(?<!nguoi )(?<!bi )to cao\s+hanh vi\s+(?:(?!cua\s)[a-z,]+\s+){0,6}?cua\s+" + _HON, "subject", 2),
     (r"(?<!nguoi )(?<!bi )khieu nai\s+(?:doi voi\s+)?" + _HON, "subject", 2),
     (r"tranh chap(?: quyen su dung dat| dat dai| dat| ranh gioi(?: dat)?)?\s+(?:voi|cua)\s+", "disputant", 2),
-    (r"tranh chap(?:[^.;\n]|\.(?=\d)){0,200}?\svoi\s+" + _HON, "disputant", 2),
+    (r"tranh chap(?:[^.\n]|\.(?=\d)){0,350}?\svoi\s+" + _HON, "disputant", 2),
     (r"(?<![a-z])giua\s+(?=(?:ong|ba|anh|chi|cu|gia dinh|ho)\s)", "disputant", 2),
     (r"(?<![a-z])don\b[^.;\n:]{0,110}?\bcua\s+" + _HON, WRITER, 2),
     (r"khieu nai cua\s+" + _HON, "complainant", 2),
@@ -459,6 +459,34 @@ def _complaint_subject(text: str, folded: str, kind: str) -> Mention | None:
     return None
 
 
+# a person who is the grammatical subject of a role verb, in an official's account of the matter
+_ACTOR_VERB = re.compile(r"(?<![a-z])(?<!bi )(?<!nguoi )(?<!don )(khieu nai|to cao|de nghi giai quyet tranh chap|"
+                         r"kien nghi|phan anh)(?![a-z])")
+_ACTOR_ROLE = {"khieu nai": "complainant", "to cao": "denouncer", "de nghi giai quyet tranh chap": "disputant",
+               "kien nghi": "petitioner", "phan anh": "petitioner"}
+_OBJECT_WORD = re.compile(r"(?<![a-z])(?:cua|voi|doi voi|giua|va|ong|ba|la|da|duoc|cho)(?![a-z])")
+_ACTOR_SPAN = re.compile(r"\.\s+(?=[a-z]*[A-Z])|\.\s|\n")
+
+
+def _actor_role(folded: str, end: int) -> str | None:
+    """The role verb this mention is the subject of: the first one in its sentence, with only the person's
+    own details (birth year, id, address after a comma) before it."""
+    stop = _ACTOR_SPAN.search(folded, end, min(len(folded), end + 400))
+    verb = _ACTOR_VERB.search(folded, end, stop.start() if stop else min(len(folded), end + 400))
+    if not verb:
+        return None
+    # the person's details are comma-separated; co-actors come after ";" ("ông A, …; bà B, … khiếu nại")
+    pieces = re.sub(r",[^,;]*", "", folded[end:verb.start()]).split(";")
+    if _OBJECT_WORD.search(pieces[0]):
+        return None
+    for piece in pieces[1:]:
+        co_actor = re.match(r"\s*(?:va\s+|cung\s+)?(?:ong|ba|anh|chi)\s", piece)
+        if not co_actor or _OBJECT_WORD.search(piece, co_actor.end()) and not re.fullmatch(
+                r"[\w ]*", piece[co_actor.end():]):
+            return None
+    return _ACTOR_ROLE[verb.group(1)]
+
+
 def _resolve(x: Mention, doc_type: str, kind: str, folded: str) -> str | None:
     if x.role == WRITER and kind != "petition" and x.label.startswith(("toi", "chung toi", "ten toi")):
         return None  # "chúng tôi gồm:" in minutes lists the officials
@@ -475,6 +503,9 @@ def _resolve(x: Mention, doc_type: str, kind: str, folded: str) -> str | None:
         in_list = bool(_ITEM_START.match(folded, line_start)) or bool(re.match(r"\s*[-–]", folded[x.end:x.end + 3]))
         sentence = re.compile(r"\.\s|\n").search(folded, x.end)
         witness = _WITNESS.search(folded, x.end, min(sentence.start() if sentence else len(folded), x.end + 400))
+        actor = _actor_role(folded, x.end) if kind != "petition" else None
+        if actor:
+            return actor  # "Ông A, sinh năm …, trú tại … khiếu nại Quyết định số …"
         if kind == "minutes" and doc_type in ("denunciation", "land_dispute") and not in_list:
             return "related" if witness else {"denunciation": "subject", "land_dispute": "disputant"}[doc_type]
         if kind != "petition":

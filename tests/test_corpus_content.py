@@ -135,7 +135,7 @@ def test_party_roles_fit_type(docs):
 
 
 def test_all_kinds_types_families_present(docs):
-    assert {d.kind for d in docs} == {"petition", "decision", "conclusion", "notice", "minutes"}
+    assert {d.kind for d in docs} == {"petition", "decision", "conclusion", "notice", "minutes", "other"}
     assert {d.type for d in docs} == {"complaint", "denunciation", "recommendation", "land_dispute"}
     assert set(FAMILIES) <= {d.family for d in docs}
     letters = [d for d in docs if d.kind == "petition"]

@@ -14,6 +14,7 @@ from corpus.content.letters import write_letter
 from corpus.content.matter import random_matter
 from corpus.content.minutes import mediation_minutes, reception_minutes, working_minutes
 from corpus.content.notices import acceptance_notice
+from corpus.content.replies import reply_letter, verification_report
 from corpus.content.rulings import complaint_ruling, land_dispute_ruling
 from corpus.model import GeneratedDoc
 
@@ -31,6 +32,8 @@ FAMILIES: dict[str, float] = {
     "minutes_reception": 5,
     "minutes_mediation": 4,
     "minutes_working": 3,
+    "official_reply": 3,
+    "verification_report": 3,
 }
 DOSSIER_RATE = 0.03  # chance that the next draw is a 4-document dossier
 
@@ -59,6 +62,11 @@ def generate_doc(rng: random.Random, family: str | None = None, doc_id: str = "d
     if family == "minutes_working":
         t = rng.choice(["complaint", "denunciation", "land_dispute"])
         return working_minutes(rng, random_matter(rng, t), doc_id)[0]
+    if family == "official_reply":
+        return reply_letter(rng, random_matter(rng, rng.choice(["recommendation", "land_dispute"])), doc_id)
+    if family == "verification_report":
+        return verification_report(rng, random_matter(rng, rng.choice(["complaint", "denunciation", "land_dispute"])),
+                                   doc_id)
     raise ValueError(f"unknown family: {family}")
 
 
