@@ -104,20 +104,7 @@ def _errors(code: int, *others: int) -> dict[int | str, dict[str, Any]]:
 
 
 def _summary(info: DocumentInfo) -> DocumentSummary:
-    return DocumentSummary(
-        id=info.id,
-        file=info.file,
-        status=info.status,
-        error=info.error,
-        pages_done=info.pages_done,
-        pages_total=info.pages_total,
-        mime=info.mime,
-        kind=info.kind,
-        type=info.type,
-        date=info.doc_date,
-        created_at=info.created_at,
-        updated_at=info.updated_at,
-    )
+    return DocumentSummary.model_validate(info, from_attributes=True)
 
 
 def _safe_name(filename: str | None) -> str:
@@ -287,19 +274,9 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
     )
     def get_document(document_id: int) -> DocumentResponse:
         info = _document(document_id)
-        return DocumentResponse(
-            id=info.id,
-            file=info.file,
-            status=info.status,
-            error=info.error,
-            pages_done=info.pages_done,
-            pages_total=info.pages_total,
-            mime=info.mime,
-            sha256=info.sha256,
-            created_at=info.created_at,
-            updated_at=info.updated_at,
-            record=corrected_record(services.store, info.id, info.record),
-        )
+        response = DocumentResponse.model_validate(info, from_attributes=True)
+        response.record = corrected_record(services.store, info.id, info.record)
+        return response
 
     @app.get("/documents", response_model=DocumentList, summary="List documents", tags=["documents"])
     def list_documents(

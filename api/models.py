@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from donthu.schema import Record
 
@@ -103,7 +103,8 @@ class DocumentSummary(BaseModel):
     mime: str | None = None
     kind: str | None = Field(default=None, description="set once done: petition, decision, ...")
     type: str | None = Field(default=None, description="set once done: complaint, denunciation, ...")
-    date: str | None = Field(default=None, description="the document's own date, YYYY-MM-DD")
+    date: str | None = Field(default=None, description="the document's own date, YYYY-MM-DD",
+                             validation_alias=AliasChoices("date", "doc_date"))
     created_at: datetime
     updated_at: datetime
 

@@ -274,7 +274,8 @@ def test_end_to_end_scan(live: TestClient) -> None:
     assert hits and hits[0]["page"] == 1 and hits[0]["matched_pages"] == [1]
 
     listed = live.get("/documents", params={"status": "done"}).json()
-    assert doc_id in [d["id"] for d in listed["items"]]
+    (item,) = [d for d in listed["items"] if d["id"] == doc_id]
+    assert (item["kind"], item["type"], item["date"]) == (record["kind"], record["type"], record["date"])
 
 
 @pytest.mark.slow
