@@ -19,6 +19,7 @@ from fastapi import FastAPI, File, Form, HTTPException, Path, Query, Request, Up
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.models import (
     DocumentList,
@@ -35,6 +36,7 @@ from donthu.config import Settings
 from donthu.schema import DocType, Kind
 from donthu.text import nfc
 from donthu.types import DonthuError, TooLarge, UnsupportedFile
+from api.reasons import in_vietnamese
 from api.web import router as web_router
 from records.corrections import corrected_record
 from records.store import DocumentInfo, Store
@@ -86,9 +88,8 @@ class _BodyLimit:
         if scope["type"] == "http" and scope["method"] == "POST":
             length = dict(scope.get("headers") or []).get(b"content-length")
             if length and length.isdigit() and int(length) > self.max_bytes + _MULTIPART_SLACK:
-                response = JSONResponse(
-                    {"detail": _too_large_message(int(length), self.max_bytes)}, status_code=413
-                )
+                message = _too_large_message(int(length), self.max_bytes)
+                response = JSONResponse({"detail": message, "detail_vi": in_vietnamese(message)}, status_code=413)
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
@@ -192,6 +193,13 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
     app.state.services = services
     app.add_middleware(_BodyLimit, max_bytes=settings.max_file_bytes)
     app.include_router(web_router)  # the clerks' pages
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        """`detail` in English for programs, `detail_vi` in Vietnamese for the clerks' pages."""
+        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        return JSONResponse({"detail": detail, "detail_vi": in_vietnamese(detail)}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -14,6 +14,7 @@ Status = Literal["queued", "processing", "done", "failed"]
 
 class ErrorResponse(BaseModel):
     detail: str = Field(description="what went wrong, readable by a clerk")
+    detail_vi: str | None = Field(default=None, description="the same in Vietnamese, for the web pages")
 
     model_config = ConfigDict(
         json_schema_extra={"examples": [{"detail": "not a PDF, TIFF, PNG or JPEG (a ZIP archive or Word/Excel (.docx/.xlsx) document)"}]}

@@ -29,6 +29,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from sqlalchemy import select
 
+from api.reasons import in_vietnamese
 from donthu.schema import KINDS, ROLES, TYPES, Parcel, Party, Record
 from donthu.text import fold, nfc
 from records.corrections import CorrectionError, Correction, add_correction, apply_corrections, corrections_for
@@ -174,7 +175,8 @@ templates.env.globals.update(
     ROLES=ROLES,
 )
 templates.env.filters.update(
-    local_time=local_time, vn_date=vn_date, area=area, percent=percent, input_number=_input_number
+    local_time=local_time, vn_date=vn_date, area=area, percent=percent, input_number=_input_number,
+    vi_reason=in_vietnamese,
 )
 
 

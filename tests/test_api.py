@@ -130,6 +130,7 @@ def test_random_bytes_415(client: TestClient, submitted: list[int]) -> None:
     assert "not a PDF, TIFF, PNG or JPEG" in r.json()["detail"]
     r = upload(client, b"PK\x03\x04" + b"\x00" * 100, "don.docx")
     assert r.status_code == 415 and "Word" in r.json()["detail"]
+    assert r.json()["detail_vi"].startswith("Không phải tệp PDF") and "Word" in r.json()["detail_vi"]
     assert submitted == []
 
 

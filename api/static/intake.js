@@ -83,7 +83,7 @@
         card.querySelector(".badge").textContent = "Đã nhận";
         poll(card, body.id, body.duplicate);
       } else {
-        refuse(card, body.detail || "máy chủ trả lời mã " + xhr.status);
+        refuse(card, body.detail_vi || body.detail || "máy chủ trả lời mã " + xhr.status);
       }
     };
     xhr.onerror = function () { refuse(card, "mất kết nối tới máy chủ"); };
