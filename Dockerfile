@@ -7,6 +7,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils qpdf \
       fonts-liberation fonts-freefont-ttf fonts-texgyre fonts-dejavu-core \
+      libtesseract-dev libleptonica-dev pkg-config g++ \
  && rm -rf /var/lib/apt/lists/*
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -24,7 +25,9 @@ COPY search ./search
 COPY records ./records
 COPY api ./api
 COPY corpus ./corpus
-RUN pip install . \
+# tesserocr built against the image's own libtesseract (the PyPI wheel bundles another Tesseract; README)
+RUN pip install --no-binary tesserocr . \
+ && apt-get purge -y --auto-remove g++ pkg-config \
  && useradd --create-home --uid 10001 donthu \
  && mkdir -p /data && chown donthu:donthu /data
 

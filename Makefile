@@ -5,12 +5,14 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Tesseract with Vietnamese data; poppler/qpdf for PDF tooling; serif fonts with Vietnamese glyphs for the
 # corpus renderer (TeX Gyre Termes ≈ Times, FreeSerif, DejaVu); Chromium and its driver for the browser tests.
+# libtesseract-dev, libleptonica-dev, pkg-config and g++ build tesserocr against this libtesseract (README).
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils qpdf \
-	fonts-freefont-ttf fonts-texgyre fonts-dejavu-core chromium chromium-driver
+	fonts-freefont-ttf fonts-texgyre fonts-dejavu-core chromium chromium-driver \
+	libtesseract-dev libleptonica-dev pkg-config g++
 DEMO_DATA := demo-data
 DEMO_CORPUS := demo-corpus
 
-.PHONY: setup system venv model demo test test-fast bench clean
+.PHONY: setup system venv model demo test test-fast bench bench-tools clean
 
 setup: system venv
 
@@ -25,7 +27,7 @@ venv: $(BIN)/.installed
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q --no-binary tesserocr -e '.[test]'
 	touch $@
 
 # the type textcat shipped in classify/model/type_textcat (2 MB): rebuilt from generated documents whose seeds
@@ -44,7 +46,15 @@ demo: setup
 	$(BIN)/donthu --data-dir $(DEMO_DATA) search "tranh chấp đất đai" --type land_dispute --limit 5
 
 test: setup
-	$(BIN)/python -m pytest -q
+	DONTHU_EXPECT_OCR_BACKEND=tesserocr $(BIN)/python -m pytest -q
+
+# the throughput benchmark compares with OCRmyPDF (Debian's package); not needed to run or test donthu
+bench-tools: setup
+	@dpkg -s ocrmypdf >/dev/null 2>&1 || { $(SUDO) apt-get update && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends ocrmypdf; }
+
+bench: bench-tools
+	$(BIN)/python bench/throughput.py
 
 clean:
 	rm -rf $(DEMO_DATA) $(DEMO_CORPUS) .pytest_cache

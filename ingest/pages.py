@@ -2,7 +2,8 @@
 
 PDF pages are decided one by one (mixed files exist):
 * a page with a visible text layer (≥ 20 characters, not an invisible OCR layer and not hidden under a
-  full-page scan) is a "text" page: its text and word boxes come from `ocr.textlayer`, in pixels of the
+  full-page scan) is a "text" page: its text and word boxes come from `ocr.textlayer` (characters from
+  pdfium's text page, or pdfplumber's where pdfium's coordinates do not map simply), in pixels of the
   preview render at `settings.preview_dpi` (what `page_image` serves);
 * a page that is one image covering the page is an "ocr" page whose embedded image is taken as stored
   (no re-render, no resampling), turned upright by the placement matrix and /Rotate; its dpi is the image's
@@ -253,6 +254,22 @@ class _PdfPages:
         except Exception:  # pdfminer could not follow this page tree: the page is OCRed instead
             return None
 
+    def chars_page(self, index: int):
+        """The page's characters: pdfium's text page where its coordinates map simply (fast), else the
+        pdfplumber page (see ocr.textlayer); None when neither can read the page."""
+        from ocr.textlayer import PdfiumChars, pdfium_chars_enabled
+
+        if pdfium_chars_enabled():
+            try:
+                page = PdfiumChars(self.pdfium[index])
+            except Exception:  # pdfium cannot open it: pdfplumber may
+                page = None
+            if page is not None:
+                if page.usable:
+                    return page
+                page.close()
+        return self.plumber_page(index)
+
     # -------------------------------------------------------------------------------- limits
     def check_image_sizes(self) -> None:
         """Refuse pixel bombs from the image headers before decoding anything."""
@@ -277,11 +294,12 @@ class _PdfPages:
         return layout
 
     def text_layer(self, index: int, layout: _Layout):
-        """The pdfplumber page (parsed, open) if the page has a meaningful visible text layer, else None."""
+        """The characters' page (ocr.textlayer.PdfiumChars or pdfplumber's, open) if the page has a meaningful
+        visible text layer, else None."""
         visible = layout.text_on_top if layout.full_page_image else layout.visible_text
         if visible < MIN_TEXT_CHARS:
             return None
-        page = self.plumber_page(index)
+        page = self.chars_page(index)
         if page is None:
             return None
         try:

@@ -32,9 +32,11 @@ def _index(settings: Settings):
 def warm_up(settings: Settings) -> None:
     """Load the models and open connections once per worker process."""
     from classify import analyse
+    from ocr import engine, textlayer  # noqa: F401 - imported here, not on the first document
 
     _store(settings)
     _index(settings)
+    engine.backend(settings.ocr_lang)  # the in-process Tesseract (tesserocr), loaded once per worker
     analyse("Kính gửi: Ủy ban nhân dân huyện Chợ Mới")
 
 

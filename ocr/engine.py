@@ -1,10 +1,26 @@
-"""Tesseract recognition (pytesseract.image_to_data): words with boxes, confidences and layout numbers,
-and the page text in Tesseract's reading order (blocks → paragraphs → lines)."""
+"""Tesseract recognition: words with boxes, confidences and layout numbers, and the page text in
+Tesseract's reading order (blocks → paragraphs → lines).
+
+Two back-ends give the same `RecognisedWord`s:
+- tesserocr (libtesseract in-process): one `PyTessBaseAPI` per (lang, config) and worker process, loaded
+  once and reused for every page; the numpy image is handed over as raw bytes (no PNG file, no process, no
+  model load per page). Used when `tesserocr` imports, finds `<lang>.traineddata` and runs the same
+  Tesseract version as the `tesseract` command (built from source against the system libtesseract:
+  `pip install --no-binary tesserocr`). The PyPI wheel bundles its own libtesseract (5.5 when Debian 12 has
+  5.3), whose layout analysis reads some pages differently (signatures read as text blocks): it is not used
+  unless `DONTHU_OCR_BACKEND=tesserocr`.
+- pytesseract (a `tesseract` process per call, image_to_data TSV): the fallback, and the OSD call.
+`DONTHU_OCR_BACKEND=pytesseract` forces the fallback.
+"""
 
 from __future__ import annotations
 
+import functools
+import os
 import re
+import shlex
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pytesseract
@@ -32,8 +48,133 @@ class RecognisedWord:
     line: int  # Tesseract's line number within its paragraph
 
 
+#: where Debian (and most distributions) keep traineddata; TESSDATA_PREFIX wins when set
+_TESSDATA_DIRS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
+                  "/usr/share/tessdata", "/usr/local/share/tessdata")
+
+
+def _tessdata_dir(lang: str) -> str | None:
+    candidates = [os.environ.get("TESSDATA_PREFIX", ""), *_TESSDATA_DIRS]
+    for folder in candidates:
+        if folder and all((Path(folder) / f"{part}.traineddata").is_file() for part in lang.split("+")):
+            return str(Path(folder))
+    return None
+
+
+def _parse_config(config: str) -> tuple[int, int, dict[str, str]]:
+    """(oem, psm, variables) of a tesseract command-line config such as DEFAULT_CONFIG."""
+    oem, psm, variables = 1, 3, {}
+    args = shlex.split(config)
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--oem" and i + 1 < len(args):
+            oem, i = int(args[i + 1]), i + 2
+        elif arg == "--psm" and i + 1 < len(args):
+            psm, i = int(args[i + 1]), i + 2
+        elif arg == "-c" and i + 1 < len(args) and "=" in args[i + 1]:
+            key, value = args[i + 1].split("=", 1)
+            variables[key], i = value, i + 2
+        else:
+            raise ValueError(f"config option not supported in-process: {arg}")
+    return oem, psm, variables
+
+
+def _version(text: str) -> str:
+    found = re.search(r"(\d+\.\d+\.\d+)", text)
+    return found.group(1) if found else ""
+
+
+@functools.lru_cache(maxsize=4)
+def _tesserocr_api(lang: str, config: str):
+    """The per-process Tesseract handle for (lang, config), or None when tesserocr cannot serve it."""
+    choice = os.environ.get("DONTHU_OCR_BACKEND", "").lower()
+    if choice == "pytesseract":
+        return None
+    try:
+        import tesserocr
+    except ImportError:
+        return None
+    if choice != "tesserocr":
+        try:
+            command = str(pytesseract.get_tesseract_version())
+        except (pytesseract.TesseractNotFoundError, OSError, RuntimeError):
+            command = ""
+        if not command or _version(tesserocr.tesseract_version()) != _version(command):
+            return None  # another Tesseract than the command's (e.g. the PyPI wheel's own): not the same OCR
+    path = _tessdata_dir(lang)
+    if path is None:
+        return None
+    try:
+        oem, psm, variables = _parse_config(config)
+        api = tesserocr.PyTessBaseAPI(path=path + "/", lang=lang, oem=oem, psm=psm)
+    except (ValueError, RuntimeError):
+        return None
+    for key, value in variables.items():
+        if not api.SetVariable(key, value):
+            api.End()
+            return None
+    return api
+
+
+def backend(lang: str = "vie", config: str = DEFAULT_CONFIG) -> str:
+    """"tesserocr" (in-process, engine loaded once) or "pytesseract" (a process per page)."""
+    return "tesserocr" if _tesserocr_api(lang, config) is not None else "pytesseract"
+
+
+def _recognise_tesserocr(api, image: np.ndarray, timeout: float) -> list[RecognisedWord]:
+    from tesserocr import RIL
+
+    if image.ndim == 3:  # BGR → RGB (what PIL hands the tesseract command for a 3-channel array)
+        image = np.ascontiguousarray(image[..., 2::-1])
+    image = np.ascontiguousarray(image, dtype=np.uint8)
+    height, width = image.shape[:2]
+    channels = 1 if image.ndim == 2 else 3
+    words: list[RecognisedWord] = []
+    try:
+        api.SetImageBytes(image.tobytes(), width, height, channels, width * channels)
+        if not api.Recognize(int(timeout * 1000) if timeout else 0):
+            raise EngineError("Tesseract failed: recognition did not finish")
+        iterator = api.GetIterator()
+        block = paragraph = line = 0
+        # the same walk and numbering as Tesseract's TSV renderer (what image_to_data parses)
+        while iterator is not None and not iterator.Empty(RIL.BLOCK):
+            if iterator.Empty(RIL.WORD):
+                if not iterator.Next(RIL.WORD):
+                    break
+                continue
+            if iterator.IsAtBeginningOf(RIL.BLOCK):
+                block, paragraph, line = block + 1, 0, 0
+            if iterator.IsAtBeginningOf(RIL.PARA):
+                paragraph, line = paragraph + 1, 0
+            if iterator.IsAtBeginningOf(RIL.TEXTLINE):
+                line += 1
+            text = nfc(iterator.GetUTF8Text(RIL.WORD) or "").strip()
+            conf = float(int(iterator.Confidence(RIL.WORD)))  # as the TSV output (truncated)
+            box = iterator.BoundingBox(RIL.WORD)
+            if text and conf >= 0 and box:
+                left, top, right, bottom = box
+                words.append(RecognisedWord(text=text, left=left, top=top, width=right - left,
+                                            height=bottom - top, confidence=conf,
+                                            block=block, paragraph=paragraph, line=line))
+            if not iterator.Next(RIL.WORD):
+                break
+    except RuntimeError as exc:
+        raise EngineError(f"Tesseract failed: {exc}") from exc
+    finally:
+        api.Clear()
+    return words
+
+
 def recognise(image: np.ndarray, lang: str = "vie", config: str = DEFAULT_CONFIG, timeout: float = 0) -> list[RecognisedWord]:
     """Words (non-empty, NFC) on a gray/binary/BGR uint8 image in Tesseract's reading order."""
+    api = _tesserocr_api(lang, config)
+    if api is not None:
+        return _recognise_tesserocr(api, image, timeout)
+    return _recognise_pytesseract(image, lang, config, timeout)
+
+
+def _recognise_pytesseract(image: np.ndarray, lang: str, config: str, timeout: float) -> list[RecognisedWord]:
     try:
         data = pytesseract.image_to_data(
             image, lang=lang, config=config, output_type=pytesseract.Output.DICT, timeout=timeout

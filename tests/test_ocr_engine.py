@@ -1,0 +1,102 @@
+"""The two Tesseract back-ends of ocr.engine: in-process tesserocr (engine loaded once per process) and the
+pytesseract fallback give the same words on a generated scan."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from corpus import degrade, render
+from ocr import clean, engine
+
+tesserocr = pytest.importorskip("tesserocr")
+
+
+def _same_tesseract() -> bool:
+    import pytesseract
+
+    return engine._version(tesserocr.tesseract_version()) == engine._version(str(pytesseract.get_tesseract_version()))
+
+
+#: the in-process path runs only with tesserocr built against the system libtesseract (README, Dependencies)
+needs_system_build = pytest.mark.skipif(
+    not _same_tesseract(), reason="tesserocr is the PyPI wheel (own Tesseract): pip install --no-binary tesserocr"
+)
+
+
+@pytest.fixture(scope="module")
+def cleaned_page() -> np.ndarray:
+    doc = render.sample_doc(paragraphs=2)
+    page = render.render(doc, font="termes", dpi=300, rng=random.Random(3)).pages[0]
+    scan = degrade.degrade_page(page, "light", np.random.default_rng(3), dpi=300)
+    return clean.clean(scan, 300).image
+
+
+def _layout(words: list[engine.RecognisedWord]) -> list[tuple]:
+    return [(w.text, w.left, w.top, w.width, w.height, w.block, w.paragraph, w.line) for w in words]
+
+
+@needs_system_build
+@pytest.mark.slow
+def test_tesserocr_and_pytesseract_give_the_same_words(cleaned_page: np.ndarray) -> None:
+    assert engine.backend() == "tesserocr"
+    fast = engine.recognise(cleaned_page)
+    slow = engine._recognise_pytesseract(cleaned_page, "vie", engine.DEFAULT_CONFIG, 0)
+    assert len(slow) > 50
+    # the same library (tesserocr built against the system libtesseract): the very same words
+    assert fast == slow
+    assert engine.page_text(fast) == engine.page_text(slow)
+
+
+@needs_system_build
+def test_engine_is_loaded_once_per_process_and_reused() -> None:
+    api = engine._tesserocr_api("vie", engine.DEFAULT_CONFIG)
+    assert api is not None
+    assert engine._tesserocr_api("vie", engine.DEFAULT_CONFIG) is api
+    assert api.GetVariableAsString("preserve_interword_spaces") == "1"
+    image = np.full((200, 600), 255, np.uint8)
+    engine.recognise(image)
+    engine.recognise(image)
+    assert engine._tesserocr_api.cache_info().currsize >= 1
+    assert engine._tesserocr_api("vie", engine.DEFAULT_CONFIG) is api
+
+
+def test_tesserocr_is_only_used_with_the_commands_tesseract_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    same = _same_tesseract()
+    monkeypatch.delenv("DONTHU_OCR_BACKEND", raising=False)
+    monkeypatch.setattr(tesserocr, "tesseract_version", lambda: "tesseract 4.1.1\n leptonica-1.79.0")
+    engine._tesserocr_api.cache_clear()
+    try:
+        assert engine.backend() == "pytesseract"
+    finally:
+        monkeypatch.undo()
+        engine._tesserocr_api.cache_clear()
+    assert engine.backend() == ("tesserocr" if same else "pytesseract")
+
+
+def test_forced_fallback_uses_pytesseract() -> None:
+    code = ("import os; os.environ['DONTHU_OCR_BACKEND']='pytesseract'; "
+            "from ocr import engine; print(engine.backend())")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "pytesseract"
+
+
+def test_config_parsing() -> None:
+    assert engine._parse_config(engine.DEFAULT_CONFIG) == (1, 3, {"preserve_interword_spaces": "1"})
+    with pytest.raises(ValueError):
+        engine._parse_config("--tessdata-dir /x")
+
+
+def test_the_build_chose_the_in_process_engine() -> None:
+    """`make` builds tesserocr against the system libtesseract; CI sets DONTHU_EXPECT_OCR_BACKEND so a build
+    that silently fell back to a process per page fails here instead of only running slower."""
+    import os
+
+    expected = os.environ.get("DONTHU_EXPECT_OCR_BACKEND")
+    if not expected:
+        pytest.skip("DONTHU_EXPECT_OCR_BACKEND is not set (make test sets it)")
+    assert engine.backend() == expected
