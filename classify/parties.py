@@ -190,6 +190,7 @@ _SIGNATURE = re.compile(
 _BODY_AT = re.compile(r"(?<![a-z])(?:(?:pho )?chu tich )?(?:uy ban nhan dan|ubnd)\b")
 _ISSUES = re.compile(r"\s*(?:da\s+)?(?:ban hanh|co|ra)\s+(?:quyet dinh|cong van|thong bao|van ban)")
 _NEXT_IN_LINE = re.compile(r";\s*(?:va\s+|cung\s+(?:voi\s+)?)?(?=(?:ong|ba|anh|chi)\s)")
+_NEXT_AFTER_STOP = re.compile(r"\.\s+(?=(?:ong|ba|anh|chi)\s)")  # "…, bà Võ Bích Hạnh. bà Trần Mỹ Nga" (OCR's comma)
 _AND_PERSON = re.compile(r"\s*(?:,\s*(?:va\s+)?|va\s+|voi\s+)(?=(?:ong|ba|anh|chi)\s)")
 _LIST_ITEM = re.compile(r"\n\s*(?:\d{1,2}[.)/]|[-+•*]|[a-z][.)])\s*(?=(?:ho\s+)?(?:ong|ba|anh|chi|cu|co)\s)")
 _REPRESENTS = re.compile(r"(?:toi|la)\s+(?:la\s+)?nguoi (?:duoc|dai dien)[^.\n]{0,100}?(?:uy quyen|dai dien)")
@@ -205,9 +206,11 @@ _ADDRESS = re.compile(
     r"(?<![a-z])(?:dia chi(?: thuong tru| lien he| cu tru| lien lac)?|thuong tru(?: tai)?|tru tai|cu tru tai|noi cu tru(?: hien nay)?|"
     r"noi o hien nay|noi thuong tru|ho khau thuong tru(?: tai)?|ngu tai|song tai|dkhktt)(?![a-z])\s*(?:tai|o)?\s*[:\-–]?\s*"
 )
+_COMMA_READ_AS_STOP = re.compile(r"\.[ \t]+(?=[a-zđàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ])")
 _ADDRESS_STOP = re.compile(
     r"[;()]|\.(?!\d)|,\s*(?:sinh|cccd|cmnd|can cuoc|so dien thoai|dien thoai|sdt|dt|la |co |nay|toi |nghe nghiep|"
-    r"chuc vu|hien |dang |da |voi |va |lam |nam sinh|email|quoc tich)|\s(?:va|la|co|da|nay|xin|kinh)\s"
+    r"chuc vu|hien |dang |da |voi |va |lam |nam sinh|email|quoc tich)|\s(?:va|la|co|da|nay|xin|kinh)\s|"
+    r"\s(?:khieu nai|to cao|kien nghi|phan anh|de nghi)\s"  # "…, tỉnh An Giang khiếu nại Quyết định …"
 )
 
 
@@ -256,8 +259,10 @@ def _zone_attrs(text: str, folded: str, lo: int, hi: int) -> tuple[str | None, s
         end = limit
         while pos < limit:
             stop = _ADDRESS_STOP.search(folded, pos, limit)
-            while stop and stop.group(0)[0].isspace() and not text[stop.start() + 1].islower():
-                stop = _ADDRESS_STOP.search(folded, stop.end() - 1, limit)  # "xã Cô Tô" is a name
+            while stop and (stop.group(0)[0].isspace() and not text[stop.start() + 1].islower()
+                            or _COMMA_READ_AS_STOP.match(text, stop.start())):
+                # "xã Cô Tô" is a name; "số 27. đường …, phường Nhơn Hưng. thị xã …": OCR's comma
+                stop = _ADDRESS_STOP.search(folded, stop.end() - (stop.group(0)[0].isspace()), limit)
             nl = text.find("\n", pos, limit)
             cut = stop.start() if stop else limit
             if nl != -1 and nl < cut:
@@ -267,7 +272,7 @@ def _zone_attrs(text: str, folded: str, lo: int, hi: int) -> tuple[str | None, s
                 cut = nl
             end = cut
             break
-        address = re.sub(r"\s+", " ", text[start:end]).strip(" ,.;:-–") or None
+        address = _COMMA_READ_AS_STOP.sub(", ", re.sub(r"\s+", " ", text[start:end])).strip(" ,.;:-–") or None
     return id_number, address, shared
 
 
@@ -304,7 +309,8 @@ class _Collector:
     def chain(self, pos: int, role: str, spec: int, grp: int) -> None:
         """`ông A, bà B và ông C` after a person just read."""
         while True:
-            and_m = _AND_PERSON.match(self.folded, pos)
+            and_m = _AND_PERSON.match(self.folded, pos) or (
+                _COMMA_READ_AS_STOP.match(self.text, pos) and _NEXT_AFTER_STOP.match(self.folded, pos))
             if not and_m or self.add(and_m.end(), role, spec, grp=grp) is None:
                 return
             pos = self.out[-1].end

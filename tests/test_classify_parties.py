@@ -244,3 +244,21 @@ def test_household_list_introduced_a_few_lines_after_the_writer_label():
     got = roles(text, "denunciation")
     assert got["Dương Tấn Hòa"] == got["Nguyễn Hồng Bích"] == "denouncer"
     assert got["Nguyễn Hoàng Lâm"] == "subject"
+
+
+def test_commas_read_as_full_stops_inside_a_list_and_a_shared_address():
+    text = ("Kính gửi: UBND xã Tây Phú\nChúng tôi gồm: bà Nguyễn Thị Liên, ông Phạm Minh Vinh, bà Võ Bích Hạnh. "
+            "bà Trần Mỹ Thanh Nga và bà Trần Ngọc Dung, cùng trú tại số 27. đường Hà Hoàng Hổ, khóm Vĩnh Đông, "
+            "phường Nhơn Hưng. thị xã Tịnh Biên. tỉnh An Giang.\nChúng tôi xin phản ánh tình trạng sạt lở.")
+    got = parties(text, "recommendation")
+    assert set(got) == {"Nguyễn Thị Liên", "Phạm Minh Vinh", "Võ Bích Hạnh", "Trần Mỹ Thanh Nga", "Trần Ngọc Dung"}
+    assert {p.address for p in got.values()} == {
+        "số 27, đường Hà Hoàng Hổ, khóm Vĩnh Đông, phường Nhơn Hưng, thị xã Tịnh Biên, tỉnh An Giang"}
+
+
+def test_address_ends_before_the_role_verb():
+    text = ("I. NỘI DUNG ĐƠN\nÔng Võ Hữu Hiếu, sinh năm 1983, hiện trú tại ấp Tây Khánh, xã Lê Chánh, thị xã Tân Châu, "
+            "tỉnh An Giang khiếu nại Quyết định số 709/QĐ-XPHC ngày 09/11/2018 của Ủy ban nhân dân thị xã Tân Châu.")
+    got = parties(text, "complaint", "other")
+    assert got["Võ Hữu Hiếu"].role == "complainant"
+    assert got["Võ Hữu Hiếu"].address == "ấp Tây Khánh, xã Lê Chánh, thị xã Tân Châu, tỉnh An Giang"
