@@ -95,6 +95,13 @@ MIN_SCORE = 1.5
 MIN_CONFIDENCE = 0.6  # with the textcat: below it decisions were right about half the time (docs/understanding.md)
 RULES_ONLY_MIN_CONFIDENCE = 0.3  # the rules' own softmax, when no textcat is given
 RULES_POWER = 1.0
+# A document of kind `other` has a type only when it is about a citizen's letter (đơn): a reply to it, a report
+# on it. "hóa đơn" (invoice), "đơn giá" (unit price), "đơn vị" (unit) are not letters.
+_ABOUT_A_LETTER = re.compile(
+    r"(?<![a-z])(?:don (?:khieu nai|to cao|kien nghi|phan anh|de nghi|cua|xin|trinh bay|yeu cau)|noi dung don|"
+    r"nguoi (?:co|dung|lam|gui) don|tra loi don|xac minh (?:noi dung )?don|(?:tiep nhan|nhan duoc|nhan) (?:duoc )?don|"
+    r"lam don|xu ly don)(?![a-z])"
+)
 LEARNED_POWER = 2.0
 _NEGATION = re.compile(r"(?:khong phai(?: la)?|khong co|khong|chua|chang)\s+(?:\w+\s+){0,1}$")
 # "Căn cứ Luật Khiếu nại, tôi khiếu nại …": after the comma the letter speaks for itself
@@ -143,12 +150,17 @@ def _weight(hit: Hit, text: str, folded: str, title_span: tuple[int, int]) -> fl
     return w
 
 
-def decide_type(text: str, hits: list[Hit], title: list[str], learned: dict[str, float] | None = None) -> TypeDecision:
+def decide_type(text: str, hits: list[Hit], title: list[str], learned: dict[str, float] | None = None,
+                kind: str | None = None) -> TypeDecision:
     """Weigh the evidence hits (from the PhraseMatcher) and the title; softmax → type and confidence.
 
     `learned` (P(type) from `classify.textcat`) joins as a product of experts: the rules' softmax (with its
     `unknown` option) to the power RULES_POWER times the textcat's probability to the power LEARNED_POWER
     (a uniform 1/4 for `unknown`).
+
+    A document of kind `other` (no petition, ruling, conclusion, notice or minutes title) gets a type only when
+    it is about a citizen's letter (`_ABOUT_A_LETTER`: a reply to it, a report on it); a contract, a receipt or
+    a certificate in a dossier is `unknown` however sure the textcat is (it never saw such documents).
     """
     folded = fold_aligned(text)
     title_text = "\n".join(title)
@@ -194,6 +206,8 @@ def decide_type(text: str, hits: list[Hit], title: list[str], learned: dict[str,
         if phrase not in evidence:
             evidence.append(phrase)
     if scores[best] <= 0 and not learned:
+        return TypeDecision("unknown", 0.0, [], scores)
+    if kind == "other" and not _ABOUT_A_LETTER.search(folded):
         return TypeDecision("unknown", 0.0, [], scores)
     if confidence < (MIN_CONFIDENCE if learned else RULES_ONLY_MIN_CONFIDENCE) or (
             scores[best] < MIN_SCORE and not learned):

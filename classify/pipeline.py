@@ -117,8 +117,8 @@ def analyse(text: str) -> Analysis:
     """Kind, type (with confidence and evidence), parties, parcels, references and date of one document."""
     clean = normalize_text(text)
     doc = get_nlp()(folded_view(clean))
-    decision = decide_type(clean, evidence_hits(doc), title_lines(clean), type_probabilities(doc))
     kind = detect_kind(clean)
+    decision = decide_type(clean, evidence_hits(doc), title_lines(clean), type_probabilities(doc), kind)
     return Analysis(
         kind=kind,
         type=decision.type,

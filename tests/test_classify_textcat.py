@@ -102,3 +102,20 @@ def test_training_is_reproducible_and_refuses_evaluation_seeds(tmp_path):
     add_type_textcat(fresh, tmp_path / "a")
     doc = fresh(folded_view(normalize_text(PREAMBLE + HANDWRITTEN[0][0])))
     assert set(doc.cats) == set(TYPES)
+
+
+def test_a_dossier_attachment_that_is_not_about_a_letter_has_no_type():
+    # a page of a purchase contract (kind other): its "tranh chấp" clause, "Bên A/Bên B", "từ chối", "bồi thường"
+    # are evidence words and the textcat is sure of something, but the page is not about a citizen's letter
+    contract = ("- Thời gian giao hàng: Bên B giao hàng trong vòng 24 giờ sau khi Bên A thanh toán 100% giá trị Hợp "
+                "đồng.\n- Bên B cung cấp Hóa đơn giá trị gia tăng hợp lệ, Phiếu bảo hành, Biên bản giao nhận hàng "
+                "hóa.\nĐIỀU 5. GIẢI QUYẾT TRANH CHẤP\nMọi tranh chấp phát sinh giữa các Bên được giải quyết bằng "
+                "thương lượng. Bên A từ chối thanh toán khi hàng không đúng chủng loại; Bên B bồi thường thiệt hại.")
+    a = classify.analyse(contract)
+    assert (a.kind, a.type, a.type_confidence) == ("other", "unknown", 0.0)
+    # a reply to a letter (kind other as well) is about the letter and keeps its type
+    reply = ("ỦY BAN NHÂN DÂN\nHUYỆN CHỢ MỚI\nSố: 449/UBND-TNMT\nV/v trả lời đơn của ông Lê Hoàng Phúc\n"
+             "Kính gửi: Ông Lê Hoàng Phúc.\nỦy ban nhân dân huyện Chợ Mới nhận được đơn đề nghị giải quyết tranh "
+             "chấp đất đai của ông Lê Hoàng Phúc với bà Lê Thị Cúc. Hồ sơ chưa có biên bản hòa giải tại xã.")
+    b = classify.analyse(reply)
+    assert (b.kind, b.type) == ("other", "land_dispute")
