@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
             times.append(time.perf_counter() - start)
         whole = times if not whole or sum(times) < sum(whole) else whole
     words = statistics.mean(len(t.split()) for t in pages)
-    print(f"{len(pages)} OCR pages from {args.report}, {words:.0f} words a page on average; fastest of "
+    print(f"{len(pages)} pages (OCR and text layer) from {args.report}, {words:.0f} words a page on average; fastest of "
           f"{args.repeat} passes, one process\n")
     print("| component | mean ms/page | p95 ms/page | max ms/page |")
     print("|---|---|---|---|")
