@@ -1,22 +1,28 @@
 """Throughput of the pipeline against raw `tesseract -l vie` and OCRmyPDF on the same scanned pages.
 
-    python bench/throughput.py [--pages 16] [--docs 150] [--workers 1 2] [--seed 23]
+    python bench/throughput.py [--pages 30] [--docs 150] [--workers 1 2] [--seed 23]
 
 One run, one set of pages:
-* scanned: `--pages` generated letters, 300 dpi, "light" degradation, each page a one-page scanned PDF
-  (JPEG inside, as a scanner writes it);
+* scanned: `--pages` generated letters spread over the corpus's degradation levels (LEVEL_MIX: light,
+  heavy, photocopy, typewriter at 300 and 200 dpi, phone photos; light twice as often), each page a
+  one-page scanned PDF (JPEG or G4 inside, as a scanner writes it); the same pages in the same order for
+  every engine, largest first (phone photos, then 300, then 200 dpi), so the last pages handed out are
+  small and a worker left idle at the end costs little;
   - pipeline: the real local worker pool (`ingest.pool.LocalPool` → `ingest.tasks.run_document`: pages,
     clean-up, Tesseract, understanding, record store, FTS index) at each worker count; pages/s with and
     without the pool's start-up (workers importing, loading spaCy/Tesseract); text read back from the store;
-  - raw: `tesseract PAGE.png stdout -l vie --dpi 300` per page (the very pixels the pipeline decodes from the
-    PDF, lossless PNG), N processes at a time;
+  - raw: `tesseract PAGE.png stdout -l vie --dpi DPI` per page (the very pixels the pipeline decodes from the
+    PDF, lossless PNG; DPI the page's), N processes at a time;
   - OCRmyPDF (Debian package): `ocrmypdf -l vie --jobs N --force-ocr --output-type pdf --optimize 0
     --sidecar` on one PDF holding all the pages (its own page parallelism); skipped when not installed;
-  CER of each against the drawn text (corpus.metrics.char_errors; the closer of the two reading orders);
+  CER of each against the drawn text (corpus.metrics.char_errors; the closer of the two reading orders),
+  over all pages and per level;
 * born-digital: `--docs` text-layer PDFs through the same worker pool (one to three pages each).
 Peak RSS: VmHWM of each pool worker (/proc) read before the pool shuts down; for raw tesseract and
 OCRmyPDF the largest process (wait4 rusage, children included). Every process runs with OMP_THREAD_LIMIT=1.
-Prints one Markdown table and the targets of issue 5 (docs/performance.md).
+Prints one Markdown table, the CER per level and engine, and the targets of issue 5 (docs/performance.md);
+scaling 1 → 2 workers is given for raw tesseract too, the machine's own ceiling. With the defaults the whole
+run takes about 4.5 minutes on 2 cores.
 """
 
 from __future__ import annotations
@@ -49,6 +55,9 @@ from corpus.writers import write_scanned_pdf  # noqa: E402
 from donthu.config import load_settings  # noqa: E402
 
 LANG = "vie"
+#: (level, dpi) of successive scanned pages, cycled: the corpus's levels (corpus.generate weighs light most)
+LEVEL_MIX = (("light", 300), ("heavy", 300), ("photocopy", 300), ("phone", 300), ("typewriter", 300),
+             ("light", 200), ("heavy", 200), ("photocopy", 200), ("typewriter", 200), ("light", 300))
 
 
 @dataclass
@@ -56,6 +65,9 @@ class Scan:
     pdf: Path
     png: Path
     truths: tuple[str, ...]  # the page's text in its valid reading orders
+    level: str = "light"
+    dpi: int = 300
+    pixels: int = 0
 
 
 @dataclass
@@ -87,21 +99,25 @@ def build_scans(folder: Path, pages: int, seed: int) -> list[Scan]:
     settings = load_settings()
     scans: list[Scan] = []
     for i, doc in enumerate(generate_docs(max(1, pages), seed)):
-        rendered, layout = render_with_layout(doc, font="termes", size_pt=13, dpi=300,
+        level, dpi = LEVEL_MIX[i % len(LEVEL_MIX)]
+        font = "typewriter" if level == "typewriter" else ("termes" if dpi == 300 else "freeserif")
+        rendered, layout = render_with_layout(doc, font=font, size_pt=13, dpi=dpi,
                                               rng=random.Random(seed * 1000 + i))
         nrng = np.random.default_rng([seed, i])
-        for k, page in enumerate(rendered.pages):
-            if len(scans) == pages:
-                return scans
-            stem = folder / f"s{len(scans):03d}"
-            write_scanned_pdf([degrade_page(page, "light", nrng, dpi=300)], stem.with_suffix(".pdf"), 300)
-            # exactly the pixels the pipeline decodes from the PDF, for the raw tesseract baseline
-            decoded = next(iter_pages(stem.with_suffix(".pdf").read_bytes(), PDF, settings)).image
-            picture = Image.fromarray(decoded if decoded.ndim == 2 else decoded[:, :, ::-1])
-            picture.save(stem.with_suffix(".png"), dpi=(300, 300))
-            truths = (rendered.page_texts[k], layout.pdf_page_texts[k])
-            scans.append(Scan(stem.with_suffix(".pdf"), stem.with_suffix(".png"), truths))
-    return scans
+        # the first page of each letter: one level per document, as the corpus does
+        stem = folder / f"s{i:03d}"
+        write_scanned_pdf([degrade_page(rendered.pages[0], level, nrng, dpi=dpi)], stem.with_suffix(".pdf"), dpi)
+        # exactly the pixels the pipeline decodes from the PDF, for the raw tesseract baseline
+        decoded = next(iter_pages(stem.with_suffix(".pdf").read_bytes(), PDF, settings)).image
+        picture = Image.fromarray(decoded if decoded.ndim == 2 else decoded[:, :, ::-1])
+        picture.save(stem.with_suffix(".png"), dpi=(dpi, dpi))
+        truths = (rendered.page_texts[0], layout.pdf_page_texts[0])
+        scans.append(Scan(stem.with_suffix(".pdf"), stem.with_suffix(".png"), truths, level, dpi,
+                          decoded.shape[0] * decoded.shape[1]))
+        if len(scans) == pages:
+            break
+    # largest first for every engine (longest-job-first: the tail of idle workers is a small page)
+    return sorted(scans, key=lambda scan: -scan.pixels)
 
 
 def build_digital(folder: Path, docs: int, seed: int) -> tuple[list[Path], int]:
@@ -114,9 +130,11 @@ def build_digital(folder: Path, docs: int, seed: int) -> tuple[list[Path], int]:
     return paths, pages
 
 
-def cer(scans: list[Scan], texts: list[str]) -> float:
+def cer(scans: list[Scan], texts: list[str], level: str | None = None) -> float | None:
     errors = length = 0
     for scan, text in zip(scans, texts):
+        if level is not None and scan.level != level:
+            continue
         best = min((char_errors(truth, text) for truth in scan.truths), key=lambda t: t.distance / max(1, t.length))
         errors += best.distance
         length += best.length
@@ -184,7 +202,7 @@ def _run_measured(cmd: list[str]) -> tuple[str, float]:
 
 def run_tesseract(scans: list[Scan], workers: int) -> tuple[Row, list[str]]:
     def one(scan: Scan) -> tuple[str, float]:
-        return _run_measured(["tesseract", str(scan.png), "stdout", "-l", LANG, "--dpi", "300"])
+        return _run_measured(["tesseract", str(scan.png), "stdout", "-l", LANG, "--dpi", str(scan.dpi)])
 
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -217,6 +235,12 @@ def run_ocrmypdf(scans: list[Scan], workers: int, folder: Path) -> tuple[Row, li
 
 
 # ------------------------------------------------------------------------------------------------ report
+def _levels(scans: list[Scan]) -> list[str]:
+    """The levels present, in LEVEL_MIX order."""
+    present = {scan.level for scan in scans}
+    return [level for level in dict.fromkeys(level for level, _ in LEVEL_MIX) if level in present]
+
+
 def cpu_model() -> str:
     for line in Path("/proc/cpuinfo").read_text().splitlines():
         if line.startswith("model name"):
@@ -226,7 +250,7 @@ def cpu_model() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=16, help="scanned pages (default 16)")
+    parser.add_argument("--pages", type=int, default=30, help="scanned pages (default 30, over LEVEL_MIX)")
     parser.add_argument("--docs", "--digital-docs", dest="digital_docs", type=int, default=150,
                         help="born-digital documents (default 150)")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
@@ -245,18 +269,25 @@ def main() -> None:
         root = Path(tmp)
         scans = build_scans(root / "scans", args.pages, args.seed)
         digital, digital_pages = build_digital(root / "digital", args.digital_docs, args.seed)
-        print(f"inputs: {len(scans)} scanned 300 dpi pages (one-page PDFs), "
+        mix = {}
+        for scan in scans:
+            mix[f"{scan.level} {scan.dpi}"] = mix.get(f"{scan.level} {scan.dpi}", 0) + 1
+        print(f"inputs: {len(scans)} scanned pages (one-page PDFs: "
+              f"{', '.join(f'{k} dpi ×{v}' for k, v in sorted(mix.items()))}), "
               f"{len(digital)} born-digital PDFs with {digital_pages} pages", flush=True)
+        level_cer: dict[str, dict[str, float | None]] = {}
         by = {}
         for n in args.workers:
             row, texts = run_pipeline("pipeline (worker pool), scanned", [s.pdf for s in scans], len(scans), n,
                                       root / f"data-scan-{n}")
             row.cer = cer(scans, texts)
+            level_cer.setdefault(f"pipeline x{n}", {lv: cer(scans, texts, lv) for lv in _levels(scans)})
             rows.append(row)
             by[("pipeline", n)] = row
             print(f"  {row.name} x{n}: {row.seconds:.1f} s", flush=True)
             row, texts = run_tesseract(scans, n)
             row.cer = cer(scans, texts)
+            level_cer.setdefault(f"raw tesseract x{n}", {lv: cer(scans, texts, lv) for lv in _levels(scans)})
             rows.append(row)
             by[("tesseract", n)] = row
             print(f"  {row.name} x{n}: {row.seconds:.1f} s", flush=True)
@@ -266,6 +297,7 @@ def main() -> None:
             else:
                 row, texts = result
                 row.cer = cer(scans, texts)
+                level_cer.setdefault(f"OCRmyPDF x{n}", {lv: cer(scans, texts, lv) for lv in _levels(scans)})
                 rows.append(row)
                 by[("ocrmypdf", n)] = row
                 print(f"  {row.name} x{n}: {row.seconds:.1f} s", flush=True)
@@ -291,6 +323,13 @@ def main() -> None:
               f"{', '.join(f'{r:.0f}' for r in row.rss_mb) or '–'} |" + (f" {row.note}" if row.note else ""))
     for line in skipped:
         print(f"\n{line}")
+    levels = _levels(scans)
+    print("\nCER per level (pages: " + ", ".join(f"{lv} {sum(s.level == lv for s in scans)}" for lv in levels) + ")\n")
+    print("| engine | " + " | ".join(levels) + " |")
+    print("|---|" + "---|" * len(levels))
+    for name, values in level_cer.items():
+        print(f"| {name} | " + " | ".join("–" if values[lv] is None else f"{100 * values[lv]:.2f} %"
+                                          for lv in levels) + " |")
 
     print("\nTargets (issue 5):")
 
@@ -306,7 +345,11 @@ def main() -> None:
             print(f"- pipeline ≥ 2× OCRmyPDF, {n} worker(s): {p.rate / o.rate:.2f}×: {status(p.rate >= 2 * o.rate)}")
     if ("pipeline", 1) in by and ("pipeline", 2) in by:
         s = by[("pipeline", 2)].rate / by[("pipeline", 1)].rate
-        print(f"- scaling 1 → 2 workers ≥ 1.8×: {s:.2f}×: {status(s >= 1.8)}")
+        ceiling = ""
+        if ("tesseract", 1) in by and ("tesseract", 2) in by:
+            ceiling = (f" (raw tesseract, the machine's own ceiling: "
+                       f"{by[('tesseract', 2)].rate / by[('tesseract', 1)].rate:.2f}×)")
+        print(f"- scaling 1 → 2 workers ≥ 1.8×: {s:.2f}×{ceiling}: {status(s >= 1.8)}")
     if ("digital", 2) in by:
         d = by[("digital", 2)]
         print(f"- born-digital ≥ 50 pages/s (2 workers): {d.rate:.1f} pages/s excluding pool start-up, "
