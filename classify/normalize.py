@@ -83,9 +83,26 @@ _AREA_UNIT = re.compile(r"(?<=\d)\s*(?:rn2|rn²|m\s?2|m\^2|m²|M2|m\s²)(?![\w])
 _AREA_UNIT_NOISY = re.compile(r"(?<=\d)\s*m[?'’‘”“\"ỶỷÝý°*](?!\w)")
 # Right after "diện tích <number>" the unit can only be m² (or ha, which reads well): "m", "m3", "m7", "mỶ",
 # "mŸ", "mˆ", "m#", "n/", "m²#" are all m² as Tesseract mangles the superscript.
+# The superscript also comes back as any letter with a diacritic ("mổ", "mỸ", "mỂ"): "m" + one character that
+# is not a plain letter, digit, space or punctuation is m² there too.
 _AREA_AFTER_LABEL = re.compile(
     r"(\b[dđ]iện tích\s*(?:là\s*|khoảng\s*|:\s*)?[\d.,]+)\s*"
-    r"(?:m²|m|rn|n(?=[/^ˆ]))(?:[37²2]|[?'’‘”“\"ỶỷÝýŸÿ°*ˆ^#/]){0,2}(?![\w])", re.I)
+    r"(?:m²|m|rn|n(?=[/^ˆ]))(?:[37²2]|[^\sA-Za-z0-9,.;:()\[\]{}\-–]){0,2}(?![\w])", re.I)
+# The number of an area, right after "diện tích" and before its unit: look-alikes of digits ("I.157", "2344,!",
+# "6.(00", "! ha") and spaces OCR put inside it ("481 1,3", "4.908, 7") are repaired there only.
+_AREA_NUMBER = re.compile(
+    r"(\b[dđ]iện tích\s*(?:là\s*|khoảng\s*|:\s*)?)"
+    r"((?:[\dIl|!(]|§(?=\d))(?:[\dIl|!(.,]|§(?=[\d.,]))*(?:(?: |, )\d[\d.,]*)?)(?=\s*(?:m|rn|n/|ha\b|hécta|mét))", re.I)
+_AREA_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "!": "1", "§": "8", "(": "0"})
+
+
+def _fix_area_number(m: re.Match) -> str:
+    number = m.group(2)
+    if not any(c.isdigit() for c in number):
+        if number.strip() not in ("!", "I", "l", "|"):
+            return m.group(0)  # "diện tích là mảnh …": no number here
+    number = re.sub(r"(?<=[\d,.])\s(?=\d)", "", number.translate(_AREA_DIGITS))
+    return m.group(1) + number
 # a decimal digit read as a letter: "1.845,I m2", "368,lm2"
 _DECIMAL_LETTER = re.compile(r"(?<=\d,)([Il|Oo])(?=\s*(?:m|rn|n/)(?:[ỶỷÝýŸÿ²237]|(?!\w))|\s*ha\b|\s*mét)")
 _DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "]": "1", "O": "0", "o": "0", "ó": "6", "§": "8"})
@@ -225,6 +242,7 @@ def normalize_line(line: str) -> str:
     line = _SPLIT_PARCEL_NUMBER.sub(r"\1\2\3", line)
     line = _ELECTRIC.sub(lambda m: ("D" if m.group(1) == "Đ" else "d") + "iện tích", line)
     line = _DECIMAL_LETTER.sub(lambda m: m.group(1).translate(_DIGITS), line)
+    line = _AREA_NUMBER.sub(_fix_area_number, line)
     line = _AREA_UNIT.sub(" m²", line)
     line = _AREA_UNIT_NOISY.sub(" m²", line)
     line = _AREA_AFTER_LABEL.sub(r"\1 m²", line)

@@ -147,6 +147,16 @@ def test_ocr_digit_look_alikes_in_numbers():
     ("thửa 1095 tờ 53, diện tích 14.683.4 m²#, loại đất LUC", 14683.4),
     ("thửa số 523 (tờ bản đồ 46), diện tích 5.437m#, đất vườn trồng cây lâu năm", 5437.0),
     ("thửa đất số 597, tờ bản đồ địa chính số 52. diện tích 14557.9 m², mục đích sử dụng: đất trồng lúa", 14557.9),
+    # the superscript as a letter with a diacritic; digit look-alikes and spaces inside the number
+    ("thửa số 947 (tờ bản đồ 5), diện tích 642,3 mổ, đất ao nuôi thủy sản", 642.3),
+    ("thửa số 28 (tờ bản đồ 60), diện tích 510,6 mỸ, đất ở tại nông thôn", 510.6),
+    ("thửa số 207 (tờ bản đồ 54), diện tích I.157 m², mục đích sử dụng: CLN", 1157.0),
+    ("thửa đất số 388 có diện tích 481 1,3 m², mục đích sử dụng đất nuôi trồng thủy sản", 4811.3),
+    ("thửa đất số 458 thuộc tờ bản đồ số 37, diện tích 4.908, 7 m2, đất ao nuôi thủy sản", 4908.7),
+    ("thửa đất số 653, tờ bản đồ số 47, diện tích ! ha, đất lúa", 10000.0),
+    ("thửa số 899 (tờ bản đồ 58) có diện tích 2344,!m2 và", 2344.1),
+    ("thửa số 788, tờ bản đồ số: 65, diện tích 6.(00 m², đất chuyên trồng lúa nước", 6000.0),
+    ("thửa số 391, tờ số 37, diện tích 2.598,5 mét rzuông, đất bằng trồng cây hằng năm khác", 2598.5),
 ])
 def test_area_survives_ocr_damage(text, area):
     (p,) = extract_parcels(normalize_text(text))
