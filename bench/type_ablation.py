@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from classify.doctype import TYPES, decide_type  # noqa: E402
-from classify.kind import title_lines  # noqa: E402
+from classify.kind import detect_kind, title_lines  # noqa: E402
 from classify.normalize import normalize_text  # noqa: E402
 from classify.pipeline import evidence_hits, folded_view, get_nlp  # noqa: E402
 from classify.textcat import type_probabilities  # noqa: E402
@@ -65,9 +65,10 @@ def main(argv: list[str] | None = None) -> int:
         clean = normalize_text(text)
         nlp_doc = get_nlp()(folded_view(clean))
         hits, title, learned = evidence_hits(nlp_doc), title_lines(clean), type_probabilities(nlp_doc)
-        rules = decide_type(clean, hits, title).type
+        kind = detect_kind(clean)
+        rules = decide_type(clean, hits, title, kind=kind).type
         textcat = max(learned, key=learned.get)
-        both = decide_type(clean, hits, title, learned)
+        both = decide_type(clean, hits, title, learned, kind)  # what classify.analyse decides
         rows.append((doc.type_true, not doc.title_names_type and doc.kind_true == "petition", rules, textcat,
                      both.type, both.confidence))
 

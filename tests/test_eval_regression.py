@@ -137,12 +137,13 @@ def test_evaluate_harness_with_fake_pipeline(tmp_path, monkeypatch):
 # ------------------------------------------------------------------------------- end-to-end floors
 #
 # Size: the first PER_TYPE documents of each of the 4 types from generate_docs(POOL, SEED) plus
-# neutral-title letters up to NEUTRAL_LETTERS: 31 documents (pipeline + raw baseline = two OCR runs per page). Override with DONTHU_EVAL_PER_TYPE for a bigger local run (the floors are for
-# the default); DONTHU_EVAL_JSON=path keeps the full report.
+# neutral-title letters up to NEUTRAL_LETTERS: 50 documents, 66 pages (pipeline + raw baseline = two OCR runs
+# per page). Override with DONTHU_EVAL_PER_TYPE for a bigger local run (the floors are for the default);
+# DONTHU_EVAL_JSON=path keeps the full report.
 
 SEED = 20260301
 POOL = 80
-PER_TYPE = int(os.environ.get("DONTHU_EVAL_PER_TYPE", "7"))
+PER_TYPE = int(os.environ.get("DONTHU_EVAL_PER_TYPE", "12"))
 NEUTRAL_LETTERS = 6
 TYPES = ("complaint", "denunciation", "recommendation", "land_dispute")
 
@@ -184,41 +185,43 @@ def real_report(tmp_path_factory) -> EvalReport:
     return report
 
 
-# Measured at 12:13 on 31 documents / 44 pages (2 workers, quiet machine: whole test 104 s):
-#   CER donthu / raw tesseract: clean 2.60 / 2.11 % (3 pages), light 1.06 / 2.20 %, heavy 0.82 / 11.00 %,
-#   photocopy 2.42 / 8.18 %, phone 2.59 / 10.71 %, typewriter 0.50 / 3.89 %, digital 0.00 / –,
-#   born-digital scanned page 3.70 / 3.70 % (1 page); all OCR pages 1.38 / 6.09 % (77.3 % fewer errors)
-#   type macro-F1 100 % (n = 31), neutral-title letters 100 % (n = 6), kind accuracy 100 %
-#   parties F1 97.0 % by name and by name+role, id number 100 % (37/37), address 87.2 % (41/47)
-#   parcels F1 100 % (25), area 84.0 %, land use, commune, district, province 100 %
-#   references F1 86.3 %, reference date 92.7 %, document date 87.1 % (27/31)
-# Floors allow about one more mistake than measured; ceilings about a third more CER.
-CER_CEILING = {"clean": 0.035, "light": 0.015, "heavy": 0.012, "photocopy": 0.033, "phone": 0.035,
-               "typewriter": 0.008, "digital": 0.002, "born-digital, scanned page": 0.05, ALL_OCR: 0.019}
+# Measured on 2026-11-25 on 50 documents / 66 pages (2 workers; whole test ~160 s with the machine shared):
+#   CER donthu / raw tesseract: clean 0.54 / 2.36 % (6 pages), light 0.86 / 1.73 %, heavy 1.00 / 7.61 %,
+#   photocopy 3.53 / 8.85 %, phone 4.75 / 33.64 % (2 pages), typewriter 1.44 / 3.69 %, digital 0.00 / –,
+#   born-digital scanned page 0.73 / 6.84 % (1 page); all OCR pages 1.33 / 5.47 % (75.7 % fewer errors)
+#   type macro-F1 100 % (n = 50), neutral-title letters 100 % (n = 6), kind accuracy 100 %
+#   parties F1 96.6 % by name and by name+role, id number 97.6 % (41/42), address 84.7 % (61/72)
+#   parcels F1 97.4 % (37 of 38), area 97.3 % (36/37), land use, commune, district, province 100 %
+#   references F1 98.2 %, reference date 100 % (108), document date 92.0 % (46/50)
+# The understanding floors are the targets of issue 4 (type macro-F1 0.97, neutral titles 0.93, kind 0.97,
+# parties name+role 0.93 — kept at the higher 0.95 already reached —, parcels F1 0.97, area and commune 0.97,
+# references F1 0.95); never lower one. The other floors allow about one more mistake than measured; the CER
+# ceilings about a third more.
+CER_CEILING = {"clean": 0.008, "light": 0.012, "heavy": 0.014, "photocopy": 0.047, "phone": 0.063,
+               "typewriter": 0.019, "digital": 0.002, "born-digital, scanned page": 0.03, ALL_OCR: 0.018}
 # per level the pipeline must not be worse than raw tesseract by more than this (absolute CER): a level
-# here has 1-14 pages, and on a few clean pages the clean-up can cost a character or two (2.60 vs 2.11 % on
-# 3 clean pages here; over the 500-document run in docs/quality.md it is better at every level);
-# over all OCR pages, and on light, heavy, photocopied and phone scans, it must be strictly better
+# here has 1-21 pages, and on a few clean pages the clean-up can cost a character or two; over all OCR
+# pages, and on light, heavy, photocopied and phone scans, it must be strictly better
 RAW_SLACK = 0.006
 STRICTLY_BETTER = ("light", "heavy", "photocopy", "phone", ALL_OCR)
 FLOORS = {
-    "type_macro_f1": 0.95,
-    "type_neutral_title_accuracy": 0.83,
-    "kind_accuracy": 0.96,
+    "type_macro_f1": 0.97,
+    "type_neutral_title_accuracy": 0.93,
+    "kind_accuracy": 0.97,
     "parties_f1": 0.95,
     "parties_name_role_f1": 0.95,
-    "party_id_number_accuracy": 0.97,
-    "party_address_accuracy": 0.85,
+    "party_id_number_accuracy": 0.95,
+    "party_address_accuracy": 0.83,
     "parcels_f1": 0.97,
-    "area_accuracy": 0.80,
-    "land_use_accuracy": 0.96,
-    "commune_accuracy": 0.96,
-    "district_accuracy": 0.96,
-    "province_accuracy": 0.96,
-    "references_f1": 0.84,
-    "reference_date_accuracy": 0.90,
-    "document_date_accuracy": 0.84,
-    "ocr_reduction_vs_raw": 0.72,  # relative CER reduction over all OCR pages (measured 0.773)
+    "area_accuracy": 0.97,
+    "land_use_accuracy": 0.97,
+    "commune_accuracy": 0.97,
+    "district_accuracy": 0.97,
+    "province_accuracy": 0.97,
+    "references_f1": 0.95,
+    "reference_date_accuracy": 0.98,
+    "document_date_accuracy": 0.90,
+    "ocr_reduction_vs_raw": 0.72,  # relative CER reduction over all OCR pages (measured 0.757)
 }
 
 
