@@ -87,13 +87,14 @@ _AREA_UNIT_NOISY = re.compile(r"(?<=\d)\s*m[?'’‘”“\"ỶỷÝý°*](?!\w)
 # is not a plain letter, digit, space or punctuation is m² there too.
 _AREA_AFTER_LABEL = re.compile(
     r"(\b[dđ]iện tích\s*(?:là\s*|khoảng\s*|:\s*)?[\d.,]+)\s*"
-    r"(?:m²|m|rn|n(?=[/^ˆ]))(?:[37²2]|[^\sA-Za-z0-9,.;:()\[\]{}\-–]){0,2}(?![\w])", re.I)
+    r"(?:m²|m|rn|n(?=[/^ˆ])|a(?=2))(?:[37²2]|[^\sA-Za-z0-9,.;:()\[\]{}\-–]){0,2}(?![\w])", re.I)
 # The number of an area, right after "diện tích" and before its unit: look-alikes of digits ("I.157", "2344,!",
 # "6.(00", "! ha") and spaces OCR put inside it ("481 1,3", "4.908, 7") are repaired there only.
 _AREA_NUMBER = re.compile(
     r"(\b[dđ]iện tích\s*(?:là\s*|khoảng\s*|:\s*)?)"
-    r"((?:[\dIl|!(]|§(?=\d))(?:[\dIl|!(.,]|§(?=[\d.,]))*(?:(?: |, )\d[\d.,]*)?)(?=\s*(?:m|rn|n/|ha\b|hécta|mét))", re.I)
-_AREA_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "!": "1", "§": "8", "(": "0"})
+    r"((?:[\dIl|!(]|[§&](?=\d))(?:[\dIl|!(.,]|[§&](?=[\d.,])|&(?=\s*m)|/(?=\d+\s*ha\b))*(?:(?: |, )\d[\d.,]*)?)"
+    r"(?=\s*(?:m|rn|n/|a2|ha\b|hécta|mét))", re.I)
+_AREA_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "!": "1", "§": "8", "&": "8", "(": "0", "/": ","})
 
 
 def _fix_area_number(m: re.Match) -> str:
@@ -102,6 +103,7 @@ def _fix_area_number(m: re.Match) -> str:
         if number.strip() not in ("!", "I", "l", "|"):
             return m.group(0)  # "diện tích là mảnh …": no number here
     number = re.sub(r"(?<=[\d,.])\s(?=\d)", "", number.translate(_AREA_DIGITS))
+    number = re.sub(r"[.,]{2,}", ",", number)  # "5.024.,7": a doubled separator is the decimal comma
     return m.group(1) + number
 # a decimal digit read as a letter: "1.845,I m2", "368,lm2"
 _DECIMAL_LETTER = re.compile(r"(?<=\d,)([Il|Oo])(?=\s*(?:m|rn|n/)(?:[ỶỷÝýŸÿ²237]|(?!\w))|\s*ha\b|\s*mét)")

@@ -157,6 +157,11 @@ def test_ocr_digit_look_alikes_in_numbers():
     ("thửa số 899 (tờ bản đồ 58) có diện tích 2344,!m2 và", 2344.1),
     ("thửa số 788, tờ bản đồ số: 65, diện tích 6.(00 m², đất chuyên trồng lúa nước", 6000.0),
     ("thửa số 391, tờ số 37, diện tích 2.598,5 mét rzuông, đất bằng trồng cây hằng năm khác", 2598.5),
+    # seen on the second development corpus (seed 12)
+    ("thửa số 772 (tờ bản đồ 14), diện tích 5.024.,7 mét vuông, đất nuôi trồng thủy sản", 5024.7),
+    ("thửa 987 tờ 11 có diện tích 5.34& m? và", 5348.0),
+    ("thửa đất số 231, tờ bản đồ số: 41, diện tích 0/2 ha và", 2000.0),
+    ("thửa đất (số thửa: 159, tờ bản đồ số: 32), diện tích 11.500,7 a2, mục đích sử dụng: đất trồng lúa", 11500.7),
 ])
 def test_area_survives_ocr_damage(text, area):
     (p,) = extract_parcels(normalize_text(text))
