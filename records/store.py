@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import time
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -183,6 +184,29 @@ def engine_url(url: str) -> str:
     return url
 
 
+def _set_wal(cursor: Any, seconds: float = 30.0) -> None:
+    """Switch the database file to WAL (persistent: once set, every later connection finds it set).
+
+    Switching needs an exclusive lock, and SQLite answers "database is locked" at once — without waiting on
+    the busy timeout — when several processes open a new database together; retry with a short backoff.
+    """
+    import sqlite3
+
+    deadline = time.monotonic() + seconds
+    delay = 0.01
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal":
+                return
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(0.2, delay * 2)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets WAL, a busy timeout, foreign keys and BEGIN IMMEDIATE for writes."""
     parsed = make_url(engine_url(url))
@@ -198,7 +222,7 @@ def make_engine(url: str) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA busy_timeout = 30000")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        _set_wal(cursor)
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
