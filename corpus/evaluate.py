@@ -675,7 +675,9 @@ def warm_up() -> None:
 
 
 def _init_worker(corpus_dir: str, settings: Settings, baseline: bool) -> None:
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # one core per worker process
+    from ingest.tasks import one_thread_per_process
+
+    one_thread_per_process()  # one core per worker process, as the ingest pool
     _WORKER.update(corpus_dir=Path(corpus_dir), settings=settings, baseline=baseline)
     warm_up()
 

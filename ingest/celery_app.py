@@ -146,16 +146,9 @@ def _warm_up_process(**_kwargs) -> None:
     The parallelism of a worker is its processes (`--concurrency`, and more workers): each one reads with one
     thread (Tesseract's OpenMP threads and OpenCV's pool would otherwise oversubscribe the cores). An
     OMP_THREAD_LIMIT set in the environment wins."""
-    import os
+    from ingest.tasks import one_thread_per_process, warm_up
 
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    try:
-        import cv2
-
-        cv2.setNumThreads(int(os.environ["OMP_THREAD_LIMIT"]))
-    except (ImportError, ValueError):
-        pass
-    from ingest.tasks import warm_up
+    one_thread_per_process()
 
     try:
         warm_up(distributed.worker_settings())

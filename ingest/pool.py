@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
 from concurrent.futures import Future, ProcessPoolExecutor
 
@@ -11,13 +10,12 @@ from donthu.config import Settings
 
 
 def _init_worker(settings: Settings) -> None:
-    # one Tesseract thread per worker: the pool provides the parallelism (no oversubscription)
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    from ingest.tasks import one_thread_per_process, warm_up
+
+    one_thread_per_process()  # Tesseract and OpenCV: the pool provides the parallelism
     # Ctrl-C is the parent's to handle (it stops the pool); a worker must not swallow it as a task error
     # and go on with the next pre-queued document
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from ingest.tasks import warm_up
-
     warm_up(settings)
 
 

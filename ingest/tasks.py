@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import traceback
 
 from donthu.config import Settings
@@ -27,6 +28,19 @@ def _index(settings: Settings):
     from search import open_backend
 
     return open_backend(settings)
+
+
+def one_thread_per_process() -> None:
+    """A worker process reads with one thread: the pool's processes are the parallelism. Tesseract's OpenMP
+    threads and OpenCV's own thread pool would otherwise oversubscribe the cores (and make one worker use
+    more than one core). An OMP_THREAD_LIMIT set in the environment wins."""
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    try:
+        import cv2
+
+        cv2.setNumThreads(int(os.environ["OMP_THREAD_LIMIT"]))
+    except (ImportError, ValueError):
+        pass
 
 
 def warm_up(settings: Settings) -> None:
