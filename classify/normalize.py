@@ -13,6 +13,9 @@ from rapidfuzz.distance import Levenshtein
 
 from donthu.text import fold, nfc
 
+#: every lower-case letter Vietnamese text uses, for a regex character class ("[" + VI_LOWER + "]")
+VI_LOWER = "a-zđàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ"
+
 # --- folding that keeps offsets ---------------------------------------------------------------------------
 
 
@@ -97,6 +100,11 @@ _AREA_NUMBER = re.compile(
 _AREA_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "!": "1", "§": "8", "&": "8", "(": "0", "/": ","})
 
 
+# a decimal digit read as a letter: "1.845,I m2", "368,lm2"
+_DECIMAL_LETTER = re.compile(r"(?<=\d,)([Il|Oo])(?=\s*(?:m|rn|n/)(?:[ỶỷÝýŸÿ²237]|(?!\w))|\s*ha\b|\s*mét)")
+_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "]": "1", "O": "0", "o": "0", "ó": "6", "§": "8"})
+
+
 def _fix_area_number(m: re.Match) -> str:
     number = m.group(2)
     if not any(c.isdigit() for c in number):
@@ -105,9 +113,11 @@ def _fix_area_number(m: re.Match) -> str:
     number = re.sub(r"(?<=[\d,.])\s(?=\d)", "", number.translate(_AREA_DIGITS))
     number = re.sub(r"[.,]{2,}", ",", number)  # "5.024.,7": a doubled separator is the decimal comma
     return m.group(1) + number
-# a decimal digit read as a letter: "1.845,I m2", "368,lm2"
-_DECIMAL_LETTER = re.compile(r"(?<=\d,)([Il|Oo])(?=\s*(?:m|rn|n/)(?:[ỶỷÝýŸÿ²237]|(?!\w))|\s*ha\b|\s*mét)")
-_DIGITS = str.maketrans({"I": "1", "l": "1", "|": "1", "]": "1", "O": "0", "o": "0", "ó": "6", "§": "8"})
+
+
+def _fix_decimal_letter(m: re.Match) -> str:
+    return m.group(1).translate(_DIGITS)
+
 _ELECTRIC = re.compile(r"\b([Đđ])iện tích\b")
 
 # "đ" read as "d" in words (or phrases) that do not exist with a plain "d": repair only these (case kept).
@@ -243,7 +253,7 @@ def normalize_line(line: str) -> str:
     line = _NUMBER_LABEL_LETTERS.sub(_fix_label_number, line)
     line = _SPLIT_PARCEL_NUMBER.sub(r"\1\2\3", line)
     line = _ELECTRIC.sub(lambda m: ("D" if m.group(1) == "Đ" else "d") + "iện tích", line)
-    line = _DECIMAL_LETTER.sub(lambda m: m.group(1).translate(_DIGITS), line)
+    line = _DECIMAL_LETTER.sub(_fix_decimal_letter, line)
     line = _AREA_NUMBER.sub(_fix_area_number, line)
     line = _AREA_UNIT.sub(" m²", line)
     line = _AREA_UNIT_NOISY.sub(" m²", line)
@@ -274,7 +284,7 @@ def normalize_text(text: str) -> str:
         out.pop()
     text = unwrap_lines("\n".join(out))
     # the unit of an area can start the next line ("diện tích 1.810,1⏎mỶ"): once more over line breaks
-    return _AREA_AFTER_LABEL.sub(r"\1 m²", _DECIMAL_LETTER.sub(lambda m: m.group(1).translate(_DIGITS), text))
+    return _AREA_AFTER_LABEL.sub(r"\1 m²", _DECIMAL_LETTER.sub(_fix_decimal_letter, text))
 
 
 _LIST_OR_LABEL = re.compile(r"\s*(?:\d{1,2}[.)/]\s|[-+•*–]\s|[IVX]+\.\s|[a-zđ][.)]\s|[^:\n,;.]{1,30}:|\()")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from donthu.schema import Parcel
 from donthu.text import fold
 
-from classify.normalize import fold_aligned, fuzzy_phrase
+from classify.normalize import VI_LOWER, fold_aligned, fuzzy_phrase
 from classify.numbers import find_areas
 from classify.places import Place, complete, find_places
 
@@ -42,7 +42,7 @@ _SENTENCE_END = re.compile(r"(?:[.;!?](?=\s+\S)|\n\s*\n|\n(?=\s*(?:[-•+*]|\d+[
 # a full stop before a lower-case word is OCR's reading of a comma ("thửa đất số 533. tờ bản đồ số 40")
 # "tờ bản đồ số:⏎28)" and "số. 47": the number of a label is not a new sentence or list item
 _AFTER_NUMBER_LABEL = re.compile(r"(?<![a-z])so\s*[:.]?\s*$")
-_COMMA_READ_AS_STOP = re.compile(r"\.\s+(?=[a-zđàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ])")
+_COMMA_READ_AS_STOP = re.compile(rf"\.\s+(?=[{VI_LOWER}])")  # also across a line break
 _ADDRESS_LEAD = re.compile(r"(?<![a-z])(tru tai|dia chi|cu tru|thuong tru|noi o|que quan|dkhk)(?![a-z])[^.;\n]{0,40}$")
 _LAND_CONTEXT = re.compile(r"toa lac|thua|khu dat|phan dat|dat (?:tai|o tai|thuoc)|vi tri dat|giap ranh")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from donthu.schema import Party
 from donthu.text import fold
 
-from classify.normalize import fold_aligned, fuzzy_phrase
+from classify.normalize import VI_LOWER, fold_aligned, fuzzy_phrase
 from classify.places import is_known_place
 from classify.references import agency_end, find_references
 
@@ -206,7 +206,7 @@ _ADDRESS = re.compile(
     r"(?<![a-z])(?:dia chi(?: thuong tru| lien he| cu tru| lien lac)?|thuong tru(?: tai)?|tru tai|cu tru tai|noi cu tru(?: hien nay)?|"
     r"noi o hien nay|noi thuong tru|ho khau thuong tru(?: tai)?|ngu tai|song tai|dkhktt)(?![a-z])\s*(?:tai|o)?\s*[:\-–]?\s*"
 )
-_COMMA_READ_AS_STOP = re.compile(r"\.[ \t]+(?=[a-zđàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ])")
+_COMMA_READ_AS_STOP = re.compile(rf"\.[ \t]+(?=[{VI_LOWER}])")  # within a line (parcels': also across one)
 _ADDRESS_STOP = re.compile(
     r"[;()]|\.(?!\d)|,\s*(?:sinh|cccd|cmnd|can cuoc|so dien thoai|dien thoai|sdt|dt|la |co |nay|toi |nghe nghiep|"
     r"chuc vu|hien |dang |da |voi |va |lam |nam sinh|email|quoc tich)|\s(?:va|la|co|da|nay|xin|kinh)\s|"

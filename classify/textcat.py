@@ -15,7 +15,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-TYPES = ("complaint", "denunciation", "recommendation", "land_dispute")
+from classify.doctype import TYPES
+
 MODEL_DIR = Path(__file__).parent / "model" / "type_textcat"
 PIPE = "type_textcat"
 

@@ -520,13 +520,7 @@ def evaluate_document(entry: ManifestEntry, corpus_dir: Path, settings: Settings
         result.failed = bool(getattr(processed, "failed", False))
         result.record_errors = list(record.errors)
         result.kind_pred, result.type_pred, result.date_pred = record.kind, record.type, record.date
-        result.predicted = {
-            "kind": record.kind, "type": record.type, "type_confidence": record.type_confidence,
-            "type_evidence": list(record.type_evidence), "date": record.date,
-            "parties": [p.model_dump() for p in record.parties],
-            "parcels": [p.model_dump() for p in record.parcels],
-            "references": [r.model_dump() for r in record.references],
-        }
+        result.predicted = _predicted(record)
         if record.mime and record.mime != "application/octet-stream":
             mime = record.mime
     except Exception as exc:  # noqa: BLE001 - a crash is a result, not the end of the run
@@ -542,6 +536,17 @@ def evaluate_document(entry: ManifestEntry, corpus_dir: Path, settings: Settings
     result.pages = score_pages(entry, pipeline_pages, raw)
     _score_entities(result, entry, record)
     return result
+
+
+def _predicted(x: Any) -> dict[str, Any]:
+    """What a Record (or a classify Analysis) predicted, as saved in DocResult.predicted."""
+    return {
+        "kind": x.kind, "type": x.type, "type_confidence": x.type_confidence,
+        "type_evidence": list(x.type_evidence), "date": x.date,
+        "parties": [p.model_dump() for p in x.parties],
+        "parcels": [p.model_dump() for p in x.parcels],
+        "references": [r.model_dump() for r in x.references],
+    }
 
 
 def _score_entities(result: DocResult, entry: ManifestEntry, record: Any) -> None:
@@ -624,9 +629,8 @@ def reanalyse(report: EvalReport, corpus_dir: Path | None = None) -> EvalReport:
     OCR is deterministic for a given engine and clean-up, so after a change to `classify/` this gives the
     numbers a full run would, in seconds instead of an hour. Crashed or failed documents are kept as they are.
     """
-    from types import SimpleNamespace
-
     from classify import analyse
+    from ingest.pipeline import join_pages
 
     entries = {e.id: e for e in load_manifest(Path(corpus_dir or report.corpus_dir))}
     documents = []
@@ -635,19 +639,12 @@ def reanalyse(report: EvalReport, corpus_dir: Path | None = None) -> EvalReport:
         if entry is None or doc.unsuccessful:
             documents.append(doc)
             continue
-        text = "\n\n".join(p.text for p in doc.pages if p.source != "missing" and p.text)  # ingest.pipeline.join_pages
         start = time.perf_counter()
-        a = analyse(text)
+        analysis = analyse(join_pages([p for p in doc.pages if p.source != "missing"]))
         seconds = dict(doc.seconds, classify=time.perf_counter() - start)
-        record = SimpleNamespace(parties=a.parties, parcels=a.parcels, references=a.references)
-        new = replace(doc, kind_pred=a.kind, type_pred=a.type, date_pred=a.date, seconds=seconds, predicted={
-            "kind": a.kind, "type": a.type, "type_confidence": a.type_confidence,
-            "type_evidence": list(a.type_evidence), "date": a.date,
-            "parties": [p.model_dump() for p in a.parties],
-            "parcels": [p.model_dump() for p in a.parcels],
-            "references": [r.model_dump() for r in a.references],
-        })
-        _score_entities(new, entry, record)
+        new = replace(doc, kind_pred=analysis.kind, type_pred=analysis.type, date_pred=analysis.date,
+                      seconds=seconds, predicted=_predicted(analysis))
+        _score_entities(new, entry, analysis)
         documents.append(new)
     return replace(report, documents=documents)
 
