@@ -95,6 +95,7 @@ MIN_SCORE = 1.5
 MIN_CONFIDENCE = 0.6  # with the textcat: below it decisions were right about half the time (docs/understanding.md)
 RULES_ONLY_MIN_CONFIDENCE = 0.3  # the rules' own softmax, when no textcat is given
 RULES_POWER = 1.0
+LEARNED_POWER = 2.0
 # A document of kind `other` has a type only when it is about a citizen's letter (đơn): a reply to it, a report
 # on it. "hóa đơn" (invoice), "đơn giá" (unit price), "đơn vị" (unit) are not letters.
 _ABOUT_A_LETTER = re.compile(
@@ -102,7 +103,6 @@ _ABOUT_A_LETTER = re.compile(
     r"nguoi (?:co|dung|lam|gui) don|tra loi don|xac minh (?:noi dung )?don|(?:tiep nhan|nhan duoc|nhan) (?:duoc )?don|"
     r"lam don|xu ly don)(?![a-z])"
 )
-LEARNED_POWER = 2.0
 _NEGATION = re.compile(r"(?:khong phai(?: la)?|khong co|khong|chua|chang)\s+(?:\w+\s+){0,1}$")
 # "Căn cứ Luật Khiếu nại, tôi khiếu nại …": after the comma the letter speaks for itself
 _OWN_CLAUSE = re.compile(r",\s+(?:toi|chung toi|gia dinh|ho gia dinh|cac ho|nay)\b")
