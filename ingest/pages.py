@@ -566,9 +566,10 @@ def _pil_to_array(im: Image.Image) -> np.ndarray:
     if mode == "PA":
         im = im.convert("RGBA")
         mode = "RGBA"
-    if mode in ("1", "L"):
-        array = np.asarray(im.convert("L"), dtype=np.uint8)
-        return array
+    if mode == "L":
+        return np.asarray(im, dtype=np.uint8)  # one copy (a convert("L") first would make two)
+    if mode == "1":
+        return np.asarray(im.convert("L"), dtype=np.uint8)
     if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I"):
         raw = np.asarray(im)
         top = int(raw.max()) if raw.size else 0

@@ -54,27 +54,16 @@ def ocr_page(page: PageImage, settings: Settings) -> PageResult:
     finally:
         result.seconds["tesseract"] = round(time.perf_counter() - start, 4)
 
-    words: list[Word] = []
-    line_index = -1
-    for paragraph in engine.reading_order(found):
-        for line in paragraph:
-            line_index += 1
-            for found_word in line:
-                left, top, box_width, box_height = cleaned.transform.box_to_original(
-                    found_word.left, found_word.top, found_word.width, found_word.height
-                )
-                words.append(
-                    Word(
-                        text=found_word.text,
-                        left=left,
-                        top=top,
-                        width=box_width,
-                        height=box_height,
-                        confidence=found_word.confidence,
-                        line=line_index,
-                        block=found_word.block,
-                    )
-                )
+    lines = [line for paragraph in engine.reading_order(found) for line in paragraph]
+    ordered = [(index, found_word) for index, line in enumerate(lines) for found_word in line]
+    boxes = cleaned.transform.boxes_to_original(
+        np.array([[w.left, w.top, w.width, w.height] for _, w in ordered], np.float64)
+    )
+    words = [
+        Word(text=found_word.text, left=int(box[0]), top=int(box[1]), width=int(box[2]), height=int(box[3]),
+             confidence=found_word.confidence, line=index, block=found_word.block)
+        for (index, found_word), box in zip(ordered, boxes)
+    ]
     result.words = words
     result.text = engine.page_text(found)
     result.confidence = engine.mean_confidence(found)

@@ -77,3 +77,90 @@ def test_remove_specks_with_shared_components():
     shared, n_shared = clean.remove_specks(gray, 30.0, clean.ink_components(clean.ink_mask(gray)))
     assert n_alone == n_shared > 0
     assert np.array_equal(alone, shared)
+
+
+def _random_gray(seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    shape = (int(rng.integers(1, 300)), int(rng.integers(1, 300)))
+    kind = seed % 4
+    if kind == 0:
+        gray = rng.integers(0, 256, shape)
+    elif kind == 1:  # ink and paper
+        gray = np.where(rng.random(shape) < rng.random(), rng.normal(40, 20, shape), rng.normal(220, 15, shape))
+    elif kind == 2:  # one level: Otsu's degenerate case
+        gray = np.full(shape, rng.integers(0, 256))
+    else:
+        gray = rng.integers(rng.integers(0, 255), 256, shape)
+    return np.clip(gray, 0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_otsu_threshold_from_histogram_equals_opencv(seed):
+    gray = _random_gray(seed)
+    expected, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    assert clean.otsu_threshold(clean._histogram(gray)) == expected
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_ink_mask_is_gray_at_most_otsu(seed):
+    gray = _random_gray(4 * seed + 1)
+    threshold, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    mask = clean.ink_mask(gray)
+    assert mask.dtype == bool and mask.shape == gray.shape
+    if mask.any():
+        assert np.array_equal(mask, gray <= min(threshold, 200))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_block_labelling_equals_opencv_default(seed):
+    mask = _random_mask(seed, shape=(401, 299), density=0.2 + 0.2 * seed)
+    expected = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    found = clean._labelled(mask)
+    assert found[0] == expected[0]
+    for got, want in zip(found[1:], expected[1:]):
+        assert np.array_equal(got, want)
+
+
+@pytest.mark.parametrize("k", [2, 3, 4])
+def test_shrink_averages_whole_blocks(k):
+    gray = _random_gray(5)  # noise: every block different
+    gray = np.pad(gray, ((0, 7), (0, 5)), constant_values=17)
+    h, w = gray.shape
+    blocks = gray[: h - h % k, : w - w % k].astype(np.float64).reshape(h // k, k, w // k, k).mean(axis=(1, 3))
+    small = clean.shrink(gray, k)
+    assert small.shape == (h // k, w // k)
+    assert np.abs(small.astype(np.float64) - blocks).max() <= 0.5 + 1e-9  # rounded block means
+    assert clean.shrink(gray, 1) is gray
+
+
+def _box_reference(transform: clean.Transform, left, top, width, height):
+    """box_to_original as first written: one box, its own matrix inverse."""
+    inverse = np.linalg.inv(np.array(transform.matrix))
+    corners = np.array([[left, top, 1], [left + width, top, 1], [left, top + height, 1],
+                        [left + width, top + height, 1]], dtype=np.float64)
+    mapped = corners @ inverse.T
+    xs, ys = mapped[:, 0] / mapped[:, 2], mapped[:, 1] / mapped[:, 2]
+    x0 = int(max(0, math.floor(xs.min())))
+    y0 = int(max(0, math.floor(ys.min())))
+    x1 = int(min(transform.original_width, math.ceil(xs.max())))
+    y1 = int(min(transform.original_height, math.ceil(ys.max())))
+    return x0, y0, max(0, x1 - x0), max(0, y1 - y0)
+
+
+def test_boxes_to_original_equals_one_box_at_a_time():
+    rng = np.random.default_rng(7)
+    transform = clean.Transform.identity(2480, 3508)
+    quad = np.array([[40, 60], [2400, 20], [2450, 3400], [10, 3480]], np.float32)
+    _, perspective = clean.warp_page(np.zeros((3508, 2480), np.uint8), quad)
+    _, quarter = clean.rotate_quarter(np.zeros((2360, 3420), np.uint8), 90)
+    _, scale = clean.rescale(np.zeros((3420, 2360), np.uint8), 1.37)
+    _, skew = clean.rotate_degrees(np.zeros((4685, 3233), np.uint8), -2.3)
+    transform = transform.then(perspective).then(quarter).then(scale).then(skew)
+    boxes = np.column_stack([rng.uniform(-50, 3300, 500), rng.uniform(-50, 4800, 500),
+                             rng.uniform(0, 400, 500), rng.uniform(0, 90, 500)]).round()
+    found = transform.boxes_to_original(boxes)
+    assert found.shape == (500, 4)
+    for box, got in zip(boxes, found):
+        assert tuple(int(v) for v in got) == _box_reference(transform, *box)
+        assert transform.box_to_original(*box) == tuple(int(v) for v in got)
+    assert transform.boxes_to_original(np.zeros((0, 4))).shape == (0, 4)
