@@ -260,6 +260,32 @@ def _split_columns(lines: list[Line]) -> list[Line]:
     return out
 
 
+def _continues_columns(columns: list[Line], block_lines: list[Line]) -> bool:
+    """Whether a block without side-by-side lines still belongs to the column run just above it: every line
+    sits on one side of the run's empty channel and the block starts within 1.5 line heights below the run
+    (the subject line under the number in an agency's header, Tesseract's own block; the last lines of
+    "Nơi nhận" beside the signer's title)."""
+    pairs = [segs for segs in map(_segments, columns) if len(segs) == 2]
+    if not pairs or not block_lines:
+        return False
+    low = max(max(w.left + w.width for w in segs[0]) for segs in pairs)
+    high = min(min(w.left for w in segs[1]) for segs in pairs)
+    if low >= high:
+        return False
+    height = float(np.median([w.height for line in columns for w in line]))
+    bottom = max(w.top + w.height for line in columns for w in line)
+    if min(w.top for w in block_lines[0]) - bottom > 1.5 * height:
+        return False
+    for line in block_lines:
+        segs = _segments(line)
+        left, right = min(w.left for w in line), max(w.left + w.width for w in line)
+        # left: ends before the right column begins; right: begins where the right column does (a centred
+        # line such as "Kính gửi: …" begins inside the channel and is neither)
+        if len(segs) != 1 or not (right < high or left >= high - height):
+            return False
+    return True
+
+
 def reading_order(words: list[RecognisedWord]) -> list[list[Line]]:
     """Paragraphs of lines of words in reading order: Tesseract's blocks → paragraphs → lines, with merged
     side-by-side columns split (left first) within each block."""
@@ -270,7 +296,9 @@ def reading_order(words: list[RecognisedWord]) -> list[list[Line]]:
     columns: list[Line] = []  # lines of consecutive blocks holding side-by-side columns (one header)
     for block in blocks.values():
         block_lines = [line for paragraph in block.values() for line in paragraph.values()]
-        if any(len(_segments(line)) == 2 for line in block_lines):
+        if any(len(_segments(line)) == 2 for line in block_lines) or (
+            columns and _continues_columns(columns, block_lines)
+        ):
             columns.extend(block_lines)  # a header Tesseract cut into several blocks is read as one
             continue
         if columns:

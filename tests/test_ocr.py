@@ -284,3 +284,34 @@ def test_a_header_cut_by_tesseract_into_two_blocks_is_still_read_column_by_colum
         "ỦY BAN NHÂN DÂN\nHUYỆN TRI TÔN\nSố: 58/QĐ-UBND\nCỘNG HÒA XÃ HỘI\nĐộc lập - Tự do\nTri Tôn, ngày 17"
         "\n\nQUYẾT ĐỊNH"
     )
+
+
+def _placed(block: int, number: int, *parts: tuple[int, str], top: int | None = None) -> list[engine.RecognisedWord]:
+    out = []
+    for x, text in parts:
+        for k, word in enumerate(text.split()):
+            y = top if top is not None else 100 + 45 * number
+            out.append(engine.RecognisedWord(word, x + 70 * k, y, 60, 30, 95, block, 1, number))
+    return out
+
+
+def test_a_block_under_one_header_column_stays_with_that_column() -> None:
+    """Tesseract often makes the subject line under the number ("Về việc …") a block of its own, after the
+    merged header lines: it is still read with the left column, before the national motto; a centred line
+    across the channel and a block further down are not."""
+    header = (
+        _placed(1, 1, (200, "ỦY BAN NHÂN DÂN"), (1300, "CỘNG HÒA XÃ HỘI"))
+        + _placed(2, 2, (230, "XÃ BÌNH THÀNH"), (1350, "Độc lập - Tự do"))
+        + _placed(2, 3, (240, "Số: 432/UBND"), (1400, "Bình Thành, ngày 01"))
+    )
+    subject = _placed(3, 1, (150, "Về việc trả lời đơn"), top=240) + _placed(3, 2, (250, "ông Võ Văn Trí"), top=285)
+    assert engine.page_text(header + subject + _placed(4, 1, (900, "Kính gửi: Ông Võ Văn Trí."), top=330)) == (
+        "ỦY BAN NHÂN DÂN\nXÃ BÌNH THÀNH\nSố: 432/UBND\nVề việc trả lời đơn\nông Võ Văn Trí\n"
+        "CỘNG HÒA XÃ HỘI\nĐộc lập - Tự do\nBình Thành, ngày 01\n\nKính gửi: Ông Võ Văn Trí."
+    )
+    # far below the header (a body paragraph that happens to be short): its own paragraph, after the header
+    far = _placed(3, 1, (150, "Về việc trả lời đơn"), top=400)
+    assert engine.page_text(header + far).endswith("Bình Thành, ngày 01\n\nVề việc trả lời đơn")
+    # across the channel (a centred title right under the header): not a column line
+    centred = _placed(3, 1, (1000, "QUYẾT ĐỊNH VỀ VIỆC GIẢI QUYẾT"), top=240)
+    assert engine.page_text(header + centred).endswith("Bình Thành, ngày 01\n\nQUYẾT ĐỊNH VỀ VIỆC GIẢI QUYẾT")
