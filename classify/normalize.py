@@ -15,6 +15,7 @@ from donthu.text import fold, nfc
 
 #: every lower-case letter Vietnamese text uses, for a regex character class ("[" + VI_LOWER + "]")
 VI_LOWER = "a-zđàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ"
+VI_UPPER = VI_LOWER.upper()  # "A-ZĐÀÁ…": capitals only (the range À-Ỹ also holds small letters)
 
 # --- folding that keeps offsets ---------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from donthu.schema import Party
 from donthu.text import fold
 
-from classify.normalize import VI_LOWER, fold_aligned, fuzzy_phrase
+from classify.normalize import VI_LOWER, VI_UPPER, fold_aligned, fuzzy_phrase
 from classify.places import is_known_place
 from classify.references import agency_end, find_references
 
@@ -277,7 +277,7 @@ def _zone_attrs(text: str, folded: str, lo: int, hi: int) -> tuple[str | None, s
 
 
 _LIST_INTRO = re.compile(r"(?<![a-z])gom(?: co)?\s*:[ \t]*(?=\n)")
-_SENTENCE_STOP = re.compile(r"\.(?=[ \t]*(?:\n|$)|[ \t]+[A-ZĐÀ-Ỹ])|\n[ \t]*\n")
+_SENTENCE_STOP = re.compile(rf"\.(?=[ \t]*(?:\n|$)|[ \t]+[{VI_UPPER}])|\n[ \t]*\n")
 
 
 def _sentence_end(text: str, pos: int, limit: int = 800) -> int:

@@ -262,3 +262,13 @@ def test_address_ends_before_the_role_verb():
     got = parties(text, "complaint", "other")
     assert got["Võ Hữu Hiếu"].role == "complainant"
     assert got["Võ Hữu Hiếu"].address == "ấp Tây Khánh, xã Lê Chánh, thị xã Tân Châu, tỉnh An Giang"
+
+
+def test_a_full_stop_before_a_small_accented_letter_does_not_end_the_sentence():
+    """OCR reads a comma as a full stop: ". ở ấp …" continues the sentence (small "ở" lies inside the range
+    À-Ỹ, which once counted as a capital); ". Tôi …" ends it."""
+    from classify import parties
+
+    text = "Tôi tên Nguyễn Văn An. ở ấp Mỹ Hòa. Tôi khiếu nại. Ông Lê Văn Bình. đã lấn đất"
+    assert parties._sentence_end(text, 0) == text.index(". Tôi")
+    assert parties._sentence_end(text, text.index("Ông")) == len(text)
