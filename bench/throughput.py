@@ -15,6 +15,10 @@ One run, one set of pages:
     PDF, lossless PNG; DPI the page's), N processes at a time;
   - OCRmyPDF (Debian package): `ocrmypdf -l vie --jobs N --force-ocr --output-type pdf --optimize 0
     --sidecar` on one PDF holding all the pages (its own page parallelism); skipped when not installed;
+  pipeline and raw are timed pairwise (`--chunk 6`): the same worker pool stays up while chunks of 6 pages
+  go through the pipeline and through raw tesseract in alternating order (pipeline first, then tesseract
+  first, ...), and each engine's chunk times are summed, so both see the same spell of this virtual machine,
+  whose speed drifts by 5-20 % over minutes (--chunk 0: each engine on all the pages in turn, as before);
   CER of each against the drawn text (corpus.metrics.char_errors; the closer of the two reading orders),
   over all pages and per level;
 * born-digital: `--docs` text-layer PDFs through the same worker pool (one to three pages each).
@@ -212,6 +216,63 @@ def run_tesseract(scans: list[Scan], workers: int) -> tuple[Row, list[str]]:
                rss_mb=[max(r for _, r in results)]), [t for t, _ in results]
 
 
+def run_paired(scans: list[Scan], workers: int, data_dir: Path, chunk: int) -> tuple[Row, list[str], Row, list[str]]:
+    """The pipeline (one real worker pool, kept for the whole run) and raw `tesseract` on the same pages, chunk
+    by chunk in alternating order (pipeline first, then tesseract first, ...), each engine's time summed over
+    its chunks: a slow or fast spell of the virtual machine lasts minutes, a chunk pair seconds, so both engines
+    see the same machine. Returns (pipeline row, texts, tesseract row, texts)."""
+    from ingest.pool import LocalPool
+    from ingest.pipeline import sha256_hex
+    from records.store import Store
+
+    settings = replace(load_settings().with_data_dir(data_dir), workers=workers)
+    store = Store(settings)
+    ids = []
+    for scan in scans:
+        data = scan.pdf.read_bytes()
+        sha = store.put_original(data)
+        ids.append(store.add_document(str(scan.pdf), sha if isinstance(sha, str) else sha256_hex(data), len(data)))
+    nap = 0.5
+    started = time.perf_counter()
+    pool = LocalPool(settings, workers)
+    wait([pool._executor.submit(time.sleep, nap) for _ in range(workers)])  # every worker initialised
+    startup = max(0.0, time.perf_counter() - started - nap)
+
+    def one(scan: Scan) -> tuple[str, float]:
+        return _run_measured(["tesseract", str(scan.png), "stdout", "-l", LANG, "--dpi", str(scan.dpi)])
+
+    pipeline_seconds = raw_seconds = 0.0
+    raw_results: list[tuple[str, float]] = [("", 0.0)] * len(scans)
+    statuses: list[str] = []
+    for k, first in enumerate(range(0, len(scans), chunk)):
+        part = list(range(first, min(len(scans), first + chunk)))
+        for engine in (("pipeline", "raw") if k % 2 == 0 else ("raw", "pipeline")):
+            start = time.perf_counter()
+            if engine == "pipeline":
+                futures = [pool.submit(ids[i]) for i in part]
+                wait(futures)
+                pipeline_seconds += time.perf_counter() - start
+                statuses.extend(f.result() for f in futures)
+            else:
+                with ThreadPoolExecutor(max_workers=workers) as threads:
+                    for i, result in zip(part, threads.map(one, [scans[i] for i in part])):
+                        raw_results[i] = result
+                raw_seconds += time.perf_counter() - start
+    rss = [_vm_hwm_mb(pid) for pid in (pool._executor._processes or {})]
+    pool.shutdown()
+    texts = []
+    for doc_id in ids:
+        page = store.page(doc_id, 1)
+        texts.append(page.text if page else "")
+    store.close()
+    failed = sum(s != "done" for s in statuses)
+    pipeline = Row("pipeline (worker pool), scanned", workers, len(scans), pipeline_seconds, startup=startup,
+                   rss_mb=rss, note=f"{failed} failed" if failed else "")
+    raw = Row("raw `tesseract -l vie` CLI", workers, len(scans), raw_seconds,
+              rss_mb=[max(r for _, r in raw_results)])
+    return pipeline, texts, raw, [t for t, _ in raw_results]
+
+
 def run_ocrmypdf(scans: list[Scan], workers: int, folder: Path) -> tuple[Row, list[str]] | None:
     if shutil.which("ocrmypdf") is None:
         return None
@@ -258,6 +319,9 @@ def main() -> None:
     parser.add_argument("--no-ocrmypdf", action="store_true")
     parser.add_argument("--rounds", type=int, default=3,
                         help="rounds of pipeline / raw tesseract / born-digital runs, interleaved (median kept)")
+    parser.add_argument("--chunk", type=int, default=6,
+                        help="pages per chunk of the paired pipeline/tesseract comparison (alternating order); "
+                             "0: each engine on all pages in turn")
     args = parser.parse_args()
 
     from ocr import engine
@@ -287,15 +351,18 @@ def main() -> None:
         # engines interleaved round by round, so a slow spell of this shared virtual machine hits all of them
         for rnd in range(args.rounds):
             for n in args.workers:
-                row, texts = run_pipeline("pipeline (worker pool), scanned", [s.pdf for s in scans], len(scans),
-                                          n, root / f"data-scan-{n}-{rnd}")
+                if args.chunk:
+                    row, texts, raw, raw_texts = run_paired(scans, n, root / f"data-scan-{n}-{rnd}", args.chunk)
+                else:
+                    row, texts = run_pipeline("pipeline (worker pool), scanned", [s.pdf for s in scans],
+                                              len(scans), n, root / f"data-scan-{n}-{rnd}")
+                    raw, raw_texts = run_tesseract(scans, n)
                 row.cer = cer(scans, texts)
                 level_cer.setdefault(f"pipeline x{n}", {lv: cer(scans, texts, lv) for lv in _levels(scans)})
                 keep("pipeline", n, row)
-                row, texts = run_tesseract(scans, n)
-                row.cer = cer(scans, texts)
-                level_cer.setdefault(f"raw tesseract x{n}", {lv: cer(scans, texts, lv) for lv in _levels(scans)})
-                keep("tesseract", n, row)
+                raw.cer = cer(scans, raw_texts)
+                level_cer.setdefault(f"raw tesseract x{n}", {lv: cer(scans, raw_texts, lv) for lv in _levels(scans)})
+                keep("tesseract", n, raw)
                 if rnd == 0:  # OCRmyPDF is 3x slower than either: one round says enough
                     result = None if args.no_ocrmypdf else run_ocrmypdf(scans, n, root / "scans")
                     if result is None:
@@ -336,6 +403,11 @@ def main() -> None:
         for key in order:
             if key in runs:
                 print(f"- {runs[key][0].name} x{key[1]}: " + ", ".join(f"{r.rate:.2f}" for r in runs[key]))
+        for n in args.workers:
+            if ("pipeline", n) in runs and ("tesseract", n) in runs:
+                ratios = [p.rate / t.rate for p, t in zip(runs[("pipeline", n)], runs[("tesseract", n)])]
+                print(f"- pipeline ÷ raw tesseract x{n}, round by round: " + ", ".join(f"{r:.2f}×" for r in ratios)
+                      + f" (mean {sum(ratios) / len(ratios):.2f}×)")
     levels = _levels(scans)
     print("\nCER per level (pages: " + ", ".join(f"{lv} {sum(s.level == lv for s in scans)}" for lv in levels) + ")\n")
     print("| engine | " + " | ".join(levels) + " |")
