@@ -156,8 +156,9 @@ def _vm_hwm_mb(pid: int) -> float:
     return 0.0
 
 
-def run_pipeline(name: str, files: list[Path], pages: int, workers: int, data_dir: Path) -> tuple[Row, list[str]]:
-    """The real local pool on `files`; returns the row and page 1's stored text per file."""
+def _open_pool(files: list[Path], workers: int, data_dir: Path):
+    """A fresh store holding `files` and a local pool whose every worker has initialised (imports, spaCy,
+    Tesseract, store); returns (store, document ids, pool, start-up seconds)."""
     from ingest.pool import LocalPool
     from ingest.pipeline import sha256_hex
     from records.store import Store
@@ -174,21 +175,31 @@ def run_pipeline(name: str, files: list[Path], pages: int, workers: int, data_di
     pool = LocalPool(settings, workers)
     # every worker runs its initializer (imports, spaCy, store, index) before the clock starts
     wait([pool._executor.submit(time.sleep, nap) for _ in range(workers)])
-    ready = time.perf_counter()
-    futures = [pool.submit(doc_id) for doc_id in ids]
-    wait(futures)
-    finished = time.perf_counter()
+    return store, ids, pool, max(0.0, time.perf_counter() - started - nap)
+
+
+def _close_pool(store, ids: list[int], pool, statuses: list[str]) -> tuple[list[float], list[str], str]:
+    """Peak RSS of each worker, page 1's stored text per document, and a note on failures; closes both."""
     rss = [_vm_hwm_mb(pid) for pid in (pool._executor._processes or {})]
     pool.shutdown()
-    statuses = [f.result() for f in futures]
     texts = []
     for doc_id in ids:
         page = store.page(doc_id, 1)
         texts.append(page.text if page else "")
     store.close()
     failed = sum(s != "done" for s in statuses)
-    return Row(name, workers, pages, finished - ready, startup=max(0.0, ready - started - nap), rss_mb=rss,
-               note=f"{failed} failed" if failed else ""), texts
+    return rss, texts, f"{failed} failed" if failed else ""
+
+
+def run_pipeline(name: str, files: list[Path], pages: int, workers: int, data_dir: Path) -> tuple[Row, list[str]]:
+    """The real local pool on `files`; returns the row and page 1's stored text per file."""
+    store, ids, pool, startup = _open_pool(files, workers, data_dir)
+    ready = time.perf_counter()
+    futures = [pool.submit(doc_id) for doc_id in ids]
+    wait(futures)
+    seconds = time.perf_counter() - ready
+    rss, texts, note = _close_pool(store, ids, pool, [f.result() for f in futures])
+    return Row(name, workers, pages, seconds, startup=startup, rss_mb=rss, note=note), texts
 
 
 def _run_measured(cmd: list[str]) -> tuple[str, float]:
@@ -204,13 +215,14 @@ def _run_measured(cmd: list[str]) -> tuple[str, float]:
     return out.decode("utf-8", errors="replace"), usage.ru_maxrss / 1024
 
 
-def run_tesseract(scans: list[Scan], workers: int) -> tuple[Row, list[str]]:
-    def one(scan: Scan) -> tuple[str, float]:
-        return _run_measured(["tesseract", str(scan.png), "stdout", "-l", LANG, "--dpi", str(scan.dpi)])
+def _raw_tesseract(scan: Scan) -> tuple[str, float]:
+    return _run_measured(["tesseract", str(scan.png), "stdout", "-l", LANG, "--dpi", str(scan.dpi)])
 
+
+def run_tesseract(scans: list[Scan], workers: int) -> tuple[Row, list[str]]:
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(one, scans))
+        results = list(pool.map(_raw_tesseract, scans))
     seconds = time.perf_counter() - start
     return Row("raw `tesseract -l vie` CLI", workers, len(scans), seconds,
                rss_mb=[max(r for _, r in results)]), [t for t, _ in results]
@@ -221,26 +233,7 @@ def run_paired(scans: list[Scan], workers: int, data_dir: Path, chunk: int) -> t
     by chunk in alternating order (pipeline first, then tesseract first, ...), each engine's time summed over
     its chunks: a slow or fast spell of the virtual machine lasts minutes, a chunk pair seconds, so both engines
     see the same machine. Returns (pipeline row, texts, tesseract row, texts)."""
-    from ingest.pool import LocalPool
-    from ingest.pipeline import sha256_hex
-    from records.store import Store
-
-    settings = replace(load_settings().with_data_dir(data_dir), workers=workers)
-    store = Store(settings)
-    ids = []
-    for scan in scans:
-        data = scan.pdf.read_bytes()
-        sha = store.put_original(data)
-        ids.append(store.add_document(str(scan.pdf), sha if isinstance(sha, str) else sha256_hex(data), len(data)))
-    nap = 0.5
-    started = time.perf_counter()
-    pool = LocalPool(settings, workers)
-    wait([pool._executor.submit(time.sleep, nap) for _ in range(workers)])  # every worker initialised
-    startup = max(0.0, time.perf_counter() - started - nap)
-
-    def one(scan: Scan) -> tuple[str, float]:
-        return _run_measured(["tesseract", str(scan.png), "stdout", "-l", LANG, "--dpi", str(scan.dpi)])
-
+    store, ids, pool, startup = _open_pool([scan.pdf for scan in scans], workers, data_dir)
     pipeline_seconds = raw_seconds = 0.0
     raw_results: list[tuple[str, float]] = [("", 0.0)] * len(scans)
     statuses: list[str] = []
@@ -255,19 +248,12 @@ def run_paired(scans: list[Scan], workers: int, data_dir: Path, chunk: int) -> t
                 statuses.extend(f.result() for f in futures)
             else:
                 with ThreadPoolExecutor(max_workers=workers) as threads:
-                    for i, result in zip(part, threads.map(one, [scans[i] for i in part])):
+                    for i, result in zip(part, threads.map(_raw_tesseract, [scans[i] for i in part])):
                         raw_results[i] = result
                 raw_seconds += time.perf_counter() - start
-    rss = [_vm_hwm_mb(pid) for pid in (pool._executor._processes or {})]
-    pool.shutdown()
-    texts = []
-    for doc_id in ids:
-        page = store.page(doc_id, 1)
-        texts.append(page.text if page else "")
-    store.close()
-    failed = sum(s != "done" for s in statuses)
+    rss, texts, note = _close_pool(store, ids, pool, statuses)
     pipeline = Row("pipeline (worker pool), scanned", workers, len(scans), pipeline_seconds, startup=startup,
-                   rss_mb=rss, note=f"{failed} failed" if failed else "")
+                   rss_mb=rss, note=note)
     raw = Row("raw `tesseract -l vie` CLI", workers, len(scans), raw_seconds,
               rss_mb=[max(r for _, r in raw_results)])
     return pipeline, texts, raw, [t for t, _ in raw_results]
