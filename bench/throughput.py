@@ -235,28 +235,29 @@ def run_paired(scans: list[Scan], workers: int, data_dir: Path, chunk: int) -> t
     see the same machine. Returns (pipeline row, texts, tesseract row, texts)."""
     store, ids, pool, startup = _open_pool([scan.pdf for scan in scans], workers, data_dir)
     pipeline_seconds = raw_seconds = 0.0
-    raw_results: list[tuple[str, float]] = [("", 0.0)] * len(scans)
+    raw_texts = [""] * len(scans)
+    raw_rss: list[float] = []
     statuses: list[str] = []
     for k, first in enumerate(range(0, len(scans), chunk)):
         part = list(range(first, min(len(scans), first + chunk)))
         for engine in (("pipeline", "raw") if k % 2 == 0 else ("raw", "pipeline")):
-            start = time.perf_counter()
             if engine == "pipeline":
+                start = time.perf_counter()
                 futures = [pool.submit(ids[i]) for i in part]
                 wait(futures)
                 pipeline_seconds += time.perf_counter() - start
                 statuses.extend(f.result() for f in futures)
             else:
-                with ThreadPoolExecutor(max_workers=workers) as threads:
-                    for i, result in zip(part, threads.map(_raw_tesseract, [scans[i] for i in part])):
-                        raw_results[i] = result
-                raw_seconds += time.perf_counter() - start
+                row, texts = run_tesseract([scans[i] for i in part], workers)
+                raw_seconds += row.seconds
+                raw_rss.extend(row.rss_mb)
+                for i, text in zip(part, texts):
+                    raw_texts[i] = text
     rss, texts, note = _close_pool(store, ids, pool, statuses)
     pipeline = Row("pipeline (worker pool), scanned", workers, len(scans), pipeline_seconds, startup=startup,
                    rss_mb=rss, note=note)
-    raw = Row("raw `tesseract -l vie` CLI", workers, len(scans), raw_seconds,
-              rss_mb=[max(r for _, r in raw_results)])
-    return pipeline, texts, raw, [t for t, _ in raw_results]
+    raw = Row("raw `tesseract -l vie` CLI", workers, len(scans), raw_seconds, rss_mb=[max(raw_rss)])
+    return pipeline, texts, raw, raw_texts
 
 
 def run_ocrmypdf(scans: list[Scan], workers: int, folder: Path) -> tuple[Row, list[str]] | None:

@@ -312,8 +312,13 @@ def reading_order(words: list[RecognisedWord]) -> list[list[Line]]:
 
 def page_text(words: list[RecognisedWord]) -> str:
     """Words joined by spaces, lines by "\n", paragraphs/blocks separated by a blank line (reading order)."""
-    paragraphs = ["\n".join(" ".join(w.text for w in line) for line in lines) for lines in reading_order(words)]
-    return nfc("\n\n".join(p for p in paragraphs if p.strip()))
+    return ordered_text(reading_order(words))
+
+
+def ordered_text(paragraphs: list[list[Line]]) -> str:
+    """`page_text` of paragraphs already in reading order (`reading_order`'s result)."""
+    texts = ["\n".join(" ".join(w.text for w in line) for line in lines) for lines in paragraphs]
+    return nfc("\n\n".join(t for t in texts if t.strip()))
 
 
 def mean_confidence(words: list[RecognisedWord]) -> float | None:

@@ -54,7 +54,8 @@ def ocr_page(page: PageImage, settings: Settings) -> PageResult:
     finally:
         result.seconds["tesseract"] = round(time.perf_counter() - start, 4)
 
-    lines = [line for paragraph in engine.reading_order(found) for line in paragraph]
+    paragraphs = engine.reading_order(found)
+    lines = [line for paragraph in paragraphs for line in paragraph]
     ordered = [(index, found_word) for index, line in enumerate(lines) for found_word in line]
     boxes = cleaned.transform.boxes_to_original(
         np.array([[w.left, w.top, w.width, w.height] for _, w in ordered], np.float64)
@@ -65,6 +66,6 @@ def ocr_page(page: PageImage, settings: Settings) -> PageResult:
         for (index, found_word), box in zip(ordered, boxes)
     ]
     result.words = words
-    result.text = engine.page_text(found)
+    result.text = engine.ordered_text(paragraphs)
     result.confidence = engine.mean_confidence(found)
     return result

@@ -103,12 +103,11 @@ def test_otsu_threshold_from_histogram_equals_opencv(seed):
 
 @pytest.mark.parametrize("seed", range(6))
 def test_ink_mask_is_gray_at_most_otsu(seed):
-    gray = _random_gray(4 * seed + 1)
+    gray = _random_gray(4 * seed + 1)  # ink and paper
     threshold, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     mask = clean.ink_mask(gray)
     assert mask.dtype == bool and mask.shape == gray.shape
-    if mask.any():
-        assert np.array_equal(mask, gray <= min(threshold, 200))
+    assert mask.any() and np.array_equal(mask, gray <= min(threshold, 200))
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
