@@ -12,13 +12,23 @@ the page was deskewed) → noise → binarise or keep gray.
 
 Choices, measured on corpus.render.sample_doc pages degraded by corpus.degrade (bench/ocr_levels.py and the
 experiments in the OCR report):
-- rescale so the median character-component height is TARGET_TEXT_HEIGHT = 30 px: mean CER over 6 pages
-  (light/heavy/photocopy, termes 300 + freeserif 200 dpi) 0.0608 at 30 px, 0.0661 at 24, 0.0670 at 38. The
-  real 500 dpi contract scans get "scale 0.70" (≈ 300 dpi), which the issue found to read best;
-- output: over 8 pages (heavy/photocopy/light/phone) mean CER gray 0.0517, Otsu 0.0529, gray-ink-on-white
-  0.0527 (raw Tesseract 0.1327); gray clearly wins on upsampled 200 dpi heavy pages (0.050 vs 0.056), Otsu
-  on sharp pages at their own resolution, hence "auto": gray when upscaled by ≥ 1.3, else Otsu (Sauvola if
-  the flattened page is not bimodal);
+- rescale: the median character-component height is brought into a band, MIN_TEXT_HEIGHT = 24 px to
+  TARGET_TEXT_HEIGHT = 30 px: larger text is reduced to 30 (the real 500 dpi contract scans get "scale
+  0.70", ≈ 300 dpi, which read best; reducing 300 dpi pages to 24 instead raised CER on 30 of them from 1.02
+  to 1.32 %, phone photos 0.9 → 2.9 %), smaller text (200 dpi scans, ~17-23 px) is enlarged to 24. Tesseract's
+  network reads every text line scaled to 36 px high whatever the page's resolution, so a larger page buys
+  layout analysis more pixels, not the recogniser more detail. 2026-12-02, generated 200 dpi pages (seed 57:
+  90 pages, seed 41: 36; six fonts, 12-14 pt, light/heavy/photocopy/typewriter), CER and clean-up +
+  Tesseract seconds a page on seed 57: enlarged to 30 px 1.24 % (1.74 s), to 27 1.04 %, to 24 0.98 %
+  (1.44 s), to 22 1.04 % (1.35 s), not enlarged 1.11 % (1.28 s); seed 41: 30 px 1.59 %, 24 1.04 %, raw
+  Tesseract 2.12 %. Before, one target of 30 px both ways (from an earlier 6-page measurement: 30 px 6.08 %,
+  24 6.61 %);
+- output: a page whose text measured less than SMALL_TEXT_HEIGHT = 26 px as scanned (a low-resolution
+  scan) goes to Tesseract "masked" (Otsu decides ink, ink keeps its gray levels, paper white): on the 126
+  pages 0.92 % against 1.02 % with the rule before (gray when enlarged ≥ 1.3×, else binarised); a sharper page goes binarised (Otsu, Sauvola if
+  the flattened page is not bimodal): on 30 generated 300 dpi pages masked read 1.16 % against 1.02 %. A
+  binarised page goes to Tesseract as 1 bit a pixel (ocr.engine): the same words, 3 % less time. Held-out
+  check, `donthu corpus --n 60 --seed 5` (73 OCR pages, every level): CER 1.23 → 1.10 %;
 - salt-and-pepper specks are removed before rescaling (heavy 200 dpi: CER 0.141 → 0.050);
 - toner streaks are removed before deskew (they run along the scanner axes; photocopy CER 0.40 → 0.03 on a
   streaky page of the throwaway renderer used before corpus/ existed), ruling lines again after;
@@ -52,13 +62,16 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-#: median connected-component height (px) the page is rescaled to (measured: see module doc)
+#: median connected-component height (px) a page with larger text is reduced to (measured: see module doc)
 TARGET_TEXT_HEIGHT = 30.0
+#: ... and the height a page with smaller text (a 200 dpi scan) is enlarged to (measured: see module doc)
+MIN_TEXT_HEIGHT = 24.0
 #: do not rescale when the estimated factor is this close to 1
 SCALE_TOLERANCE = 0.12
 MAX_SKEW_DEGREES = 15.0
-#: pages upscaled by at least this factor go to Tesseract in gray, others binarised (Otsu/Sauvola)
-UPSCALE_KEEPS_GRAY = 1.3
+#: pages whose text measures less than this (px, as scanned: a scan below ~250 dpi) go to Tesseract with
+#: gray ink on white paper ("masked"), others binarised (Otsu/Sauvola); measured, see module doc
+SMALL_TEXT_HEIGHT = 26.0
 #: specks up to (text height / SPECK_DIVISOR)² px are removed before rescaling
 SPECK_DIVISOR = 9.0
 #: smaller skews are left to Tesseract (see module doc)
@@ -115,6 +128,7 @@ class CleanResult:
     notes: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     text_height: float | None = None  # median component height on the cleaned image (px)
+    bilevel: bool = False  # the image holds only 0 and 255 (Tesseract can take it as 1 bit a pixel)
 
 
 def _as_tuple(matrix: np.ndarray) -> tuple[tuple[float, ...], ...]:
@@ -726,13 +740,16 @@ def clean(
     osd: Callable[[np.ndarray], int | None] | None = None,
     target_text_height: float = TARGET_TEXT_HEIGHT,
     output: str = "auto",
+    min_text_height: float = MIN_TEXT_HEIGHT,
     min_deskew: float = MIN_DESKEW_DEGREES,
 ) -> CleanResult:
     """All clean-up steps in order; `osd` (e.g. `ocr.engine.osd_rotation`) is consulted only when the cheap
     orientation check is unsure. `dpi` is informational (the text height is measured, not assumed).
 
-    output: "auto" (gray when the page was upscaled ≥ UPSCALE_KEEPS_GRAY, else binary), "gray", "binary"
-    (Otsu or Sauvola + despeckle) or "masked" (binary decides ink, ink keeps its gray levels).
+    Text taller than `target_text_height` is reduced to it, text smaller than `min_text_height` enlarged
+    to that; in between the page keeps its size (SCALE_TOLERANCE either side too).
+    output: "auto" (masked when the scanned text is smaller than SMALL_TEXT_HEIGHT, else binary), "gray", "binary"
+    (Otsu or Sauvola + despeckle) or "masked" (binary decides ink, ink keeps its gray levels, paper white).
     """
     seconds: dict[str, float] = {}
     notes: list[str] = []
@@ -794,13 +811,15 @@ def clean(
 
     start = time.perf_counter()
     factor = 1.0
+    scanned_height = height
     if height:
-        factor = target_text_height / height
+        target = min(target_text_height, max(height, min_text_height))
+        factor = target / height
         if abs(factor - 1) > SCALE_TOLERANCE:
             gray, step = rescale(gray, factor)
             transform = transform.then(step)
             notes.append(f"scale {factor:.2f}")
-            height = target_text_height
+            height = target
         else:
             factor = 1.0
     timed("clean.scale", start)
@@ -850,9 +869,10 @@ def clean(
     timed("clean.denoise", start)
 
     if output == "auto":
-        # measured (bench/ocr_levels.py, see module doc): binarising glyphs that were upsampled from a
-        # low-resolution scan hurts; sharp pages at their own resolution read as well or better binarised
-        output = "gray" if factor >= UPSCALE_KEEPS_GRAY else "binary"
+        # measured (see module doc): binarising the glyphs of a low-resolution scan hurts, keeping their gray
+        # ink (paper white) helps; sharp pages at their own resolution read as well or better binarised
+        output = "masked" if scanned_height and scanned_height < SMALL_TEXT_HEIGHT else "binary"
+    bilevel = False
     if output == "gray":
         notes.append("binarise: none (gray)")
     else:
@@ -867,7 +887,9 @@ def clean(
                 rim = cv2.dilate((binary == 0).astype(np.uint8), np.ones((3, 3), np.uint8))
                 binary = np.where(rim > 0, gray, 255).astype(np.uint8)
                 note = note + " (gray ink kept)"
+            else:
+                bilevel = True
             gray = binary
         notes.append(note)
         timed("clean.binarise", start)
-    return CleanResult(gray, transform, notes, seconds, height)
+    return CleanResult(gray, transform, notes, seconds, height, bilevel)

@@ -47,9 +47,9 @@ def raw_tesseract(image: np.ndarray, tmp_path: Path) -> str:
     return subprocess.run(["tesseract", str(path), "stdout", "-l", "vie"], capture_output=True, text=True).stdout
 
 
-def rendered(font: str, dpi: int, paragraphs: int = 2, seed: int = 0):
+def rendered(font: str, dpi: int, paragraphs: int = 2, seed: int = 0, size_pt: float = 13):
     doc = render.sample_doc(paragraphs=paragraphs)
-    return render.render_with_layout(doc, font=font, dpi=dpi, rng=random.Random(seed))
+    return render.render_with_layout(doc, font=font, dpi=dpi, size_pt=size_pt, rng=random.Random(seed))
 
 
 def read(image: np.ndarray, dpi: float | None = 300) -> PageResult:
@@ -183,7 +183,7 @@ def test_page_turned_a_quarter_is_read_upright_and_boxes_land_on_ink() -> None:
 
 @pytest.mark.slow
 def test_word_box_of_a_known_word_is_where_it_was_drawn_after_rescale_and_deskew() -> None:
-    doc, layout = rendered("freeserif", 200)
+    doc, layout = rendered("termes", 200)  # text ~20 px: enlarged
     angle = 2.0
     page = degrade.skew(doc.pages[0], np.random.default_rng(0), angle=angle)
     run = next(r for r in layout.pages[0].runs if "KHIẾU" in r.text)
@@ -201,6 +201,41 @@ def test_word_box_of_a_known_word_is_where_it_was_drawn_after_rescale_and_deskew
     word = found[0]
     got = np.array([word.left + word.width / 2, word.top + word.height / 2])
     assert np.all(np.abs(got - expected) < run.size_px * 0.6), (got, expected)
+
+
+@pytest.mark.parametrize(("font", "dpi", "size_pt", "enlarged", "masked"), [
+    ("termes", 200, 12, True, True),  # text ~19 px: enlarged to MIN_TEXT_HEIGHT, gray ink on white paper
+    ("freeserif", 200, 13, False, True),  # ~23 px: within the band, kept; still a low-resolution scan
+    ("termes", 300, 13, False, False),  # ~34 px: within the band (tolerance), kept, 0/255
+])
+def test_scale_band_and_output_follow_the_scanned_text_height(font: str, dpi: int, size_pt: int,
+                                                              enlarged: bool, masked: bool) -> None:
+    """Text smaller than MIN_TEXT_HEIGHT is enlarged to it, text within the band keeps its size (500 dpi
+    text is reduced: test_real_500_dpi_scan_...); a page whose scanned text is smaller than
+    SMALL_TEXT_HEIGHT goes out as gray ink on white paper, others as a 0/255 image (handed to Tesseract as
+    1 bit a pixel)."""
+    doc, _ = rendered(font, dpi, size_pt=size_pt)
+    page = degrade.degrade_page(doc.pages[0], "light", np.random.default_rng(1), dpi=dpi)
+    before = clean.estimate_text_height(clean.flatten_background(page))
+    result = clean.clean(page, dpi)
+    scaled = [n for n in result.notes if n.startswith("scale")]
+    if enlarged:
+        assert clean.MIN_TEXT_HEIGHT / before > 1 + clean.SCALE_TOLERANCE
+        assert scaled == [f"scale {clean.MIN_TEXT_HEIGHT / before:.2f}"]
+        assert result.text_height == clean.MIN_TEXT_HEIGHT
+    else:
+        assert clean.MIN_TEXT_HEIGHT / before <= 1 + clean.SCALE_TOLERANCE
+        assert clean.TARGET_TEXT_HEIGHT / before >= 1 - clean.SCALE_TOLERANCE
+        assert scaled == []
+    values = np.unique(result.image)
+    if masked:
+        assert before < clean.SMALL_TEXT_HEIGHT
+        assert not result.bilevel
+        assert values[-1] == 255 and values.size > 50  # gray ink kept
+        assert np.mean(result.image == 255) > 0.8  # paper white
+    else:
+        assert result.bilevel
+        assert values.tolist() == [0, 255]
 
 
 @pytest.mark.slow

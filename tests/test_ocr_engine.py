@@ -53,6 +53,18 @@ def test_tesserocr_and_pytesseract_give_the_same_words(cleaned_page: np.ndarray)
 
 
 @needs_system_build
+@pytest.mark.slow
+def test_a_bilevel_page_reads_the_same_handed_over_as_one_bit(cleaned_page: np.ndarray) -> None:
+    """The clean-up's 0/255 output goes to Tesseract packed 1 bit a pixel (no thresholding pass of its own):
+    the same words, boxes and layout numbers as the 8-bit image."""
+    assert set(np.unique(cleaned_page).tolist()) == {0, 255}
+    eight = engine.recognise(cleaned_page)
+    one = engine.recognise(cleaned_page, bilevel=True)
+    assert len(one) > 50
+    assert one == eight
+
+
+@needs_system_build
 def test_engine_is_loaded_once_per_process_and_reused() -> None:
     api = engine._tesserocr_api("vie", engine.DEFAULT_CONFIG)
     assert api is not None
