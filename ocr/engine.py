@@ -132,7 +132,7 @@ def _set_image(api, image: np.ndarray, bilevel: bool) -> None:
     height, width = image.shape[:2]
     if bilevel and image.ndim == 2:
         # Tesseract's 1-bit input: rows of packed bits, most significant first, a set bit is white
-        packed = np.packbits(image > 127, axis=1)
+        packed = np.packbits(image, axis=1)  # 255 → 1 (white), 0 → 0
         api.SetImageBytes(packed.tobytes(), width, height, 0, packed.shape[1])
         return
     channels = 1 if image.ndim == 2 else 3

@@ -163,3 +163,32 @@ def test_boxes_to_original_equals_one_box_at_a_time():
         assert tuple(int(v) for v in got) == _box_reference(transform, *box)
         assert transform.box_to_original(*box) == tuple(int(v) for v in got)
     assert transform.boxes_to_original(np.zeros((0, 4))).shape == (0, 4)
+
+
+def _flatten_by_division(gray: np.ndarray) -> np.ndarray:
+    """flatten_background without its white-paper shortcut: always the median and the division."""
+    h, w = gray.shape
+    factor = max(1, int(round(max(h, w) / 1000)))
+    small = cv2.resize(gray, (max(1, w // factor), max(1, h // factor)), interpolation=cv2.INTER_AREA)
+    size = int(max(7, 40 * 1.5 / factor)) | 1
+    background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
+    background = cv2.medianBlur(background, min(size | 1, 31))
+    background = cv2.resize(np.maximum(background, 1), (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(gray, background, scale=255)
+
+
+@pytest.mark.parametrize("paper", [255, 230])
+def test_flatten_background_white_paper_shortcut_equals_the_division(paper):
+    """White paper everywhere: the page comes back as it is, exactly what dividing by the background gives;
+    gray paper still goes through the division (and becomes white)."""
+    rng = np.random.default_rng(paper)
+    gray = np.full((1400, 1000), paper, np.uint8)
+    for _ in range(400):  # text-like strokes
+        x, y = int(rng.integers(50, 900)), int(rng.integers(50, 1300))
+        cv2.rectangle(gray, (x, y), (x + int(rng.integers(2, 25)), y + int(rng.integers(2, 30))), int(rng.integers(0, 90)), -1)
+    out = clean.flatten_background(gray)
+    assert np.array_equal(out, _flatten_by_division(gray))
+    if paper == 255:
+        assert out is gray
+    else:
+        assert np.median(out) == 255
