@@ -12,20 +12,23 @@ the page was deskewed) → noise → binarise or keep gray.
 
 Choices, measured on corpus.render.sample_doc pages degraded by corpus.degrade (bench/ocr_levels.py and the
 experiments in the OCR report):
-- rescale: the median character-component height is brought into a band, MIN_TEXT_HEIGHT = 24 px to
+- rescale: the median character-component height is brought into a band, MIN_TEXT_HEIGHT = 20 px to
   TARGET_TEXT_HEIGHT = 30 px: larger text is reduced to 30 (the real 500 dpi contract scans get "scale
   0.70", ≈ 300 dpi, which read best; reducing 300 dpi pages to 24 instead raised CER on 30 of them from 1.02
-  to 1.32 %, phone photos 0.9 → 2.9 %), smaller text (200 dpi scans, ~17-23 px) is enlarged to 24. Tesseract's
-  network reads every text line scaled to 36 px high whatever the page's resolution, so a larger page buys
-  layout analysis more pixels, not the recogniser more detail. 2026-12-02, generated 200 dpi pages (seed 57:
-  90 pages, seed 41: 36; six fonts, 12-14 pt, light/heavy/photocopy/typewriter), CER and clean-up +
-  Tesseract seconds a page on seed 57: enlarged to 30 px 1.24 % (1.74 s), to 27 1.04 %, to 24 0.98 %
-  (1.44 s), to 22 1.04 % (1.35 s), not enlarged 1.11 % (1.28 s); seed 41: 30 px 1.59 %, 24 1.04 %, raw
-  Tesseract 2.12 %. Before, one target of 30 px both ways (from an earlier 6-page measurement: 30 px 6.08 %,
-  24 6.61 %);
+  to 1.32 %, phone photos 0.9 → 2.9 %), smaller text (150 dpi scans) is enlarged to 20, and 200 dpi text
+  (~17-25 px) mostly keeps its size. Tesseract's network reads every text line scaled to 36 px high whatever
+  the page's resolution, so a larger page buys layout analysis more pixels, not the recogniser more
+  detail. Measured 2026-12-02 on generated pages (six fonts, 12-14 pt, light/heavy/photocopy/typewriter):
+  with 200 dpi pages binarised as before, enlarging to 30 px read worst (seed 57, 90 pages: 30 px 1.24 %,
+  27 1.04 %, 24 0.98 %, 22 1.04 %, not enlarged 1.11 %); with their gray ink kept (next point), the lower
+  bound hardly matters (126 pages, seeds 57 + 41: 24 px 0.91 %, 22 0.90 %, 20 0.88 %, 18 0.90 %, not
+  enlarged 0.90 %) and each step down saves Tesseract pixels (clean-up + Tesseract 1.41 s a page at 24,
+  1.30 s at 20); 30 pages at 150 dpi: 24 px 0.97 %, 20 1.04 %, 18 1.05 %, not enlarged 1.08 %. Before, one
+  target of 30 px both ways (from an earlier 6-page measurement: 30 px 6.08 %, 24 6.61 %);
 - output: a page whose text measured less than SMALL_TEXT_HEIGHT = 26 px as scanned (a low-resolution
   scan) goes to Tesseract "masked" (Otsu decides ink, ink keeps its gray levels, paper white): on the 126
-  pages 0.92 % against 1.02 % with the rule before (gray when enlarged ≥ 1.3×, else binarised); a sharper page goes binarised (Otsu, Sauvola if
+  pages enlarged to 24 px, 0.92 % against 1.02 % with the rule before (gray when enlarged ≥ 1.3×, else
+  binarised); a sharper page goes binarised (Otsu, Sauvola if
   the flattened page is not bimodal): on 30 generated 300 dpi pages masked read 1.16 % against 1.02 %. A
   binarised page goes to Tesseract as 1 bit a pixel (ocr.engine): the same words, 3 % less time. Held-out
   check, `donthu corpus --n 60 --seed 5` (73 OCR pages, every level): CER 1.23 → 1.10 %;
@@ -68,7 +71,7 @@ import numpy as np
 #: median connected-component height (px) a page with larger text is reduced to (measured: see module doc)
 TARGET_TEXT_HEIGHT = 30.0
 #: ... and the height a page with smaller text (a 200 dpi scan) is enlarged to (measured: see module doc)
-MIN_TEXT_HEIGHT = 24.0
+MIN_TEXT_HEIGHT = 20.0
 #: do not rescale when the estimated factor is this close to 1
 SCALE_TOLERANCE = 0.12
 MAX_SKEW_DEGREES = 15.0

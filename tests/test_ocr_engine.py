@@ -98,7 +98,8 @@ def test_forced_fallback_uses_pytesseract() -> None:
 
 
 def test_config_parsing() -> None:
-    assert engine._parse_config(engine.DEFAULT_CONFIG) == (1, 3, {"preserve_interword_spaces": "1"})
+    assert engine._parse_config(engine.DEFAULT_CONFIG) == (
+        1, 3, {"preserve_interword_spaces": "1", "textord_disable_pitch_test": "1"})
     with pytest.raises(ValueError):
         engine._parse_config("--tessdata-dir /x")
 
