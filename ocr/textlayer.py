@@ -14,9 +14,11 @@ text page (C++, ~5 ms a page). Either way pdfplumber's WordExtractor forms the w
 from __future__ import annotations
 
 import ctypes
+import functools
 import math
 import os
 
+import numpy as np
 import pdfplumber.page
 from pdfplumber.utils.text import WordExtractor
 
@@ -75,26 +77,61 @@ def read_text_layer(page: pdfplumber.page.Page, scale: float) -> tuple[str, list
 def _dedupe(chars: list[dict]) -> list[dict]:
     """Drop a character drawn again at (almost) the same place with the same font (fake bold, shadows).
 
-    Linear time (pdfplumber's own dedupe_chars is quadratic in the number of characters).
+    Linear time (pdfplumber's own dedupe_chars is quadratic in the number of characters): characters of one
+    (text, font, size, upright) are kept in rows of _DUPLICATE_TOLERANCE, and only the neighbouring rows are
+    compared.
     """
+    if not _may_hold_duplicates(chars):
+        return chars
     kept: list[dict] = []
-    seen: dict[tuple, list[tuple[float, float]]] = {}
+    seen: dict[tuple, dict[int, list[tuple[float, float]]]] = {}
+    tolerance = _DUPLICATE_TOLERANCE
     for ch in chars:
         top, x0 = float(ch["top"]), float(ch["x0"])
         key = (ch["text"], ch.get("fontname"), round(float(ch.get("size", 0)), 1), ch.get("upright"))
-        bucket = int(top // _DUPLICATE_TOLERANCE)
+        bucket = int(top // tolerance)
+        rows = seen.get(key)
+        if rows is None:
+            seen[key] = {bucket: [(top, x0)]}
+            kept.append(ch)
+            continue
         duplicate = False
         for b in (bucket - 1, bucket, bucket + 1):
-            for other_top, other_x0 in seen.get(key + (b,), ()):
-                if max(abs(other_top - top), abs(other_x0 - x0)) <= _DUPLICATE_TOLERANCE:
+            for other_top, other_x0 in rows.get(b, ()):
+                if abs(other_top - top) <= tolerance and abs(other_x0 - x0) <= tolerance:
                     duplicate = True
                     break
             if duplicate:
                 break
         if not duplicate:
-            seen.setdefault(key + (bucket,), []).append((top, x0))
+            rows.setdefault(bucket, []).append((top, x0))
             kept.append(ch)
     return kept
+
+
+def _may_hold_duplicates(chars: list[dict]) -> bool:
+    """False when no two characters of the same text lie within _DUPLICATE_TOLERANCE of each other (both
+    axes), so that `_dedupe` would keep them all: most pages, checked with numpy in a fraction of the loop's
+    time. Two such characters fall in the same or neighbouring cells of a grid of that size."""
+    if len(chars) < 2:
+        return False
+    tolerance = _DUPLICATE_TOLERANCE
+    texts: dict[str, int] = {}
+    text_id = np.fromiter((texts.setdefault(c["text"], len(texts)) for c in chars), np.int64, len(chars))
+    cell_x = np.floor(np.fromiter((float(c["x0"]) for c in chars), np.float64, len(chars)) / tolerance).astype(np.int64)
+    cell_y = np.floor(np.fromiter((float(c["top"]) for c in chars), np.float64, len(chars)) / tolerance).astype(np.int64)
+    cell_x -= cell_x.min() - 1  # ≥ 1, so that a neighbour at -1 stays non-negative
+    cell_y -= cell_y.min() - 1
+    width, height = int(cell_x.max()) + 2, int(cell_y.max()) + 2
+    codes = np.sort((text_id * height + cell_y) * width + cell_x)
+    if np.any(codes[1:] == codes[:-1]):  # two in one cell
+        return True
+    # a neighbouring cell of the same text (half of the eight directions: the other half is the same pairs)
+    for offset in (1, width - 1, width, width + 1):
+        found = np.searchsorted(codes, codes + offset)
+        if np.any(codes[np.minimum(found, codes.size - 1)] == codes + offset):
+            return True
+    return False
 
 
 def _group_lines(words: list[dict]) -> list[list[dict]]:
@@ -112,6 +149,17 @@ def _group_lines(words: list[dict]) -> list[list[dict]]:
                 continue
         lines.append((top, bottom, [w]))
     return [sorted(members, key=lambda w: float(w["x0"])) for _, _, members in lines]
+
+
+@functools.lru_cache(maxsize=1)
+def _text_object_address():
+    """pdfium's FPDFText_GetTextObject answering the object's address as an int (pypdfium2's binding answers
+    a ctypes pointer object, which costs more to turn into a dictionary key than the call itself)."""
+    import pypdfium2.raw as pdfium_c
+
+    bound = pdfium_c.FPDFText_GetTextObject
+    prototype = ctypes.CFUNCTYPE(ctypes.c_void_p, *bound.argtypes)
+    return prototype(ctypes.cast(bound, ctypes.c_void_p).value)
 
 
 def pdfium_chars_enabled() -> bool:
@@ -158,12 +206,19 @@ class PdfiumChars:
             name = ctypes.create_string_buffer(256)
             flags = ctypes.c_int()
             height = self.height
+            # one ctypes call costs about what the rest of a character's handling does: bound once here
+            is_generated, unicode_of, map_error = (pdfium_c.FPDFText_IsGenerated, pdfium_c.FPDFText_GetUnicode,
+                                                   pdfium_c.FPDFText_HasUnicodeMapError)
+            loose_box, text_object = pdfium_c.FPDFText_GetLooseCharBox, _text_object_address()
+            # size, font and angle belong to the text object (one per run of text): read for its first char
+            by_object: dict[int, tuple[float, str, bool]] = {}
             chars: list[dict] = []
             for i in range(pdfium_c.FPDFText_CountChars(raw)):
-                if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
+                code = unicode_of(raw, i)
+                # the characters pdfium generates itself are spaces and line breaks: only those are asked
+                if code in (32, 13, 10) and is_generated(raw, i) == 1:
                     continue
-                code = pdfium_c.FPDFText_GetUnicode(raw, i)
-                if pdfium_c.FPDFText_HasUnicodeMapError(raw, i) == 1 or code == 0:
+                if map_error(raw, i) == 1 or code == 0:
                     text = "(cid:0)"
                 else:
                     try:
@@ -172,13 +227,19 @@ class PdfiumChars:
                         text = "(cid:0)"
                 if text in ("\r", "\n"):
                     continue
-                if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect):
+                if not loose_box(raw, i, rect):
                     continue
-                size = float(pdfium_c.FPDFText_GetFontSize(raw, i))
-                length = pdfium_c.FPDFText_GetFontInfo(raw, i, name, 256, flags)
-                font_name = name.value.decode("utf-8", "replace") if length else ""
-                angle = float(pdfium_c.FPDFText_GetCharAngle(raw, i))
-                upright = abs(angle) < 1e-3 or abs(angle - 2 * math.pi) < 1e-3
+                handle = text_object(raw, i) or 0
+                style = by_object.get(handle) if handle else None
+                if style is None:
+                    size = float(pdfium_c.FPDFText_GetFontSize(raw, i))
+                    length = pdfium_c.FPDFText_GetFontInfo(raw, i, name, 256, flags)
+                    font_name = name.value.decode("utf-8", "replace") if length else ""
+                    angle = float(pdfium_c.FPDFText_GetCharAngle(raw, i))
+                    style = (size, font_name, abs(angle) < 1e-3 or abs(angle - 2 * math.pi) < 1e-3)
+                    if handle:
+                        by_object[handle] = style
+                size, font_name, upright = style
                 bottom_y = height - float(rect.bottom)
                 top_y = bottom_y - size if size > 0 and upright else height - float(rect.top)
                 chars.append({

@@ -138,6 +138,25 @@ class SharedDocument:
     shared: list[str]
 
 
+def _insert_many(conn: Connection, table, rows: list[dict]) -> None:
+    """INSERT many rows; on SQLite straight through the driver's executemany with positional rows (a page's
+    few hundred word rows: 1.5 ms instead of 3.2 ms through SQLAlchemy's per-row parameter processing, a
+    twentieth of a born-digital page's time), elsewhere SQLAlchemy's own executemany."""
+    if conn.dialect.paramstyle != "qmark":
+        conn.execute(insert(table), rows)
+        return
+    key = (table.name, tuple(rows[0]))
+    if key not in _POSITIONAL_INSERTS:
+        compiled = insert(table).values({name: None for name in key[1]}).compile(dialect=conn.dialect)
+        _POSITIONAL_INSERTS[key] = (str(compiled), tuple(compiled.positiontup or ()))
+    statement, order = _POSITIONAL_INSERTS[key]
+    conn.exec_driver_sql(statement, [tuple(row[name] for name in order) for row in rows])
+
+
+#: (table, columns) → the SQLite INSERT statement and its parameters' order (compiled once per process)
+_POSITIONAL_INSERTS: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[str, ...]]] = {}
+
+
 def _now() -> datetime:
     """Naive UTC (stored without time zone on both back ends)."""
     return datetime.now(UTC).replace(tzinfo=None)
@@ -690,7 +709,7 @@ class Store:
                 (doc_references, reference_rows),
             ):
                 if rows:
-                    conn.execute(insert(table), rows)
+                    _insert_many(conn, table, rows)
             conn.execute(
                 update(documents)
                 .where(documents.c.id == document_id)
