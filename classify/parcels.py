@@ -14,9 +14,14 @@ from classify.places import Place, complete, find_places
 
 _THUA_KW = rf"(?:{fuzzy_phrase('thua dat')}|thua|thu'a)"
 _TO_KW = rf"(?:{fuzzy_phrase('to ban do')}(?:\s+dia\s+chinh)?|to\s+bd|to)"
-_NUMS = r"(\d{1,5}(?:\s*(?:,|;|va|\+|&)\s*(?:so\s*)?\d{1,5}(?![\d/]))*)"
-THUA_RE = re.compile(rf"(?<![a-z])(?:cac\s+)?{_THUA_KW}\s*(?:so\s*|s0\s*)?[:.]?\s*{_NUMS}(?![\d/.,]\d)")
-TO_RE = re.compile(rf"(?<![a-z]){_TO_KW}\s*(?:so\s*|s0\s*)?[:.]?\s*(\d{{1,4}})(?![\d/])")
+# "số" as OCR reads it: "sô"/"sổ" fold to "so" already; a zero for the o, or "sẽ" for "số"
+_SO = r"s[o0e]"
+# OCR's full stop for the comma of a number list ("thửa số 431. 434"): a stop and a space before a number
+# that is not itself a list item ("2." / "2)")
+_LIST_STOP = r"\.(?=\s+\d{1,5}(?![\d.)/]))"
+_NUMS = rf"(\d{{1,5}}(?:\s*(?:,|;|va|\+|&|{_LIST_STOP})\s*(?:{_SO}\s*)?\d{{1,5}}(?![\d/]))*)"
+THUA_RE = re.compile(rf"(?<![a-z])(?:cac\s+)?{_THUA_KW}\s*(?:{_SO}\s*)?[:.]?\s*{_NUMS}(?![\d/.,]\d)")
+TO_RE = re.compile(rf"(?<![a-z]){_TO_KW}\s*(?:{_SO}\s*)?[:.]?\s*(\d{{1,4}})(?![\d/])")
 
 LAND_USE_CODES = (
     "LUC", "LUK", "LUN", "ONT", "ODT", "CLN", "BHK", "HNK", "NHK", "NTS", "RSX", "RPH", "RDD", "SKC", "TMD",
@@ -43,6 +48,7 @@ _SENTENCE_END = re.compile(r"(?:[.;!?](?=\s+\S)|\n\s*\n|\n(?=\s*(?:[-•+*]|\d+[
 # "tờ bản đồ số:⏎28)" and "số. 47": the number of a label is not a new sentence or list item
 _AFTER_NUMBER_LABEL = re.compile(r"(?<![a-z])so\s*[:.]?\s*$")
 _COMMA_READ_AS_STOP = re.compile(rf"\.\s+(?=[{VI_LOWER}])")  # also across a line break
+_NUMBER_LIST_STOP = re.compile(rf"(?<=\d){_LIST_STOP}")  # "thửa số 431. 434 (tờ 17)": one sentence
 _ADDRESS_LEAD = re.compile(r"(?<![a-z])(tru tai|dia chi|cu tru|thuong tru|noi o|que quan|dkhk)(?![a-z])[^.;\n]{0,40}$")
 _LAND_CONTEXT = re.compile(r"toa lac|thua|khu dat|phan dat|dat (?:tai|o tai|thuoc)|vi tri dat|giap ranh")
 
@@ -58,7 +64,8 @@ def _sentences(text: str, folded: str) -> list[tuple[int, int]]:
     """Sentence spans (offsets shared by `text` and `folded`)."""
     spans, start = [], 0
     for m in _SENTENCE_END.finditer(folded):
-        if _COMMA_READ_AS_STOP.match(text, m.start()) or _AFTER_NUMBER_LABEL.search(folded, max(0, m.start() - 12), m.start() + 1):
+        if (_COMMA_READ_AS_STOP.match(text, m.start()) or _NUMBER_LIST_STOP.match(folded, m.start())
+                or _AFTER_NUMBER_LABEL.search(folded, max(0, m.start() - 12), m.start() + 1)):
             continue
         spans.append((start, m.end()))
         start = m.end()

@@ -193,3 +193,25 @@ def test_a_real_sentence_end_still_separates_parcels():
     text = "Tôi có thửa đất số 5, tờ bản đồ số 3. Ông B có thửa đất số 9 diện tích 120 m²."
     parcels = extract_parcels(normalize_text(text))
     assert [(p.parcel_no, p.map_sheet, p.area_m2) for p in parcels] == [("5", "3", None), ("9", None, 120.0)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # OCR's full stop for the comma of a number list keeps the list and its sheet together
+    ("Ông Tiến sử dụng các thửa số 431. 434 (tờ bản đồ số 17) tại xã Lê Trì, huyện Tri Tôn.",
+     [("431", "17"), ("434", "17")]),
+    ("gồm thửa đất số 88, 90. 91, tờ bản đồ số 5", [("88", "5"), ("90", "5"), ("91", "5")]),
+    # "số" read "sẽ" (or with a zero) before the number
+    ("phần đất thuộc thửa sẽ 685, tờ bản đồ sẽ 12, xã Phú Hiệp", [("685", "12")]),
+    ("thửa đất s0 27, tờ bản đồ số 4", [("27", "4")]),
+])
+def test_parcel_numbers_survive_ocr_list_punctuation_and_label_slips(text, expected):
+    parcels = extract_parcels(normalize_text(text))
+    assert [(p.parcel_no, p.map_sheet) for p in parcels] == expected
+
+
+def test_a_numbered_item_after_a_parcel_is_not_another_parcel():
+    """A stop before "2." or "2)" is the end of a sentence before the next list item, not a list comma."""
+    for text in ("1. Ông A có thửa đất số 12. 2. Ông B trình bày thửa đất số 15, tờ bản đồ số 3.",
+                 "a) Bà C có thửa đất số 12. 2) Ông D trình bày thửa đất số 15, tờ bản đồ số 3."):
+        parcels = extract_parcels(normalize_text(text))
+        assert [(p.parcel_no, p.map_sheet) for p in parcels] == [("12", None), ("15", "3")], text
