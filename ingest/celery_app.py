@@ -14,7 +14,10 @@ Delivery guarantees, all configured here:
   longest retry countdown.
 * two queues, "intake" (new letters) and "archive" (backfills); with the Redis broker a worker consuming
   both polls them in a fixed order (`queue_order_strategy: priority`), intake first, so intake work
-  overtakes a running archive backfill at the next task boundary.
+  overtakes a running archive backfill at the next task boundary;
+* message priorities (`ingest.distributed.task_priority`, Redis priority lists): a document's finish before
+  pages, pages before planning the next document, so the documents of a batch are done one after another
+  while it runs (searchable, their page results freed) rather than all at its end.
 * transient faults (database operational errors, broker/index connection errors) are retried with
   exponential backoff and jitter; a task out of retries marks its document failed. A document or page that
   keeps killing its worker is given up after `DONTHU_MAX_ATTEMPTS` deliveries (see `ingest.distributed`).
@@ -64,10 +67,12 @@ def make_app(scale: ScaleSettings) -> Celery:
         task_queues=[Queue(name, Exchange(name, type="direct"), routing_key=name)
                      for name in (scale.intake_queue, scale.archive_queue)],
         task_default_queue=scale.archive_queue,
+        task_default_priority=distributed.task_priority(DOCUMENT, scale.archive_queue, scale),
         task_create_missing_queues=False,
         broker_transport_options={
             "visibility_timeout": scale.visibility_timeout,
             "queue_order_strategy": "priority",  # poll the queues in the order declared: intake first
+            "priority_steps": list(distributed.PRIORITY_STEPS),  # finish, page, document; intake first
             "unacked_restore_interval": scale.unacked_restore_interval,
             "unacked_restore_throttle": 1,
         },
@@ -90,7 +95,8 @@ def send_many(name: str, args_list: list[tuple], queue: str) -> None:
     """Enqueue `name` once per argument tuple on `queue`, over one producer connection."""
     with app.producer_or_acquire() as producer:
         for args in args_list:
-            app.send_task(name, args, queue=queue, producer=producer)
+            app.send_task(name, args, queue=queue, producer=producer,
+                          priority=distributed.task_priority(name, queue, scale_settings))
 
 
 class DonthuTask(Task):

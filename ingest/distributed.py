@@ -99,6 +99,13 @@ def _owner() -> str:
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/0"
 #: task names (the Celery tasks are defined in ingest.celery_app)
 DOCUMENT, PAGE, FINISH = "donthu.document", "donthu.page", "donthu.finish"
+#: message priorities on Redis (0 is taken first; kombu keeps one list per level and a queue's levels are
+#: polled in order): within a queue a document's finish, then pages, then the planning of the next document,
+#: so a batch's documents are finished one after another while it runs instead of all at its end (a
+#: first-in-first-out queue holds every document's finish behind every page of the batch); every intake
+#: level before every archive level
+_STEP_RANK = {FINISH: 0, PAGE: 1, DOCUMENT: 2}
+PRIORITY_STEPS = tuple(range(2 * len(_STEP_RANK)))
 
 
 def _env_int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -134,6 +141,11 @@ class ScaleSettings:
         if name not in ("intake", "archive"):
             raise ValueError(f"queue must be 'intake' or 'archive', not {name!r}")
         return self.intake_queue if name == "intake" else self.archive_queue
+
+
+def task_priority(name: str, queue: str, scale: ScaleSettings) -> int:
+    """The priority of task `name` on the real queue `queue` (see PRIORITY_STEPS)."""
+    return _STEP_RANK[name] + (0 if queue == scale.intake_queue else len(_STEP_RANK))
 
 
 def load_scale_settings(env: Mapping[str, str] | None = None) -> ScaleSettings:
@@ -499,7 +511,8 @@ def enqueue(store, document_id: int, queue: str = "archive", *, client=None) -> 
         from ingest.celery_app import app as client
     real = client.conf.donthu_scale.queue(queue)
     reset_job(store, document_id, real)
-    client.send_task(DOCUMENT, (document_id,), queue=real)
+    client.send_task(DOCUMENT, (document_id,), queue=real,
+                     priority=task_priority(DOCUMENT, real, client.conf.donthu_scale))
 
 
 def submit_paths(paths: list[str], settings: Settings, *, queue: str = "archive",

@@ -265,6 +265,22 @@ def test_intake_letter_overtakes_running_archive_backfill(cluster, tmp_path):
     assert all(finished[intake_id] < finished[d] for d in archive_ids), finished
 
 
+def test_documents_of_a_batch_are_done_one_after_another(cluster, tmp_path):
+    """One worker process, a batch of three documents: each is finished (joined, understood, saved,
+    indexed) before the next one is planned, so a long backfill's documents become searchable while it
+    runs. (In first-in-first-out order every page of the batch was read before any document finished.)"""
+    files = [_scan(tmp_path, f"batch-{i}", fam, 50 + i, fmt="digital", pages=2)
+             for i, fam in enumerate(["complaint_letter", "land_dispute_ruling", "denunciation_letter"])]
+    if not any(p.poll() is None for p in cluster.workers):  # run alone: no worker of an earlier test
+        cluster.start_worker("c")
+    ids = cluster.submit(files, queue="archive")
+    assert set(cluster.wait(ids, timeout=120).values()) == {"done"}
+    jobs = {d: (started, finished) for d, started, finished in
+            cluster.rows("SELECT document_id, started_at, finished_at FROM document_jobs")}
+    for earlier, later in zip(ids, ids[1:]):
+        assert jobs[earlier][1] <= jobs[later][0], jobs
+
+
 def test_corrupt_file_fails_fast_with_its_reason(cluster, tmp_path):
     good = _scan(tmp_path, "whole", "complaint_letter", 30, fmt="digital")
     corrupt = tmp_path / "truncated.pdf"
