@@ -76,13 +76,7 @@ class CeleryRun:
             DONTHU_QUEUE_PREFIX=f"bench{run}-",
             PYTHONPATH=str(REPO),
         )
-        saved = dict(os.environ)
-        os.environ.update(self.env)
-        try:
-            settings = load_settings()
-        finally:
-            os.environ.clear()
-            os.environ.update(saved)
+        settings = load_settings(self.env)
         self.settings = settings.with_data_dir(settings.data_dir.resolve())
         self.scale = load_scale_settings(self.env)
         self.client = make_app(self.scale)

@@ -6,6 +6,7 @@ Every value comes from the environment with a sensible embedded default; nothing
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -59,8 +60,9 @@ class Settings:
         return replace(self, data_dir=Path(path))
 
 
-def load_settings() -> Settings:
-    env = os.environ
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Settings from the environment (`env`: another mapping, e.g. the environment of a worker to start)."""
+    env = os.environ if env is None else env
     return Settings(
         data_dir=Path(env.get("DONTHU_DATA_DIR", "./donthu-data")),
         database_url=env.get("DONTHU_DATABASE_URL") or None,
