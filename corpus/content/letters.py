@@ -289,7 +289,7 @@ def _denunciation(rng: random.Random, b: DocBuilder, m: Matter, v: Voice) -> Non
             f"{d1[:1].upper() + d1[1:]}, {v.we} nộp hồ sơ xin cấp Giấy chứng nhận quyền sử dụng đất đối với "
             f"{parcel or 'phần đất của gia đình'}. {acc[:1].upper() + acc[1:]} nói hồ sơ còn thiếu và yêu cầu {v.we} "
             f"đưa {money} đồng \"để lo cho nhanh\". Do cần giấy tờ để vay vốn, {v.we} đã đưa số tiền trên tại nhà riêng của {acc}.",
-            f"Khi {v.we} làm thủ tục tách thửa {parcel or 'đất'}, {acc} nhiều lần gây khó khăn, hẹn tới hẹn lui, "
+            f"Khi {v.we} làm thủ tục tách thửa {'đối với ' + parcel if parcel else 'đất'}, {acc} nhiều lần gây khó khăn, hẹn tới hẹn lui, "
             f"sau đó gợi ý phải \"bồi dưỡng\" {money} đồng thì mới ký hồ sơ. {v.We} đã chuyển khoản số tiền này vào "
             f"{d1}.",
             f"Không chỉ riêng {v.fam}, nhiều hộ dân trong {m.place.hamlet_full} khi làm giấy tờ nhà đất đều phải "

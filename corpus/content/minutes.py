@@ -176,7 +176,7 @@ def mediation_minutes(rng: random.Random, m: Matter, doc_id: str, date: dt.date 
     b.para(["III. Nội dung tranh chấp:", "Nội dung hòa giải:", "3. Nội dung:"][sc], indent=0.5, bold=True)
     an, on = f"{a.hon.capitalize()} {a.name}", f"{o.hon} {o.name}"
     b.para(pick(rng, [
-        f"{an} cho rằng {on} lấn chiếm một phần {ptext}; yêu cầu trả lại đất và dời hàng rào về đúng ranh.",
+        f"{an} cho rằng {on} lấn chiếm {'' if ptext.startswith('phần ') else 'một phần '}{ptext}; yêu cầu trả lại đất và dời hàng rào về đúng ranh.",
         f"Hai bên tranh chấp ranh giới {ptext}. {an} yêu cầu đo đạc lại theo giấy chứng nhận đã cấp.",
         f"Tranh chấp quyền sử dụng {ptext} giữa {an.lower()[:3] + an[3:]} và {on}, phát sinh từ năm {m.event_date.year}.",
     ]))

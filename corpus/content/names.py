@@ -75,7 +75,7 @@ def random_name(rng: random.Random, male: bool, khmer: bool = False) -> str:
         second = [x for x in (["Ngọc", "Thanh", "Kim", "Minh", "Hoàng"] if middle != "Thị" else ["Kim", "Ngọc", "Mỹ"])
                   if x != middle]
         middle += " " + rng.choice(second)
-    if middle.split()[-1] == given:
+    while middle.split()[-1] == given:  # not "Nguyễn Bích Bích"
         given = rng.choice(GIVEN_M if male else GIVEN_F[:10])
     return f"{family} {middle} {given}"
 
