@@ -241,7 +241,9 @@ def test_corrupt_uploads_show_the_reason(server, browser, tmp_path: Path) -> Non
                  10, "the failed file in the archive")[0]
     assert reason in item.text
     item.find_element(*_by("button")).click()
-    assert "Đã gửi xử lý lại" in browser.find_element(*_by(".flash")).text
+    # the click posts a form; the page that answers may not have loaded yet when click() returns
+    flash = _wait(lambda: browser.find_elements(*_by(".flash")), 20, "the retry confirmation")[0]
+    assert "Đã gửi xử lý lại" in flash.text
 
 
 @pytest.mark.slow
