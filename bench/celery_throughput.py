@@ -88,7 +88,6 @@ class CeleryRun:
         _admin(f'CREATE DATABASE "{self.dbname}"')
         upgrade(self.settings)
         log_path = self.folder / "worker.log"
-        self.log = log_path
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "ingest.celery_app", "worker",
              "-Q", f"{self.scale.intake_queue},{self.scale.archive_queue}", "-c", str(self.concurrency),
@@ -168,7 +167,6 @@ def main() -> None:
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(f"command: python bench/celery_throughput.py {' '.join(sys.argv[1:])}".rstrip())
     runs: dict[tuple[str, int], list[Row]] = {}
-    cers: dict[tuple[str, int], float] = {}
     with tempfile.TemporaryDirectory(prefix="donthu-celery-bench-") as tmp:
         root = Path(tmp)
         scans = build_scans(root / "scans", args.pages, args.seed)
@@ -183,7 +181,6 @@ def main() -> None:
                         row, texts = run_pipeline("embedded worker pool (SQLite)", [s.pdf for s in scans],
                                                   len(scans), n, root / f"pool-{n}-{rnd}")
                     row.cer = cer(scans, texts)
-                    cers.setdefault((mode, n), row.cer)
                     runs.setdefault((mode, n), []).append(row)
                     print(f"  round {rnd + 1}: {row.name} x{n}: {row.seconds:.1f} s ({row.rate:.3f} pages/s)"
                           + (f" {row.note}" if row.note else ""), flush=True)

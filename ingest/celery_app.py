@@ -93,10 +93,10 @@ app = make_app(scale_settings)
 
 def send_many(name: str, args_list: list[tuple], queue: str) -> None:
     """Enqueue `name` once per argument tuple on `queue`, over one producer connection."""
+    priority = distributed.task_priority(name, queue, scale_settings)
     with app.producer_or_acquire() as producer:
         for args in args_list:
-            app.send_task(name, args, queue=queue, producer=producer,
-                          priority=distributed.task_priority(name, queue, scale_settings))
+            app.send_task(name, args, queue=queue, producer=producer, priority=priority)
 
 
 class DonthuTask(Task):
