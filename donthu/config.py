@@ -29,6 +29,8 @@ class Settings:
     #: local worker pool size (embedded mode)
     workers: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
     ocr_lang: str = "vie"
+    #: OCR engine behind ocr.engines: "tesseract", "trueocr" or "combined" (both, the better reading per line)
+    ocr_engine: str = "tesseract"
     #: decompression-bomb guard: refuse page images above this many pixels
     max_pixels: int = 180_000_000
     #: refuse files above this size (bytes)
@@ -60,6 +62,17 @@ class Settings:
         return replace(self, data_dir=Path(path))
 
 
+#: the OCR engines ocr.engines provides (DONTHU_OCR_ENGINE)
+OCR_ENGINES = ("tesseract", "trueocr", "combined")
+
+
+def _engine(value: str) -> str:
+    name = value.strip().lower() or "tesseract"
+    if name not in OCR_ENGINES:
+        raise ValueError(f"DONTHU_OCR_ENGINE={value!r}: not one of {', '.join(OCR_ENGINES)}")
+    return name
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Settings from the environment (`env`: another mapping, e.g. the environment of a worker to start)."""
     env = os.environ if env is None else env
@@ -71,6 +84,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         broker_url=env.get("DONTHU_BROKER_URL") or None,
         workers=_int("DONTHU_WORKERS", max(1, os.cpu_count() or 1)),
         ocr_lang=env.get("DONTHU_OCR_LANG", "vie"),
+        ocr_engine=_engine(env.get("DONTHU_OCR_ENGINE", "tesseract")),
         max_pixels=_int("DONTHU_MAX_PIXELS", 180_000_000),
         max_file_bytes=_int("DONTHU_MAX_FILE_BYTES", 512 * 1024 * 1024),
         max_pages=_int("DONTHU_MAX_PAGES", 2000),

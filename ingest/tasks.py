@@ -51,6 +51,9 @@ def warm_up(settings: Settings) -> None:
     _store(settings)
     _index(settings)
     engine.backend(settings.ocr_lang)  # the in-process Tesseract (tesserocr), loaded once per worker
+    from ocr import engines
+
+    engines.engine_for(settings)  # the configured OCR engine's models (TrueOCR's ONNX sessions), once
     analyse("Kính gửi: Ủy ban nhân dân huyện Chợ Mới")
 
 

@@ -10,11 +10,11 @@ import numpy as np
 from donthu.config import Settings
 from donthu.types import PageImage, PageResult, Word
 from ocr import clean as clean_steps
-from ocr import engine
+from ocr import engine, engines
 
 
 def ocr_page(page: PageImage, settings: Settings) -> PageResult:
-    """Clean up (ocr.clean.clean) and recognise (ocr.engine) an OCR page.
+    """Clean up (ocr.clean.clean) and recognise (the engine `settings.ocr_engine` names, ocr.engines) an OCR page.
 
     Word boxes are in pixels of `page.image` as given (rescale, deskew, quarter turns and the perspective
     correction of a photographed sheet undone); confidence is the mean over words with a letter or digit;
@@ -47,12 +47,16 @@ def ocr_page(page: PageImage, settings: Settings) -> PageResult:
 
     start = time.perf_counter()
     try:
-        found = engine.recognise(cleaned.image, lang=settings.ocr_lang, bilevel=cleaned.bilevel)
+        reader = engines.engine_for(settings)
+        found = engines.read(reader, image, cleaned)
     except engine.EngineError as exc:
         result.error = str(exc)
         return result
+    except Exception as exc:  # noqa: BLE001 - an engine's bug fails this page, not the batch
+        result.error = f"OCR engine {settings.ocr_engine} failed: {type(exc).__name__}: {exc}"
+        return result
     finally:
-        result.seconds["tesseract"] = round(time.perf_counter() - start, 4)
+        result.seconds[settings.ocr_engine] = round(time.perf_counter() - start, 4)  # the step: the engine
 
     paragraphs = engine.reading_order(found)
     lines = [line for paragraph in paragraphs for line in paragraph]

@@ -1,0 +1,166 @@
+"""Two engines on one page, line by line the better reading.
+
+Tesseract gives the layout (blocks, paragraphs, lines, reading order); TrueOCR gives lines. Each TrueOCR line
+is matched by box overlap with the Tesseract words on it (a word belongs to the TrueOCR line that covers
+most of it, at least half its height and half its width); the two readings of that stretch are scored by
+`line_score` (valid Vietnamese syllables and numbers count for, other tokens against — the language has a
+closed set of syllables, so garbage scores low whoever produced it) and the higher one is kept; a tie keeps
+Tesseract's, which reads clean print more exactly. The kept TrueOCR words take the place (and layout numbers)
+of the Tesseract words they replace; TrueOCR lines over which Tesseract found nothing are added as blocks of
+their own where they sit on the page, when they score above zero; Tesseract words on no TrueOCR line are
+kept when their line scores above zero.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ocr.engine import RecognisedWord
+from ocr.engines.syllables import is_syllable
+
+#: a TrueOCR reading must beat Tesseract's by more than this many points to replace it
+MARGIN = 0.0
+#: an added block's numbers start here (Tesseract numbers its blocks from 1)
+NEW_BLOCK = 10_000
+
+
+_PUNCT = ".,;:!?()[]{}\"'“”‘’…*_-–/\\|<>«»"
+#: a number (1.234,5; 05/3/2021; 45) or a document/parcel code of capitals and digits (12/TB-UBND, CH01234)
+_NUMBER = re.compile(r"^(\d+([.,/-]\d+)*(m2|m²|ha)?|[\dA-ZĐ]*\d[\dA-ZĐ]*([/-][\dA-ZĐ]+)*|[A-ZĐ]+([/-][\dA-ZĐ]+)+)$")
+
+#: neither for nor against: abbreviations in capitals (UBND, LUC, but also misread ones), units, "V/v"
+_NEUTRAL = re.compile(r"^([A-ZĐ]{2,5}|m²|m2|[Vv]/v)$")
+
+
+def token_ok(token: str) -> bool | None:
+    """True for a well-formed Vietnamese syllable, number or code; False for another token with a letter or
+    digit (misread text: "qN8í1-81/ZI", "CilU"); None for punctuation and short capital abbreviations."""
+    token = token.strip(_PUNCT)
+    if not any(ch.isalnum() for ch in token) or _NEUTRAL.match(token):
+        return None
+    if any(ch.isdigit() for ch in token) or "/" in token or "-" in token:
+        return bool(_NUMBER.match(token)) or all(is_syllable(part) for part in re.split(r"[/-]", token) if part)
+    return is_syllable(token)
+
+
+def line_score(words: list[RecognisedWord]) -> float:
+    """Well-formed tokens (syllables, numbers, codes) − other tokens with a letter or digit."""
+    verdicts = [token_ok(w.text) for w in words]
+    return float(sum(v is True for v in verdicts) - sum(v is False for v in verdicts))
+
+
+@dataclass
+class Choice:
+    """One TrueOCR line and the Tesseract words it covers, and which reading was kept."""
+
+    trueocr: list[RecognisedWord]
+    tesseract: list[int]  # indices into the Tesseract words
+    trueocr_score: float
+    tesseract_score: float
+
+    @property
+    def use_trueocr(self) -> bool:
+        return self.trueocr_score > self.tesseract_score + MARGIN
+
+
+def _box(words: list[RecognisedWord]) -> tuple[int, int, int, int]:
+    return (min(w.left for w in words), min(w.top for w in words),
+            max(w.left + w.width for w in words), max(w.top + w.height for w in words))
+
+
+def _lines(words: list[RecognisedWord]) -> list[list[RecognisedWord]]:
+    grouped: dict[tuple[int, int, int], list[RecognisedWord]] = {}
+    for w in words:
+        grouped.setdefault((w.block, w.paragraph, w.line), []).append(w)
+    return list(grouped.values())
+
+
+def match(tesseract: list[RecognisedWord], trueocr: list[RecognisedWord]) -> list[Choice]:
+    """Each TrueOCR line with the Tesseract words it covers and both scores."""
+    lines = _lines(trueocr)
+    boxes = np.array([_box(line) for line in lines], np.float64).reshape(-1, 4)
+    owner = [-1] * len(tesseract)
+    for i, w in enumerate(tesseract):
+        if not len(boxes):
+            break
+        ix = np.minimum(boxes[:, 2], w.left + w.width) - np.maximum(boxes[:, 0], w.left)
+        iy = np.minimum(boxes[:, 3], w.top + w.height) - np.maximum(boxes[:, 1], w.top)
+        ix, iy = np.clip(ix, 0, None), np.clip(iy, 0, None)
+        ok = (ix >= 0.5 * max(1, w.width)) & (iy >= 0.5 * np.minimum(max(1, w.height), boxes[:, 3] - boxes[:, 1]))
+        if ok.any():
+            area = np.where(ok, ix * iy, -1)
+            owner[i] = int(area.argmax())
+    covered: list[list[int]] = [[] for _ in lines]
+    for i, k in enumerate(owner):
+        if k >= 0:
+            covered[k].append(i)
+    return [Choice(line, covered[k], line_score(line), line_score([tesseract[i] for i in covered[k]]))
+            for k, line in enumerate(lines)]
+
+
+def combine(tesseract: list[RecognisedWord], trueocr: list[RecognisedWord]) -> list[RecognisedWord]:
+    """The page's words: Tesseract's with the lines where TrueOCR reads better replaced (module doc)."""
+    choices = match(tesseract, trueocr)
+    replaced: dict[int, Choice] = {}  # first Tesseract index of a replaced stretch → its choice
+    dropped: set[int] = set()
+    added: list[Choice] = []
+    for choice in choices:
+        if not choice.tesseract:
+            if choice.trueocr_score > 0:
+                added.append(choice)
+        elif choice.use_trueocr:
+            replaced[choice.tesseract[0]] = choice
+            dropped.update(choice.tesseract)
+    matched = {i for c in choices for i in c.tesseract}
+    # Tesseract lines on no TrueOCR line: kept when they read as something
+    for line in _lines([w for i, w in enumerate(tesseract) if i not in matched]):
+        if line_score(line) <= 0:
+            dropped.update(i for i, w in enumerate(tesseract) if any(w is x for x in line))
+
+    out: list[RecognisedWord] = []
+    for i, w in enumerate(tesseract):
+        if i in replaced:
+            choice = replaced[i]
+            layout = _majority([tesseract[j] for j in choice.tesseract])
+            out.extend(_renumbered(choice.trueocr, *layout))
+        if i not in dropped:
+            out.append(w)
+    for n, choice in enumerate(sorted(added, key=lambda c: _box(c.trueocr)[1])):
+        top = _box(choice.trueocr)[1]
+        words = _renumbered(choice.trueocr, NEW_BLOCK + n, 1, 1)
+        # before the first block that begins below this line
+        at = next((k for k, w in enumerate(out)
+                   if (k == 0 or out[k - 1].block != w.block) and w.top > top), len(out))
+        out[at:at] = words
+    return out
+
+
+def _majority(words: list[RecognisedWord]) -> tuple[int, int, int]:
+    counts: dict[tuple[int, int, int], int] = {}
+    for w in words:
+        key = (w.block, w.paragraph, w.line)
+        counts[key] = counts.get(key, 0) + 1
+    return max(counts, key=counts.__getitem__)
+
+
+def _renumbered(words: list[RecognisedWord], block: int, paragraph: int, line: int) -> list[RecognisedWord]:
+    return [RecognisedWord(text=w.text, left=w.left, top=w.top, width=w.width, height=w.height,
+                           confidence=w.confidence, block=block, paragraph=paragraph, line=line) for w in words]
+
+
+class CombinedEngine:
+    """Tesseract and TrueOCR on the same image, combined by `combine`."""
+
+    name = "combined"
+    wants_gray = True
+
+    def __init__(self, tesseract, trueocr):
+        self.tesseract, self.trueocr = tesseract, trueocr
+
+    def recognise(self, image: np.ndarray, bilevel: bool = False,
+                  gray: np.ndarray | None = None) -> list[RecognisedWord]:
+        return combine(self.tesseract.recognise(image, bilevel=bilevel),
+                       self.trueocr.recognise(image, bilevel=bilevel, gray=gray))

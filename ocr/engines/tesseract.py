@@ -1,0 +1,22 @@
+"""Tesseract behind the engine seam: ocr.engine as it is (tesserocr in-process when it runs the `tesseract`
+command's version, else pytesseract), with its reading order's block/paragraph/line numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ocr import engine
+from ocr.engine import RecognisedWord
+
+
+class TesseractEngine:
+    name = "tesseract"
+    wants_gray = False
+
+    def __init__(self, lang: str = "vie", config: str = engine.DEFAULT_CONFIG):
+        self.lang, self.config = lang, config
+        self.backend = engine.backend(lang, config)  # loads the in-process handle once
+
+    def recognise(self, image: np.ndarray, bilevel: bool = False,
+                  gray: np.ndarray | None = None) -> list[RecognisedWord]:
+        return engine.recognise(image, lang=self.lang, config=self.config, bilevel=bilevel)
