@@ -1,7 +1,7 @@
 """The OCR engines behind ocr.engines side by side, page by page, beside plain `tesseract FILE - -l vie`.
 
     python bench/engines.py --real DIR [DIR ...]      # word recall on real pages with NAME.gt.txt transcriptions
-    python bench/engines.py --corpus OUT [--limit N]  # CER per degradation level on a generated corpus
+    python bench/engines.py --corpus OUT [--limit N] [--per-level N]   # CER per degradation level, generated pages
 
 Every page goes through ocr.page.ocr_page (the same clean-up) once per engine (`--engines`, default
 tesseract trueocr combined), the engines in turn on the same page and their order rotated from page to page,
@@ -117,7 +117,8 @@ def bench_real(dirs: list[Path], names: list[str], settings: Settings) -> None:
           + ", ".join(f"{c} {seconds[c] / max(1e-9, seconds['tesseract']):.2f}" for c in cols if "tesseract" in names))
 
 
-def bench_corpus(corpus: Path, names: list[str], settings: Settings, limit: int | None) -> None:
+def bench_corpus(corpus: Path, names: list[str], settings: Settings, limit: int | None,
+                 per_level: int | None = None) -> None:
     from corpus.evaluate import _best, load_manifest, raw_tesseract
     from ingest.pages import iter_pages
 
@@ -125,12 +126,16 @@ def bench_corpus(corpus: Path, names: list[str], settings: Settings, limit: int 
     errors: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     seconds: dict[str, float] = defaultdict(float)
     n = 0
+    taken: Counter = Counter()
     print(f"{'doc':24s} {'level':10s} pg " + " ".join(f"{c:>10s}" for c in cols))
     for entry in load_manifest(corpus, limit):
         data = (corpus / entry.file).read_bytes()
         for page in iter_pages(data, entry.mime, settings):
             if page.source != "ocr" or page.image is None or page.number > len(entry.pages):
                 continue
+            if per_level is not None and taken[entry.level] >= per_level:
+                break
+            taken[entry.level] += 1
             refs = [entry.pages[page.number - 1]]
             if page.number <= len(entry.pages_by_row):
                 refs.append(entry.pages_by_row[page.number - 1])
@@ -151,7 +156,7 @@ def bench_corpus(corpus: Path, names: list[str], settings: Settings, limit: int 
             print(f"{entry.id:24s} {entry.level:10s} {page.number:2d} " + " ".join(row), flush=True)
     print(f"\nCER per level ({n} pages)\n{'level':12s} {'pages':>5s} " + " ".join(f"{c:>10s}" for c in cols))
     for level, row in errors.items():
-        print(f"{level:12s} {'':5s} " + " ".join(f"{row[c][0] / max(1, row[c][1]):10.4f}" for c in cols))
+        print(f"{level:12s} {taken[level] if level != 'ALL' else n:5d} " + " ".join(f"{row[c][0] / max(1, row[c][1]):10.4f}" for c in cols))
     if "tesseract" in names:
         print("seconds relative to tesseract (same clean-up): "
               + ", ".join(f"{c} {seconds[c] / max(1e-9, seconds['tesseract']):.2f}" for c in cols))
@@ -163,6 +168,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--real", nargs="+", type=Path, default=[])
     parser.add_argument("--corpus", type=Path)
     parser.add_argument("--limit", type=int)
+    parser.add_argument("--per-level", type=int, help="at most this many pages of each degradation level")
     parser.add_argument("--engines", nargs="+", default=["tesseract", "trueocr", "combined"])
     args = parser.parse_args(argv)
     one_thread_per_process()
@@ -170,7 +176,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.real:
         bench_real(args.real, args.engines, settings)
     if args.corpus:
-        bench_corpus(args.corpus, args.engines, settings, args.limit)
+        bench_corpus(args.corpus, args.engines, settings, args.limit, args.per_level)
 
 
 if __name__ == "__main__":
