@@ -118,11 +118,11 @@ def bench_real(dirs: list[Path], names: list[str], settings: Settings) -> None:
 
 
 def bench_corpus(corpus: Path, names: list[str], settings: Settings, limit: int | None,
-                 per_level: int | None = None) -> None:
+                 per_level: int | None = None, no_plain: bool = False) -> None:
     from corpus.evaluate import _best, load_manifest, raw_tesseract
     from ingest.pages import iter_pages
 
-    cols = ["plain", *names]
+    cols = names if no_plain else ["plain", *names]
     errors: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     seconds: dict[str, float] = defaultdict(float)
     n = 0
@@ -139,10 +139,11 @@ def bench_corpus(corpus: Path, names: list[str], settings: Settings, limit: int 
             refs = [entry.pages[page.number - 1]]
             if page.number <= len(entry.pages_by_row):
                 refs.append(entry.pages_by_row[page.number - 1])
-            start = time.perf_counter()
-            plain = raw_tesseract(page.image, page.dpi, settings.ocr_lang)
-            results = {"plain": (plain, time.perf_counter() - start, ""),
-                       **run_engines(page, settings, names, n)}
+            results = run_engines(page, settings, names, n)
+            if not no_plain:
+                start = time.perf_counter()
+                plain = raw_tesseract(page.image, page.dpi, settings.ocr_lang)
+                results["plain"] = (plain, time.perf_counter() - start, "")
             n += 1
             row = []
             for c in cols:
@@ -169,6 +170,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--corpus", type=Path)
     parser.add_argument("--limit", type=int)
     parser.add_argument("--per-level", type=int, help="at most this many pages of each degradation level")
+    parser.add_argument("--no-plain", action="store_true", help="corpus: skip the plain tesseract command")
     parser.add_argument("--engines", nargs="+", default=["tesseract", "trueocr", "combined"])
     args = parser.parse_args(argv)
     one_thread_per_process()
@@ -176,7 +178,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.real:
         bench_real(args.real, args.engines, settings)
     if args.corpus:
-        bench_corpus(args.corpus, args.engines, settings, args.limit, args.per_level)
+        bench_corpus(args.corpus, args.engines, settings, args.limit, args.per_level, args.no_plain)
 
 
 if __name__ == "__main__":

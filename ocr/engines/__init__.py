@@ -42,10 +42,13 @@ class OcrEngine(Protocol):
 
 
 def gray_view(original: np.ndarray, cleaned) -> np.ndarray:
-    """The original page (gray) in the geometry of ocr.clean's output `cleaned` (its Transform)."""
+    """The original page (gray, with red and blue ink whitened as ocr.clean does: stamps and signatures are
+    not text) in the geometry of ocr.clean's output `cleaned` (its Transform)."""
     import cv2
 
-    gray = cv2.cvtColor(original, cv2.COLOR_BGR2GRAY) if original.ndim == 3 else original
+    from ocr.clean import remove_colour_ink
+
+    gray = remove_colour_ink(original)[0] if original.ndim == 3 else original
     height, width = cleaned.image.shape[:2]
     matrix = np.array(cleaned.transform.matrix, np.float64)
     if np.allclose(matrix, np.eye(3)) and gray.shape[:2] == (height, width):

@@ -50,10 +50,11 @@ _NEUTRAL = re.compile(r"^([A-ZĐ]{2,5}|m²|m2|[Vv]/v)$")
 
 def token_ok(token: str) -> bool | None:
     """True for a well-formed Vietnamese syllable, number or code; False for another token with a letter or
-    digit (misread text: "qN8í1-81/ZI", "CilU"); None for punctuation and short capital abbreviations."""
+    digit (misread text: "qN8í1-81/ZI", "CilU"); None for punctuation, lone letters and short capital
+    abbreviations."""
     token = token.strip(_PUNCT)
-    if not any(ch.isalnum() for ch in token) or _NEUTRAL.match(token):
-        return None
+    if not any(ch.isalnum() for ch in token) or _NEUTRAL.match(token) or (len(token) == 1 and token.isalpha()):
+        return None  # a lone letter is a syllable ("y", "ở") but also what a signature stroke reads as
     if any(ch.isdigit() for ch in token) or "/" in token or "-" in token:
         return bool(_NUMBER.match(token)) or all(is_syllable(part) for part in re.split(r"[/-]", token) if part)
     return is_syllable(token)
