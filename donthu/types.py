@@ -62,6 +62,7 @@ class PageImage:
     width: int = 0
     height: int = 0
     error: str | None = None  # a page that could not be read (the rest of the file goes on)
+    notes: list[str] = field(default_factory=list)  # e.g. "text layer rejected: ..." (copied to PageResult)
 
 
 @dataclass
