@@ -77,3 +77,4 @@ class PageResult:
     seconds: dict[str, float] = field(default_factory=dict)  # time per step
     notes: list[str] = field(default_factory=list)  # e.g. "rotated 90", "deskewed 1.8°", "binarised: sauvola"
     error: str | None = None
+    ocr_path: str | None = None  # which reading of an OCR page was kept (ocr.page: "clean", "original", ...)

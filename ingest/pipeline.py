@@ -65,7 +65,7 @@ def assemble(record: Record, pages: list[PageResult]) -> Record:
     record.pages = [
         PageText(number=p.number, source=p.source,
                  confidence=None if p.confidence is None else round(p.confidence, 2), text=p.text,
-                 notes=list(p.notes))
+                 notes=list(p.notes), ocr_path=p.ocr_path)
         for p in pages
     ]
     record.text = join_pages(pages)
