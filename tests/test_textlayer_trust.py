@@ -175,3 +175,25 @@ def test_judging_adds_well_under_a_millisecond_a_page() -> None:
         assert judge_text_layer(text).trusted
         timings.append(time.perf_counter() - start)
     assert statistics.median(timings) < 0.001, statistics.median(timings)  # measured ~0.3 ms (a whole document)
+
+
+def test_a_clerk_sees_why_the_layer_was_not_used(tmp_path: Path) -> None:
+    """The document page lists, under the page's quality, that its PDF text was not readable and why."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from donthu.schema import PageText, Record
+
+    reason = "text layer rejected: 60% valid syllables, 31% of words with diacritics"
+    record = Record(file="congvan.pdf", sha256="5" * 64, mime=PDF, text="ỦY BAN NHÂN DÂN", pages=[
+        PageText(number=1, source="ocr", confidence=93.0, text="ỦY BAN NHÂN DÂN", notes=[reason, "stamp removed"])])
+    app = create_app(Settings(data_dir=tmp_path / "data", workers=1), submit=lambda _id: None)
+    with TestClient(app) as client:
+        store = app.state.services.store
+        doc_id = store.add_document(record.file, record.sha256, 10, mime=PDF)
+        store.save_result(doc_id, record, [])
+        page = client.get(f"/van-ban/{doc_id}")
+        assert page.status_code == 200
+        assert ("lớp chữ có sẵn của PDF không đọc được, đã nhận dạng lại từ ảnh "
+                "(60% valid syllables, 31% of words with diacritics)") in page.text
+        assert client.get(f"/documents/{doc_id}").json()["record"]["pages"][0]["notes"][0] == reason
