@@ -145,6 +145,22 @@ def test_legacy_font_encoding_is_rejected_with_its_reason() -> None:
         "text layer rejected: pre-Unicode Vietnamese font encoding (TCVN3/VNI)"]
 
 
+@pytest.mark.parametrize("chars", ["pdfium", "pdfplumber"])
+def test_layer_without_a_unicode_map_is_rejected(monkeypatch: pytest.MonkeyPatch, chars: str) -> None:
+    """A font written without its /ToUnicode map: its glyphs have no characters (what old office software
+    and some printers-to-PDF write); the page is OCR'd and says so."""
+    monkeypatch.setenv("DONTHU_TEXT_CHARS", chars)
+    with pikepdf.open(io.BytesIO(born_digital_pdf([petition_page(30)]))) as pdf:
+        for font in pdf.pages[0].resources.Font.values():
+            if "/ToUnicode" in font:
+                del font["/ToUnicode"]
+        out = io.BytesIO()
+        pdf.save(out)
+    [page] = iter_pages(out.getvalue(), PDF, SETTINGS)
+    assert page.source == "ocr" and page.image is not None
+    assert len(page.notes) == 1 and page.notes[0].startswith("text layer rejected: ") and "unmapped glyphs" in page.notes[0]
+
+
 # ------------------------------------------------------------------------------------------ the rule itself
 def test_judgement_of_layers() -> None:
     vietnamese = " ".join(line.text for line in generate_docs(1, 5)[0].lines)
