@@ -25,7 +25,8 @@ judged by that structure, case-insensitively, after NFC:
   "V/v"), single consonant letters (initials, units: "V.", "m", "đ") and common units ("kg", "km"). An
   acronym holds at most one vowel; a capital token that is a consonant cluster before a valid rhyme ("HQI")
   or a syllable shape with a wrong tone ("VIT") is a broken syllable, not an acronym;
-* `foreign`: ASCII words with a letter Vietnamese does not use (f, j, w, z) and a vowel ("email", "Zalo");
+* `foreign`: ASCII words with a letter Vietnamese does not use (f, j, w, z) and a vowel ("Zalo", "website");
+  other foreign words ("email", "photo") count as invalid;
 * `numbers`: tokens with digits (dates, "496-TB/TU", "12A", "m2") and Roman numerals ("II", "XIV"); digits
   mixed into letters other than such codes are invalid ("1un");
 * `unmapped`: characters a text layer could not map to Unicode (U+FFFD, "(cid:12)", private use, control).
