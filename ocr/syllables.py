@@ -25,14 +25,16 @@ judged by that structure, case-insensitively, after NFC:
   "V/v"), single consonant letters (initials, units: "V.", "m", "đ") and common units ("kg", "km"). An
   acronym holds at most one vowel; a capital token that is a consonant cluster before a valid rhyme ("HQI")
   or a syllable shape with a wrong tone ("VIT") is a broken syllable, not an acronym;
-* `foreign`: ASCII words with a letter Vietnamese does not use (f, j, w, z) and a vowel ("email", "Zalo");
-* `numbers`: tokens with digits (dates, "496-TB/TU", "12A", "m2") and Roman numerals ("II", "XIV"); digits
-  mixed into letters other than such codes are invalid ("1un");
+* `foreign`: ASCII words with a letter Vietnamese does not use (f, j, w, z) and a vowel ("Zalo", "website");
+  other foreign words ("email", "photo") count as invalid;
+* `numbers`: tokens with digits (dates, "496-TB/TU", "COVID-19", "12A", "m2"), Roman numerals ("II", "XIV")
+  and list markers ("b)"); a number glued to a word with a diacritic ("26tháng") is that word, valid; other
+  digits mixed into letters are invalid ("1un", "h9c");
 * `unmapped`: characters a text layer could not map to Unicode (U+FFFD, "(cid:12)", private use, control).
 
 `valid_share` = valid / (valid + invalid); `diacritic_share` = share of word tokens carrying a Vietnamese
-diacritic or đ (Vietnamese prose: about 0.6-0.8; a font that lost its marks: near 0). Measured figures are in
-docs/quality.md ("Vietnamese syllable check").
+diacritic or đ (Vietnamese prose: 0.67-0.94; a layer whose font lost its marks: 0.2-0.3 or less). Measured in
+docs/quality.md ("Text layers judged, and the Vietnamese syllable check").
 """
 
 from __future__ import annotations
@@ -187,6 +189,10 @@ _ROMAN = re.compile(r"^(?=[IVXLC]+$)(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")  # chapt
 #: letters with digits that are codes, not garbled words: 12A, 5a, K1, A12b, TT24, m2, km2
 _CODE = re.compile(r"^(\d+[A-Za-zĐ]|[A-ZĐ]{1,4}\d+[a-z]?|\d*(k|c|d|m)?m[23]|\d+(m|km|ha|kg|đ))$")
 _SUPERSCRIPTS = str.maketrans("²³", "23")
+_LIST_MARKER = re.compile(r"^\(?[a-zđ]\)[,;:.]?$")
+#: a number and a word printed without the space between them; the word must carry a diacritic, so that OCR's
+#: digit-for-letter slips ("1un" for "luận") stay invalid
+_GLUED = re.compile(r"^\d+([^\W\d_]{2,})$|^([^\W\d_]{2,})\d+$")
 #: land-use codes (classify.parcels.LAND_USE_CODES) that look like a toneless syllable ending in a stop
 _CODES_LIKE_WORDS = frozenset({"LUC"})
 #: the ornament under a national motto, "---oOo---"
@@ -249,14 +255,22 @@ def _part_class(part: str) -> str:
     if part.isdigit():
         return NUMBER
     if any(ch.isdigit() for ch in part):
-        return NUMBER if _CODE.match(part) else INVALID
+        if _CODE.match(part):
+            return NUMBER
+        glued = _GLUED.match(part)
+        if glued and _has_diacritic(glued.group(1) or glued.group(2)) and is_syllable(glued.group(1) or glued.group(2)):
+            return VALID  # a printed word without its space: "26tháng", "2011của"
+        return INVALID
     return _word_class(part)
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def token_class(token: str) -> str | None:
     """valid / invalid / abbreviation / foreign / number for one white-space token; None for punctuation."""
-    core = _EDGE.sub("", nfc(token).translate(_SUPERSCRIPTS))
+    token = nfc(token).translate(_SUPERSCRIPTS)
+    if _LIST_MARKER.match(token):
+        return NUMBER  # a) b) đ) 1. : the items of a list
+    core = _EDGE.sub("", token)
     if not core or core in _ORNAMENTS:
         return None
     parts = _PARTS.findall(core)
@@ -264,8 +278,13 @@ def token_class(token: str) -> str | None:
         return None
     if len(parts) == 1:
         return _part_class(parts[0])
-    # a single letter inside a code is an abbreviation in any case: V/v (về việc), GD&ĐT
-    classes = [ABBREVIATION if len(part) == 1 and part.isalpha() else _part_class(part) for part in parts]
+    has_number = any(ch.isdigit() for ch in core)
+    classes = [
+        ABBREVIATION if len(part) == 1 and part.isalpha()  # V/v (về việc), GD&ĐT
+        else NUMBER if has_number and part.isalpha() and part.isupper()  # COVID-19, 29-NQ/TW
+        else _part_class(part)
+        for part in parts
+    ]
     if INVALID in classes:
         return INVALID
     if NUMBER in classes:

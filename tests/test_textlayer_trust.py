@@ -145,6 +145,22 @@ def test_legacy_font_encoding_is_rejected_with_its_reason() -> None:
         "text layer rejected: pre-Unicode Vietnamese font encoding (TCVN3/VNI)"]
 
 
+@pytest.mark.parametrize("chars", ["pdfium", "pdfplumber"])
+def test_layer_without_a_unicode_map_is_rejected(monkeypatch: pytest.MonkeyPatch, chars: str) -> None:
+    """A font written without its /ToUnicode map: its glyphs have no characters (what old office software
+    and some printers-to-PDF write); the page is OCR'd and says so."""
+    monkeypatch.setenv("DONTHU_TEXT_CHARS", chars)
+    with pikepdf.open(io.BytesIO(born_digital_pdf([petition_page(30)]))) as pdf:
+        for font in pdf.pages[0].resources.Font.values():
+            if "/ToUnicode" in font:
+                del font["/ToUnicode"]
+        out = io.BytesIO()
+        pdf.save(out)
+    [page] = iter_pages(out.getvalue(), PDF, SETTINGS)
+    assert page.source == "ocr" and page.image is not None
+    assert len(page.notes) == 1 and page.notes[0].startswith("text layer rejected: ") and "unmapped glyphs" in page.notes[0]
+
+
 # ------------------------------------------------------------------------------------------ the rule itself
 def test_judgement_of_layers() -> None:
     vietnamese = " ".join(line.text for line in generate_docs(1, 5)[0].lines)
@@ -175,3 +191,25 @@ def test_judging_adds_well_under_a_millisecond_a_page() -> None:
         assert judge_text_layer(text).trusted
         timings.append(time.perf_counter() - start)
     assert statistics.median(timings) < 0.001, statistics.median(timings)  # measured ~0.3 ms (a whole document)
+
+
+def test_a_clerk_sees_why_the_layer_was_not_used(tmp_path: Path) -> None:
+    """The document page lists, under the page's quality, that its PDF text was not readable and why."""
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from donthu.schema import PageText, Record
+
+    reason = "text layer rejected: 60% valid syllables, 31% of words with diacritics"
+    record = Record(file="congvan.pdf", sha256="5" * 64, mime=PDF, text="ỦY BAN NHÂN DÂN", pages=[
+        PageText(number=1, source="ocr", confidence=93.0, text="ỦY BAN NHÂN DÂN", notes=[reason, "stamp removed"])])
+    app = create_app(Settings(data_dir=tmp_path / "data", workers=1), submit=lambda _id: None)
+    with TestClient(app) as client:
+        store = app.state.services.store
+        doc_id = store.add_document(record.file, record.sha256, 10, mime=PDF)
+        store.save_result(doc_id, record, [])
+        page = client.get(f"/van-ban/{doc_id}")
+        assert page.status_code == 200
+        assert ("lớp chữ có sẵn của PDF không đọc được, đã nhận dạng lại từ ảnh "
+                "(60% valid syllables, 31% of words with diacritics)") in page.text
+        assert client.get(f"/documents/{doc_id}").json()["record"]["pages"][0]["notes"][0] == reason
