@@ -47,7 +47,8 @@ def ocr_page(page: PageImage, settings: Settings) -> PageResult:
 
     start = time.perf_counter()
     try:
-        found = engine.recognise(cleaned.image, lang=settings.ocr_lang, bilevel=cleaned.bilevel)
+        found = engine.recognise(cleaned.image, lang=settings.ocr_lang, bilevel=cleaned.bilevel,
+                                 choice=settings.ocr_backend)
     except engine.EngineError as exc:
         result.error = str(exc)
         return result

@@ -1,6 +1,8 @@
 """The system of record: documents, dossiers, batches, pages, words, entities, status and errors.
 
-`Store(settings)` opens (and creates) the database at `settings.db_url` and the originals folder.
+`Store(settings)` opens the database at `settings.db_url` — bringing it to the latest schema with the Alembic
+migrations of `records/migrations/`, the only way tables are created — and the originals folder.
+Readers of records go through `records.read` (corrections applied), not `Store.get`.
 SQLite (default, embedded) runs in WAL mode with a busy timeout and `BEGIN IMMEDIATE` for writes so that
 several worker processes can write safely; PostgreSQL works with the same code (SQLAlchemy Core only).
 
@@ -40,7 +42,6 @@ from records.tables import (
     doc_references,
     documents,
     dossiers,
-    metadata,
     pages as page_table,
     parcels,
     parties,
@@ -49,8 +50,6 @@ from records.tables import (
 
 #: a `processing` claim whose heartbeat is older than this (seconds) may be taken over by another worker
 DEFAULT_LEASE_SECONDS = 1800.0
-#: PostgreSQL advisory lock taken while creating tables
-_SCHEMA_LOCK_KEY = 0x646F6E74  # "dont"
 
 
 @dataclass
@@ -265,12 +264,10 @@ class Store:
         self.create_tables()
 
     def create_tables(self) -> None:
-        """Create missing tables (several processes may open the store at once)."""
-        with self._write() as conn:
-            if conn.dialect.name == "postgresql":
-                # serialise concurrent creators; released at commit
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK_KEY})
-            metadata.create_all(conn)
+        """Migrate the database to the latest schema (several processes may open the store at once)."""
+        from records.migrations import ensure_schema
+
+        ensure_schema(self.engine)
 
     # -- plumbing ---------------------------------------------------------------------------------------
 
