@@ -475,23 +475,17 @@ def wait_for(settings: Settings, document_ids: list[int], timeout: float | None 
 def reindex(settings: Settings, backend: str, batch: int = 200) -> int:
     """Index every done document again into `backend` ("elasticsearch" or "sqlite"), as every reader sees
     it (`records.read`: corrections applied); the count."""
-    from ingest.indexing import index_document
-    from records.read import done_documents
+    from ingest.indexing import stored_index_documents
     from records.store import Store
     from search import open_backend
 
     store = Store(settings)
     index = open_backend(dataclasses.replace(settings, search_backend=backend))
-    count, last = 0, 0
+    count = 0
     try:
-        while True:
-            infos = done_documents(store, after=last, limit=batch)
-            if not infos:
-                break
-            docs = [index_document(i.id, i.record, i.dossier_id) for i in infos if i.record is not None]
+        for docs in stored_index_documents(store, batch):
             index.index_many(docs)
             count += len(docs)
-            last = infos[-1].id
         if hasattr(index, "refresh"):
             index.refresh()
         return count

@@ -3,6 +3,7 @@ stored document through the read path (`records.read`: corrections applied)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from donthu.schema import Record
@@ -41,6 +42,20 @@ def stored_index_document(store: Any, document_id: int) -> IndexDocument | None:
     if info is None or info.status != "done" or info.record is None:
         return None
     return index_document(info.id, info.record, info.dossier_id)
+
+
+def stored_index_documents(store: Any, batch: int = 200) -> Iterator[list[IndexDocument]]:
+    """Every done document's index document, as every reader sees it, in id order and batches of `batch`
+    (what `donthu reindex` sends to either backend)."""
+    from records.read import done_documents
+
+    last = 0
+    while True:
+        infos = done_documents(store, after=last, limit=batch)
+        if not infos:
+            return
+        yield [index_document(i.id, i.record, i.dossier_id) for i in infos if i.record is not None]
+        last = infos[-1].id
 
 
 def reindex_stored(store: Any, index: Any, document_id: int) -> bool:

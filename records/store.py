@@ -620,8 +620,15 @@ class Store:
             )
 
     def save_result(self, document_id: int, record: Record, pages: list[PageResult]) -> None:
-        """Store the record, pages, words and entities in one transaction (replacing any earlier ones)."""
+        """Store the record, pages, words and entities in one transaction (replacing any earlier ones).
+
+        `record_json` keeps the extraction as it came; the derived rows (`documents.type`, parties, parcels)
+        follow the record as readers see it, i.e. with the staff's corrections of a document processed again.
+        """
+        from records.corrections import apply_corrections, corrections_for
+
         record_json = _clean(record.model_dump_json())
+        shown = apply_corrections(record, corrections_for(self, document_id)) or record
         page_rows, word_rows = [], []
         for page in pages:
             page_rows.append(
@@ -676,7 +683,7 @@ class Store:
                 id_number=_clean(p.id_number),
                 address=_clean(p.address),
             )
-            for p in record.parties
+            for p in shown.parties
         ]
         parcel_rows = [
             dict(
@@ -689,7 +696,7 @@ class Store:
                 district=_clean(p.district),
                 province=_clean(p.province),
             )
-            for p in record.parcels
+            for p in shown.parcels
         ]
         reference_rows = [
             dict(document_id=document_id, number=_clean(r.number), date=r.date, issuer=_clean(r.issuer))
@@ -718,7 +725,7 @@ class Store:
                     pages_total=count,
                     pages_done=count,
                     kind=record.kind,
-                    type=record.type,
+                    type=shown.type,
                     type_confidence=_num(record.type_confidence),
                     doc_date=record.date,
                     mime=func.coalesce(documents.c.mime, record.mime),
