@@ -19,6 +19,7 @@ from fastapi import FastAPI, File, Form, HTTPException, Path, Query, Request, Up
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.models import (
@@ -178,7 +179,9 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
                 pool.shutdown(wait=True, cancel=True)
             services.close()
 
-    app = FastAPI(
+    # the API docs (/docs Swagger UI, /redoc) from files shipped in the fastapi-offline package, not a CDN:
+    # offices run on closed networks; no online validator badge either
+    app = FastAPIOffline(
         title="donthu",
         summary="Scanned Vietnamese petitions and land-dispute rulings in, searchable structured records out.",
         description=(
@@ -189,6 +192,7 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
         ),
         version="0.1.0",
         lifespan=lifespan,
+        swagger_ui_parameters={"validatorUrl": None},
     )
     app.state.services = services
     app.add_middleware(_BodyLimit, max_bytes=settings.max_file_bytes)
