@@ -43,7 +43,8 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, text, update
 
-from donthu.config import DEFAULT_BROKER_URL, ScaleSettings, Settings, load_scale_settings, load_settings  # noqa: F401 - re-exported
+# ScaleSettings / load_scale_settings live in donthu.config (options are read there only); re-exported here
+from donthu.config import ScaleSettings, Settings, load_scale_settings, load_settings  # noqa: F401
 from donthu.types import DonthuError, PageResult, Word
 from ingest.tasks import _index, _store  # the per-process store and index, shared with the local pool
 from records.tables import document_jobs, documents, page_results
@@ -62,7 +63,7 @@ def _owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-# -------------------------------------------------------------------------------------------- settings
+# -------------------------------------------------------------------------------------------- tasks
 #: task names (the Celery tasks are defined in ingest.celery_app)
 DOCUMENT, PAGE, FINISH = "donthu.document", "donthu.page", "donthu.finish"
 #: message priorities on Redis (0 is taken first; kombu keeps one list per level and a queue's levels are

@@ -10,7 +10,7 @@ Two back-ends give the same `RecognisedWord`s:
   5.3), whose layout analysis reads some pages differently (signatures read as text blocks): it is not used
   unless `DONTHU_OCR_BACKEND=tesserocr`.
 - pytesseract (a `tesseract` process per call, image_to_data TSV): the fallback, and the OSD call.
-`DONTHU_OCR_BACKEND=pytesseract` forces the fallback.
+`DONTHU_OCR_BACKEND=pytesseract` forces the fallback (read into `Settings.ocr_backend`, passed here as `choice`).
 """
 
 from __future__ import annotations

@@ -193,10 +193,3 @@ def apply_corrections(record: Record | None, items: list[Correction]) -> Record 
         elif field == "parcels":
             update_["parcels"] = [Parcel(**p) for p in item.value]
     return record.model_copy(update=update_)
-
-
-def corrected_record(store: Any, document_id: int, record: Record | None) -> Record | None:
-    """`apply_corrections` with the document's stored corrections."""
-    if record is None:
-        return None
-    return apply_corrections(record, corrections_for(store, document_id))

@@ -20,12 +20,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
+from typing import TYPE_CHECKING
+
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 
 from donthu.config import Settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 HERE = Path(__file__).resolve().parent
 INITIAL_REVISION = "0001_initial"
@@ -34,9 +37,11 @@ HEAD_REVISION = "0003_scale_out_tables"
 _MIGRATE_LOCK_KEY = 0x646F6E74  # "dont"
 
 
-def alembic_config(url: str, connection=None) -> Config:
+def alembic_config(url: str, connection=None) -> "Config":
     """An Alembic configuration for `url` (no ini file needed: works from an installed package);
     `connection`: migrate on this open connection instead of a new engine."""
+    from alembic.config import Config  # imported only to migrate: a database at head never loads Alembic
+
     config = Config()
     config.set_main_option("script_location", str(HERE))
     config.set_main_option("path_separator", "os")
@@ -88,6 +93,8 @@ def _revision(engine: Engine) -> str | None:
 
 
 def _upgrade_engine(engine: Engine, revision: str) -> None:
+    from alembic import command
+
     with _migration_lock(engine):
         tables = set(inspect(engine).get_table_names())
         url = engine.url.render_as_string(hide_password=False)
