@@ -792,7 +792,7 @@ def _finger(frame: np.ndarray, rng: np.random.Generator, quad: np.ndarray) -> np
     length = rng.uniform(0.12, 0.22) * min(w, h)
     width = length * rng.uniform(0.3, 0.42)
     inward = {0: (1, 0), 1: (-1, 0), 2: (0, -1), 3: (0, 1)}[side]
-    tip = (px + inward[0] * rng.uniform(0.02, 0.06) * w, py + inward[1] * rng.uniform(0.02, 0.06) * h)
+    tip = (px + inward[0] * rng.uniform(0.04, 0.1) * w, py + inward[1] * rng.uniform(0.04, 0.1) * h)
     cx, cy = tip[0] - inward[0] * length / 2, tip[1] - inward[1] * length / 2
     ang = math.degrees(math.atan2(inward[1], inward[0])) + rng.uniform(-20, 20)
     mask = np.zeros((h, w), np.uint8)
@@ -805,15 +805,24 @@ def _finger(frame: np.ndarray, rng: np.random.Generator, quad: np.ndarray) -> np
     shade = 0.75 + 0.25 * cv2.resize(cv2.GaussianBlur(small, (0, 0), width * 0.075), (w, h))
     layer = skin[None, None, :] * shade[:, :, None]
     out = frame.astype(np.float32) * (1 - alpha[:, :, None]) + layer * alpha[:, :, None]
+    nail = np.zeros((h, w), np.uint8)  # a paler, glossy nail near the tip
+    nx, ny = tip[0] - inward[0] * length * 0.16, tip[1] - inward[1] * length * 0.16
+    cv2.ellipse(nail, (round(nx), round(ny)), (max(1, round(length * 0.12)), max(1, round(width * 0.3))), ang, 0, 360,
+                255, -1)
+    na = cv2.GaussianBlur(nail.astype(np.float32) / 255.0, (0, 0), max(1.0, width * 0.04))[:, :, None] * 0.5
+    out = out * (1 - na) + np.asarray([205, 215, 240], np.float32)[None, None, :] * na
     return _clip_u8(out)
 
 
 def hand_photo(image: np.ndarray, rng: np.random.Generator, *, dpi: int = 300, effective_dpi: float | None = None,
-               finger: bool | None = None, curl: bool = True, background: str | None = None) -> np.ndarray:
+               finger: bool | None = None, curl: bool = True, background: str | None = None,
+               fill_frame: bool | None = None) -> np.ndarray:
     """A hand-held phone photo as citizens send them (../shared/real-scans/phone_*.jpg): the sheet at
     `effective_dpi` (default 75..150) in a small frame, perspective and rotation, page curl, a table or
     patterned cloth around it, a finger or thumb at an edge (default 40 %), uneven light with a hard-edged
-    shadow of the phone or hand, defocus or motion blur, sensor noise and phone-quality JPEG. Returns BGR."""
+    shadow of the phone or hand, defocus or motion blur, sensor noise and phone-quality JPEG. fill_frame (default
+    40 %): the photo is framed on the text, cutting the sheet's edges but no text (phone_nghidinh_p1.jpg,
+    phone_landcert_diagram.jpg). Returns BGR."""
     if effective_dpi is None:
         effective_dpi = float(rng.uniform(75, 150))
     page = to_bgr(image)
@@ -823,6 +832,11 @@ def hand_photo(image: np.ndarray, rng: np.random.Generator, *, dpi: int = 300, e
     ph, pw = page.shape[:2]
     if curl:
         page = page_curl(page, rng, fill=(255, 255, 255))
+    ink = np.argwhere(cv2.resize(to_gray(page), (max(2, pw // 4), max(2, ph // 4)), interpolation=cv2.INTER_AREA) < 160)
+    text_box = None
+    if ink.size:
+        (ty0, tx0), (ty1, tx1) = ink.min(axis=0) * 4, (ink.max(axis=0) + 1) * 4
+        text_box = np.array([[tx0, ty0], [tx1, ty0], [tx1, ty1], [tx0, ty1]], np.float32)
     # the frame: the page fills 72..92 % of its height (3:4 portrait)
     fill = rng.uniform(0.72, 0.92)
     H = round(ph / fill)
@@ -863,9 +877,20 @@ def hand_photo(image: np.ndarray, rng: np.random.Generator, *, dpi: int = 300, e
                          [abs(x0 - rng.uniform(0.1, 0.5) * qw), abs(y0 - rng.uniform(0.2, 0.6) * qh)],
                          [x0, abs(y0 - rng.uniform(0.3, 0.9) * qh)]], np.int32)
         cv2.fillPoly(shadow, [poly], 255)
-        soft = cv2.GaussianBlur(shadow.astype(np.float32) / 255.0, (0, 0), rng.uniform(0.01, 0.04) * qw)
+        soft = cv2.GaussianBlur(shadow.astype(np.float32) / 255.0, (0, 0), rng.uniform(0.003, 0.04) * qw)
         gain *= 1.0 - rng.uniform(0.25, 0.5) * cv2.resize(soft, (W, H), interpolation=cv2.INTER_LINEAR)
     frame = _apply_gain(frame, np.clip(gain, 0, 1.99))
+    if fill_frame is None:
+        fill_frame = bool(rng.random() < 0.4)
+    if fill_frame and text_box is not None:  # framed on the text: every word stays in the picture
+        corners = cv2.perspectiveTransform(text_box[None], m)[0]
+        margin = rng.uniform(0.02, 0.06) * W
+        x0, y0 = np.floor(corners.min(axis=0) - margin).astype(int)
+        x1, y1 = np.ceil(corners.max(axis=0) + margin).astype(int)
+        x0, y0, x1, y1 = max(0, x0), max(0, y0), min(W, x1), min(H, y1)
+        frame = frame[y0:y1, x0:x1]
+        H, W = frame.shape[:2]
+        dst = np.array([[0, 0], [W, 0], [W, H], [0, H]], np.float32)  # the sheet's edges are out of the frame
     if finger is None:
         finger = bool(rng.random() < 0.4)
     if finger:
