@@ -781,24 +781,45 @@ def _background(rng: np.random.Generator, w: int, h: int, kind: str | None = Non
     return _clip_u8(img)
 
 
-def _finger(frame: np.ndarray, rng: np.random.Generator, quad: np.ndarray) -> np.ndarray:
+def _finger(frame: np.ndarray, rng: np.random.Generator, quad: np.ndarray,
+            keep_out: np.ndarray | None = None) -> np.ndarray:
     """A thumb or finger entering from the nearest frame edge onto one side of the sheet (skin tone, shaded,
-    out of focus: it is closer to the lens than the page)."""
+    out of focus: it is closer to the lens than the page). It never covers `keep_out` (the text block's corners
+    in the frame: the truth must stay readable): the tip is pulled back, then other sides are tried; when no
+    place is left there is no finger."""
     h, w = frame.shape[:2]
-    side = int(rng.integers(0, 4))  # 0 left, 1 right, 2 bottom, 3 top
-    a, b = {0: (quad[0], quad[3]), 1: (quad[1], quad[2]), 2: (quad[3], quad[2]), 3: (quad[0], quad[1])}[side]
+    first = int(rng.integers(0, 4))  # 0 left, 1 right, 2 bottom, 3 top
     t = rng.uniform(0.25, 0.75)
-    px, py = a + t * (b - a)
     length = rng.uniform(0.12, 0.22) * min(w, h)
     width = length * rng.uniform(0.3, 0.42)
-    inward = {0: (1, 0), 1: (-1, 0), 2: (0, -1), 3: (0, 1)}[side]
-    tip = (px + inward[0] * rng.uniform(0.04, 0.1) * w, py + inward[1] * rng.uniform(0.04, 0.1) * h)
-    cx, cy = tip[0] - inward[0] * length / 2, tip[1] - inward[1] * length / 2
-    ang = math.degrees(math.atan2(inward[1], inward[0])) + rng.uniform(-20, 20)
-    mask = np.zeros((h, w), np.uint8)
-    cv2.ellipse(mask, (round(cx), round(cy)), (round(length / 2), round(width / 2)), ang, 0, 360, 255, -1)
-    ext = (round(cx - inward[0] * length), round(cy - inward[1] * length))  # the rest of the hand, off frame
-    cv2.line(mask, (round(cx), round(cy)), ext, 255, round(width))
+    reach0 = rng.uniform(0.04, 0.1)
+    tilt = rng.uniform(-20, 20)
+    forbidden = None
+    if keep_out is not None:
+        forbidden = np.zeros((h, w), np.uint8)
+        cv2.fillPoly(forbidden, [np.round(keep_out).astype(np.int32)], 255)
+    placed = None
+    for side in [(first + k) % 4 for k in range(4)]:
+        a, b = {0: (quad[0], quad[3]), 1: (quad[1], quad[2]), 2: (quad[3], quad[2]), 3: (quad[0], quad[1])}[side]
+        px, py = a + t * (b - a)
+        inward = {0: (1, 0), 1: (-1, 0), 2: (0, -1), 3: (0, 1)}[side]
+        ang = math.degrees(math.atan2(inward[1], inward[0])) + tilt
+        for reach in (reach0, reach0 - 0.03, reach0 - 0.06, 0.0):
+            tip = (px + inward[0] * reach * w, py + inward[1] * reach * h)
+            cx, cy = tip[0] - inward[0] * length / 2, tip[1] - inward[1] * length / 2
+            mask = np.zeros((h, w), np.uint8)
+            cv2.ellipse(mask, (round(cx), round(cy)), (round(length / 2), round(width / 2)), ang, 0, 360, 255, -1)
+            ext = (round(cx - inward[0] * length), round(cy - inward[1] * length))  # the rest of the hand
+            cv2.line(mask, (round(cx), round(cy)), ext, 255, round(width))
+            grown = cv2.dilate(mask, np.ones((9, 9), np.uint8))  # the blurred edge too
+            if forbidden is None or not np.any(cv2.bitwise_and(grown, forbidden)):
+                placed = (mask, tip, inward, ang)
+                break
+        if placed is not None:
+            break
+    if placed is None:
+        return frame
+    mask, tip, inward, ang = placed
     small = cv2.resize(mask, (max(2, w // 4), max(2, h // 4)), interpolation=cv2.INTER_AREA).astype(np.float32) / 255
     alpha = cv2.resize(cv2.GaussianBlur(small, (0, 0), max(0.5, width * 0.02)), (w, h))
     skin = np.asarray([rng.uniform(95, 150), rng.uniform(130, 170), rng.uniform(185, 235)], np.float32)
@@ -882,8 +903,8 @@ def hand_photo(image: np.ndarray, rng: np.random.Generator, *, dpi: int = 300, e
     frame = _apply_gain(frame, np.clip(gain, 0, 1.99))
     if fill_frame is None:
         fill_frame = bool(rng.random() < 0.4)
-    if fill_frame and text_box is not None:  # framed on the text: every word stays in the picture
-        corners = cv2.perspectiveTransform(text_box[None], m)[0]
+    corners = cv2.perspectiveTransform(text_box[None], m)[0] if text_box is not None else None
+    if fill_frame and corners is not None:  # framed on the text: every word stays in the picture
         margin = rng.uniform(0.02, 0.06) * W
         x0, y0 = np.floor(corners.min(axis=0) - margin).astype(int)
         x1, y1 = np.ceil(corners.max(axis=0) + margin).astype(int)
@@ -891,10 +912,11 @@ def hand_photo(image: np.ndarray, rng: np.random.Generator, *, dpi: int = 300, e
         frame = frame[y0:y1, x0:x1]
         H, W = frame.shape[:2]
         dst = np.array([[0, 0], [W, 0], [W, H], [0, H]], np.float32)  # the sheet's edges are out of the frame
+        corners = corners - [x0, y0]
     if finger is None:
         finger = bool(rng.random() < 0.4)
     if finger:
-        frame = _finger(frame, rng, dst)
+        frame = _finger(frame, rng, dst, keep_out=corners)
     temp = rng.uniform(-1.0, 1.0)
     cast = (1.0 - 0.12 * max(temp, 0) + 0.05 * max(-temp, 0), 1.0 - 0.03 * abs(temp),
             1.0 + 0.05 * max(temp, 0) - 0.08 * max(-temp, 0), 0.0)
