@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-from rapidfuzz.distance import Levenshtein
 
 from donthu.text import fold, nfc
 
@@ -197,8 +196,30 @@ def _nearest_segment(seg: str) -> str | None:
     for variant in {seg, seg.replace("LI", "U").replace("UƯ", "U").replace("Ư", "U")}:
         if variant in _KNOWN_SEGMENTS:
             return variant
-    close = [k for k in _KNOWN_SEGMENTS if len(k) >= _FUZZY_MIN_LEN and Levenshtein.distance(seg, k) == 1]
+    close = [k for k in _KNOWN_SEGMENTS if len(k) >= _FUZZY_MIN_LEN and _ocr_slip(seg, k)]
     return close[0] if len(close) == 1 else None
+
+
+# letters Tesseract takes for one another in capitals; a slip outside these (K→B, a lost S) is another code:
+# "HĐKT" is not "HĐBT", "SGDĐT" is not "GDĐT"
+_LOOK_ALIKE = {frozenset(p) for p in (
+    "BR", "B8", "BE", "DO", "DĐ", "ĐO", "OQ", "OC", "CG", "IL", "IT", "IJ", "LT", "UV", "UƯ", "NH", "NM", "MH", "HK",
+    "EF", "FP", "PR", "VY", "KX", "S5", "Z2", "TY",
+)}
+_THIN = set("Il1|'.,")  # glyphs OCR adds inside a word (a speck, a stroke split off a letter)
+
+
+def _ocr_slip(seg: str, known: str) -> bool:
+    """Is `seg` the `known` code segment with one OCR slip: a look-alike letter, a doubled letter, or a
+    thin glyph added?"""
+    if len(seg) == len(known):
+        diff = [(a, b) for a, b in zip(seg, known) if a != b]
+        return len(diff) == 1 and frozenset(diff[0]) in _LOOK_ALIKE
+    if len(seg) == len(known) + 1:
+        for i, ch in enumerate(seg):
+            if seg[:i] + seg[i + 1:] == known:
+                return ch in _THIN or (i > 0 and seg[i - 1] == ch) or (i + 1 < len(seg) and seg[i + 1] == ch)
+    return False
 
 
 def _fix_ref(m: re.Match) -> str:
