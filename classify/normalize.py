@@ -148,6 +148,14 @@ _REF_RAW = re.compile(
 _NUMBER_GLUED = re.compile(r"\b([Ss]ố)(?=\d)")
 _SLASH_LOST = re.compile(r"(\b[Ss]ố:?\s*|\b(?:[Qq]uyết định|[Tt]hông báo|[Cc]ông văn|[Bb]áo cáo|[Kk]ết luận) )"
                          r"(\d{1,5})\s?['’‘`]?\s?(?=(?:QĐ|QD|QÐ|TB|KL|BC|BB|CV|NĐ|ND|HĐ)\s?-)")
+# the slash of a number after "số" read as a mark or lost before any code with a hyphen: "Kế hoạch số 2211 ï
+# UBND-KT", "Số:1720TTr-UBND" (the codes _SLASH_LOST lists are the frequent ones; this is the general case)
+REF_SLASH_MARK = re.compile(r"(\b[Ss]ố:?[ \t]*)(\d{1,5})(?:[ \t]?[ïíì'’‘`|][ \t]?|[ \t]?)"
+                            r"(?=[A-ZĐ][A-ZĐa-z]{1,5}[ \t]?-[ \t]?[A-ZĐ]{2})")
+# "!" for the 1 that starts a number: "Số: !903/TTr-UBND"
+REF_BANG_ONE = re.compile(r"(?<![\w/!])!(?=\d{1,4}[ \t]*/[ \t]*[A-ZĐ0-9])")
+_TT_OF_LOCAL_BODY = re.compile(r"TT-(?:UBND|HĐND)\b")
+_DOUBLED_D_HEAD = re.compile(r"^([QNH])Đ{2,}(?=[A-Z])")
 _YEAR_GLUED = re.compile(r"(?<![\w/])(\d{1,5}/(?:19|20)\d{2})(?=[A-ZĐ]{2})")
 
 
@@ -177,6 +185,8 @@ def _fix_code_segment(seg: str) -> str:
     collapsed = re.sub(r"Đ{2,}", "Đ", seg)  # Tesseract doubles the Đ of QĐ: "QĐÐ", "QĐÐĐ"
     if collapsed in _KNOWN_SEGMENTS:
         return collapsed
+    if _DOUBLED_D_HEAD.match(seg):  # "HĐĐĐKT" → "HĐKT" (QĐ, NĐ, HĐ never go on with another Đ)
+        return _fix_code_segment(_DOUBLED_D_HEAD.sub(r"\1Đ", seg))
     for i in range(2, len(seg) - 1):  # a lost hyphen: "KLUBND" → "KL-UBND"
         head, tail = _fix_known(seg[:i]), _fix_known(seg[i:])
         if head and tail:
@@ -232,6 +242,8 @@ def _fix_ref(m: re.Match) -> str:
     if not re.match(r"[A-ZĐÐ]", segments[0]) and segments[0] not in ("0",):
         return m.group(0)
     fixed = "-".join(_fix_code_segment(s) for s in segments)
+    if not year and _TT_OF_LOCAL_BODY.match(fixed):
+        fixed = "TTr" + fixed[2:]  # a people's committee or council issues tờ trình (TTr), never thông tư (TT)
     out = _fix_digits(num)
     if year:
         out += "/" + _fix_digits(year.replace("/", "").strip())
@@ -283,6 +295,8 @@ def normalize_line(line: str) -> str:
     line = _D_WORD_RE.sub(_fix_d, line)
     line = _NUMBER_GLUED.sub(r"\1 ", line)
     line = _SLASH_LOST.sub(r"\1\2/", line)
+    line = REF_SLASH_MARK.sub(r"\1\2/", line)
+    line = REF_BANG_ONE.sub("1", line)
     line = _YEAR_GLUED.sub(r"\1/", line)
     line = _REF_RAW.sub(_fix_ref, line)
     return line

@@ -13,7 +13,9 @@ from classify.numbers import find_areas
 from classify.places import Place, complete, find_places
 
 _THUA_KW = rf"(?:{fuzzy_phrase('thua dat')}|thua|thu'a)"
-_TO_KW = rf"(?:{fuzzy_phrase('to ban do')}(?:\s+dia\s+chinh)?|to\s+bd|to)"
+# a "tờ bản đồ số" OCR damaged in several letters keeps its shape: "Tờ hản đầ sấ 51"
+_TO_DAMAGED = r"to\s+[a-z]{1,2}an\s+d[a-z]{1,2}\s+s[a-z]?(?=\s*\d)"
+_TO_KW = rf"(?:{fuzzy_phrase('to ban do')}(?:\s+dia\s+chinh)?|{_TO_DAMAGED}|to\s+bd|to)"
 # "số" as OCR reads it: "sô"/"sổ" fold to "so" already; a zero for the o, or "sẽ" for "số"
 _SO = r"s[o0e]"
 # OCR's full stop for the comma of a number list ("thửa số 431. 434"): a stop and a space before a number
@@ -53,7 +55,7 @@ _SENTENCE_END = re.compile(r"(?:[.;!?](?=\s+\S)|\n\s*\n|\n(?=\s*(?:[-•+*]|\d+[
 _AFTER_NUMBER_LABEL = re.compile(r"(?<![a-z])so\s*[:.]?\s*$")
 _COMMA_READ_AS_STOP = re.compile(rf"\.\s+(?=[{VI_LOWER}])")  # also across a line break
 # "số thửa: 914; số tờ bản đồ: 6; diện tích: 392m²": the fields of one parcel separated by ";"
-_FIELD_AFTER_SEMICOLON = re.compile(r";\s*(?:so\s+)?(?:to ban do|to so|to\b|dien tich|muc dich|loai dat)")
+_FIELD_AFTER_SEMICOLON = re.compile(r";\s*(?:so\s+)?(?:to\s+ban\s+do|to\s+so|to\b|dien\s+tich|muc\s+dich|loai\s+dat)")
 _NUMBER_LIST_STOP = re.compile(rf"(?<=\d){_LIST_STOP}")  # "thửa số 431. 434 (tờ 17)": one sentence
 _ADDRESS_LEAD = re.compile(r"(?<![a-z])(tru tai|dia chi|cu tru|thuong tru|noi o|que quan|dkhk)(?![a-z])[^.;\n]{0,40}$")
 _LAND_CONTEXT = re.compile(r"toa lac|thua|khu dat|phan dat|dat (?:tai|o tai|thuoc)|vi tri dat|giap ranh")
@@ -155,11 +157,13 @@ def extract_parcels(text: str) -> list[Parcel]:
             later_sheets = [t[0] for t in sheets if t[0] >= own_sheet_end]
             stop = min([nxt] + later_sheets)
             area = _after(hit.end, areas, stop) if len(hit.numbers) == 1 else None
+            use = _after(hit.end, uses, stop)
             if area is None and len(hit.numbers) == 1:
                 area = _area_before(folded, areas, prev, hit.start, claimed)
+                if area is not None and use is None:  # "diện tích 2.314m2 đất trồng lúa thuộc thửa …"
+                    use = _after(area[1], uses, hit.start)
             if area is not None:
                 claimed.add(area[0])
-            use = _after(hit.end, uses, stop)
             place = _nearest(hit.start, hit.end, s_places, s_lo, s_hi)
             place = _fill(place[2] if place else doc_place, [p for p, is_land in places if is_land])
             for no in hit.numbers:

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from donthu.schema import Party
 from donthu.text import fold
 
+from classify.name_lexicon import repair_name
 from classify.normalize import VI_LOWER, VI_UPPER, fold_aligned, fuzzy_phrase
 from classify.places import is_known_place
 from classify.references import agency_end, find_references
 
+REPAIR_NAMES = True  # OCR slips in names repaired with the name lexicon (classify.name_lexicon)
 WRITER = "writer"  # the letter's author(s): the role comes from the document type
 WRITER_ROLE = {
     "complaint": "complainant", "denunciation": "denouncer", "recommendation": "petitioner",
@@ -316,6 +318,8 @@ class _Collector:
     def add(self, pos: int, role: str, spec: int, body_ok: bool = False, grp: int = 0) -> int | None:
         # a name in capitals is a name after a label or a role verb ("Họ và tên: NGUYỄN VĂN A")
         got = read_name(self.text, self.folded, pos, caps_ok=self.label not in ("generic", "signature"))
+        if got is not None and REPAIR_NAMES:
+            got = (repair_name(got[0]), got[1])
         if got is None and body_ok:
             got = read_body(self.text, self.folded, pos)
         if got is None:

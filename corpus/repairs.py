@@ -1,0 +1,133 @@
+"""Precision of each OCR repair of `classify/`, measured on its own (issue 14).
+
+    python -m corpus.repairs REPORT.json [REPORT.json …]
+
+For every document of `donthu eval --json` reports, understanding runs on the saved OCR page texts twice:
+with all repairs, and with one repair switched off. What only the repaired run finds (a reference number,
+a party name, a parcel key or a parcel's area) is that repair's firing; it is right when the ground truth
+holds it. A repair that is wrong more than 1 % of the time it fires is not shipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from corpus.evaluate import EvalReport, load_manifest
+from corpus.metrics import parcel_key, reference_key
+
+
+@contextlib.contextmanager
+def _switched_off(name: str) -> Iterator[None]:
+    import re
+
+    from classify import name_lexicon, normalize
+
+    never = re.compile(r"(?!x)x()()")  # matches nothing; the groups keep the callers' replacements valid
+    saved = []
+
+    def patch(obj, attr, value):
+        saved.append((obj, attr, getattr(obj, attr)))
+        setattr(obj, attr, value)
+
+    if name == "reference: slash read as a mark or lost after 'số'":
+        patch(normalize, "REF_SLASH_MARK", never)
+    elif name == "reference: '!' for a leading 1":
+        patch(normalize, "REF_BANG_ONE", never)
+    elif name == "reference: doubled Đ after Q/N/H":
+        patch(normalize, "_DOUBLED_D_HEAD", never)
+    elif name == "reference: code letter slip (look-alike, doubled, thin glyph)":
+        patch(normalize, "_ocr_slip", lambda seg, known: False)
+    elif name == "name: doubled letter undone":
+        patch(name_lexicon, "UNDO_DOUBLING", False)
+    elif name == "name: diacritics restored":
+        patch(name_lexicon, "RESTORE_DIACRITICS", False)
+    else:
+        raise ValueError(name)
+    try:
+        yield
+    finally:
+        for obj, attr, value in reversed(saved):
+            setattr(obj, attr, value)
+
+
+REPAIRS = (
+    "reference: slash read as a mark or lost after 'số'",
+    "reference: '!' for a leading 1",
+    "reference: doubled Đ after Q/N/H",
+    "reference: code letter slip (look-alike, doubled, thin glyph)",
+    "name: doubled letter undone",
+    "name: diacritics restored",
+)
+
+
+def _items(analysis) -> set[tuple]:
+    out = {("ref", reference_key(r.number)) for r in analysis.references}
+    out |= {("name", p.name.casefold()) for p in analysis.parties}
+    for p in analysis.parcels:
+        out.add(("parcel", parcel_key(p)))
+        if p.area_m2 is not None:
+            out.add(("area", parcel_key(p), round(p.area_m2, 1)))
+    return out
+
+
+def _truth_items(entry) -> set[tuple]:
+    out = {("ref", reference_key(r["number"])) for r in entry.references}
+    out |= {("name", p["name"].casefold()) for p in entry.parties}
+    for p in entry.parcels:
+        out.add(("parcel", parcel_key(p)))
+        if p.get("area_m2") is not None:
+            out.add(("area", parcel_key(p), round(p["area_m2"], 1)))
+    return out
+
+
+def measure(reports: list[Path]) -> dict[str, tuple[int, int, list[str]]]:
+    """repair → (firings, right, examples of wrong firings)."""
+    from classify import analyse
+    from ingest.pipeline import join_pages
+
+    docs = []
+    for path in reports:
+        report = EvalReport.from_json(path)
+        entries = {e.id: e for e in load_manifest(Path(report.corpus_dir))}
+        for doc in report.documents:
+            if doc.id in entries and not doc.unsuccessful:
+                text = join_pages([p for p in doc.pages if p.source != "missing"])
+                docs.append((text, _truth_items(entries[doc.id]), doc.id))
+    full = [_items(analyse(text)) for text, _, _ in docs]
+    out = {}
+    for name in REPAIRS:
+        fired = right = 0
+        wrong: list[str] = []
+        with _switched_off(name):
+            for (text, truth, doc_id), with_all in zip(docs, full):
+                only_repaired = with_all - _items(analyse(text))
+                for item in only_repaired:
+                    fired += 1
+                    if item in truth:
+                        right += 1
+                    else:
+                        wrong.append(f"{doc_id}: {item}")
+        out[name] = (fired, right, wrong)
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("reports", nargs="+", type=Path)
+    a = ap.parse_args(argv)
+    print("| repair | fired | right | precision |")
+    print("|---|---|---|---|")
+    wrongs = []
+    for name, (fired, right, wrong) in measure(a.reports).items():
+        prec = f"{right / fired:.1%}" if fired else "–"
+        print(f"| {name} | {fired} | {right} | {prec} |")
+        wrongs += [f"{name}: {w}" for w in wrong]
+    for w in wrongs:
+        print("wrong:", w)
+
+
+if __name__ == "__main__":
+    main()
