@@ -60,6 +60,7 @@ UNDO_DOUBLING = True
 RESTORE_DIACRITICS = True
 
 
+@lru_cache(maxsize=None)
 def _lexicon(position: str) -> frozenset[str]:
     base = {"surname": SURNAMES + CHINESE, "middle": MIDDLES + KHMER, "given": GIVEN + MIDDLES + KHMER}[position]
     return frozenset(nfc(w) for w in base)
@@ -71,6 +72,11 @@ def _by_fold(position: str) -> dict[str, frozenset[str]]:
     for w in _lexicon(position):
         out.setdefault(fold(w), set()).add(w)
     return {k: frozenset(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=None)
+def _surname_folds() -> frozenset[str]:
+    return frozenset(fold(s) for s in _lexicon("surname"))
 
 
 @lru_cache(maxsize=None)
@@ -119,7 +125,7 @@ def repair_name(name: str) -> str:
 
     A name whose first word is not a known surname is left as it is (a foreign or unusual name)."""
     words = name.split()
-    if len(words) < 2 or fold(words[0]) not in {fold(s) for s in _lexicon("surname")}:
+    if len(words) < 2 or fold(words[0]) not in _surname_folds():
         return name
     out = [repair_word(words[0], "surname")]
     for w in words[1:-1]:
