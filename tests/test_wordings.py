@@ -142,3 +142,22 @@ def test_real_codes_are_not_repaired_into_known_ones(number):
 ])
 def test_name_lexicon_repairs_only_one_reading(read, written):
     assert repair_name(read) == written
+
+
+def test_truth_of_the_second_template_set_is_written_in_the_text():
+    import re
+
+    for d in generate_wordings(200, REGRESSION_SEED):
+        text = doc_text(d)
+        squashed = re.sub(r"\s+", "", text)
+        for p in d.parties:
+            assert p["name"] in text, (d.doc_id, p["name"])
+            if p["address"]:
+                assert p["address"] in text
+        for p in d.parcels:
+            assert re.search(rf"(?<!\d){p['parcel_no']}(?!\d)", text) or "đến" in text, (d.doc_id, p)
+            assert re.search(rf"(?<!\d){p['map_sheet']}(?!\d)", text), (d.doc_id, p)
+        for r in d.references:
+            assert r["number"] in squashed, (d.doc_id, r)
+        assert d.kind == "petition" or d.family in ("w_cong_van", "w_bao_cao", "w_to_trinh", "w_hop_dong",
+                                                    "w_phieu_chuyen_don")
