@@ -48,11 +48,11 @@ def test_understanding_under_50_ms_a_page(regression):
     docs, _ = regression
     texts = [doc_text(d) for d in docs[:40]]
     analyse(texts[0])
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: the machine is shared, wall time measures the neighbours
     for t in texts:
         analyse(t)
-    per_doc = (time.perf_counter() - start) / len(texts)
-    assert per_doc < 0.050  # every document here is one or two pages
+    per_doc = (time.process_time() - start) / len(texts)
+    assert per_doc < 0.050, per_doc  # every document here is one or two pages
 
 
 # --- wordings, with hand-checked expectations ---------------------------------------------------------------
