@@ -154,6 +154,8 @@ REF_SLASH_MARK = re.compile(r"(\b[Ss]ố:?[ \t]*)(\d{1,5})(?:[ \t]?[ïíì'’�
                             r"(?=[A-ZĐ][A-ZĐa-z]{1,5}[ \t]?-[ \t]?[A-ZĐ]{2})")
 # "!" for the 1 that starts a number: "Số: !903/TTr-UBND"
 REF_BANG_ONE = re.compile(r"(?<![\w/!])!(?=\d{1,4}[ \t]*/[ \t]*[A-ZĐ0-9])")
+# a separator OCR doubled inside a document number: "5959//QĐ-BVT", "12/QĐ--UBND"
+REF_DOUBLED_SEPARATOR = re.compile(r"(?<=\d)([ \t]*/){2,}[ \t]*(?=[A-ZĐ])|(?<=[A-ZĐ])-{2,}(?=[A-ZĐ])")
 _TT_OF_LOCAL_BODY = re.compile(r"TT-(?:UBND|HĐND)\b")
 _DOUBLED_D_HEAD = re.compile(r"^([QNH])Đ{2,}(?=[A-Z])")
 _YEAR_GLUED = re.compile(r"(?<![\w/])(\d{1,5}/(?:19|20)\d{2})(?=[A-ZĐ]{2})")
@@ -295,6 +297,7 @@ def normalize_line(line: str) -> str:
     line = _D_WORD_RE.sub(_fix_d, line)
     line = _NUMBER_GLUED.sub(r"\1 ", line)
     line = _SLASH_LOST.sub(r"\1\2/", line)
+    line = REF_DOUBLED_SEPARATOR.sub(lambda m: "/" if "/" in m.group(0) else "-", line)
     line = REF_SLASH_MARK.sub(r"\1\2/", line)
     line = REF_BANG_ONE.sub("1", line)
     line = _YEAR_GLUED.sub(r"\1/", line)

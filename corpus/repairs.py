@@ -34,6 +34,8 @@ def _switched_off(name: str) -> Iterator[None]:
 
     if name == "reference: slash read as a mark or lost after 'số'":
         patch(normalize, "REF_SLASH_MARK", never)
+    elif name == "reference: doubled separator":
+        patch(normalize, "REF_DOUBLED_SEPARATOR", never)
     elif name == "reference: '!' for a leading 1":
         patch(normalize, "REF_BANG_ONE", never)
     elif name == "reference: doubled Đ after Q/N/H":
@@ -55,6 +57,7 @@ def _switched_off(name: str) -> Iterator[None]:
 
 REPAIRS = (
     "reference: slash read as a mark or lost after 'số'",
+    "reference: doubled separator",
     "reference: '!' for a leading 1",
     "reference: doubled Đ after Q/N/H",
     "reference: code letter slip (look-alike, doubled, thin glyph)",
