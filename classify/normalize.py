@@ -283,10 +283,16 @@ _SPLIT_PARCEL_NUMBER = re.compile(
     r"(\d{1,2}) (\d{1,3})(?![\d.,/]?\d)(?!\s*(?:m²|m2|ha\b|mét|năm|tháng|ngày))", re.I)
 
 
+# "S" for a 5 inside a parcel or sheet number after its label: "thửa số 1S4", "tờ bản đồ số S1"
+PARCEL_NUMBER_S = re.compile(r"((?:thửa|tờ)(?: đất| bản đồ)?(?: địa chính)?(?: số)?\s*:?\s*)"
+                             r"(?=[\dS]*\d)(?=[\d]*S)([\dS]{2,5})(?![\w])", re.I)
+
+
 def normalize_line(line: str) -> str:
     line = _SPACES.sub(" ", line).strip().translate(_SLASHES)
     line = _DIGIT_LIKE.sub(_fix_number, line)
     line = _NUMBER_LABEL_LETTERS.sub(_fix_label_number, line)
+    line = PARCEL_NUMBER_S.sub(lambda m: m.group(1) + m.group(2).replace("S", "5"), line)
     line = _SPLIT_PARCEL_NUMBER.sub(r"\1\2\3", line)
     line = _ELECTRIC.sub(lambda m: ("D" if m.group(1) == "Đ" else "d") + "iện tích", line)
     line = _DECIMAL_LETTER.sub(_fix_decimal_letter, line)

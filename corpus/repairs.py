@@ -42,6 +42,8 @@ def _switched_off(name: str) -> Iterator[None]:
         patch(normalize, "_DOUBLED_D_HEAD", never)
     elif name == "reference: code letter slip (look-alike, doubled, thin glyph)":
         patch(normalize, "_ocr_slip", lambda seg, known: False)
+    elif name == "parcel: S for 5 after a parcel or sheet label":
+        patch(normalize, "PARCEL_NUMBER_S", never)
     elif name == "name: doubled letter undone":
         patch(name_lexicon, "UNDO_DOUBLING", False)
     elif name == "name: diacritics restored":
@@ -61,6 +63,7 @@ REPAIRS = (
     "reference: '!' for a leading 1",
     "reference: doubled Đ after Q/N/H",
     "reference: code letter slip (look-alike, doubled, thin glyph)",
+    "parcel: S for 5 after a parcel or sheet label",
     "name: doubled letter undone",
     "name: diacritics restored",
 )
