@@ -182,6 +182,8 @@ def _fix_code_segment(seg: str) -> str:
         return _CODE_SEGMENTS[key]
     if seg in _KNOWN_SEGMENTS:
         return seg
+    if len(seg) >= 3 and seg[0] in _STROKE and _fix_known(seg[1:]):  # "INĐ", "IBB": the slash's stroke
+        return _fix_known(seg[1:])
     if re.fullmatch(r"[A-ZĐ0]+", seg) and "0" in seg and not seg[-1].isdigit():
         return seg.replace("0", "O")
     collapsed = re.sub(r"Đ{2,}", "Đ", seg)  # Tesseract doubles the Đ of QĐ: "QĐÐ", "QĐÐĐ"
@@ -219,6 +221,7 @@ _LOOK_ALIKE = {frozenset(p) for p in (
     "EF", "FP", "PR", "VY", "KX", "S5", "Z2", "TY",
 )}
 _THIN = set("Il1|'.,")  # glyphs OCR adds inside a word (a speck, a stroke split off a letter)
+_STROKE = set("IlJ|1(")  # the slash before a code read as a letter of it: "316/JUBND", "43/2014/INĐ-CP"
 
 
 def _ocr_slip(seg: str, known: str) -> bool:
@@ -228,6 +231,8 @@ def _ocr_slip(seg: str, known: str) -> bool:
         diff = [(a, b) for a, b in zip(seg, known) if a != b]
         return len(diff) == 1 and frozenset(diff[0]) in _LOOK_ALIKE
     if len(seg) == len(known) + 1:
+        if seg[1:] == known and seg[0] in _STROKE:
+            return True
         for i, ch in enumerate(seg):
             if seg[:i] + seg[i + 1:] == known:
                 return ch in _THIN or (i > 0 and seg[i - 1] == ch) or (i + 1 < len(seg) and seg[i + 1] == ch)
