@@ -6,6 +6,9 @@ only where the lexicon leaves one reading (`repair_name`), never inventing a nam
 
 - a doubled letter or vowel that no syllable has (`Nguyệtt` → `Nguyệt`, `Tuyếêt` → `Tuyết`) when exactly one
   way of undoing it gives a lexicon syllable and the word as read is not one;
+- one slipped letter in a surname or middle name (`Nguễn` → `Nguyễn`, `Nzọc` → `Ngọc`: words of four letters
+  or more, exactly one lexicon word at one edit, and the word as read is no syllable of the lexicon even
+  without its marks);
 - lost diacritics (`Nguyen` → `Nguyễn`) in a surname or middle name when the word carries no mark, is not
   itself a syllable of the lexicon, and the lexicon has exactly one spelling for it there (given names are an
   open set: `Tuan` may be Tuấn or Tuân, so they are left alone).
@@ -17,6 +20,8 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
 
 from donthu.text import fold, nfc
 
@@ -58,6 +63,7 @@ POSITIONS = ("surname", "middle", "given")
 # diacritics are restored only in surnames and middle names (closed sets)
 UNDO_DOUBLING = True
 RESTORE_DIACRITICS = True
+ONE_SLIP = True  # a surname or middle name one letter away from exactly one in the lexicon: "Nguễn", "Nzọc"
 
 
 @lru_cache(maxsize=None)
@@ -77,6 +83,11 @@ def _by_fold(position: str) -> dict[str, frozenset[str]]:
 @lru_cache(maxsize=None)
 def _surname_folds() -> frozenset[str]:
     return frozenset(fold(s) for s in _lexicon("surname"))
+
+
+@lru_cache(maxsize=None)
+def _all_folds() -> frozenset[str]:
+    return frozenset(fold(w) for w in _all())
 
 
 @lru_cache(maxsize=None)
@@ -112,6 +123,10 @@ def repair_word(word: str, position: str) -> str:
     candidates = {c for c in _undo_doubling(word) if c in lex} if UNDO_DOUBLING else set()
     if len(candidates) == 1:
         return candidates.pop()
+    if ONE_SLIP and position != "given" and len(word) >= 4:
+        near = [w for w in lex if len(w) >= 4 and Levenshtein.distance(word, w) == 1]
+        if len(near) == 1 and fold(word) not in _all_folds():
+            return near[0]
     if RESTORE_DIACRITICS and position != "given" and not _has_mark(word) and word.isalpha():
         spellings = _by_fold(position).get(fold(word))
         if spellings and len(spellings) == 1:
@@ -125,9 +140,12 @@ def repair_name(name: str) -> str:
 
     A name whose first word is not a known surname is left as it is (a foreign or unusual name)."""
     words = name.split()
-    if len(words) < 2 or fold(words[0]) not in _surname_folds():
+    if len(words) < 2:
         return name
-    out = [repair_word(words[0], "surname")]
+    first = repair_word(words[0], "surname")
+    if fold(first) not in _surname_folds():
+        return name
+    out = [first]
     for w in words[1:-1]:
         out.append(repair_word(w, "middle"))
     out.append(repair_word(words[-1], "given"))
