@@ -29,7 +29,7 @@ from corpus.content.builder import DocBuilder, pick
 from corpus.content.dates import after, before, fmt_long, fmt_short, random_date
 from corpus.content.gazetteer import Place, random_place
 from corpus.content.land import LAND_USES, LandParcel, fmt_number_vn, random_parcel
-from corpus.content.names import Person, official_name, random_name, random_person
+from corpus.content.names import Person, official_name, random_person
 from corpus.model import GeneratedDoc
 
 ROLE = {"complaint": "complainant", "denunciation": "denouncer", "recommendation": "petitioner",
