@@ -7,9 +7,8 @@ Pages (server-rendered Jinja2, a few lines of vanilla JS):
 - `/luu-tru`       Lưu trữ — batches with live progress, failed files with retry, review queue
 
 Uploads go to the API's own `POST /documents` from the browser; pages read the store and the search
-backend through `app.state.services` (see `api.app.Services`). Corrections (`records.corrections`) are
-applied to every record shown here and to `GET /documents/{id}` (this router answers that path first and
-delegates to the API's handler, replacing the record by the corrected one).
+backend through `app.state.services` (see `api.app.Services`). Records are read through `records.read`
+(corrections applied, as everywhere); a correction is stored and re-indexed by `ingest.indexing.correct`.
 """
 
 from __future__ import annotations
@@ -32,7 +31,8 @@ from sqlalchemy import select
 from api.reasons import in_vietnamese
 from donthu.schema import KINDS, ROLES, TYPES, Parcel, Party, Record
 from donthu.text import fold, nfc
-from records.corrections import CorrectionError, Correction, add_correction, apply_corrections, corrections_for
+from records.corrections import CorrectionError, Correction, corrections_for
+from records.read import list_documents as read_list, read_document
 
 log = logging.getLogger(__name__)
 
@@ -275,8 +275,8 @@ def _shared_label(text: str) -> str:
 
 def build_card(services: Any, info: Any) -> Card:
     store = services.store
-    items = corrections_for(store, info.id)
-    record = apply_corrections(info.record, items) if info.record is not None else None
+    items = corrections_for(store, info.id)  # the history shown beside the fields
+    record = info.record  # read through records.read: corrections applied
     latest: dict[str, Correction] = {}
     for item in items:
         latest[item.field] = item
@@ -316,10 +316,10 @@ def intake(request: Request, docs: str = "") -> HTMLResponse:
     cards = []
     for part in docs.split(","):
         doc_id = _parse_id(part.strip())
-        info = services.store.get(doc_id) if doc_id else None
+        info = read_document(services.store, doc_id) if doc_id else None
         if info is not None:
             cards.append(build_card(services, info))
-    recent = services.store.list_documents(limit=8)
+    recent = read_list(services.store, limit=8)
     today = datetime.now(VN_TIME).strftime("%d/%m/%Y")
     return _render(request, "intake.html", {
         "cards": cards,
@@ -334,7 +334,7 @@ def card_fragment(request: Request, document_id: str, next: str = "/", trung: st
     """One card (HTML fragment) — the intake page inserts it once the document is processed."""
     services = _services(request)
     doc_id = _parse_id(document_id)
-    info = services.store.get(doc_id) if doc_id else None
+    info = read_document(services.store, doc_id) if doc_id else None
     if info is None:
         return HTMLResponse('<p class="error">Không tìm thấy văn bản.</p>', status_code=404)
     return _render(request, "_card_fragment.html", {
@@ -349,7 +349,7 @@ async def correct(request: Request, document_id: str) -> Response:
     form = await request.form()
     doc_id = _parse_id(document_id)
     next_url = _safe_next(str(form.get("next") or ""), f"/van-ban/{document_id}")
-    info = services.store.get(doc_id) if doc_id else None
+    info = read_document(services.store, doc_id) if doc_id else None
     if info is None:
         return _not_found(request, f"văn bản số {document_id}")
     who = nfc(str(form.get("who") or "")).strip()
@@ -361,32 +361,20 @@ async def correct(request: Request, document_id: str) -> Response:
     if info.record is None:
         _flash(response, "Văn bản chưa xử lý xong, chưa sửa được.", "error")
         return response
-    current = apply_corrections(info.record, corrections_for(services.store, doc_id))
+    from ingest.indexing import correct as store_corrections
+
     try:
-        changes = _changes(form, current)
-        for name, value in changes:
-            add_correction(services.store, doc_id, name, value, who)
+        changes = _changes(form, info.record)
+        store_corrections(services.store, services.backend, doc_id, changes, who)
     except CorrectionError as exc:
         _flash(response, f"Chưa lưu: {exc}", "error")
         return response
     if not changes:
         _flash(response, "Không có gì thay đổi.")
         return response
-    _reindex(services, doc_id, info)
     names = ", ".join(FIELD_LABELS[n] for n, _ in changes)
     _flash(response, f"Đã lưu sửa {names} của văn bản số {doc_id} (người sửa: {who}).")
     return response
-
-
-def _reindex(services: Any, doc_id: int, info: Any) -> None:
-    """The search index follows the corrected record (type filter and facets, parties, parcels)."""
-    from ingest.indexing import index_document
-
-    try:
-        record = apply_corrections(info.record, corrections_for(services.store, doc_id))
-        services.backend().index(index_document(doc_id, record, info.dossier_id))
-    except Exception:  # noqa: BLE001 - the correction is stored; the index catches up on re-processing
-        log.exception("could not re-index document %s after a correction", doc_id)
 
 
 def _rows(form: Any, prefix: str, names: tuple[str, ...]) -> list[dict[str, str]]:
@@ -458,7 +446,7 @@ async def retry(request: Request, document_id: str) -> Response:
     form = await request.form()
     next_url = _safe_next(str(form.get("next") or ""), "/luu-tru")
     doc_id = _parse_id(document_id)
-    info = services.store.get(doc_id) if doc_id else None
+    info = read_document(services.store, doc_id) if doc_id else None
     if info is None:
         return _not_found(request, f"văn bản số {document_id}")
     response = RedirectResponse(next_url, status_code=303)
@@ -558,7 +546,7 @@ def search_page(request: Request) -> HTMLResponse:
 def document_page(request: Request, document_id: str, page: str = "1", q: str = "") -> HTMLResponse:
     services = _services(request)
     doc_id = _parse_id(document_id)
-    info = services.store.get(doc_id) if doc_id else None
+    info = read_document(services.store, doc_id) if doc_id else None
     if info is None:
         return _not_found(request, f"văn bản số {document_id}")
     card = build_card(services, info)
@@ -621,7 +609,7 @@ def _archive_context(services: Any, threshold: float) -> dict[str, Any]:
         items = store.batch_items(batch_id)
         unstored = [i for i in items if i.effective_outcome == "failed" and i.document_id is None]
         batches.append((summary, unstored))
-    failed = store.list_documents(status="failed", limit=50)
+    failed = read_list(store, status="failed", limit=50)
     working = store.count_documents(status="queued") + store.count_documents(status="processing")
     active = working > 0 or any(s.counts.get("queued") for s, _ in batches)
     return {

@@ -26,6 +26,8 @@ def cmd_ingest(args, settings: Settings) -> int:
     rate = pages / report.seconds if report.seconds else 0.0
     print(f"batch {report.batch_id}: {report.count('done')} done, {report.count('skipped')} skipped, "
           f"{report.count('failed')} failed; {pages} pages in {report.seconds:.1f} s ({rate:.2f} pages/s)")
+    for folder in report.excluded:
+        print(f"  skipped  {folder}: the data folder (records, index, originals) is not input")
     for item in report.items:
         if item.outcome == "skipped":
             print(f"  skipped  {item.file}: {item.error}")
@@ -79,9 +81,10 @@ def _print_record(record, doc_id: int | None = None, status: str | None = None) 
 
 
 def cmd_show(args, settings: Settings) -> int:
+    from records.read import read_document
     from records.store import Store
 
-    info = Store(settings).get(args.id)
+    info = read_document(Store(settings), args.id)
     if info is None:
         print(f"no document {args.id}", file=sys.stderr)
         return 1
@@ -107,9 +110,10 @@ def _summary_row(info) -> list[str]:
 
 
 def cmd_list(args, settings: Settings) -> int:
+    from records.read import list_documents
     from records.store import Store
 
-    infos = Store(settings).list_documents(status=args.status, limit=args.limit, with_records=True)
+    infos = list_documents(Store(settings), status=args.status, limit=args.limit, with_records=True)
     if args.json:
         _print_json([{"id": i.id, "file": i.file, "status": i.status, "error": i.error} for i in infos])
         return 0
@@ -161,7 +165,12 @@ def cmd_serve(args, settings: Settings) -> int:
 def cmd_corpus(args, settings: Settings) -> int:
     from corpus.generate import generate_corpus
 
-    truths = generate_corpus(Path(args.outdir), args.n, args.seed)
+    docs = None
+    if args.templates == "wordings":  # the second template set of issue 14 (corpus/content/wordings.py)
+        from corpus.content.wordings import generate_wordings
+
+        docs = generate_wordings(args.n, args.seed)
+    truths = generate_corpus(Path(args.outdir), args.n, args.seed, docs=docs)
     print(f"{len(truths)} documents written to {args.outdir} (seed {args.seed})")
     return 0
 
@@ -233,6 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("outdir")
     p.add_argument("--n", type=int, default=30)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--templates", choices=("own", "wordings"), default="own",
+                   help="'wordings': the second, independently written template set (docs/quality.md)")
     p.set_defaults(func=cmd_corpus)
 
     p = sub.add_parser("eval", help="run the pipeline on a generated corpus and report accuracy")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 Kind = Literal["petition", "decision", "conclusion", "notice", "minutes", "other"]
 DocType = Literal["complaint", "denunciation", "recommendation", "land_dispute", "unknown"]
@@ -28,6 +28,10 @@ class PageText(BaseModel):
     source: PageSourceKind = Field(description="'ocr' for Tesseract, 'text' for a PDF text layer")
     confidence: float | None = Field(description="mean word confidence 0-100 (OCR pages only)")
     text: str
+    notes: list[str] = Field(default_factory=list, description="how the page was read: a rejected text "
+                             "layer and why ('text layer rejected: 62% valid syllables, ...'), clean-up steps")
+    ocr_path: str | None = Field(default=None, description="which reading of an OCR page was kept: 'clean' "
+                                 "(after clean-up), 'original' (as captured), 'clean, turned 180°', ...")
 
 
 class Party(BaseModel):
@@ -67,6 +71,9 @@ class Analysis(BaseModel):
 
 
 class Record(BaseModel):
+    #: an unknown field is an error, not silently dropped (a field added to Analysis must be added here)
+    model_config = ConfigDict(extra="forbid")
+
     file: str
     sha256: str
     mime: str
@@ -81,3 +88,13 @@ class Record(BaseModel):
     references: list[Reference] = Field(default_factory=list)
     date: str | None = Field(default=None, description="the document's own date, YYYY-MM-DD")
     errors: list[str] = Field(default_factory=list)
+
+
+def with_analysis(record: Record, analysis: Analysis) -> Record:
+    """The record with the understanding stage's fields set. Every field of the analysis must be a field of
+    the record: one missing there raises instead of vanishing from what is stored and shown."""
+    values = analysis.model_dump()
+    missing = sorted(set(values) - set(Record.model_fields))
+    if missing:
+        raise TypeError(f"Analysis fields missing from Record: {', '.join(missing)} (add them to Record)")
+    return Record.model_validate({**record.model_dump(), **values})

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from donthu.config import Settings
-from donthu.schema import PageText, Record
+from donthu.schema import PageText, Record, with_analysis
 from donthu.text import nfc
 from donthu.types import DonthuError, PageImage, PageResult
 
@@ -33,16 +33,19 @@ def sha256_hex(data: bytes) -> str:
 
 
 def read_page(page: PageImage, settings: Settings) -> PageResult:
-    """OCR an image page, or take a text-layer page as it is."""
+    """OCR an image page, or take a text-layer page as it is; the page's own notes (a rejected text layer)
+    come first in the result's."""
     if page.error:
         return PageResult(number=page.number, source=page.source, text="", confidence=None,
-                          width=page.width, height=page.height, error=page.error)
+                          width=page.width, height=page.height, error=page.error, notes=list(page.notes))
     if page.source == "text":
         return PageResult(number=page.number, source="text", text=nfc(page.text or ""), confidence=None,
-                          words=page.words, width=page.width, height=page.height)
+                          words=page.words, width=page.width, height=page.height, notes=list(page.notes))
     from ocr.page import ocr_page
 
-    return ocr_page(page, settings)
+    result = ocr_page(page, settings)
+    result.notes[:0] = [n for n in page.notes if n not in result.notes]
+    return result
 
 
 def join_pages(pages: list[PageResult]) -> str:
@@ -61,12 +64,13 @@ def assemble(record: Record, pages: list[PageResult]) -> Record:
     record = record.model_copy(deep=True)
     record.pages = [
         PageText(number=p.number, source=p.source,
-                 confidence=None if p.confidence is None else round(p.confidence, 2), text=p.text)
+                 confidence=None if p.confidence is None else round(p.confidence, 2), text=p.text,
+                 notes=list(p.notes), ocr_path=p.ocr_path)
         for p in pages
     ]
     record.text = join_pages(pages)
     analysis = analyse(record.text)
-    return Record.model_validate({**record.model_dump(), **analysis.model_dump()})
+    return with_analysis(record, analysis)
 
 
 def process_bytes(

@@ -41,70 +41,76 @@ class OcrEngine(Protocol):
         ...
 
 
-def gray_view(original: np.ndarray, cleaned) -> np.ndarray:
+def gray_view(original: np.ndarray, transform, shape: tuple[int, ...]) -> np.ndarray:
     """The original page (gray, with red and blue ink whitened as ocr.clean does: stamps and signatures are
-    not text) in the geometry of ocr.clean's output `cleaned` (its Transform)."""
+    not text) in the geometry of an image of `shape` that `transform` (ocr.clean.Transform: original →
+    image) made from it."""
     import cv2
 
     from ocr.clean import remove_colour_ink
 
     gray = remove_colour_ink(original)[0] if original.ndim == 3 else original
-    height, width = cleaned.image.shape[:2]
-    matrix = np.array(cleaned.transform.matrix, np.float64)
+    height, width = shape[:2]
+    matrix = np.array(transform.matrix, np.float64)
     if np.allclose(matrix, np.eye(3)) and gray.shape[:2] == (height, width):
         return gray
     return cv2.warpPerspective(gray, matrix, (width, height), flags=cv2.INTER_LINEAR,
                                borderMode=cv2.BORDER_CONSTANT, borderValue=255)
 
 
-def read(reader: OcrEngine, original: np.ndarray, cleaned) -> list[RecognisedWord]:
-    """`reader`'s words on a page: ocr.clean's result `cleaned` of the page image `original`."""
-    gray = gray_view(original, cleaned) if getattr(reader, "wants_gray", False) else None
-    return reader.recognise(cleaned.image, bilevel=cleaned.bilevel, gray=gray)
+def read(reader: OcrEngine, image: np.ndarray, transform, bilevel: bool = False,
+         original: np.ndarray | None = None) -> list[RecognisedWord]:
+    """`reader`'s words on `image`, made from the page as captured (`original`) by `transform`
+    (ocr.clean.Transform): ocr.clean's output, or another way of reading the page (ocr.page)."""
+    gray = None
+    if original is not None and getattr(reader, "wants_gray", False):
+        gray = gray_view(original, transform, image.shape)
+    return reader.recognise(image, bilevel=bilevel, gray=gray)
 
 
-def _tesseract(lang: str) -> OcrEngine:
+def _tesseract(lang: str, choice: str) -> OcrEngine:
     from ocr.engines.tesseract import TesseractEngine
 
-    return TesseractEngine(lang)
+    return TesseractEngine(lang, choice=choice)
 
 
-def _trueocr(lang: str) -> OcrEngine:
+def _trueocr(lang: str, choice: str) -> OcrEngine:
     from ocr.engines.trueocr import TrueOcrEngine
 
     return TrueOcrEngine(threads=1)
 
 
-def _combined(lang: str) -> OcrEngine:
+def _combined(lang: str, choice: str) -> OcrEngine:
     from ocr.engines.combined import CombinedEngine
 
-    return CombinedEngine(load_engine("tesseract", lang), load_engine("trueocr", lang))
+    return CombinedEngine(load_engine("tesseract", lang, choice), load_engine("trueocr", lang, choice))
 
 
-#: engine name → factory(lang)
-ENGINES: dict[str, Callable[[str], OcrEngine]] = {
+#: engine name → factory(lang, Tesseract back-end choice: Settings.ocr_backend)
+ENGINES: dict[str, Callable[[str, str], OcrEngine]] = {
     "tesseract": _tesseract,
     "trueocr": _trueocr,
     "combined": _combined,
 }
 
 
-def register(name: str, factory: Callable[[str], OcrEngine]) -> None:
-    """Make `factory(lang)` the engine called `name` (replacing any engine of that name)."""
+def register(name: str, factory: Callable[[str, str], OcrEngine]) -> None:
+    """Make `factory(lang, choice)` the engine called `name` (replacing any engine of that name)."""
     ENGINES[name] = factory
     load_engine.cache_clear()
 
 
 @functools.lru_cache(maxsize=8)
-def load_engine(name: str, lang: str = "vie") -> OcrEngine:
-    """The engine `name` of this process for `lang`, loaded on first use and kept."""
+def load_engine(name: str, lang: str = "vie", choice: str = "") -> OcrEngine:
+    """The engine `name` of this process for `lang` (`choice`: Settings.ocr_backend, Tesseract's back-end),
+    loaded on first use and kept."""
     try:
         factory = ENGINES[name]
     except KeyError:
         raise ValueError(f"unknown OCR engine {name!r} (known: {', '.join(sorted(ENGINES))})") from None
-    return factory(lang)
+    return factory(lang, choice)
 
 
 def engine_for(settings) -> OcrEngine:
     """The engine `settings.ocr_engine` names, for `settings.ocr_lang`."""
-    return load_engine(settings.ocr_engine, settings.ocr_lang)
+    return load_engine(settings.ocr_engine, settings.ocr_lang, settings.ocr_backend)

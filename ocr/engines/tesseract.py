@@ -13,10 +13,10 @@ class TesseractEngine:
     name = "tesseract"
     wants_gray = False
 
-    def __init__(self, lang: str = "vie", config: str = engine.DEFAULT_CONFIG):
-        self.lang, self.config = lang, config
-        self.backend = engine.backend(lang, config)  # loads the in-process handle once
+    def __init__(self, lang: str = "vie", config: str = engine.DEFAULT_CONFIG, choice: str = ""):
+        self.lang, self.config, self.choice = lang, config, choice
+        self.backend = engine.backend(lang, config, choice)  # loads the in-process handle once
 
     def recognise(self, image: np.ndarray, bilevel: bool = False,
                   gray: np.ndarray | None = None) -> list[RecognisedWord]:
-        return engine.recognise(image, lang=self.lang, config=self.config, bilevel=bilevel)
+        return engine.recognise(image, lang=self.lang, config=self.config, bilevel=bilevel, choice=self.choice)
