@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ocr.engine import RecognisedWord
-from ocr.engines.syllables import is_syllable
+from ocr.syllables import is_syllable
 
 #: a TrueOCR reading must beat Tesseract's by more than this many points to replace it
 MARGIN = 0.0
