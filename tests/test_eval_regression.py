@@ -141,7 +141,7 @@ def test_evaluate_harness_with_fake_pipeline(tmp_path, monkeypatch):
 # per page). Override with DONTHU_EVAL_PER_TYPE for a bigger local run (the floors are for the default);
 # DONTHU_EVAL_JSON=path keeps the full report.
 
-SEED = 20260301
+SEED = 20261207
 POOL = 80
 PER_TYPE = int(os.environ.get("DONTHU_EVAL_PER_TYPE", "12"))
 NEUTRAL_LETTERS = 6
