@@ -1,19 +1,16 @@
-"""Shared test plumbing: the services this machine kind runs, and the skip summary of a run.
+"""Shared test plumbing: the services this machine kind runs, a served app on a held port, and the skip
+summary of a run.
 
 Redis (127.0.0.1:6379), PostgreSQL (127.0.0.1:5432, trust), tesserocr built against the system libtesseract
 and the real pages in `../shared/real-scans` (beside the repository) are there on every build and CI machine:
-a test that needs one and does not find it FAILS with what to start or install, it never skips. Only an
-Elasticsearch server (none can run on the build machine; its suite runs when DONTHU_ES_URL is set) may skip,
-with the reason printed — and every skip of a run is listed at the end of it.
-
-Test-only overrides (the service itself is configured through donthu/config.py like everywhere else):
-DONTHU_TEST_REDIS_URL, DONTHU_TEST_PG_URL (a database the tests may create databases and schemas from),
-DONTHU_TEST_REAL_SCANS.
+a test that needs one and does not find it FAILS with what to start or install, it never skips
+(tests/services.py has the checks and the test-only URL overrides). Only an Elasticsearch server (none can
+run on the build machine; its suite runs when DONTHU_ES_URL is set) may skip, with the reason printed — and
+every skip of a run is listed at the end of it.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import subprocess
@@ -23,44 +20,15 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-REDIS_URL = os.environ.get("DONTHU_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
-PG_URL = os.environ.get("DONTHU_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-#: real pages, read-only, beside the repository (CI has them there too)
-REAL_SCANS = Path(os.environ.get("DONTHU_TEST_REAL_SCANS", REPO.parent / "shared" / "real-scans"))
+from services import PG_URL, REAL_SCANS, REDIS_URL, REPO, postgres_problem, real_scans_problem, redis_problem
 
-
-@functools.cache
-def _redis_problem() -> str | None:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3, socket_timeout=3).ping()
-        return None
-    except redis.RedisError as exc:
-        return (f"Redis is not reachable at {REDIS_URL} ({exc}). Start it: `redis-server --daemonize yes` or "
-                "`service redis-server start` (CI machines run it on 127.0.0.1:6379); "
-                "DONTHU_TEST_REDIS_URL points the tests elsewhere.")
-
-
-@functools.cache
-def _postgres_problem() -> str | None:
-    import psycopg
-
-    try:
-        with psycopg.connect(PG_URL, connect_timeout=3, autocommit=True) as conn:
-            conn.execute("SELECT 1")
-        return None
-    except psycopg.Error as exc:
-        reason = " ".join(str(exc).split())
-        return (f"PostgreSQL is not usable at {PG_URL} ({reason}). Start it: `service postgresql start` "
-                "(CI machines run it on 127.0.0.1:5432 with trust authentication for `postgres`); "
-                "DONTHU_TEST_PG_URL points the tests elsewhere.")
+__all__ = ["PG_URL", "REAL_SCANS", "REDIS_URL", "REPO", "require_postgres", "require_real_scans", "require_redis",
+           "start_serve", "stop"]
 
 
 def require_redis() -> str:
     """The Redis URL the tests use (DB 13); fails the test with what to start when Redis does not answer."""
-    problem = _redis_problem()
+    problem = redis_problem()
     if problem:
         pytest.fail(problem, pytrace=False)
     return REDIS_URL
@@ -68,17 +36,16 @@ def require_redis() -> str:
 
 def require_postgres() -> str:
     """A PostgreSQL URL (libpq form) on which the tests may create databases and schemas."""
-    problem = _postgres_problem()
+    problem = postgres_problem()
     if problem:
         pytest.fail(problem, pytrace=False)
     return PG_URL
 
 
 def require_real_scans() -> Path:
-    if not REAL_SCANS.is_dir():
-        pytest.fail(f"the real pages are missing: {REAL_SCANS} (the shared folder `../shared/real-scans` beside "
-                    "the repository root; CI has it there; DONTHU_TEST_REAL_SCANS points elsewhere)",
-                    pytrace=False)
+    problem = real_scans_problem()
+    if problem:
+        pytest.fail(problem, pytrace=False)
     return REAL_SCANS
 
 
