@@ -89,13 +89,16 @@ def stop(proc: subprocess.Popen) -> None:
 
 # ------------------------------------------------------------------------------------------ skip summary
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    """One line per skip with its reason, and the count (also when it is 0), at the end of every run."""
+    """Every skip with its reason, and the count (also when it is 0), at the end of every run; then the
+    known gaps (strict xfail marks) with theirs."""
     skipped = terminalreporter.stats.get("skipped", [])
     terminalreporter.section("skip summary")
-    if not skipped:
-        terminalreporter.write_line("0 tests skipped")
-        return
-    terminalreporter.write_line(f"{len(skipped)} test(s) skipped:")
+    terminalreporter.write_line(f"{len(skipped)} test(s) skipped" + (":" if skipped else ""))
     for report in skipped:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         terminalreporter.write_line(f"  {report.nodeid}: {reason}")
+    known = terminalreporter.stats.get("xfailed", [])
+    if known:
+        terminalreporter.write_line(f"{len(known)} known gap(s) (xfail):")
+        for report in known:
+            terminalreporter.write_line(f"  {report.nodeid}: {getattr(report, 'wasxfail', '')}")

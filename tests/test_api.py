@@ -285,7 +285,7 @@ def test_end_to_end_encrypted_pdf_fails_readably(live: TestClient) -> None:
     assert r.status_code == 202
     doc = wait_until_finished(live, r.json()["id"])
     assert doc["status"] == "failed"
-    assert "password" in doc["error"] or "encrypted" in doc["error"]
+    assert "encrypted PDF" in doc["error"], doc["error"]
     assert doc["record"] is None
 
 

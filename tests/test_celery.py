@@ -220,11 +220,13 @@ def test_worker_killed_mid_document_every_document_done_exactly_once(cluster, tm
     statuses = cluster.wait(ids, timeout=180)
     assert set(statuses.values()) == {"done"}, cluster.rows("SELECT id, error FROM documents")
 
+    # (only this test's documents: others of the module may be in the same database, in any order)
     expected_pages = {ids[0]: 2, ids[1]: 1, ids[2]: 1}
-    pages = dict(cluster.rows("SELECT document_id, count(*) FROM pages GROUP BY document_id"))
+    pages = {d: n for d, n in cluster.rows("SELECT document_id, count(*) FROM pages GROUP BY document_id")
+             if d in ids}
     assert pages == expected_pages
     # the page read twice (before and after the kill) left one page row, one set of words, one record
-    assert cluster.rows("SELECT count(*) FROM page_results") == [(0,)]
+    assert [d for (d,) in cluster.rows("SELECT document_id FROM page_results") if d in ids] == []
     for doc_id in ids:
         (record_json,) = cluster.rows("SELECT record_json FROM documents WHERE id = :d", d=doc_id)[0]
         record = json.loads(record_json)
@@ -238,8 +240,8 @@ def test_worker_killed_mid_document_every_document_done_exactly_once(cluster, tm
 
     # the index holds each document once, with its pages once
     with sqlite3.connect(cluster.settings.index_path) as db:
-        assert sorted(r[0] for r in db.execute("SELECT doc_id FROM docs")) == sorted(ids)
-        indexed = dict(db.execute("SELECT doc_id, count(*) FROM pages GROUP BY doc_id"))
+        assert sorted(r[0] for r in db.execute("SELECT doc_id FROM docs") if r[0] in ids) == sorted(ids)
+        indexed = {d: n for d, n in db.execute("SELECT doc_id, count(*) FROM pages GROUP BY doc_id") if d in ids}
     assert indexed == expected_pages
 
 
@@ -291,7 +293,7 @@ def test_corrupt_file_fails_fast_with_its_reason(cluster, tmp_path):
     (doc_id,) = cluster.submit([corrupt], queue="intake")
     assert cluster.wait([doc_id], timeout=60) == {doc_id: "failed"}
     (error,) = cluster.rows("SELECT error FROM documents WHERE id = :d", d=doc_id)[0]
-    assert "PDF" in error and ("truncated" in error or "damaged" in error), error
+    assert error.startswith("damaged PDF"), error  # a third of a PDF: its page tree is gone
     # bad input is not retried: one delivery, no pages
     assert cluster.rows("SELECT attempts FROM document_jobs WHERE document_id = :d", d=doc_id) == [(1,)]
     assert cluster.rows("SELECT count(*) FROM pages WHERE document_id = :d", d=doc_id) == [(0,)]
