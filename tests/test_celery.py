@@ -293,7 +293,7 @@ def test_corrupt_file_fails_fast_with_its_reason(cluster, tmp_path):
     (doc_id,) = cluster.submit([corrupt], queue="intake")
     assert cluster.wait([doc_id], timeout=60) == {doc_id: "failed"}
     (error,) = cluster.rows("SELECT error FROM documents WHERE id = :d", d=doc_id)[0]
-    assert error.startswith("damaged PDF"), error  # a third of a PDF: its page tree is gone
+    assert error.startswith("truncated PDF"), error  # a third of a PDF: no end-of-file marker
     # bad input is not retried: one delivery, no pages
     assert cluster.rows("SELECT attempts FROM document_jobs WHERE document_id = :d", d=doc_id) == [(1,)]
     assert cluster.rows("SELECT count(*) FROM pages WHERE document_id = :d", d=doc_id) == [(0,)]
