@@ -93,6 +93,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     known gaps (strict xfail marks) with theirs."""
     skipped = terminalreporter.stats.get("skipped", [])
     terminalreporter.section("skip summary")
+    seed = getattr(config.option, "randomly_seed", None) if config.pluginmanager.hasplugin("randomly") else None
+    terminalreporter.write_line(f"order: shuffled, --randomly-seed={seed} repeats it" if seed is not None
+                                else "order: file order")
     terminalreporter.write_line(f"{len(skipped)} test(s) skipped" + (":" if skipped else ""))
     for report in skipped:
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
