@@ -54,8 +54,10 @@ def test_two_parcels_each_with_sheet():
 
 
 def test_two_parcels_sharing_a_sheet_after_them():
-    assert keys("thửa đất số 10 và thửa đất số 11 cùng tờ bản đồ số 5") in (
-        [("10", "5"), ("11", "5")], [("10", None), ("11", "5")])
+    # "cùng tờ bản đồ số 5": the same sheet for both
+    assert keys("thửa đất số 10 và thửa đất số 11 cùng tờ bản đồ số 5") == [("10", "5"), ("11", "5")]
+    # without "cùng" a sheet after the second parcel is only its own
+    assert keys("thửa đất số 10 và thửa đất số 11 tờ bản đồ số 5") == [("10", None), ("11", "5")]
 
 
 def test_dedupe_by_number_and_sheet():
