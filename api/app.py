@@ -22,6 +22,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.models import (
+    TypedPageBody,
     DocumentList,
     DocumentResponse,
     DocumentSummary,
@@ -39,6 +40,7 @@ from donthu.types import DonthuError, TooLarge, UnsupportedFile
 from api.reasons import in_vietnamese
 from api.web import router as web_router
 from records.corrections import corrected_record
+from records.typed import TypingError, add_typed, apply_typed, typed_for
 from records.store import DocumentInfo, Store
 
 log = logging.getLogger(__name__)
@@ -283,7 +285,32 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
     def get_document(document_id: int) -> DocumentResponse:
         info = _document(document_id)
         response = DocumentResponse.model_validate(info, from_attributes=True)
-        response.record = corrected_record(services.store, info.id, info.record)
+        response.record = corrected_record(
+            services.store, info.id, apply_typed(info.record, typed_for(services.store, info.id)))
+        return response
+
+    @app.post(
+        "/documents/{document_id}/pages/{number}/typed",
+        response_model=DocumentResponse,
+        responses=_errors(404, 422),
+        summary="Store the text a clerk typed for a page (handwritten pages); the record is understood again",
+        tags=["documents"],
+    )
+    def type_page(document_id: int, number: int, body: TypedPageBody) -> DocumentResponse:
+        """The page's text becomes the typed text (source "typed", the OCR text kept as `ocr_text`, with who
+        and when); type, parties, parcels and references are derived again and the search index follows."""
+        from ingest.indexing import index_document
+
+        info = _document(document_id)
+        try:
+            add_typed(services.store, document_id, number, body.text, body.who)
+        except TypingError as exc:
+            raise HTTPException(422, str(exc)) from exc
+        info = _document(document_id)
+        record = corrected_record(services.store, info.id, apply_typed(info.record, typed_for(services.store, info.id)))
+        services.backend().index(index_document(info.id, record, info.dossier_id))
+        response = DocumentResponse.model_validate(info, from_attributes=True)
+        response.record = record
         return response
 
     @app.get("/documents", response_model=DocumentList, summary="List documents", tags=["documents"])

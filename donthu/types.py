@@ -76,3 +76,4 @@ class PageResult:
     seconds: dict[str, float] = field(default_factory=dict)  # time per step
     notes: list[str] = field(default_factory=list)  # e.g. "rotated 90", "deskewed 1.8°", "binarised: sauvola"
     error: str | None = None
+    handwritten: bool = False  # judged handwritten (ocr.handwriting): a person types it (records.typed)

@@ -40,9 +40,10 @@ def read_page(page: PageImage, settings: Settings) -> PageResult:
     if page.source == "text":
         return PageResult(number=page.number, source="text", text=nfc(page.text or ""), confidence=None,
                           words=page.words, width=page.width, height=page.height)
+    from ocr.handwriting import flag
     from ocr.page import ocr_page
 
-    return ocr_page(page, settings)
+    return flag(page.image, ocr_page(page, settings))
 
 
 def join_pages(pages: list[PageResult]) -> str:
@@ -61,9 +62,11 @@ def assemble(record: Record, pages: list[PageResult]) -> Record:
     record = record.model_copy(deep=True)
     record.pages = [
         PageText(number=p.number, source=p.source,
-                 confidence=None if p.confidence is None else round(p.confidence, 2), text=p.text)
+                 confidence=None if p.confidence is None else round(p.confidence, 2), text=p.text,
+                 handwritten=p.handwritten)
         for p in pages
     ]
+    record.handwritten = any(p.handwritten for p in pages)
     record.text = join_pages(pages)
     analysis = analyse(record.text)
     return Record.model_validate({**record.model_dump(), **analysis.model_dump()})

@@ -87,6 +87,7 @@ class PageInfo:
     height: int
     notes: list[str] = field(default_factory=list)
     error: str | None = None
+    handwritten: bool = False
 
 
 @dataclass
@@ -638,6 +639,7 @@ class Store:
                     height=page.height or 0,
                     notes=json.dumps([_clean(n) for n in page.notes], ensure_ascii=False),
                     error=_clean(page.error),
+                    handwritten=bool(page.handwritten),
                 )
             )
             for idx, word in enumerate(page.words):
@@ -668,6 +670,7 @@ class Store:
                     height=0,
                     notes="[]",
                     error=None,
+                    handwritten=bool(p.handwritten),
                 )
                 for p in record.pages
             ]
@@ -749,6 +752,7 @@ class Store:
             height=row["height"],
             notes=json.loads(row["notes"]) if row["notes"] else [],
             error=row["error"],
+            handwritten=bool(row["handwritten"]),
         )
 
     def page_words(self, document_id: int, number: int) -> list[Word]:

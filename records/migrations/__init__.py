@@ -19,7 +19,7 @@ from donthu.config import Settings
 
 HERE = Path(__file__).resolve().parent
 INITIAL_REVISION = "0001_initial"
-HEAD_REVISION = "0002_corrections"
+HEAD_REVISION = "0003_handwriting"
 
 
 def alembic_config(url: str) -> Config:
