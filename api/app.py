@@ -307,7 +307,8 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
         except TypingError as exc:
             raise HTTPException(422, str(exc)) from exc
         info = _document(document_id)
-        record = corrected_record(services.store, info.id, apply_typed(info.record, typed_for(services.store, info.id)))
+        typed = apply_typed(info.record, typed_for(services.store, info.id))
+        record = corrected_record(services.store, info.id, typed)
         services.backend().index(index_document(info.id, record, info.dossier_id))
         response = DocumentResponse.model_validate(info, from_attributes=True)
         response.record = record

@@ -186,8 +186,8 @@ templates.env.globals.update(
     ROLES=ROLES,
 )
 templates.env.filters.update(
-    local_time=local_time, iso_local_time=iso_local_time, vn_date=vn_date, area=area, percent=percent, input_number=_input_number,
-    vi_reason=in_vietnamese,
+    local_time=local_time, iso_local_time=iso_local_time, vn_date=vn_date, area=area, percent=percent,
+    input_number=_input_number, vi_reason=in_vietnamese,
 )
 
 

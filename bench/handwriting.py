@@ -54,6 +54,10 @@ HAND_FONTS = (
     "/usr/share/fonts/truetype/klee/KleeOne-Regular.ttf",
     "/usr/share/fonts/opentype/bwht/BecauseWeLearn-Regular.otf",
 )
+#: the Debian packages of HAND_FONTS (not needed to run or test donthu)
+HAND_FONT_PACKAGES = ("fonts-dancingscript", "fonts-kristi", "fonts-kaushanscript", "fonts-ecolier-court",
+                      "fonts-comic-neue", "fonts-humor-sans", "fonts-dkg-handwriting", "fonts-breip",
+                      "fonts-femkeklaver", "fonts-rufscript", "fonts-klee", "fonts-bwht")
 LEVELS = ("clean", "light", "heavy", "photocopy", "phone", "typewriter")
 #: combining marks → how to draw them ("above" marks stack over the letter)
 MARKS = {"\u0300": "grave", "\u0301": "acute", "\u0303": "tilde", "\u0309": "hook", "\u0323": "dot",
@@ -206,7 +210,8 @@ def main(argv: list[str] | None = None) -> None:
         found = verdict(image, None, settings)
         truth = path.name.startswith("handwritten_")
         real.append((path.name, truth, found.handwritten))
-        print(f"real  {path.name:40} truth {'hand ' if truth else 'print'} got {'hand ' if found.handwritten else 'print'}"
+        got = "hand " if found.handwritten else "print"
+        print(f"real  {path.name:40} truth {'hand ' if truth else 'print'} got {got}"
               f" {time.perf_counter() - start:5.1f}s  {found.note()}", flush=True)
     if args.real_only:
         print("real:", _score(real))
@@ -224,9 +229,12 @@ def main(argv: list[str] | None = None) -> None:
                 generated.append((f"{level}/{font}/{dpi}/{seed}", False, found.handwritten))
                 print(f"print {level:10} {font:10} {dpi} {seed}  got {'hand ' if found.handwritten else 'print'}"
                       f"  {found.note()}", flush=True)
+    fonts = [f for f in HAND_FONTS if Path(f).is_file()]
+    if not fonts:
+        sys.exit("no handwriting font installed; apt-get install " + " ".join(HAND_FONT_PACKAGES))
     rng = random.Random(2026)
     for i in range(args.hand):
-        font = HAND_FONTS[i % len(HAND_FONTS)]
+        font = fonts[i % len(fonts)]
         image = render_handwriting(texts[i % len(texts)], font, rng)
         found = verdict(image, None, settings)
         generated.append((f"hand/{Path(font).stem}/{i}", True, found.handwritten))

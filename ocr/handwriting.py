@@ -30,12 +30,12 @@ from donthu.types import PageResult, Word
 
 #: a component at least this many times wider than tall is a joined (cursive) word or more
 JOINED_ASPECT = 2.0
-#: shape thresholds: share of ink in joined components, median fill of a component's box, stroke width over
-#: component height. Real pages (docs/handwriting.md): handwritten 0.31-0.70 / 0.28-0.36 / 0.10-0.13,
-#: printed at most 0.18 / at least 0.42 / at least 0.15
-JOINED_SHARE_MIN = 0.25
-FILL_MAX = 0.40
-STROKE_RATIO_MAX = 0.135
+#: shape thresholds — share of ink in joined components, median fill of a component's box, stroke width over
+#: component height — midway between the real handwritten and the real printed pages (docs/handwriting.md:
+#: handwritten 0.31-0.70 / 0.28-0.36 / 0.10-0.13, printed at most 0.18 / at least 0.46 / at least 0.136)
+JOINED_SHARE_MIN = 0.245
+FILL_MAX = 0.41
+STROKE_RATIO_MAX = 0.13
 #: an OCR word this confident is read as print
 PRINTED_WORD_CONFIDENCE = 80.0
 #: a page whose words are at least this share print-confident was read as print: never handwritten
