@@ -29,6 +29,8 @@ class Settings:
     #: local worker pool size (embedded mode)
     workers: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
     ocr_lang: str = "vie"
+    #: page-level quality control: a poorly read page is read other ways and the best reading kept (ocr.page)
+    ocr_quality_control: bool = True
     #: decompression-bomb guard: refuse page images above this many pixels
     max_pixels: int = 180_000_000
     #: refuse files above this size (bytes)
@@ -71,6 +73,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         broker_url=env.get("DONTHU_BROKER_URL") or None,
         workers=_int("DONTHU_WORKERS", max(1, os.cpu_count() or 1)),
         ocr_lang=env.get("DONTHU_OCR_LANG", "vie"),
+        ocr_quality_control=env.get("DONTHU_OCR_QUALITY_CONTROL", "1").strip().lower() not in ("0", "false", "no"),
         max_pixels=_int("DONTHU_MAX_PIXELS", 180_000_000),
         max_file_bytes=_int("DONTHU_MAX_FILE_BYTES", 512 * 1024 * 1024),
         max_pages=_int("DONTHU_MAX_PAGES", 2000),

@@ -29,6 +29,10 @@ class PageText(BaseModel):
         description="'ocr' for Tesseract, 'text' for a PDF text layer, 'typed' for text a clerk typed")
     confidence: float | None = Field(description="mean word confidence 0-100 (OCR pages only)")
     text: str
+    notes: list[str] = Field(default_factory=list, description="how the page was read: a rejected text "
+                             "layer and why ('text layer rejected: 62% valid syllables, ...'), clean-up steps")
+    ocr_path: str | None = Field(default=None, description="which reading of an OCR page was kept: 'clean' "
+                                 "(after clean-up), 'original' (as captured), 'clean, turned 180°', ...")
     handwritten: bool = Field(default=False, description="judged handwritten (ocr.handwriting): goes to a clerk")
     ocr_text: str | None = Field(default=None, description="a typed page: what the OCR had read")
     typed_by: str | None = Field(default=None, description="a typed page: who typed it")

@@ -62,6 +62,7 @@ class PageImage:
     width: int = 0
     height: int = 0
     error: str | None = None  # a page that could not be read (the rest of the file goes on)
+    notes: list[str] = field(default_factory=list)  # e.g. "text layer rejected: ..." (copied to PageResult)
 
 
 @dataclass
@@ -76,4 +77,5 @@ class PageResult:
     seconds: dict[str, float] = field(default_factory=dict)  # time per step
     notes: list[str] = field(default_factory=list)  # e.g. "rotated 90", "deskewed 1.8°", "binarised: sauvola"
     error: str | None = None
+    ocr_path: str | None = None  # which reading of an OCR page was kept (ocr.page: "clean", "original", ...)
     handwritten: bool = False  # judged handwritten (ocr.handwriting): a person types it (records.typed)

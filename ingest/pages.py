@@ -2,9 +2,12 @@
 
 PDF pages are decided one by one (mixed files exist):
 * a page with a visible text layer (≥ 20 characters, not an invisible OCR layer and not hidden under a
-  full-page scan) is a "text" page: its text and word boxes come from `ocr.textlayer` (characters from
-  pdfium's text page, or pdfplumber's where pdfium's coordinates do not map simply), in pixels of the
-  preview render at `settings.preview_dpi` (what `page_image` serves);
+  full-page scan) that reads as the language (`ocr.textlayer.judge_text_layer`: valid Vietnamese syllables,
+  diacritics, few unmapped glyphs; not a pre-Unicode font encoding) is a "text" page: its text and word
+  boxes come from `ocr.textlayer` (characters from pdfium's text page, or pdfplumber's where pdfium's
+  coordinates do not map simply), in pixels of the preview render at `settings.preview_dpi` (what
+  `page_image` serves). A layer that does not read as the language is not used: the page is read like a
+  scan (below) and the reason goes in the page's `notes` ("text layer rejected: 62% valid syllables, ...");
 * a page that is one image covering the page is an "ocr" page whose embedded image is taken as stored
   (no re-render, no resampling), turned upright by the placement matrix and /Rotate; its dpi is the image's
   pixels over its placed size in inches (= the page size for a full-page scan);
@@ -84,9 +87,8 @@ def page_image(data: bytes, mime: str, number: int, settings: Settings) -> np.nd
             if not 1 <= number <= pages.count:
                 raise IndexError(f"page {number} out of range 1..{pages.count}")
             layout = pages.layout(number - 1)
-            text_layer = pages.text_layer(number - 1, layout)
-            if text_layer is not None:
-                text_layer.close()
+            text_page, _ = pages.trusted_text_page(number - 1, layout)
+            if text_page is not None:
                 return pages.render(number - 1, settings.preview_dpi)
             page = pages.ocr_page(number - 1, layout)
             if page.image is None:
@@ -188,6 +190,16 @@ class _Layout:
     full_page_image: bool = False
 
 
+@dataclass
+class _LayerChars:
+    """A page's text layer before it is read: the characters' page (open unless `rejected`) and counts."""
+
+    page: object  # ocr.textlayer.PdfiumChars or a pdfplumber page
+    characters: int  # non-space characters
+    unmapped: int  # of which without Unicode: (cid:N), U+FFFD, private use area
+    rejected: str | None = None
+
+
 class _PdfPages:
     """One PDF opened with pikepdf (structure, images), pdfium (rendering) and pdfplumber (text, lazily)."""
 
@@ -218,10 +230,13 @@ class _PdfPages:
         """Page `index` (0-based) as iter_pages yields it; a page that cannot be read carries `error`."""
         try:
             layout = self.layout(index)
-            text_layer = self.text_layer(index, layout)
-            if text_layer is not None:
-                return self.text_page(index, text_layer)
-            return self.ocr_page(index, layout)
+            text_page, rejected = self.trusted_text_page(index, layout)
+            if text_page is not None:
+                return text_page
+            page = self.ocr_page(index, layout)
+            if rejected:
+                page.notes.insert(0, rejected)
+            return page
         except (TooLarge, EncryptedFile):
             raise
         except Exception as exc:  # one bad page must not sink the file
@@ -293,9 +308,10 @@ class _PdfPages:
         _walk(page, page.resources, _IDENTITY, box, layout, 0)
         return layout
 
-    def text_layer(self, index: int, layout: _Layout):
-        """The characters' page (ocr.textlayer.PdfiumChars or pdfplumber's, open) if the page has a meaningful
-        visible text layer, else None."""
+    def text_layer(self, index: int, layout: _Layout) -> _LayerChars | None:
+        """The page's characters if it has a visible text layer (the characters' page, open, with counts),
+        else None; `rejected` is set (and the page closed) for a layer of unmapped glyphs or in a pre-Unicode
+        Vietnamese font encoding."""
         visible = layout.text_on_top if layout.full_page_image else layout.visible_text
         if visible < MIN_TEXT_CHARS:
             return None
@@ -307,15 +323,39 @@ class _PdfPages:
         except Exception:
             page.close()
             return None
-        meaningful = [t for t in chars if t.strip() and not t.startswith("(cid:") and t != "\ufffd"]
-        if len(meaningful) >= MIN_TEXT_CHARS and not legacy_vietnamese_encoding("".join(meaningful)):
-            return page
-        page.close()
-        return None
+        present = [t for t in chars if t.strip()]
+        meaningful = [t for t in present if not t.startswith("(cid:") and t != "\ufffd"]
+        unmapped = len(present) - len(meaningful) + sum(1 for t in meaningful if "\ue000" <= t[0] <= "\uf8ff")
+        layer = _LayerChars(page, characters=len(present), unmapped=unmapped)
+        if len(meaningful) < MIN_TEXT_CHARS:
+            page.close()
+            if unmapped < MIN_TEXT_CHARS:
+                return None
+            layer.rejected = f"text layer rejected: {unmapped} unmapped glyphs of {len(present)} characters"
+        elif legacy_vietnamese_encoding("".join(meaningful)):
+            page.close()
+            layer.rejected = "text layer rejected: pre-Unicode Vietnamese font encoding (TCVN3/VNI)"
+        return layer
+
+    def trusted_text_page(self, index: int, layout: _Layout) -> tuple[PageImage | None, str | None]:
+        """(the "text" page, None) when the page's text layer reads as the language; (None, why not) when it
+        has a layer that does not (ocr.textlayer.judge_text_layer); (None, None) when it has none."""
+        from ocr.textlayer import judge_text_layer
+
+        layer = self.text_layer(index, layout)
+        if layer is None:
+            return None, None
+        if layer.rejected:
+            return None, layer.rejected
+        page = self.text_page(index, layer.page)
+        verdict = judge_text_layer(page.text or "", layer.characters, layer.unmapped)
+        if verdict.trusted:
+            return page, None
+        return None, verdict.reason
 
     # -------------------------------------------------------------------------------- producing
     def text_page(self, index: int, page) -> PageImage:
-        """Read (and close) the pdfplumber page `text_layer` returned."""
+        """Read (and close) the characters' page `text_layer` returned."""
         from ocr.textlayer import read_text_layer
 
         scale = self.settings.preview_dpi / 72.0

@@ -33,17 +33,20 @@ def sha256_hex(data: bytes) -> str:
 
 
 def read_page(page: PageImage, settings: Settings) -> PageResult:
-    """OCR an image page, or take a text-layer page as it is."""
+    """OCR an image page, or take a text-layer page as it is; the page's own notes (a rejected text layer)
+    come first in the result's."""
     if page.error:
         return PageResult(number=page.number, source=page.source, text="", confidence=None,
-                          width=page.width, height=page.height, error=page.error)
+                          width=page.width, height=page.height, error=page.error, notes=list(page.notes))
     if page.source == "text":
         return PageResult(number=page.number, source="text", text=nfc(page.text or ""), confidence=None,
-                          words=page.words, width=page.width, height=page.height)
+                          words=page.words, width=page.width, height=page.height, notes=list(page.notes))
     from ocr.handwriting import flag
     from ocr.page import ocr_page
 
-    return flag(page.image, ocr_page(page, settings))
+    result = ocr_page(page, settings)
+    result.notes[:0] = [n for n in page.notes if n not in result.notes]
+    return flag(page.image, result)
 
 
 def join_pages(pages: list[PageResult]) -> str:
@@ -63,7 +66,7 @@ def assemble(record: Record, pages: list[PageResult]) -> Record:
     record.pages = [
         PageText(number=p.number, source=p.source,
                  confidence=None if p.confidence is None else round(p.confidence, 2), text=p.text,
-                 handwritten=p.handwritten)
+                 notes=list(p.notes), ocr_path=p.ocr_path, handwritten=p.handwritten)
         for p in pages
     ]
     record.handwritten = any(p.handwritten for p in pages)

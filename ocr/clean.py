@@ -80,6 +80,10 @@ MAX_SKEW_DEGREES = 15.0
 SMALL_TEXT_HEIGHT = 26.0
 #: specks up to (text height / SPECK_DIVISOR)² px are removed before rescaling
 SPECK_DIVISOR = 9.0
+#: below this scanned text height no speck is removed: a tone mark or the dot below is then 1-3 px, the size
+#: of a speck (real pages at 70-95 dpi and phone photos lost 5-13 % of their words to speck removal; see
+#: docs/quality.md, "Page-level quality control")
+MIN_SPECK_TEXT_HEIGHT = 16.0
 #: smaller skews are left to Tesseract (see module doc)
 MIN_DESKEW_DEGREES = 0.1
 #: ink points used by the coarse (0.5°) deskew search; the finer steps use up to 150 000
@@ -814,7 +818,7 @@ def clean(
 
     # salt-and-pepper specks are removed at the scanned resolution, before rescaling blows them up
     start = time.perf_counter()
-    if height:
+    if height and height >= MIN_SPECK_TEXT_HEIGHT:
         gray, removed_specks = remove_specks(gray, height, components)
         if removed_specks:
             notes.append(f"specks removed: {removed_specks}")

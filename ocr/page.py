@@ -1,25 +1,126 @@
-"""One scanned page → PageResult: clean-up (ocr.clean), recognition (ocr.engine), boxes mapped back onto
-the original page image."""
+"""One scanned page → PageResult: clean-up (ocr.clean), recognition (ocr.engine), page-level quality control
+(ocr.quality) and word boxes mapped back onto the original page image.
+
+Quality control: the cleaned page is read first. When that reading is poor (low confidence or few valid
+Vietnamese syllables), the page is read other ways that real captures need — the cleaned page turned half
+round (an upside-down photo), the page as captured without clean-up (enlarged when its text is small), the
+cleaned page turned a quarter either way — and the reading with the best quality score is kept. The page
+records which way won and why (`PageResult.ocr_path` and a note).
+"""
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from typing import Callable
 
+import cv2
 import numpy as np
 
 from donthu.config import Settings
 from donthu.types import PageImage, PageResult, Word
 from ocr import clean as clean_steps
-from ocr import engine
+from ocr import engine, quality
+
+#: the ways of reading a page, as recorded in `PageResult.ocr_path`
+PATH_CLEAN = "clean"
+PATH_CLEAN_TURNED = "clean, turned 180°"
+PATH_ORIGINAL = "original"
+PATH_ORIGINAL_ENLARGED = "original, enlarged"
+PATH_CLEAN_QUARTER = "clean, turned 90°"
+PATH_CLEAN_THREE_QUARTERS = "clean, turned 270°"
+#: the page as captured is enlarged before reading when its text is smaller than this (px)
+ENLARGE_BELOW_TEXT_HEIGHT = 20.0
+ENLARGED_TEXT_HEIGHT = 30.0
+#: quarter turns are tried only when the best reading so far is this poor (confidence)
+QUARTER_TURN_BELOW_CONFIDENCE = 60.0
+
+
+@dataclass
+class Reading:
+    """One way of reading a page: what Tesseract found on `image`, and how `image` maps to the page."""
+
+    path: str
+    found: list[engine.RecognisedWord]
+    transform: clean_steps.Transform
+    quality: quality.PageQuality
+    seconds: float
+
+
+def _read(path: str, image: np.ndarray, transform: clean_steps.Transform, settings: Settings,
+          bilevel: bool = False) -> Reading:
+    start = time.perf_counter()
+    found = engine.recognise(image, lang=settings.ocr_lang, bilevel=bilevel)
+    return Reading(path, found, transform, quality.judge(found), time.perf_counter() - start)
+
+
+def _turned(image: np.ndarray, transform: clean_steps.Transform, degrees: int
+            ) -> tuple[np.ndarray, clean_steps.Transform]:
+    turned, step = clean_steps.rotate_quarter(image, degrees)
+    return turned, transform.then(step)
+
+
+def _original(image: np.ndarray) -> tuple[np.ndarray, clean_steps.Transform, bool]:
+    """The page as captured, gray; enlarged when its text is small (enlarged?)."""
+    gray = image if image.ndim == 2 else cv2.cvtColor(image[..., :3], cv2.COLOR_BGR2GRAY)
+    transform = clean_steps.Transform.identity(gray.shape[1], gray.shape[0])
+    height = clean_steps.estimate_text_height(gray)
+    if height and height < ENLARGE_BELOW_TEXT_HEIGHT:
+        gray, step = clean_steps.rescale(gray, ENLARGED_TEXT_HEIGHT / height)
+        return gray, transform.then(step), True
+    return gray, transform, False
+
+
+def alternatives(image: np.ndarray, cleaned: clean_steps.CleanResult, best: Callable[[], Reading],
+                 settings: Settings):
+    """The other ways of reading a page, cheapest and likeliest first; each is read only when asked for."""
+    yield lambda: _read(PATH_CLEAN_TURNED, *_turned(cleaned.image, cleaned.transform, 180), settings,
+                        bilevel=cleaned.bilevel)
+
+    def original() -> Reading:
+        gray, transform, enlarged = _original(image)
+        return _read(PATH_ORIGINAL_ENLARGED if enlarged else PATH_ORIGINAL, gray, transform, settings)
+
+    yield original
+    if (best().quality.confidence or 0.0) < QUARTER_TURN_BELOW_CONFIDENCE:
+        yield lambda: _read(PATH_CLEAN_QUARTER, *_turned(cleaned.image, cleaned.transform, 90), settings,
+                            bilevel=cleaned.bilevel)
+        yield lambda: _read(PATH_CLEAN_THREE_QUARTERS, *_turned(cleaned.image, cleaned.transform, 270),
+                            settings, bilevel=cleaned.bilevel)
+
+
+def choose_reading(image: np.ndarray, cleaned: clean_steps.CleanResult, settings: Settings
+                   ) -> tuple[Reading, list[Reading]]:
+    """The best reading of a page by quality score, and every reading tried (the cleaned page first).
+
+    Alternatives are read only while no reading is acceptable (`quality.PageQuality.acceptable`)."""
+    tried = [_read(PATH_CLEAN, cleaned.image, cleaned.transform, settings, bilevel=cleaned.bilevel)]
+
+    def best() -> Reading:
+        return max(tried, key=lambda r: r.quality.score)
+
+    if not tried[0].quality.acceptable and settings.ocr_quality_control:
+        for read in alternatives(image, cleaned, best, settings):
+            tried.append(read())
+            if tried[-1].quality.acceptable:
+                break
+    return best(), tried
+
+
+def _choice_note(chosen: Reading, tried: list[Reading]) -> str | None:
+    if len(tried) == 1:
+        return None
+    parts = [f"{r.path} ({r.quality.describe()}, score {r.quality.score:g})" for r in tried]
+    return f"ocr path: {chosen.path} — first reading poor; tried " + "; ".join(parts)
 
 
 def ocr_page(page: PageImage, settings: Settings) -> PageResult:
-    """Clean up (ocr.clean.clean) and recognise (ocr.engine) an OCR page.
+    """Clean up (ocr.clean.clean), recognise (ocr.engine) and, when the reading is poor, try other readings.
 
     Word boxes are in pixels of `page.image` as given (rescale, deskew, quarter turns and the perspective
     correction of a photographed sheet undone); confidence is the mean over words with a letter or digit;
-    text is NFC in reading order; `seconds` has one entry per step, `notes` says what clean-up did.
-    Never raises for a bad page: `error` is set instead.
+    text is NFC in reading order; `seconds` has one entry per step, `notes` says what clean-up did and which
+    reading was kept. Never raises for a bad page: `error` is set instead.
     """
     image = page.image
     height, width = (image.shape[:2] if isinstance(image, np.ndarray) and image.ndim >= 2 else (page.height, page.width))
@@ -45,27 +146,29 @@ def ocr_page(page: PageImage, settings: Settings) -> PageResult:
     if "blank page" in cleaned.notes:
         return result
 
-    start = time.perf_counter()
     try:
-        found = engine.recognise(cleaned.image, lang=settings.ocr_lang, bilevel=cleaned.bilevel)
+        chosen, tried = choose_reading(image, cleaned, settings)
     except engine.EngineError as exc:
         result.error = str(exc)
         return result
-    finally:
-        result.seconds["tesseract"] = round(time.perf_counter() - start, 4)
+    result.seconds["tesseract"] = round(sum(r.seconds for r in tried), 4)
+    result.ocr_path = chosen.path
+    note = _choice_note(chosen, tried)
+    if note:
+        result.notes.append(note)
 
+    found = chosen.found
     paragraphs = engine.reading_order(found)
     lines = [line for paragraph in paragraphs for line in paragraph]
     ordered = [(index, found_word) for index, line in enumerate(lines) for found_word in line]
-    boxes = cleaned.transform.boxes_to_original(
+    boxes = chosen.transform.boxes_to_original(
         np.array([[w.left, w.top, w.width, w.height] for _, w in ordered], np.float64)
     )
-    words = [
+    result.words = [
         Word(text=found_word.text, left=int(box[0]), top=int(box[1]), width=int(box[2]), height=int(box[3]),
              confidence=found_word.confidence, line=index, block=found_word.block)
         for (index, found_word), box in zip(ordered, boxes)
     ]
-    result.words = words
     result.text = engine.ordered_text(paragraphs)
     result.confidence = engine.mean_confidence(found)
     return result

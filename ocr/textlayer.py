@@ -9,6 +9,10 @@ starts at the origin, equals its crop box and is not rotated, `PdfiumChars`: the
 (text, x0/x1/top/bottom in pdfplumber's top-left coordinates, size, fontname, upright) read from pdfium's
 text page (C++, ~5 ms a page). Either way pdfplumber's WordExtractor forms the words.
 `DONTHU_TEXT_CHARS=pdfplumber` forces pdfplumber's characters everywhere.
+
+A text layer is believed only when it reads as the language (`judge_text_layer`): scanners and old office
+software write layers whose fonts cannot encode Vietnamese ("CONG HOA xA HQI CilU NGHIA VIT NAM"); such a
+page is OCR'd like a scan and the reason goes on the page.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import ctypes
 import functools
 import math
 import os
+from dataclasses import dataclass
 
 import numpy as np
 import pdfplumber.page
@@ -24,6 +29,7 @@ from pdfplumber.utils.text import WordExtractor
 
 from donthu.text import nfc
 from donthu.types import Word
+from ocr.syllables import TextScore, is_syllable_shape, text_scores
 
 #: horizontal gap (as a share of the font size) below which two characters belong to one word; a space in
 #: Times/Liberation Serif is 0.25 em, letter spacing in justified text stays well under 0.15 em
@@ -72,6 +78,90 @@ def read_text_layer(page: pdfplumber.page.Page, scale: float) -> tuple[str, list
             ))
         text_lines.append(" ".join(texts))
     return nfc("\n".join(text_lines)), words
+
+
+# ------------------------------------------------------------------------------------------ judging a layer
+#: below this many word tokens a layer is kept (a title page, a table of numbers, a signature page): too
+#: little to judge, and OCR would add a second or more for a page that is most likely fine
+MIN_JUDGED_WORDS = 20
+#: a layer with a larger share of its characters unmapped ((cid:N), U+FFFD, private use) is rejected
+MAX_UNMAPPED_SHARE = 0.03
+#: valid-syllable share below which a layer is not Vietnamese: 600 generated born-digital pages score 0.90-1.00
+#: (median 1.00), the 4 real transcriptions 1.00, the six pages of the congvan_colour200 scanner layer 0.52-0.60
+#: (docs/quality.md, "Text layers judged")
+MIN_VALID_SHARE = 0.75
+#: ... and below WEAK_VALID_SHARE with fewer than WEAK_DIACRITIC_SHARE of the words marked, it is not either
+#: (real Vietnamese carries marks on 0.67-0.94 of its words, the scanner layer on 0.21-0.31)
+WEAK_VALID_SHARE = 0.90
+WEAK_DIACRITIC_SHARE = 0.50
+#: a text of Vietnamese shapes (syllables when tones are ignored) with fewer marks than this lost them
+MIN_DIACRITIC_SHARE = 0.30
+_TONELESS_SHAPE_SHARE = 0.70
+#: English function words: a layer with ≥ 10 % of them among its words is English (kept as it is). Most are
+#: no Vietnamese syllable even without marks; "the", "to", "by", "in", "on", "be" are, but a Vietnamese text
+#: that lost its marks rarely writes them (measured: 0.6-2.7 % on the six pages of the congvan_colour200 scanner
+#: layer; 14.6-21.8 % on this project's English docs, code included)
+_ENGLISH_WORDS = frozenset((
+    "the to by in on be of and is for with from which have has was were will this its their these those "
+    "shall should such other are been would could into than what when where who whom whose there being "
+    "does did about after before between under upon within without all any each both only same also that"
+).split())
+_ENGLISH_SHARE = 0.10
+
+
+@dataclass(frozen=True)
+class LayerVerdict:
+    """Whether a page's text layer is believed; `reason` says why not (for the page's notes)."""
+
+    trusted: bool
+    reason: str
+    score: TextScore
+
+
+def judge_text_layer(text: str, characters: int = 0, unmapped: int = 0) -> LayerVerdict:
+    """Does this text layer read as the language?
+
+    `characters` / `unmapped`: the layer's non-space characters and how many of them had no Unicode
+    (counted before the words are formed, which drop "(cid:N)"); unmapped glyphs found in `text` count too.
+    Rejected: more than MAX_UNMAPPED_SHARE unmapped; with at least MIN_JUDGED_WORDS word tokens and unless
+    the page is English: fewer than MIN_VALID_SHARE valid syllables, or fewer than WEAK_VALID_SHARE with
+    fewer than WEAK_DIACRITIC_SHARE of the words marked, or Vietnamese shapes with fewer than
+    MIN_DIACRITIC_SHARE marked. Costs one `text_scores` (0.15-0.3 ms a page).
+    """
+    score = text_scores(text)
+    unmapped = max(unmapped, score.unmapped)
+    characters = max(characters, len(text) - text.count(" ") - text.count("\n"))
+    if unmapped > max(3, MAX_UNMAPPED_SHARE * characters):
+        share = unmapped / max(1, characters)
+        return LayerVerdict(False, f"text layer rejected: {unmapped} unmapped glyphs ({share:.0%} of the "
+                                   f"characters)", score)
+    if score.word_tokens < MIN_JUDGED_WORDS:
+        return LayerVerdict(True, "", score)
+    valid, diacritics = score.valid_share, score.diacritic_share
+    marks = "no diacritics" if score.diacritic_tokens == 0 else f"{diacritics:.0%} of words with diacritics"
+    reason = ""
+    if valid < MIN_VALID_SHARE or (valid < WEAK_VALID_SHARE and diacritics < WEAK_DIACRITIC_SHARE):
+        reason = f"text layer rejected: {valid:.0%} valid syllables, {marks}"
+    elif diacritics < MIN_DIACRITIC_SHARE and _shape_share(text, score) >= _TONELESS_SHAPE_SHARE:
+        reason = f"text layer rejected: Vietnamese without its tone marks ({marks})"
+    if reason and _english_share(text, score) >= _ENGLISH_SHARE:
+        reason = ""  # an English page: no Vietnamese, but nothing broken either
+    return LayerVerdict(not reason, reason, score)
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip(".,;:!?()[]\"'“”‘’").lower() for w in text.split()]
+
+
+def _english_share(text: str, score: TextScore) -> float:
+    hits = sum(1 for w in _words(text) if w in _ENGLISH_WORDS)
+    return hits / max(1, score.word_tokens + score.foreign)
+
+
+def _shape_share(text: str, score: TextScore) -> float:
+    """Share of word tokens that are syllables once tones are ignored ("NHAN", "VIT", "DAN")."""
+    shapes = sum(1 for w in _words(text) if w and is_syllable_shape(w))
+    return shapes / max(1, score.word_tokens)
 
 
 def _dedupe(chars: list[dict]) -> list[dict]:

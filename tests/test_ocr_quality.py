@@ -1,0 +1,50 @@
+"""ocr.quality: a reading of a page is judged by confidence and by whether its words are Vietnamese."""
+
+from dataclasses import dataclass
+
+from donthu.config import load_settings
+from ocr import quality
+
+
+@dataclass
+class W:
+    text: str
+    confidence: float
+
+
+def _words(text: str, confidence: float) -> list[W]:
+    return [W(token, confidence) for token in text.split()]
+
+
+GOOD = ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Số: 1906/UBND-KT Độc lập - Tự do - Hạnh phúc "
+        "Về việc giải quyết đơn khiếu nại của ông Nguyễn Văn Bình ngày 05 tháng 3 năm 2021")
+#: plain Tesseract on an upside-down certificate photo and a broken scanner text layer: what bad readings look like
+GARBAGE = ("nộ Ta GẦU 2IA HH ý VEOIG Rớ VN hrh ôi 'a¿lựi ỤI1 ẤN UY BAN NHAN DAN CONG HOA xA HQI CilU "
+           "NGHIA VIT NAM oÂ[ố L0HN iê VỆIN ĐA Đị 11eiA ¿ IP")
+
+
+def test_a_good_reading_is_acceptable_and_outscores_garbage():
+    good = quality.judge(_words(GOOD, 93.0))
+    bad = quality.judge(_words(GARBAGE, 93.0))
+    assert good.acceptable
+    assert good.valid_share == 1.0
+    assert bad.valid_share < quality.ACCEPT_VALID_SHARE
+    assert not bad.acceptable
+    assert good.score > bad.score
+
+
+def test_low_confidence_is_not_acceptable_even_with_valid_words():
+    assert not quality.judge(_words(GOOD, 40.0)).acceptable
+
+
+def test_score_grows_with_text_read_and_ignores_punctuation():
+    short = quality.judge(_words("Về việc giải quyết đơn", 90.0))
+    long = quality.judge(_words(GOOD, 90.0))
+    assert long.score > short.score
+    punctuation = quality.judge(_words("- — . , ;", 99.0))
+    assert punctuation.words == 0 and punctuation.confidence is None and not punctuation.acceptable
+
+
+def test_quality_control_can_be_switched_off_in_one_place():
+    assert load_settings({}).ocr_quality_control is True
+    assert load_settings({"DONTHU_OCR_QUALITY_CONTROL": "0"}).ocr_quality_control is False
