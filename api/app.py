@@ -19,6 +19,7 @@ from fastapi import FastAPI, File, Form, HTTPException, Path, Query, Request, Up
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.models import (
@@ -36,11 +37,11 @@ from api.models import (
 from donthu.config import Settings
 from donthu.schema import DocType, Kind
 from donthu.text import nfc
-from donthu.types import DonthuError, TooLarge, UnsupportedFile
+from donthu.types import DonthuError, TooLarge
 from api.reasons import in_vietnamese
 from api.web import router as web_router
-from records.corrections import corrected_record
-from records.typed import TypingError, add_typed, apply_typed, typed_for
+from records.read import list_documents as read_list, read_document
+from records.typed import TypingError, add_typed
 from records.store import DocumentInfo, Store
 
 log = logging.getLogger(__name__)
@@ -180,7 +181,9 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
                 pool.shutdown(wait=True, cancel=True)
             services.close()
 
-    app = FastAPI(
+    # the API docs (/docs Swagger UI, /redoc) from files shipped in the fastapi-offline package, not a CDN:
+    # offices run on closed networks; no online validator badge either
+    app = FastAPIOffline(
         title="donthu",
         summary="Scanned Vietnamese petitions and land-dispute rulings in, searchable structured records out.",
         description=(
@@ -191,6 +194,7 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
         ),
         version="0.1.0",
         lifespan=lifespan,
+        swagger_ui_parameters={"validatorUrl": None},
     )
     app.state.services = services
     app.add_middleware(_BodyLimit, max_bytes=settings.max_file_bytes)
@@ -215,7 +219,7 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
         )
 
     def _document(document_id: int) -> DocumentInfo:
-        info = services.store.get(document_id)
+        info = read_document(services.store, document_id)
         if info is None:
             raise HTTPException(404, f"document {document_id} not found")
         return info
@@ -233,47 +237,33 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
         dossier: Annotated[str | None, Form(description="dossier (hồ sơ) name to file it under")] = None,
         batch: Annotated[str | None, Form(description="batch label to group uploads")] = None,
     ) -> UploadResponse:
-        """Store the file and queue it; returns at once (202). The same content uploaded again returns the
-        existing document (`duplicate: true`) without processing it again."""
+        """Store the file and queue it; returns at once (202). Intake rules are `ingest.intake.admit`'s (those
+        of `donthu ingest` too): the same content uploaded again returns the existing document
+        (`duplicate: true`) without processing it again — unless it failed before: then it is queued again."""
         limit = settings.max_file_bytes
         data = file.file.read(limit + 1)
         if len(data) > limit:
             raise HTTPException(413, _too_large_message(file.size, limit))
-        if not data:
-            raise HTTPException(400, "empty file (0 bytes)")
-        from ingest.sniff import sniff
-
-        try:
-            mime = sniff(data)
-        except TooLarge as exc:
-            raise HTTPException(413, str(exc)) from exc
-        except (UnsupportedFile, DonthuError) as exc:
-            raise HTTPException(415, str(exc)) from exc
+        from ingest.intake import EmptyFile, admit
 
         store = services.store
-        name = _safe_name(file.filename)
-        sha = store.put_original(data)
-        existing = store.find_by_sha(sha)
-        batch_id = None
-        if batch:
-            batch_id = store.find_batch(batch) or store.create_batch(batch)
-        if existing is not None:
-            if batch_id is not None:
-                store.add_batch_item(batch_id, name, existing.id, "skipped", "already uploaded")
-            return UploadResponse(id=existing.id, status=existing.status, sha256=sha, duplicate=True)
-
-        dossier_id = store.find_or_create_dossier(dossier) if dossier else None
-        document_id = store.add_document(name, sha, len(data), mime=mime, batch_id=batch_id, dossier_id=dossier_id)
-        if batch_id is not None:
-            store.add_batch_item(batch_id, name, document_id, "queued")
-        if services.submit is None:
-            log.warning("no worker pool: document %s stays queued", document_id)
-        else:
-            try:
-                services.submit(document_id)
-            except Exception:  # the document stays queued and is resumed on the next start
-                log.exception("could not submit document %s", document_id)
-        return UploadResponse(id=document_id, status="queued", sha256=sha, duplicate=False)
+        batch_id = (store.find_batch(batch) or store.create_batch(batch)) if batch else None
+        admission = admit(store, data, _safe_name(file.filename), settings, batch_id=batch_id,
+                          dossier=(lambda: store.find_or_create_dossier(dossier)) if dossier else None)
+        if admission.action == "refused":
+            code = 413 if isinstance(admission.error, TooLarge) else 400 if isinstance(admission.error, EmptyFile) else 415
+            raise HTTPException(code, admission.reason)
+        if admission.to_run:  # a new file, or one that failed before: to the workers
+            if services.submit is None:
+                log.warning("no worker pool: document %s stays queued", admission.document_id)
+            else:
+                try:
+                    services.submit(admission.document_id)
+                except Exception:  # the document stays queued and is resumed on the next start
+                    log.exception("could not submit document %s", admission.document_id)
+        status = admission.earlier_status if admission.action in ("duplicate", "pending") else "queued"
+        return UploadResponse(id=admission.document_id, status=status, sha256=admission.sha256,
+                              duplicate=admission.action != "new")
 
     @app.get(
         "/documents/{document_id}",
@@ -284,10 +274,7 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
     )
     def get_document(document_id: int) -> DocumentResponse:
         info = _document(document_id)
-        response = DocumentResponse.model_validate(info, from_attributes=True)
-        response.record = corrected_record(
-            services.store, info.id, apply_typed(info.record, typed_for(services.store, info.id)))
-        return response
+        return DocumentResponse.model_validate(info, from_attributes=True)
 
     @app.post(
         "/documents/{document_id}/pages/{number}/typed",
@@ -299,20 +286,15 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
     def type_page(document_id: int, number: int, body: TypedPageBody) -> DocumentResponse:
         """The page's text becomes the typed text (source "typed", the OCR text kept as `ocr_text`, with who
         and when); type, parties, parcels and references are derived again and the search index follows."""
-        from ingest.indexing import index_document
+        from ingest.indexing import reindex_stored
 
-        info = _document(document_id)
+        _document(document_id)
         try:
             add_typed(services.store, document_id, number, body.text, body.who)
         except TypingError as exc:
             raise HTTPException(422, str(exc)) from exc
-        info = _document(document_id)
-        typed = apply_typed(info.record, typed_for(services.store, info.id))
-        record = corrected_record(services.store, info.id, typed)
-        services.backend().index(index_document(info.id, record, info.dossier_id))
-        response = DocumentResponse.model_validate(info, from_attributes=True)
-        response.record = record
-        return response
+        reindex_stored(services.store, services.backend(), document_id)
+        return DocumentResponse.model_validate(_document(document_id), from_attributes=True)
 
     @app.get("/documents", response_model=DocumentList, summary="List documents", tags=["documents"])
     def list_documents(
@@ -323,7 +305,7 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
     ) -> DocumentList:
         """Newest first, without the records (GET one document for its record)."""
         store = services.store
-        infos = store.list_documents(status=status, batch_id=batch, limit=per_page, offset=(page - 1) * per_page)
+        infos = read_list(store, status=status, batch_id=batch, limit=per_page, offset=(page - 1) * per_page)
         return DocumentList(
             total=store.count_documents(status=status, batch_id=batch),
             page=page,

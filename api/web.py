@@ -9,9 +9,8 @@ Pages (server-rendered Jinja2, a few lines of vanilla JS):
 - `/nhap-tay/{id}/{n}` a handwritten page's image beside a form where a clerk types its text (records.typed)
 
 Uploads go to the API's own `POST /documents` from the browser; pages read the store and the search
-backend through `app.state.services` (see `api.app.Services`). Corrections (`records.corrections`) are
-applied to every record shown here and to `GET /documents/{id}` (this router answers that path first and
-delegates to the API's handler, replacing the record by the corrected one).
+backend through `app.state.services` (see `api.app.Services`). Records are read through `records.read`
+(corrections applied, as everywhere); a correction is stored and re-indexed by `ingest.indexing.correct`.
 """
 
 from __future__ import annotations
@@ -34,8 +33,9 @@ from sqlalchemy import select
 from api.reasons import in_vietnamese
 from donthu.schema import KINDS, ROLES, TYPES, Parcel, Party, Record
 from donthu.text import fold, nfc
-from records.corrections import CorrectionError, Correction, add_correction, apply_corrections, corrections_for
-from records.typed import TypingError, add_typed, apply_typed, pages_to_type, typed_for
+from records.corrections import CorrectionError, Correction, corrections_for
+from records.read import list_documents as read_list, read_document
+from records.typed import TypingError, add_typed, pages_to_type
 
 log = logging.getLogger(__name__)
 
@@ -284,18 +284,10 @@ def _shared_label(text: str) -> str:
     return {"party": "Đương sự", "parcel": "Thửa"}.get(what, what) + ": " + value
 
 
-def read_record(store: Any, info: Any, items: list[Correction] | None = None) -> Record | None:
-    """The record as shown: typed pages applied (records.typed), then corrections."""
-    if info.record is None:
-        return None
-    items = corrections_for(store, info.id) if items is None else items
-    return apply_corrections(apply_typed(info.record, typed_for(store, info.id)), items)
-
-
 def build_card(services: Any, info: Any) -> Card:
     store = services.store
-    items = corrections_for(store, info.id)
-    record = read_record(store, info, items)
+    items = corrections_for(store, info.id)  # the history shown beside the fields
+    record = info.record  # read through records.read: corrections applied
     latest: dict[str, Correction] = {}
     for item in items:
         latest[item.field] = item
@@ -335,10 +327,10 @@ def intake(request: Request, docs: str = "") -> HTMLResponse:
     cards = []
     for part in docs.split(","):
         doc_id = _parse_id(part.strip())
-        info = services.store.get(doc_id) if doc_id else None
+        info = read_document(services.store, doc_id) if doc_id else None
         if info is not None:
             cards.append(build_card(services, info))
-    recent = services.store.list_documents(limit=8)
+    recent = read_list(services.store, limit=8)
     today = datetime.now(VN_TIME).strftime("%d/%m/%Y")
     return _render(request, "intake.html", {
         "cards": cards,
@@ -353,7 +345,7 @@ def card_fragment(request: Request, document_id: str, next: str = "/", trung: st
     """One card (HTML fragment) — the intake page inserts it once the document is processed."""
     services = _services(request)
     doc_id = _parse_id(document_id)
-    info = services.store.get(doc_id) if doc_id else None
+    info = read_document(services.store, doc_id) if doc_id else None
     if info is None:
         return HTMLResponse('<p class="error">Không tìm thấy văn bản.</p>', status_code=404)
     return _render(request, "_card_fragment.html", {
@@ -368,7 +360,7 @@ async def correct(request: Request, document_id: str) -> Response:
     form = await request.form()
     doc_id = _parse_id(document_id)
     next_url = _safe_next(str(form.get("next") or ""), f"/van-ban/{document_id}")
-    info = services.store.get(doc_id) if doc_id else None
+    info = read_document(services.store, doc_id) if doc_id else None
     if info is None:
         return _not_found(request, f"văn bản số {document_id}")
     who = nfc(str(form.get("who") or "")).strip()
@@ -380,31 +372,20 @@ async def correct(request: Request, document_id: str) -> Response:
     if info.record is None:
         _flash(response, "Văn bản chưa xử lý xong, chưa sửa được.", "error")
         return response
-    current = read_record(services.store, info)
+    from ingest.indexing import correct as store_corrections
+
     try:
-        changes = _changes(form, current)
-        for name, value in changes:
-            add_correction(services.store, doc_id, name, value, who)
+        changes = _changes(form, info.record)
+        store_corrections(services.store, services.backend, doc_id, changes, who)
     except CorrectionError as exc:
         _flash(response, f"Chưa lưu: {exc}", "error")
         return response
     if not changes:
         _flash(response, "Không có gì thay đổi.")
         return response
-    _reindex(services, doc_id, info)
     names = ", ".join(FIELD_LABELS[n] for n, _ in changes)
     _flash(response, f"Đã lưu sửa {names} của văn bản số {doc_id} (người sửa: {who}).")
     return response
-
-
-def _reindex(services: Any, doc_id: int, info: Any) -> None:
-    """The search index follows the corrected record (type filter and facets, parties, parcels)."""
-    from ingest.indexing import index_document
-
-    try:
-        services.backend().index(index_document(doc_id, read_record(services.store, info), info.dossier_id))
-    except Exception:  # noqa: BLE001 - the correction is stored; the index catches up on re-processing
-        log.exception("could not re-index document %s after a correction or typed page", doc_id)
 
 
 def _rows(form: Any, prefix: str, names: tuple[str, ...]) -> list[dict[str, str]]:
@@ -476,7 +457,7 @@ async def retry(request: Request, document_id: str) -> Response:
     form = await request.form()
     next_url = _safe_next(str(form.get("next") or ""), "/luu-tru")
     doc_id = _parse_id(document_id)
-    info = services.store.get(doc_id) if doc_id else None
+    info = read_document(services.store, doc_id) if doc_id else None
     if info is None:
         return _not_found(request, f"văn bản số {document_id}")
     response = RedirectResponse(next_url, status_code=303)
@@ -576,7 +557,7 @@ def search_page(request: Request) -> HTMLResponse:
 def document_page(request: Request, document_id: str, page: str = "1", q: str = "") -> HTMLResponse:
     services = _services(request)
     doc_id = _parse_id(document_id)
-    info = services.store.get(doc_id) if doc_id else None
+    info = read_document(services.store, doc_id) if doc_id else None
     if info is None:
         return _not_found(request, f"văn bản số {document_id}")
     card = build_card(services, info)
@@ -641,7 +622,7 @@ def _archive_context(services: Any, threshold: float) -> dict[str, Any]:
         items = store.batch_items(batch_id)
         unstored = [i for i in items if i.effective_outcome == "failed" and i.document_id is None]
         batches.append((summary, unstored))
-    failed = store.list_documents(status="failed", limit=50)
+    failed = read_list(store, status="failed", limit=50)
     working = store.count_documents(status="queued") + store.count_documents(status="processing")
     active = working > 0 or any(s.counts.get("queued") for s, _ in batches)
     return {
@@ -674,8 +655,8 @@ def typing_page(request: Request, document_id: str, number: str) -> HTMLResponse
     """Cần nhập tay: the page image beside a form where a clerk types the page's text."""
     services = _services(request)
     doc_id = _parse_id(document_id)
-    info = services.store.get(doc_id) if doc_id else None
-    record = read_record(services.store, info) if info is not None else None
+    info = read_document(services.store, doc_id) if doc_id else None
+    record = info.record if info is not None else None
     page = None
     if record is not None and number.isdigit():
         page = next((p for p in record.pages if p.number == int(number)), None)
@@ -691,7 +672,7 @@ async def type_page(request: Request, document_id: str, number: str) -> Response
     services = _services(request)
     form = await request.form()
     doc_id = _parse_id(document_id)
-    info = services.store.get(doc_id) if doc_id else None
+    info = read_document(services.store, doc_id) if doc_id else None
     if info is None or not number.isdigit():
         return _not_found(request, f"văn bản số {document_id}")
     who = nfc(str(form.get("who") or "")).strip()
@@ -703,8 +684,18 @@ async def type_page(request: Request, document_id: str, number: str) -> Response
         if who:
             response.set_cookie(WHO_COOKIE, quote(who), max_age=365 * 86400, samesite="lax")
         return response
-    _reindex(services, doc_id, services.store.get(doc_id))
+    _reindex_typed(services, doc_id)
     response = RedirectResponse(f"/van-ban/{doc_id}?page={number}", status_code=303)
     response.set_cookie(WHO_COOKIE, quote(who), max_age=365 * 86400, samesite="lax")
     _flash(response, f"Đã lưu nội dung nhập tay trang {number} của văn bản số {doc_id} (người nhập: {who}).")
     return response
+
+
+def _reindex_typed(services: Any, doc_id: int) -> None:
+    """The search index follows the typed text (through the read path); the entry is stored either way."""
+    from ingest.indexing import reindex_stored
+
+    try:
+        reindex_stored(services.store, services.backend(), doc_id)
+    except Exception:  # noqa: BLE001 - the typed text is stored; `donthu reindex` or re-processing catches up
+        log.exception("could not re-index document %s after a typed page", doc_id)

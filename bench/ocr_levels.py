@@ -33,7 +33,7 @@ from rapidfuzz.distance import Levenshtein
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from corpus import degrade, render  # noqa: E402
-from donthu.config import Settings  # noqa: E402
+from donthu.config import load_settings  # noqa: E402
 from donthu.types import PageImage  # noqa: E402
 from ocr.page import ocr_page  # noqa: E402
 
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--paragraphs", type=int, default=6)
     args = parser.parse_args(argv)
 
-    settings = Settings()
+    settings = load_settings()
     summary: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     print(f"{'level':10} {'font':10} {'dpi':>4} {'seed':>4} {'raw CER':>8} {'ours CER':>8} {'raw MW':>7} {'ours MW':>7} "
           f"{'conf':>6} {'raw s':>6} {'ours s':>6}  notes")

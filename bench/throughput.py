@@ -314,7 +314,7 @@ def main() -> None:
     from ocr import engine
 
     print(f"machine: {os.cpu_count()} cores, {cpu_model()}; python {platform.python_version()}; "
-          f"OCR back-end: {engine.backend(LANG)}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+          f"OCR back-end: {engine.backend(LANG, choice=load_settings().ocr_backend)}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(f"command: python bench/throughput.py {' '.join(sys.argv[1:])}".rstrip())
     rows: list[Row] = []
     skipped: list[str] = []

@@ -26,6 +26,8 @@ def cmd_ingest(args, settings: Settings) -> int:
     rate = pages / report.seconds if report.seconds else 0.0
     print(f"batch {report.batch_id}: {report.count('done')} done, {report.count('skipped')} skipped, "
           f"{report.count('failed')} failed; {pages} pages in {report.seconds:.1f} s ({rate:.2f} pages/s)")
+    for folder in report.excluded:
+        print(f"  skipped  {folder}: the data folder (records, index, originals) is not input")
     for item in report.items:
         if item.outcome == "skipped":
             print(f"  skipped  {item.file}: {item.error}")
@@ -79,9 +81,10 @@ def _print_record(record, doc_id: int | None = None, status: str | None = None) 
 
 
 def cmd_show(args, settings: Settings) -> int:
+    from records.read import read_document
     from records.store import Store
 
-    info = Store(settings).get(args.id)
+    info = read_document(Store(settings), args.id)
     if info is None:
         print(f"no document {args.id}", file=sys.stderr)
         return 1
@@ -107,9 +110,10 @@ def _summary_row(info) -> list[str]:
 
 
 def cmd_list(args, settings: Settings) -> int:
+    from records.read import list_documents
     from records.store import Store
 
-    infos = Store(settings).list_documents(status=args.status, limit=args.limit, with_records=True)
+    infos = list_documents(Store(settings), status=args.status, limit=args.limit, with_records=True)
     if args.json:
         _print_json([{"id": i.id, "file": i.file, "status": i.status, "error": i.error} for i in infos])
         return 0

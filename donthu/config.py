@@ -1,6 +1,8 @@
 """One place for options (as OCRmyPDF keeps its options in one place).
 
-Every value comes from the environment with a sensible embedded default; nothing else is global.
+Every value comes from the environment with a sensible embedded default; nothing else is global, and no
+other module reads a DONTHU_* variable: `Settings` (`load_settings`) for the whole service, `ScaleSettings`
+(`load_scale_settings`) for the Celery scale-out.
 """
 
 from __future__ import annotations
@@ -9,11 +11,6 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-
-def _int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
 
 
 @dataclass(frozen=True)
@@ -41,6 +38,12 @@ class Settings:
     render_dpi: int = 300
     #: DPI of page images served for text-layer pages
     preview_dpi: int = 150
+    #: OCR engine binding: "" chooses (tesserocr when its Tesseract is the `tesseract` command's, else
+    #: pytesseract), "tesserocr" or "pytesseract" forces one (ocr.engine)
+    ocr_backend: str = ""
+    #: characters of PDF text layers: "pdfium" (fast, where its coordinates map simply) or "pdfplumber"
+    #: everywhere (ocr.textlayer)
+    text_chars: str = "pdfium"
 
     @property
     def sqlite_path(self) -> Path:
@@ -71,12 +74,69 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         search_backend=env.get("DONTHU_SEARCH_BACKEND", "sqlite"),
         es_url=env.get("DONTHU_ES_URL") or None,
         broker_url=env.get("DONTHU_BROKER_URL") or None,
-        workers=_int("DONTHU_WORKERS", max(1, os.cpu_count() or 1)),
+        workers=_env_int(env, "DONTHU_WORKERS", max(1, os.cpu_count() or 1)),
         ocr_lang=env.get("DONTHU_OCR_LANG", "vie"),
         ocr_quality_control=env.get("DONTHU_OCR_QUALITY_CONTROL", "1").strip().lower() not in ("0", "false", "no"),
-        max_pixels=_int("DONTHU_MAX_PIXELS", 180_000_000),
-        max_file_bytes=_int("DONTHU_MAX_FILE_BYTES", 512 * 1024 * 1024),
-        max_pages=_int("DONTHU_MAX_PAGES", 2000),
-        render_dpi=_int("DONTHU_RENDER_DPI", 300),
-        preview_dpi=_int("DONTHU_PREVIEW_DPI", 150),
+        max_pixels=_env_int(env, "DONTHU_MAX_PIXELS", 180_000_000),
+        max_file_bytes=_env_int(env, "DONTHU_MAX_FILE_BYTES", 512 * 1024 * 1024),
+        max_pages=_env_int(env, "DONTHU_MAX_PAGES", 2000),
+        render_dpi=_env_int(env, "DONTHU_RENDER_DPI", 300),
+        preview_dpi=_env_int(env, "DONTHU_PREVIEW_DPI", 150),
+        ocr_backend=env.get("DONTHU_OCR_BACKEND", "").strip().lower(),
+        text_chars="pdfplumber" if env.get("DONTHU_TEXT_CHARS", "").strip().lower() == "pdfplumber" else "pdfium",
+    )
+
+
+DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/0"
+
+
+def _env_int(env: Mapping[str, str], name: str, default: int) -> int:
+    value = env.get(name)
+    return int(value) if value else default
+
+
+@dataclass(frozen=True)
+class ScaleSettings:
+    """Options of the distributed mode (env DONTHU_*; see ingest.celery_app and docs/scale-out.md)."""
+
+    broker_url: str = DEFAULT_BROKER_URL
+    result_backend: str = DEFAULT_BROKER_URL
+    queue_prefix: str = ""
+    visibility_timeout: int = 900
+    unacked_restore_interval: int = 10
+    #: deliveries of one document (or page) before it is given up as a poison file
+    max_attempts: int = 3
+    #: retries of a transient fault (database/broker/index unreachable), exponential backoff
+    retry_max: int = 6
+    retry_backoff_max: int = 300
+
+    @property
+    def intake_queue(self) -> str:
+        return f"{self.queue_prefix}intake"
+
+    @property
+    def archive_queue(self) -> str:
+        return f"{self.queue_prefix}archive"
+
+    def queue(self, name: str) -> str:
+        """The real queue name of "intake" or "archive"."""
+        if name not in ("intake", "archive"):
+            raise ValueError(f"queue must be 'intake' or 'archive', not {name!r}")
+        return self.intake_queue if name == "intake" else self.archive_queue
+
+
+def load_scale_settings(env: Mapping[str, str] | None = None) -> ScaleSettings:
+    env = os.environ if env is None else env
+    broker = env.get("DONTHU_BROKER_URL") or DEFAULT_BROKER_URL
+    visibility = _env_int(env, "DONTHU_VISIBILITY_TIMEOUT", 900)
+    return ScaleSettings(
+        broker_url=broker,
+        result_backend=env.get("DONTHU_RESULT_BACKEND") or broker,
+        queue_prefix=env.get("DONTHU_QUEUE_PREFIX", ""),
+        visibility_timeout=visibility,
+        unacked_restore_interval=_env_int(env, "DONTHU_UNACKED_RESTORE_INTERVAL", 10),
+        max_attempts=max(1, _env_int(env, "DONTHU_MAX_ATTEMPTS", 3)),
+        retry_max=_env_int(env, "DONTHU_RETRY_MAX", 6),
+        # a retry waits as an ETA message held by the worker: keep it well inside the visibility timeout
+        retry_backoff_max=min(_env_int(env, "DONTHU_RETRY_BACKOFF_MAX", 300), max(1, visibility // 2)),
     )

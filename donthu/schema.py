@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 Kind = Literal["petition", "decision", "conclusion", "notice", "minutes", "other"]
 DocType = Literal["complaint", "denunciation", "recommendation", "land_dispute", "unknown"]
@@ -76,6 +76,9 @@ class Analysis(BaseModel):
 
 
 class Record(BaseModel):
+    #: an unknown field is an error, not silently dropped (a field added to Analysis must be added here)
+    model_config = ConfigDict(extra="forbid")
+
     file: str
     sha256: str
     mime: str
@@ -91,3 +94,13 @@ class Record(BaseModel):
     date: str | None = Field(default=None, description="the document's own date, YYYY-MM-DD")
     handwritten: bool = Field(default=False, description="some page is handwritten (see pages)")
     errors: list[str] = Field(default_factory=list)
+
+
+def with_analysis(record: Record, analysis: Analysis) -> Record:
+    """The record with the understanding stage's fields set. Every field of the analysis must be a field of
+    the record: one missing there raises instead of vanishing from what is stored and shown."""
+    values = analysis.model_dump()
+    missing = sorted(set(values) - set(Record.model_fields))
+    if missing:
+        raise TypeError(f"Analysis fields missing from Record: {', '.join(missing)} (add them to Record)")
+    return Record.model_validate({**record.model_dump(), **values})

@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Literal
 
 from donthu.config import Settings
-from donthu.types import DonthuError
-from ingest.pipeline import sha256_hex
 from ingest.sources import SourceFile, walk
 
 Outcome = Literal["done", "skipped", "failed", "queued"]
@@ -39,6 +37,8 @@ class BatchReport:
     items: list[ItemOutcome] = field(default_factory=list)
     seconds: float = 0.0
     interrupted: bool = False
+    #: folders left out of the walk: the data folder (records, index, originals) and anything under it
+    excluded: list[str] = field(default_factory=list)
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for item in self.items if item.outcome == outcome)
@@ -52,63 +52,35 @@ class BatchReport:
         return [item for item in self.items if item.outcome == "failed"]
 
 
-def _expected_pages(data: bytes, settings: Settings) -> int:
-    """Page count for the progress bar (1 when the file cannot be read: the worker records why)."""
-    from ingest.pages import count_pages
-    from ingest.sniff import sniff
-
-    try:
-        return max(1, count_pages(data, sniff(data), settings))
-    except Exception:  # unreadable here means the worker will record the reason
-        return 1
-
-
 def _queue_files(store, batch_id: int, sources: list[SourceFile], settings: Settings,
                  dossier_per_folder: bool) -> tuple[list[ItemOutcome], dict[int, ItemOutcome]]:
-    """Store each file's original and queue it; returns all items and the ones to run by document id."""
+    """Admit each file (`ingest.intake.admit`); returns all items and the ones to run by document id: new
+    files, earlier failures tried again, and documents an interrupted run left queued or processing."""
+    from ingest.intake import admit
+
     items: list[ItemOutcome] = []
     to_run: dict[int, ItemOutcome] = {}
     dossiers: dict[Path, int] = {}
     seen: dict[str, str] = {}
     for src in sources:
         name = str(src.path)
-        try:
-            size = src.path.stat().st_size
-            if size > settings.max_file_bytes:
-                raise DonthuError(f"file too large: {size / 2**20:.0f} MB (limit {settings.max_file_bytes / 2**20:.0f} MB)")
-            data = src.path.read_bytes()
-        except (OSError, DonthuError) as exc:
-            item = ItemOutcome(name, "failed", error=str(exc))
+
+        def dossier(folder: Path = src.folder) -> int:
+            if folder not in dossiers:
+                dossiers[folder] = store.create_dossier(folder.name, str(folder))
+            return dossiers[folder]
+
+        admission = admit(store, src.path, name, settings, batch_id=batch_id, seen=seen,
+                          dossier=dossier if dossier_per_folder else None)
+        if admission.action == "refused":
+            items.append(ItemOutcome(name, "failed", error=admission.reason))
+        elif admission.action == "duplicate":
+            items.append(ItemOutcome(name, "skipped", admission.document_id, admission.reason,
+                                     admission.pages if admission.document_id else 0))
+        else:  # new, retry, pending: run it (a document another process holds is waited for)
+            item = ItemOutcome(name, "queued", admission.document_id, pages=admission.pages)
             items.append(item)
-            store.add_batch_item(batch_id, name, None, "failed", item.error)
-            continue
-        sha = sha256_hex(data)
-        if sha in seen:
-            item = ItemOutcome(name, "skipped", error=f"same content as {seen[sha]}")
-            items.append(item)
-            store.add_batch_item(batch_id, name, None, "skipped", item.error)
-            continue
-        seen[sha] = name
-        existing = store.find_by_sha(sha)
-        if existing is not None and existing.status == "done":
-            item = ItemOutcome(name, "skipped", existing.id, "already ingested", existing.pages_total or 0)
-            items.append(item)
-            store.add_batch_item(batch_id, name, existing.id, "skipped", item.error)
-            continue
-        if existing is not None:
-            document_id = existing.id  # queued, processing (interrupted) or failed earlier: run it again
-        else:
-            dossier_id = None
-            if dossier_per_folder:
-                if src.folder not in dossiers:
-                    dossiers[src.folder] = store.create_dossier(src.folder.name, str(src.folder))
-                dossier_id = dossiers[src.folder]
-            store.put_original(data)
-            document_id = store.add_document(name, sha, size, batch_id=batch_id, dossier_id=dossier_id)
-        item = ItemOutcome(name, "queued", document_id, pages=_expected_pages(data, settings))
-        items.append(item)
-        to_run[document_id] = item
-        store.add_batch_item(batch_id, name, document_id, "queued")
+            to_run[admission.document_id] = item
     return items, to_run
 
 
@@ -125,10 +97,11 @@ def ingest_paths(
 
     started = time.perf_counter()
     store = Store(settings)
-    sources = walk(paths)
+    excluded: list[Path] = []
+    sources = walk(paths, exclude=[settings.data_dir], excluded=excluded)
     batch_id = store.create_batch(label or " ".join(str(p) for p in paths)[:200])
     items, to_run = _queue_files(store, batch_id, sources, settings, dossier_per_folder)
-    report = BatchReport(batch_id, items)
+    report = BatchReport(batch_id, items, excluded=[str(p) for p in excluded])
     if to_run:
         report.interrupted = _run_all(store, batch_id, to_run, settings, workers, progress)
     report.seconds = time.perf_counter() - started

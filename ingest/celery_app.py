@@ -22,7 +22,7 @@ Delivery guarantees, all configured here:
   exponential backoff and jitter; a task out of retries marks its document failed. A document or page that
   keeps killing its worker is given up after `DONTHU_MAX_ATTEMPTS` deliveries (see `ingest.distributed`).
 
-Environment (read once, here, by `ingest.distributed.load_scale_settings`): DONTHU_BROKER_URL (default
+Environment (read once, here, by `donthu.config.load_scale_settings`): DONTHU_BROKER_URL (default
 redis://127.0.0.1:6379/0), DONTHU_RESULT_BACKEND (default: the broker URL), DONTHU_QUEUE_PREFIX (prefix of
 both queue names, for sharing one Redis), DONTHU_VISIBILITY_TIMEOUT (s, default 900),
 DONTHU_UNACKED_RESTORE_INTERVAL (s, default 10), DONTHU_MAX_ATTEMPTS (default 3), DONTHU_RETRY_MAX (default

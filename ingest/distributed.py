@@ -1,7 +1,6 @@
 """Scaled-out processing: one Celery task per page, a join per document, then understanding + save + index.
 
-This module holds the steps (`plan_document`, `read_document_page`, `finish_document`), the scale-out
-tables and the `worker` / `submit` / `db` / `reindex` commands; `ingest.celery_app` wraps the steps in
+This module holds the steps (`plan_document`, `read_document_page`, `finish_document`) and the `worker` / `submit` / `db` / `reindex` commands; `ingest.celery_app` wraps the steps in
 Celery tasks (Celery is not imported here, so the `donthu` CLI stays quick to start). The steps call the
 embedded mode's own functions (`ingest.pipeline.read_page` / `join_pages`, `classify.analyse`,
 `records.store.Store.save_result`, `ingest.indexing.index_document`); only the scheduling differs:
@@ -37,51 +36,20 @@ import logging
 import os
 import socket
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import (
-    Column, Connection, DateTime, ForeignKey, Integer, String, Table, Text, delete, func, select, text, update,
-)
+from sqlalchemy import Connection, delete, func, select, text, update
 
-from donthu.config import Settings, load_settings
+# ScaleSettings / load_scale_settings live in donthu.config (options are read there only); re-exported here
+from donthu.config import ScaleSettings, Settings, load_scale_settings, load_settings  # noqa: F401
 from donthu.types import DonthuError, PageResult, Word
 from ingest.tasks import _index, _store  # the per-process store and index, shared with the local pool
-from records.tables import documents, metadata
+from records.tables import document_jobs, documents, page_results
 
 log = logging.getLogger(__name__)
-
-# -------------------------------------------------------------------------------------------- tables
-#: one row per submitted document: its queue, page count, deliveries of the planning task, timings
-document_jobs = Table(
-    "document_jobs",
-    metadata,
-    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True,
-           autoincrement=False),
-    Column("queue", String(200), nullable=False),
-    Column("mime", String(200)),
-    Column("pages_total", Integer, nullable=False, default=0),
-    Column("attempts", Integer, nullable=False, default=0),
-    Column("submitted_at", DateTime, nullable=False),
-    Column("started_at", DateTime),
-    Column("finished_at", DateTime),
-)
-
-#: one row per page of a document in flight (deleted once the document is saved)
-page_results = Table(
-    "page_results",
-    metadata,
-    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True,
-           autoincrement=False),
-    Column("page_number", Integer, primary_key=True, autoincrement=False),
-    Column("status", String(20), nullable=False),  # running | done
-    Column("attempts", Integer, nullable=False, default=0),
-    Column("owner", String(300)),  # "host:pid" of the worker process reading it
-    Column("result_json", Text),  # the PageResult (words included) once done
-    Column("updated_at", DateTime, nullable=False),
-)
 
 #: PostgreSQL advisory lock class of `finish` (second key: the document id)
 _FINISH_LOCK = 0x646F6E75
@@ -95,8 +63,7 @@ def _owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-# -------------------------------------------------------------------------------------------- settings
-DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/0"
+# -------------------------------------------------------------------------------------------- tasks
 #: task names (the Celery tasks are defined in ingest.celery_app)
 DOCUMENT, PAGE, FINISH = "donthu.document", "donthu.page", "donthu.finish"
 #: message priorities on Redis (0 is taken first; kombu keeps one list per level and a queue's levels are
@@ -108,61 +75,9 @@ _STEP_RANK = {FINISH: 0, PAGE: 1, DOCUMENT: 2}
 PRIORITY_STEPS = tuple(range(2 * len(_STEP_RANK)))
 
 
-def _env_int(env: Mapping[str, str], name: str, default: int) -> int:
-    value = env.get(name)
-    return int(value) if value else default
-
-
-@dataclasses.dataclass(frozen=True)
-class ScaleSettings:
-    """Options of the distributed mode (env DONTHU_*; see ingest.celery_app and docs/scale-out.md)."""
-
-    broker_url: str = DEFAULT_BROKER_URL
-    result_backend: str = DEFAULT_BROKER_URL
-    queue_prefix: str = ""
-    visibility_timeout: int = 900
-    unacked_restore_interval: int = 10
-    #: deliveries of one document (or page) before it is given up as a poison file
-    max_attempts: int = 3
-    #: retries of a transient fault (database/broker/index unreachable), exponential backoff
-    retry_max: int = 6
-    retry_backoff_max: int = 300
-
-    @property
-    def intake_queue(self) -> str:
-        return f"{self.queue_prefix}intake"
-
-    @property
-    def archive_queue(self) -> str:
-        return f"{self.queue_prefix}archive"
-
-    def queue(self, name: str) -> str:
-        """The real queue name of "intake" or "archive"."""
-        if name not in ("intake", "archive"):
-            raise ValueError(f"queue must be 'intake' or 'archive', not {name!r}")
-        return self.intake_queue if name == "intake" else self.archive_queue
-
-
 def task_priority(name: str, queue: str, scale: ScaleSettings) -> int:
     """The priority of task `name` on the real queue `queue` (see PRIORITY_STEPS)."""
     return _STEP_RANK[name] + (0 if queue == scale.intake_queue else len(_STEP_RANK))
-
-
-def load_scale_settings(env: Mapping[str, str] | None = None) -> ScaleSettings:
-    env = os.environ if env is None else env
-    broker = env.get("DONTHU_BROKER_URL") or DEFAULT_BROKER_URL
-    visibility = _env_int(env, "DONTHU_VISIBILITY_TIMEOUT", 900)
-    return ScaleSettings(
-        broker_url=broker,
-        result_backend=env.get("DONTHU_RESULT_BACKEND") or broker,
-        queue_prefix=env.get("DONTHU_QUEUE_PREFIX", ""),
-        visibility_timeout=visibility,
-        unacked_restore_interval=_env_int(env, "DONTHU_UNACKED_RESTORE_INTERVAL", 10),
-        max_attempts=max(1, _env_int(env, "DONTHU_MAX_ATTEMPTS", 3)),
-        retry_max=_env_int(env, "DONTHU_RETRY_MAX", 6),
-        # a retry waits as an ETA message held by the worker: keep it well inside the visibility timeout
-        retry_backoff_max=min(_env_int(env, "DONTHU_RETRY_BACKOFF_MAX", 300), max(1, visibility // 2)),
-    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -460,7 +375,7 @@ def _finish_lock(store, document_id: int) -> Iterator[None]:
 
 def finish_document(document_id: int) -> str:
     """Join the pages, understand, save and index the document (once, however often it is called)."""
-    from ingest.indexing import index_document
+    from ingest.indexing import reindex_stored
 
     settings = worker_settings()
     store = _store(settings)
@@ -469,8 +384,8 @@ def finish_document(document_id: int) -> str:
         if info is None:
             return "missing"
         if info.status == "done":
-            if info.record is not None:  # a redelivery after a crash between save and index: index again
-                _index(settings).index(index_document(document_id, info.record, info.dossier_id))
+            # a redelivery after a crash between save and index: index again (corrections applied)
+            reindex_stored(store, _index(settings), document_id)
             _cleanup(store, document_id)
             return "skipped"
         if info.status == "failed":
@@ -484,7 +399,7 @@ def finish_document(document_id: int) -> str:
         if failed:
             return _fail(store, document_id, "; ".join(record.errors) or "no page could be read")
         store.save_result(document_id, record, pages[:total])
-        _index(settings).index(index_document(document_id, record, info.dossier_id))
+        reindex_stored(store, _index(settings), document_id)  # as every reader sees it (corrections kept)
         _set_job(store, document_id, finished_at=_now())
     _cleanup(store, document_id)
     return "done"
@@ -516,8 +431,10 @@ def enqueue(store, document_id: int, queue: str = "archive", *, client=None) -> 
 
 
 def submit_paths(paths: list[str], settings: Settings, *, queue: str = "archive",
-                 dossier_per_folder: bool = False, label: str | None = None, client=None):
-    """Store files' originals and queue them like `donthu ingest` does; returns (batch id, items, ids)."""
+                 dossier_per_folder: bool = False, label: str | None = None, client=None,
+                 excluded: list | None = None):
+    """Admit files (`ingest.intake.admit`, as `donthu ingest` does) and queue them; returns (batch id, items,
+    ids). Folders left out (the data folder and anything under it) are appended to `excluded`."""
     from ingest.batch import _queue_files
     from ingest.sources import walk
     from records.store import Store
@@ -525,7 +442,8 @@ def submit_paths(paths: list[str], settings: Settings, *, queue: str = "archive"
     store = Store(settings)
     try:
         batch_id = store.create_batch(label or " ".join(str(p) for p in paths)[:200])
-        items, to_run = _queue_files(store, batch_id, walk(paths), settings, dossier_per_folder)
+        sources = walk(paths, exclude=[settings.data_dir], excluded=excluded)
+        items, to_run = _queue_files(store, batch_id, sources, settings, dossier_per_folder)
         for document_id in to_run:
             enqueue(store, document_id, queue, client=client)
         return batch_id, items, list(to_run)
@@ -556,30 +474,19 @@ def wait_for(settings: Settings, document_ids: list[int], timeout: float | None 
 
 
 def reindex(settings: Settings, backend: str, batch: int = 200) -> int:
-    """Index every done document again into `backend` ("elasticsearch" or "sqlite"); the count."""
-    from donthu.schema import Record
-    from ingest.indexing import index_document
+    """Index every done document again into `backend` ("elasticsearch" or "sqlite"), as every reader sees
+    it (`records.read`: corrections applied); the count."""
+    from ingest.indexing import stored_index_documents
     from records.store import Store
     from search import open_backend
 
     store = Store(settings)
     index = open_backend(dataclasses.replace(settings, search_backend=backend))
-    count, last = 0, 0
+    count = 0
     try:
-        while True:
-            with store.engine.connect() as conn:
-                rows = conn.execute(
-                    select(documents.c.id, documents.c.record_json, documents.c.dossier_id)
-                    .where(documents.c.status == "done", documents.c.id > last)
-                    .order_by(documents.c.id).limit(batch)
-                ).all()
-            if not rows:
-                break
-            docs = [index_document(r.id, Record.model_validate_json(r.record_json), r.dossier_id)
-                    for r in rows if r.record_json]
+        for docs in stored_index_documents(store, batch):
             index.index_many(docs)
             count += len(docs)
-            last = rows[-1].id
         if hasattr(index, "refresh"):
             index.refresh()
         return count
@@ -602,8 +509,11 @@ def cmd_worker(args, settings: Settings) -> int:
 
 def cmd_submit(args, settings: Settings) -> int:
     started = time.perf_counter()
+    excluded: list = []
     batch_id, items, ids = submit_paths(args.paths, settings, queue=args.queue,
-                                        dossier_per_folder=args.dossier_per_folder)
+                                        dossier_per_folder=args.dossier_per_folder, excluded=excluded)
+    for folder in excluded:
+        print(f"  skipped  {folder}: the data folder (records, index, originals) is not input")
     skipped = [i for i in items if i.outcome == "skipped"]
     failed = [i for i in items if i.outcome == "failed"]
     print(f"batch {batch_id}: {len(ids)} queued on {args.queue}, {len(skipped)} skipped, {len(failed)} failed")

@@ -274,7 +274,7 @@ class _PdfPages:
         pdfplumber page (see ocr.textlayer); None when neither can read the page."""
         from ocr.textlayer import PdfiumChars, pdfium_chars_enabled
 
-        if pdfium_chars_enabled():
+        if pdfium_chars_enabled(self.settings):
             try:
                 page = PdfiumChars(self.pdfium[index])
             except Exception:  # pdfium cannot open it: pdfplumber may

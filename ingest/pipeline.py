@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from donthu.config import Settings
-from donthu.schema import PageText, Record
+from donthu.schema import PageText, Record, with_analysis
 from donthu.text import nfc
 from donthu.types import DonthuError, PageImage, PageResult
 
@@ -72,7 +72,7 @@ def assemble(record: Record, pages: list[PageResult]) -> Record:
     record.handwritten = any(p.handwritten for p in pages)
     record.text = join_pages(pages)
     analysis = analyse(record.text)
-    return Record.model_validate({**record.model_dump(), **analysis.model_dump()})
+    return with_analysis(record, analysis)
 
 
 def process_bytes(

@@ -50,13 +50,13 @@ def warm_up(settings: Settings) -> None:
 
     _store(settings)
     _index(settings)
-    engine.backend(settings.ocr_lang)  # the in-process Tesseract (tesserocr), loaded once per worker
+    engine.backend(settings.ocr_lang, choice=settings.ocr_backend)  # the in-process Tesseract (tesserocr), loaded once per worker
     analyse("Kính gửi: Ủy ban nhân dân huyện Chợ Mới")
 
 
 def run_document(document_id: int, settings: Settings) -> str:
     """Process one stored document; returns its final status ("done", "failed" or "skipped")."""
-    from ingest.indexing import index_document
+    from ingest.indexing import reindex_stored
     from ingest.pipeline import process_bytes
 
     store = _store(settings)
@@ -73,7 +73,8 @@ def run_document(document_id: int, settings: Settings) -> str:
             store.mark_failed(document_id, "; ".join(result.record.errors) or "no page could be read")
             return "failed"
         store.save_result(document_id, result.record, result.pages)
-        _index(settings).index(index_document(document_id, result.record, info.dossier_id))
+        # indexed as every reader sees it: a document processed again keeps its corrections
+        reindex_stored(store, _index(settings), document_id)
         return "done"
     except Exception as exc:  # one bad file must never stop a batch
         log.error("document %s failed:\n%s", document_id, traceback.format_exc())

@@ -10,7 +10,7 @@ Two back-ends give the same `RecognisedWord`s:
   5.3), whose layout analysis reads some pages differently (signatures read as text blocks): it is not used
   unless `DONTHU_OCR_BACKEND=tesserocr`.
 - pytesseract (a `tesseract` process per call, image_to_data TSV): the fallback, and the OSD call.
-`DONTHU_OCR_BACKEND=pytesseract` forces the fallback.
+`DONTHU_OCR_BACKEND=pytesseract` forces the fallback (read into `Settings.ocr_backend`, passed here as `choice`).
 """
 
 from __future__ import annotations
@@ -89,9 +89,9 @@ def _version(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def _tesserocr_api(lang: str, config: str):
-    """The per-process Tesseract handle for (lang, config), or None when tesserocr cannot serve it."""
-    choice = os.environ.get("DONTHU_OCR_BACKEND", "").lower()
+def _tesserocr_api(lang: str, config: str, choice: str = ""):
+    """The per-process Tesseract handle for (lang, config), or None when tesserocr cannot serve it;
+    `choice`: Settings.ocr_backend ("" chooses, "tesserocr" / "pytesseract" forces)."""
     if choice == "pytesseract":
         return None
     try:
@@ -120,9 +120,10 @@ def _tesserocr_api(lang: str, config: str):
     return api
 
 
-def backend(lang: str = "vie", config: str = DEFAULT_CONFIG) -> str:
-    """"tesserocr" (in-process, engine loaded once) or "pytesseract" (a process per page)."""
-    return "tesserocr" if _tesserocr_api(lang, config) is not None else "pytesseract"
+def backend(lang: str = "vie", config: str = DEFAULT_CONFIG, choice: str = "") -> str:
+    """"tesserocr" (in-process, engine loaded once) or "pytesseract" (a process per page); `choice` as in
+    Settings.ocr_backend."""
+    return "tesserocr" if _tesserocr_api(lang, config, choice) is not None else "pytesseract"
 
 
 def _set_image(api, image: np.ndarray, bilevel: bool) -> None:
@@ -182,10 +183,10 @@ def _recognise_tesserocr(api, image: np.ndarray, timeout: float, bilevel: bool =
 
 
 def recognise(image: np.ndarray, lang: str = "vie", config: str = DEFAULT_CONFIG, timeout: float = 0,
-              bilevel: bool = False) -> list[RecognisedWord]:
+              bilevel: bool = False, choice: str = "") -> list[RecognisedWord]:
     """Words (non-empty, NFC) on a gray/binary/BGR uint8 image in Tesseract's reading order; `bilevel`: the
     image holds only 0 and 255 (ocr.clean's binary output), handed over as 1 bit a pixel."""
-    api = _tesserocr_api(lang, config)
+    api = _tesserocr_api(lang, config, choice)
     if api is not None:
         return _recognise_tesserocr(api, image, timeout, bilevel)
     return _recognise_pytesseract(image, lang, config, timeout)

@@ -50,7 +50,7 @@ class Reading:
 def _read(path: str, image: np.ndarray, transform: clean_steps.Transform, settings: Settings,
           bilevel: bool = False) -> Reading:
     start = time.perf_counter()
-    found = engine.recognise(image, lang=settings.ocr_lang, bilevel=bilevel)
+    found = engine.recognise(image, lang=settings.ocr_lang, bilevel=bilevel, choice=settings.ocr_backend)
     return Reading(path, found, transform, quality.judge(found), time.perf_counter() - start)
 
 

@@ -8,7 +8,7 @@ which alone caps born-digital ingest near 10 pages/s per core), or, for the comm
 starts at the origin, equals its crop box and is not rotated, `PdfiumChars`: the same character dicts
 (text, x0/x1/top/bottom in pdfplumber's top-left coordinates, size, fontname, upright) read from pdfium's
 text page (C++, ~5 ms a page). Either way pdfplumber's WordExtractor forms the words.
-`DONTHU_TEXT_CHARS=pdfplumber` forces pdfplumber's characters everywhere.
+`DONTHU_TEXT_CHARS=pdfplumber` (Settings.text_chars) forces pdfplumber's characters everywhere.
 
 A text layer is believed only when it reads as the language (`judge_text_layer`): scanners and old office
 software write layers whose fonts cannot encode Vietnamese ("CONG HOA xA HQI CilU NGHIA VIT NAM"); such a
@@ -20,7 +20,6 @@ from __future__ import annotations
 import ctypes
 import functools
 import math
-import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -252,8 +251,9 @@ def _text_object_address():
     return prototype(ctypes.cast(bound, ctypes.c_void_p).value)
 
 
-def pdfium_chars_enabled() -> bool:
-    return os.environ.get("DONTHU_TEXT_CHARS", "").lower() != "pdfplumber"
+def pdfium_chars_enabled(settings) -> bool:
+    """Settings.text_chars (env DONTHU_TEXT_CHARS): pdfium's characters unless "pdfplumber"."""
+    return settings.text_chars != "pdfplumber"
 
 
 class PdfiumChars:

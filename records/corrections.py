@@ -10,8 +10,8 @@ transaction — `documents.type` (lists, review queue) and the `parties` / `parc
 (`Store.documents_sharing`) — so every reader sees the corrected values. Re-indexing the search document is
 the caller's job (it holds the search backend).
 
-The table lives on `records.tables.metadata` and is created on first use (``metadata.create_all`` for
-just this table), so older databases gain it without a migration.
+The table is `records.tables.corrections` (created by the migration 0002_corrections). Readers do not call
+`apply_corrections` themselves: they read through `records.read`, which applies them.
 """
 
 from __future__ import annotations
@@ -22,33 +22,19 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Table, Text, delete, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Engine
 
 from donthu.schema import TYPES, Parcel, Party, Record
 from donthu.text import nfc
-from records.tables import documents, metadata, parcels as parcel_table, parties as party_table
+from records.tables import corrections, documents, parcels as parcel_table, parties as party_table
 
 Field = Literal["type", "parties", "parcels"]
 #: the fields staff may correct
 FIELDS: tuple[str, ...] = ("type", "parties", "parcels")
 
-corrections = Table(
-    "corrections",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
-    Column("field", String(20), nullable=False),
-    Column("value_json", Text, nullable=False),
-    Column("who", String(200), nullable=False),
-    Column("created_at", DateTime, nullable=False),  # naive UTC, like the store's timestamps
-    Index("ix_corrections_document", "document_id", "field"),
-)
-
 _PARTIES = TypeAdapter(list[Party])
 _PARCELS = TypeAdapter(list[Parcel])
-#: engines whose database has the table (checked once per engine)
-_READY: set[int] = set()
 
 
 class CorrectionError(ValueError):
@@ -67,14 +53,7 @@ class Correction:
 
 
 def _engine(store: Any) -> Engine:
-    engine = store.engine if hasattr(store, "engine") else store
-    if id(engine) not in _READY:
-        with engine.connect() as conn:
-            conn.execution_options(donthu_write=True)
-            with conn.begin():
-                metadata.create_all(conn, tables=[corrections])
-        _READY.add(id(engine))
-    return engine
+    return store.engine if hasattr(store, "engine") else store
 
 
 def validate(field: str, value: Any) -> Any:
@@ -158,22 +137,32 @@ def _sync_derived(conn: Any, document_id: int, field: str, value: Any) -> None:
 
 def corrections_for(store: Any, document_id: int) -> list[Correction]:
     """Every correction of the document, oldest first."""
-    engine = _engine(store)
-    with engine.connect() as conn:
-        rows = conn.execute(
-            select(corrections).where(corrections.c.document_id == document_id).order_by(corrections.c.id)
-        ).mappings().all()
-    return [
-        Correction(
-            id=r["id"],
-            document_id=r["document_id"],
-            field=r["field"],
-            value=json.loads(r["value_json"]),
-            who=r["who"],
-            created_at=r["created_at"].replace(tzinfo=UTC),
-        )
-        for r in rows
-    ]
+    return corrections_for_many(store, [document_id]).get(document_id, [])
+
+
+def corrections_for_many(store: Any, document_ids: list[int]) -> dict[int, list[Correction]]:
+    """Every correction of each of these documents, oldest first (one query; documents without any are
+    missing from the answer)."""
+    out: dict[int, list[Correction]] = {}
+    ids = sorted(set(document_ids))
+    if not ids:
+        return out
+    with _engine(store).connect() as conn:
+        for start in range(0, len(ids), 500):
+            rows = conn.execute(
+                select(corrections).where(corrections.c.document_id.in_(ids[start:start + 500]))
+                .order_by(corrections.c.id)
+            ).mappings().all()
+            for r in rows:
+                out.setdefault(r["document_id"], []).append(Correction(
+                    id=r["id"],
+                    document_id=r["document_id"],
+                    field=r["field"],
+                    value=json.loads(r["value_json"]),
+                    who=r["who"],
+                    created_at=r["created_at"].replace(tzinfo=UTC),
+                ))
+    return out
 
 
 def latest(items: list[Correction]) -> dict[str, Correction]:
@@ -204,10 +193,3 @@ def apply_corrections(record: Record | None, items: list[Correction]) -> Record 
         elif field == "parcels":
             update_["parcels"] = [Parcel(**p) for p in item.value]
     return record.model_copy(update=update_)
-
-
-def corrected_record(store: Any, document_id: int, record: Record | None) -> Record | None:
-    """`apply_corrections` with the document's stored corrections."""
-    if record is None:
-        return None
-    return apply_corrections(record, corrections_for(store, document_id))

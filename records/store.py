@@ -1,6 +1,8 @@
 """The system of record: documents, dossiers, batches, pages, words, entities, status and errors.
 
-`Store(settings)` opens (and creates) the database at `settings.db_url` and the originals folder.
+`Store(settings)` opens the database at `settings.db_url` — bringing it to the latest schema with the Alembic
+migrations of `records/migrations/`, the only way tables are created — and the originals folder.
+Readers of records go through `records.read` (corrections applied), not `Store.get`.
 SQLite (default, embedded) runs in WAL mode with a busy timeout and `BEGIN IMMEDIATE` for writes so that
 several worker processes can write safely; PostgreSQL works with the same code (SQLAlchemy Core only).
 
@@ -40,7 +42,6 @@ from records.tables import (
     doc_references,
     documents,
     dossiers,
-    metadata,
     pages as page_table,
     parcels,
     parties,
@@ -49,8 +50,6 @@ from records.tables import (
 
 #: a `processing` claim whose heartbeat is older than this (seconds) may be taken over by another worker
 DEFAULT_LEASE_SECONDS = 1800.0
-#: PostgreSQL advisory lock taken while creating tables
-_SCHEMA_LOCK_KEY = 0x646F6E74  # "dont"
 
 
 @dataclass
@@ -266,12 +265,10 @@ class Store:
         self.create_tables()
 
     def create_tables(self) -> None:
-        """Create missing tables (several processes may open the store at once)."""
-        with self._write() as conn:
-            if conn.dialect.name == "postgresql":
-                # serialise concurrent creators; released at commit
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK_KEY})
-            metadata.create_all(conn)
+        """Migrate the database to the latest schema (several processes may open the store at once)."""
+        from records.migrations import ensure_schema
+
+        ensure_schema(self.engine)
 
     # -- plumbing ---------------------------------------------------------------------------------------
 
@@ -624,8 +621,18 @@ class Store:
             )
 
     def save_result(self, document_id: int, record: Record, pages: list[PageResult]) -> None:
-        """Store the record, pages, words and entities in one transaction (replacing any earlier ones)."""
+        """Store the record, pages, words and entities in one transaction (replacing any earlier ones).
+
+        `record_json` keeps the extraction as it came; the derived rows (`documents.kind/type/date`, parties,
+        parcels, references) follow the record as readers see it, i.e. with the pages clerks typed
+        (records.typed) and the staff's corrections of a document processed again.
+        """
+        from records.corrections import apply_corrections, corrections_for
+        from records.typed import apply_typed, typed_for
+
         record_json = _clean(record.model_dump_json())
+        shown = apply_corrections(apply_typed(record, typed_for(self, document_id)),
+                                  corrections_for(self, document_id)) or record
         page_rows, word_rows = [], []
         for page in pages:
             page_rows.append(
@@ -682,7 +689,7 @@ class Store:
                 id_number=_clean(p.id_number),
                 address=_clean(p.address),
             )
-            for p in record.parties
+            for p in shown.parties
         ]
         parcel_rows = [
             dict(
@@ -695,11 +702,11 @@ class Store:
                 district=_clean(p.district),
                 province=_clean(p.province),
             )
-            for p in record.parcels
+            for p in shown.parcels
         ]
         reference_rows = [
             dict(document_id=document_id, number=_clean(r.number), date=r.date, issuer=_clean(r.issuer))
-            for r in record.references
+            for r in shown.references
         ]
         count = len(page_rows)
         with self._write() as conn:
@@ -723,10 +730,10 @@ class Store:
                     owner=None,
                     pages_total=count,
                     pages_done=count,
-                    kind=record.kind,
-                    type=record.type,
-                    type_confidence=_num(record.type_confidence),
-                    doc_date=record.date,
+                    kind=shown.kind,
+                    type=shown.type,
+                    type_confidence=_num(shown.type_confidence),
+                    doc_date=shown.date,
                     mime=func.coalesce(documents.c.mime, record.mime),
                     record_json=record_json,
                     updated_at=_now(),

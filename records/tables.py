@@ -1,6 +1,9 @@
 """Tables of the system of record (SQLAlchemy Core; portable between SQLite and PostgreSQL).
 
-`metadata` is the one place the schema lives until Alembic migrations take it over.
+`metadata` is the one place the schema is declared: the records (documents, dossiers, batches, pages, words,
+entities), staff corrections (`records.corrections`) and the scale-out bookkeeping (`ingest.distributed`).
+Tables are created only by the Alembic migrations in `records/migrations/` (`Store` runs them on open, the
+embedded SQLite database included); `tests/test_migrations.py` checks the migrated schema equals this one.
 Timestamps are stored as naive UTC (`DateTime` without time zone) so both back ends compare them alike.
 Dates found in documents are `YYYY-MM-DD` strings (they sort and range-compare as text).
 """
@@ -89,7 +92,7 @@ pages = Table(
     Column("height", Integer, nullable=False, default=0),
     Column("notes", Text),  # JSON list of strings
     Column("error", Text),
-    # judged handwritten (ocr.handwriting): listed for a clerk to type (records.typed); migration 0003
+    # judged handwritten (ocr.handwriting): listed for a clerk to type (records.typed); migration 0004
     Column("handwritten", Boolean, nullable=False, default=False, server_default=false()),
 )
 
@@ -168,9 +171,53 @@ batch_items = Table(
     UniqueConstraint("batch_id", "file", name="uq_batch_items_batch_file"),
 )
 
+
+# Corrections staff make to an extracted record (records.corrections): one row per corrected field.
+corrections = Table(
+    "corrections",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("field", String(20), nullable=False),
+    Column("value_json", Text, nullable=False),
+    Column("who", String(200), nullable=False),
+    Column("created_at", DateTime, nullable=False),  # naive UTC, like the store's timestamps
+    Index("ix_corrections_document", "document_id", "field"),
+)
+
+# Scale-out (ingest.distributed): one row per submitted document: its queue, page count, deliveries of the
+# planning task, timings
+document_jobs = Table(
+    "document_jobs",
+    metadata,
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True,
+           autoincrement=False),
+    Column("queue", String(200), nullable=False),
+    Column("mime", String(200)),
+    Column("pages_total", Integer, nullable=False, default=0),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("submitted_at", DateTime, nullable=False),
+    Column("started_at", DateTime),
+    Column("finished_at", DateTime),
+)
+
+# Scale-out: one row per page of a document in flight (deleted once the document is saved)
+page_results = Table(
+    "page_results",
+    metadata,
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True,
+           autoincrement=False),
+    Column("page_number", Integer, primary_key=True, autoincrement=False),
+    Column("status", String(20), nullable=False),  # running | done
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("owner", String(300)),  # "host:pid" of the worker process reading it
+    Column("result_json", Text),  # the PageResult (words included) once done
+    Column("updated_at", DateTime, nullable=False),
+)
+
 # Text a clerk typed for a page (records.typed): one row per entry, the latest per page applies; the OCR text
 # stays in `pages` and in the record. `analysis_json` is the understanding (donthu.schema.Analysis) of the
-# document's text with every page typed so far, computed when the entry was stored. Migration 0003.
+# document's text with every page typed so far, computed when the entry was stored. Migration 0004.
 typed_pages = Table(
     "typed_pages",
     metadata,

@@ -10,13 +10,13 @@ understanding (kind, type, parties, parcels, references, date) is the one derive
 Corrections of type, parties and parcels apply after this: a person's correction wins over what the typed
 text says.
 
-The read path: `record = apply_corrections(apply_typed(record, typed_for(store, id)), corrections_for(...))`.
+The read path (records/read.py, `_present`) applies `apply_typed` before the corrections.
 
 `add_typed` stores an entry and brings the store's derived rows (documents.kind/type/date, parties,
 parcels, references) in line with that read record in the same transaction; re-indexing the search
 document is the caller's job (it holds the search backend), as for corrections.
 
-The table is created by the migration 0003 (records/migrations) and by `Store` on a new database.
+The table (records/tables.py) is created by the migration 0004 (records/migrations).
 """
 
 from __future__ import annotations
@@ -80,6 +80,22 @@ def typed_for(store: Any, document_id: int) -> list[TypedPage]:
             select(typed_pages).where(typed_pages.c.document_id == document_id).order_by(typed_pages.c.id)
         ).mappings().all()
     return [_row(r) for r in rows]
+
+
+def typed_for_many(store: Any, document_ids: list[int]) -> dict[int, list[TypedPage]]:
+    """The typed entries of several documents (one query), oldest first per document."""
+    if not document_ids:
+        return {}
+    out: dict[int, list[TypedPage]] = {}
+    with _engine(store).connect() as conn:
+        for start in range(0, len(document_ids), 500):
+            rows = conn.execute(
+                select(typed_pages).where(typed_pages.c.document_id.in_(document_ids[start:start + 500]))
+                .order_by(typed_pages.c.id)
+            ).mappings().all()
+            for r in rows:
+                out.setdefault(r["document_id"], []).append(_row(r))
+    return out
 
 
 def _latest_per_page(items: list[TypedPage]) -> dict[int, TypedPage]:

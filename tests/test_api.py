@@ -287,3 +287,24 @@ def test_end_to_end_encrypted_pdf_fails_readably(live: TestClient) -> None:
     assert doc["status"] == "failed"
     assert "password" in doc["error"] or "encrypted" in doc["error"]
     assert doc["record"] is None
+
+
+def test_api_docs_are_served_from_local_files(tmp_path: Path) -> None:
+    """/docs (Swagger UI) and /redoc work on an office network without internet: every script, style sheet
+    and icon they load is served by the app itself, and Swagger UI's online validator is off."""
+    import re
+
+    with TestClient(create_app(Settings(data_dir=tmp_path / "data"), submit=lambda _id: None)) as client:
+        for page in ("/docs", "/redoc"):
+            r = client.get(page)
+            assert r.status_code == 200
+            html = r.text
+            assert "http://" not in html and "https://" not in html and "//cdn" not in html, html
+            assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+            assert assets and all(a.startswith("/") and not a.startswith("//") for a in assets), assets
+            for asset in assets:
+                got = client.get(asset)
+                assert got.status_code == 200 and len(got.content) > 1000, asset
+            assert "/openapi.json" in html
+        assert '"validatorUrl": null' in client.get("/docs").text
+        assert client.get("/openapi.json").json()["info"]["title"] == "donthu"

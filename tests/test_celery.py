@@ -276,16 +276,71 @@ def test_documents_of_a_batch_are_done_one_after_another(cluster, tmp_path):
 
 
 def test_corrupt_file_fails_fast_with_its_reason(cluster, tmp_path):
+    import pikepdf
+
+    from ingest.distributed import submit_paths
+
     good = _scan(tmp_path, "whole", "complaint_letter", 30, fmt="digital")
     corrupt = tmp_path / "truncated.pdf"
     corrupt.write_bytes(good.read_bytes()[: good.stat().st_size // 3])
-    (doc_id,) = cluster.submit([corrupt], queue="intake")
+    # a damaged container is refused at intake (ingest.intake.admit, the API's rule too): nothing queued
+    _, items, ids = submit_paths([str(corrupt)], cluster.settings, queue="intake", client=cluster.client)
+    assert ids == [] and [i.outcome for i in items] == ["failed"], items
+    assert "PDF" in items[0].error and ("truncated" in items[0].error or "damaged" in items[0].error), items
+    # damage that only shows inside (a password) goes to a worker, which fails it at once with the reason
+    if not any(p.poll() is None for p in cluster.workers):  # run alone: no worker of an earlier test
+        cluster.start_worker("e")
+    locked = tmp_path / "locked.pdf"
+    with pikepdf.open(good) as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(owner="o", user="secret", R=6))
+    (doc_id,) = cluster.submit([locked], queue="intake")
     assert cluster.wait([doc_id], timeout=60) == {doc_id: "failed"}
     (error,) = cluster.rows("SELECT error FROM documents WHERE id = :d", d=doc_id)[0]
-    assert "PDF" in error and ("truncated" in error or "damaged" in error), error
+    assert "password" in error or "encrypted" in error, error
     # bad input is not retried: one delivery, no pages
     assert cluster.rows("SELECT attempts FROM document_jobs WHERE document_id = :d", d=doc_id) == [(1,)]
     assert cluster.rows("SELECT count(*) FROM pages WHERE document_id = :d", d=doc_id) == [(0,)]
+
+
+def test_worker_indexes_the_record_as_corrected(cluster, tmp_path):
+    """The Celery finish step indexes through the read path: after a clerk's correction, a redelivered
+    finish (a crash between save and index) indexes the corrected type and parcel, not the extraction."""
+    from donthu.config import load_settings
+    from ingest.distributed import FINISH, task_priority
+    from ingest.indexing import correct
+    from search import open_backend
+    from search.backend import SearchQuery
+
+    if not any(p.poll() is None for p in cluster.workers):
+        cluster.start_worker("d")
+    letter = _scan(tmp_path, "khieu-nai", "complaint_letter", 60, fmt="digital")
+    (doc_id,) = cluster.submit([letter], queue="intake")
+    assert cluster.wait([doc_id], timeout=120) == {doc_id: "done"}
+    (record_json,) = cluster.rows("SELECT record_json FROM documents WHERE id = :d", d=doc_id)[0]
+    assert json.loads(record_json)["type"] == "complaint"  # the generator's truth for this letter
+    parcels = [{"parcel_no": "907", "map_sheet": "14", "area_m2": None, "land_use": None,
+                "commune": "Long Điền A", "district": "Chợ Mới", "province": None}]
+    store = cluster.store()
+    index = open_backend(cluster.settings)
+    try:
+        correct(store, index, doc_id, [("type", "denunciation"), ("parcels", parcels)], "Trần Văn Bảy")
+        index.delete(doc_id)  # as if the worker had crashed after saving, before indexing
+    finally:
+        index.close()
+        store.close()
+    real = cluster.scale.intake_queue
+    cluster.client.send_task(FINISH, (doc_id,), queue=real, priority=task_priority(FINISH, real, cluster.scale))
+
+    def found(query: SearchQuery) -> list[int]:
+        backend = open_backend(load_settings(cluster.env).with_data_dir(cluster.settings.data_dir))
+        try:
+            return [h.doc_id for h in backend.search(query).hits]
+        finally:
+            backend.close()
+
+    _wait_until(lambda: doc_id in found(SearchQuery(type="denunciation")), 60, "the worker's re-index")
+    assert doc_id not in found(SearchQuery(type="complaint"))
+    assert doc_id in found(SearchQuery(parcel="907/14", commune="Long Điền A"))
 
 
 def test_page_that_keeps_killing_its_worker_is_given_up(cluster, tmp_path):

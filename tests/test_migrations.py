@@ -1,6 +1,7 @@
 """Alembic migrations: `upgrade head` on a fresh PostgreSQL database and on SQLite builds exactly the
-schema of `records.tables.metadata` (with the scale-out tables); a database created by `Store` before
-migrations existed is adopted."""
+schema declared in `records.tables.metadata` (records, corrections, scale-out tables); `Store` creates its
+tables only through the migrations; a database whose tables were created before migrations existed is
+adopted."""
 
 from __future__ import annotations
 
@@ -12,8 +13,6 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-import ingest.distributed  # noqa: F401 - registers document_jobs and page_results
-import records.corrections  # noqa: F401 - registers corrections
 from donthu.config import Settings
 from records.migrations import HEAD_REVISION, current, upgrade
 from records.store import Store, make_engine
@@ -85,10 +84,58 @@ def test_upgrade_on_fresh_database_matches_metadata(backend, request):
     assert current(settings) == HEAD_REVISION
 
 
-def test_database_made_by_the_store_is_adopted(sqlite_url):
+def test_every_table_is_declared_in_records_tables():
+    """One schema: the scale-out and correction tables are declared beside the records'."""
+    assert {"documents", "corrections", "document_jobs", "page_results", "batch_items"} <= set(metadata.tables)
+    import ingest.distributed
+    import records.corrections
+
+    assert ingest.distributed.page_results is metadata.tables["page_results"]
+    assert records.corrections.corrections is metadata.tables["corrections"]
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
+def test_store_opens_a_fresh_database_through_the_migrations(backend, request):
+    url = request.getfixturevalue("pg_url" if backend == "postgresql" else "sqlite_url")
+    settings = Settings(database_url=url)
+    Store(settings).close()
+    assert current(settings) == HEAD_REVISION
+    assert _tables(url) == set(metadata.tables) | {"alembic_version"}
+    assert _differences(url) == []
+    Store(settings).close()  # a second open finds it at head
+    assert current(settings) == HEAD_REVISION
+
+
+def test_database_made_before_migrations_is_adopted(sqlite_url):
+    # what older versions left: the record tables created directly, without corrections, scale-out tables
+    # or alembic_version
+    engine = make_engine(sqlite_url)
+    old = [t for name, t in metadata.tables.items() if name not in ("corrections", "document_jobs", "page_results")]
+    metadata.create_all(engine, tables=old)
+    engine.dispose()
     settings = Settings(database_url=sqlite_url)
-    Store(settings).close()  # tables created without Alembic (the embedded mode does this)
     assert "alembic_version" not in _tables(sqlite_url)
     upgrade(settings)
     assert current(settings) == HEAD_REVISION
+    assert _tables(sqlite_url) == set(metadata.tables) | {"alembic_version"}
     assert _differences(sqlite_url) == []
+
+
+def test_concurrent_opens_of_a_new_sqlite_database(tmp_path):
+    """Pool workers open one new database together: one migrates, the others wait and find it done."""
+    import multiprocessing
+
+    url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_open_store, args=(url,)) for _ in range(3)]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join(120)
+    assert [p.exitcode for p in procs] == [0, 0, 0]
+    assert current(Settings(database_url=url)) == HEAD_REVISION
+    assert _differences(url) == []
+
+
+def _open_store(url: str) -> None:
+    Store(Settings(database_url=url)).close()

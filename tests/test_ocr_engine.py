@@ -92,7 +92,8 @@ def test_tesserocr_is_only_used_with_the_commands_tesseract_version(monkeypatch:
 
 def test_forced_fallback_uses_pytesseract() -> None:
     code = ("import os; os.environ['DONTHU_OCR_BACKEND']='pytesseract'; "
-            "from ocr import engine; print(engine.backend())")
+            "from donthu.config import load_settings; from ocr import engine; "
+            "print(engine.backend(choice=load_settings().ocr_backend))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "pytesseract"
 

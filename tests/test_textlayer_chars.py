@@ -5,6 +5,7 @@ back to pdfplumber."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pikepdf
@@ -12,7 +13,7 @@ import pytest
 
 from corpus.content import generate_docs
 from corpus.render import render_pdf
-from donthu.config import Settings
+from donthu.config import Settings, load_settings
 from ingest.pages import iter_pages
 from ingest.sniff import PDF
 
@@ -20,8 +21,8 @@ SETTINGS = Settings()
 
 
 def _pages(data: bytes, monkeypatch: pytest.MonkeyPatch, chars: str):
-    monkeypatch.setenv("DONTHU_TEXT_CHARS", chars)
-    return list(iter_pages(data, PDF, SETTINGS))
+    monkeypatch.setenv("DONTHU_TEXT_CHARS", chars)  # read in one place: donthu.config
+    return list(iter_pages(data, PDF, load_settings()))
 
 
 @pytest.mark.parametrize("seed", [3, 8])
@@ -50,8 +51,7 @@ def test_rotated_page_falls_back_to_pdfplumber(tmp_path: Path, monkeypatch: pyte
     with pikepdf.open(path, allow_overwriting_input=True) as pdf:
         pdf.pages[0].Rotate = 90
         pdf.save(path)
-    monkeypatch.setenv("DONTHU_TEXT_CHARS", "pdfium")
-    with _PdfPages(path.read_bytes(), SETTINGS) as pages:
+    with _PdfPages(path.read_bytes(), replace(SETTINGS, text_chars="pdfium")) as pages:
         page = pages.chars_page(0)
         assert not isinstance(page, PdfiumChars)
         page.close()

@@ -11,6 +11,7 @@ import random
 import statistics
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -146,17 +147,16 @@ def test_legacy_font_encoding_is_rejected_with_its_reason() -> None:
 
 
 @pytest.mark.parametrize("chars", ["pdfium", "pdfplumber"])
-def test_layer_without_a_unicode_map_is_rejected(monkeypatch: pytest.MonkeyPatch, chars: str) -> None:
+def test_layer_without_a_unicode_map_is_rejected(chars: str) -> None:
     """A font written without its /ToUnicode map: its glyphs have no characters (what old office software
     and some printers-to-PDF write); the page is OCR'd and says so."""
-    monkeypatch.setenv("DONTHU_TEXT_CHARS", chars)
     with pikepdf.open(io.BytesIO(born_digital_pdf([petition_page(30)]))) as pdf:
         for font in pdf.pages[0].resources.Font.values():
             if "/ToUnicode" in font:
                 del font["/ToUnicode"]
         out = io.BytesIO()
         pdf.save(out)
-    [page] = iter_pages(out.getvalue(), PDF, SETTINGS)
+    [page] = iter_pages(out.getvalue(), PDF, replace(SETTINGS, text_chars=chars))
     assert page.source == "ocr" and page.image is not None
     assert len(page.notes) == 1 and page.notes[0].startswith("text layer rejected: ") and "unmapped glyphs" in page.notes[0]
 

@@ -1,13 +1,11 @@
-"""Alembic environment: the schema is `records.tables.metadata` (with the scale-out tables registered by
-`ingest.distributed`); the URL is the caller's (`records.migrations.alembic_config`), else `-x url=...`,
-else DONTHU_DATABASE_URL / DONTHU_DATA_DIR through `donthu.config.load_settings()`."""
+"""Alembic environment: the schema is `records.tables.metadata`; the connection or URL is the caller's
+(`records.migrations.alembic_config`), else `-x url=...`, else DONTHU_DATABASE_URL / DONTHU_DATA_DIR through
+`donthu.config.load_settings()`."""
 
 from __future__ import annotations
 
 from alembic import context
 
-import ingest.distributed  # noqa: F401 - registers document_jobs and page_results on the metadata
-import records.corrections  # noqa: F401 - registers corrections on the metadata
 from donthu.config import load_settings
 from records.store import make_engine
 from records.tables import metadata
@@ -30,15 +28,24 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
+def _run(connection) -> None:
+    context.configure(connection=connection, target_metadata=target_metadata,
+                      render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
 def run_migrations_online() -> None:
+    given = config.attributes.get("connection")
+    if given is not None:
+        _run(given)
+        return
     engine = make_engine(_url())
     try:
         with engine.connect() as connection:
             connection.execution_options(donthu_write=True)
-            context.configure(connection=connection, target_metadata=target_metadata,
-                              render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
-            with context.begin_transaction():
-                context.run_migrations()
+            _run(connection)
+            connection.commit()
     finally:
         engine.dispose()
 

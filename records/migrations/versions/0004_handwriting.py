@@ -1,8 +1,8 @@
 """Handwritten pages: the `pages.handwritten` flag (ocr.handwriting) and the text clerks type for them
 (`typed_pages`, records/typed.py).
 
-Revision ID: 0003_handwriting
-Revises: 0002_corrections
+Revision ID: 0004_handwriting
+Revises: 0003_scale_out_tables
 Create Date: 2026-12-07
 """
 from __future__ import annotations
@@ -10,15 +10,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_handwriting"
-down_revision = "0002_corrections"
+revision = "0004_handwriting"
+down_revision = "0003_scale_out_tables"
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    # a database created by the embedded Store (which creates missing tables on open) and adopted here may
-    # already have both
+    # idempotent, like 0002 and 0003: a database adopted from before migrations may already have both
     inspector = sa.inspect(op.get_bind())
     if "handwritten" not in {c["name"] for c in inspector.get_columns("pages")}:
         with op.batch_alter_table("pages") as batch:

@@ -1,0 +1,101 @@
+"""The one read path of records: every reader gets a stored document through `read_document` /
+`read_documents` / `done_documents`, never from `Store.get` directly.
+
+What a reader sees is the stored extraction (`documents.record_json`) with the pages clerks typed applied
+(`records.typed`: a handwritten page's typed text replaces its OCR text, and the understanding derived from
+the typed text replaces the extracted one), then the staff's corrections (`records.corrections`: the latest
+correction of type, parties and parcels). The API, the web pages,
+`donthu show` / `donthu list`, the indexers (local pool and Celery), `donthu reindex` and any export read
+here, so all of them show the same record; `ingest.indexing.reindex_stored` re-indexes a document after a
+correction through the same path.
+
+`reader` is the seam for access control: who asks. Today every reader sees every document
+(`SYSTEM` is the pipeline itself); when permissions arrive they are checked in `_visible` and the record
+narrowed in `_present`, in this module only. Another layer over the stored extraction is added as one more
+step in `_present`, as typed pages are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import select
+
+from donthu.schema import Record
+from records.corrections import Correction, apply_corrections, corrections_for_many
+from records.typed import TypedPage, apply_typed, typed_for_many
+from records.store import DocumentInfo, Store
+from records.tables import documents
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who reads (a clerk's name, a service); the permissions of the access-control work go here."""
+
+    name: str
+
+
+#: the system itself: indexers, reindex, exports
+SYSTEM = Reader("system")
+
+
+def _visible(info: DocumentInfo, reader: Reader) -> bool:
+    """May `reader` see this document? (Everyone may, until access control.)"""
+    return True
+
+
+def _present(record: Record | None, items: list[Correction], reader: Reader,
+             typed: list[TypedPage] | None = None) -> Record | None:
+    """The record as `reader` sees it: the stored extraction, its typed pages, the latest corrections."""
+    return apply_corrections(apply_typed(record, typed or []), items)
+
+
+def _finish(store: Any, infos: list[DocumentInfo], reader: Reader) -> list[DocumentInfo]:
+    infos = [i for i in infos if _visible(i, reader)]
+    with_records = [i.id for i in infos if i.record is not None]
+    found = corrections_for_many(store, with_records)
+    typed = typed_for_many(store, with_records)
+    out = []
+    for info in infos:
+        items = found.get(info.id, [])
+        pages = typed.get(info.id, [])
+        if info.record is None or not (items or pages):
+            out.append(info)
+            continue
+        record = _present(info.record, items, reader, pages)
+        out.append(replace(info, record=record, type=record.type, type_confidence=record.type_confidence,
+                           kind=record.kind, doc_date=record.date))
+    return out
+
+
+def read_document(store: Store, document_id: int, reader: Reader = SYSTEM) -> DocumentInfo | None:
+    """The document (status, counts) with its record as `reader` sees it; None when missing or hidden."""
+    info = store.get(document_id)
+    if info is None:
+        return None
+    found = _finish(store, [info], reader)
+    return found[0] if found else None
+
+
+def read_documents(store: Store, infos: list[DocumentInfo], reader: Reader = SYSTEM) -> list[DocumentInfo]:
+    """Documents already listed by the store (`Store.list_documents(with_records=True)`), as `reader`
+    sees them (one query for all their corrections)."""
+    return _finish(store, infos, reader)
+
+
+def list_documents(store: Store, reader: Reader = SYSTEM, **filters: Any) -> list[DocumentInfo]:
+    """`Store.list_documents(**filters)` through the read path."""
+    return _finish(store, store.list_documents(**filters), reader)
+
+
+def done_documents(store: Store, *, after: int = 0, limit: int = 200,
+                   reader: Reader = SYSTEM) -> list[DocumentInfo]:
+    """Done documents with id > `after`, by id, with their records as `reader` sees them — for reindex and
+    exports, in pages (`after` = the last id of the previous page)."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(documents).where(documents.c.status == "done", documents.c.id > after)
+            .order_by(documents.c.id).limit(limit)
+        ).mappings().all()
+    return _finish(store, [Store._info(row, with_record=True) for row in rows], reader)
