@@ -184,3 +184,31 @@ def test_typing_needs_a_name_and_text(stored) -> None:
         assert answer.status_code == 303 and answer.headers["location"] == f"/nhap-tay/{doc_id}/1"
     api = client.post(f"/documents/{doc_id}/pages/9/typed", json={"text": "x", "who": CLERK})
     assert api.status_code == 422 and re.search("không có trang 9", api.text)
+
+
+def test_typed_text_reaches_every_reader_and_survives_processing_again(stored) -> None:
+    """After the typing test: the read path (records.read) gives the typed page to `donthu show`, to
+    `donthu reindex`'s documents, and a document saved again keeps the typed understanding in its rows."""
+    import subprocess
+    import sys
+
+    from ingest.indexing import stored_index_documents
+    from records.read import read_document
+
+    client, doc_id, settings = stored
+    store = client.app.state.services.store
+    assert typed_for(store, doc_id), "runs after test_typed_text_is_understood_indexed_and_marked"
+    shown = subprocess.run(
+        [sys.executable, "-m", "donthu.cli", "--data-dir", str(settings.data_dir), "show", str(doc_id), "--json"],
+        capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[1],
+    )
+    record = json.loads(shown.stdout)["record"]
+    assert record["pages"][0]["source"] == "typed" and record["type"] == "land_dispute"
+    index_docs = [d for batch in stored_index_documents(store) for d in batch if d.doc_id == doc_id]
+    assert "Lê Văn Tư" in index_docs[0].pages[0].text and index_docs[0].type == "land_dispute"
+    # processed again: the stored extraction (OCR text) is saved anew; the rows follow the typed text
+    raw = store.get(doc_id).record
+    assert raw.pages[0].source == "ocr" and raw.type != "land_dispute"
+    store.save_result(doc_id, raw, [])
+    assert store.get(doc_id).type == "land_dispute"
+    assert {p.name for p in read_document(store, doc_id).record.parties} == {"Phạm Văn Hùng", "Lê Văn Tư"}
