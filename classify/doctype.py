@@ -103,6 +103,14 @@ _ABOUT_A_LETTER = re.compile(
     r"nguoi (?:co|dung|lam|gui) don|tra loi don|xac minh (?:noi dung )?don|(?:tiep nhan|nhan duoc|nhan) (?:duoc )?don|"
     r"lam don|xu ly don)(?![a-z])"
 )
+# the types of letter a text names; two or more together are an enumeration ("số đơn khiếu nại, tố cáo, kiến
+# nghị đã tiếp nhận" in a periodic report), not a letter the document is about
+_TYPE_WORDS = {"complaint": r"khieu nai", "denunciation": r"to (?:cao|giac)", "recommendation": r"kien nghi|phan anh",
+               "land_dispute": r"tranh chap"}
+_TYPE_WORD_RE = re.compile(r"(?<![a-z])(?:" + "|".join(f"(?P<{t}>{p})" for t, p in _TYPE_WORDS.items()) + r")(?![a-z])")
+# a phiếu chuyển đơn: the letter received, then what it asks ("… nhận được đơn của ông A, … tố cáo …")
+_FORWARDS = re.compile(r"(?<![a-z])(?:phieu chuyen don|chuyen don)(?![a-z])")
+_RECEIVED = re.compile(r"(?<![a-z])(?:nhan duoc|tiep nhan|nhan) (?:duoc )?don(?![a-z])")
 _NEGATION = re.compile(r"(?:khong phai(?: la)?|khong co|khong|chua|chang)\s+(?:\w+\s+){0,1}$")
 # "Căn cứ Luật Khiếu nại, tôi khiếu nại …": after the comma the letter speaks for itself
 _OWN_CLAUSE = re.compile(r",\s+(?:toi|chung toi|gia dinh|ho gia dinh|cac ho|nay)\b")
@@ -207,12 +215,35 @@ def decide_type(text: str, hits: list[Hit], title: list[str], learned: dict[str,
             evidence.append(phrase)
     if scores[best] <= 0 and not learned:
         return TypeDecision("unknown", 0.0, [], scores)
-    if kind == "other" and not _ABOUT_A_LETTER.search(folded):
-        return TypeDecision("unknown", 0.0, [], scores)
+    if kind == "other":
+        forwarded = _forwarded_type(text, folded)
+        if forwarded:
+            return TypeDecision(forwarded[0], 0.9, [forwarded[1]], scores)
+        if not any(not _enumeration(folded, m) for m in _ABOUT_A_LETTER.finditer(folded)):
+            return TypeDecision("unknown", 0.0, [], scores)
     if confidence < (MIN_CONFIDENCE if learned else RULES_ONLY_MIN_CONFIDENCE) or (
             scores[best] < MIN_SCORE and not learned):
         return TypeDecision("unknown", round(confidence, 3), evidence[:5], scores)
     return TypeDecision(best, round(confidence, 3), evidence[:5], scores)
+
+
+def _enumeration(folded: str, m: re.Match) -> bool:
+    """Is this mention of a letter part of a list of letter types (`đơn khiếu nại, đơn tố cáo và …`)?"""
+    window = folded[max(0, m.start() - 25):m.end() + 40]
+    kinds = {w.lastgroup for w in _TYPE_WORD_RE.finditer(window)}
+    return len(kinds) >= 2
+
+
+def _forwarded_type(text: str, folded: str) -> tuple[str, str] | None:
+    """A phiếu chuyển đơn is typed by the letter it forwards: the first type word after `nhận được đơn`
+    (its title word `đơn tố cáo`, or the verb of its writer `…, khiếu nại Quyết định …`)."""
+    if not _FORWARDS.search(folded):
+        return None
+    for m in _RECEIVED.finditer(folded):
+        w = _TYPE_WORD_RE.search(folded, m.end(), min(len(folded), m.end() + 400))
+        if w:
+            return w.lastgroup, f"{text[m.start():m.end()]} … {text[w.start():w.end()]}"
+    return None
 
 
 def _slice_title(title: str, folded: str, phrase: str) -> str:

@@ -22,7 +22,8 @@ _TITLES: list[tuple[str, str]] = [
     (fuzzy_phrase("bao cao"), "other"),
     (fuzzy_phrase("cong van"), "other"),
     (r"to trinh|giay moi|ke hoach", "other"),
-    (r"d[o0ơ]n|dcn|d0n", "petition"),
+    # "Đơn vị …" (unit), "đơn giá" (unit price), "đơn hàng" are not a letter's title
+    (r"(?:d[o0ơ]n|dcn|d0n)(?!\s+(?:vi|gia|hang|dat hang|thuoc|phuong)(?![a-z]))", "petition"),
 ]
 _TITLE_RE = [(re.compile(rf"^\s*(?:{p})(?![a-z0-9])"), k) for p, k in _TITLES]
 # OCR splits or joins the letters of a heading ("QUYÊ T ĐỊNH"): match it without spaces too
@@ -34,6 +35,11 @@ _COMPACT_TITLE_RE = [
 _JUNK = re.compile(r"^[\W_\d]*(?=\w)")
 _CODE_KIND = {"QĐ": "decision", "KL": "conclusion", "TB": "notice", "BB": "minutes", "BC": "other", "CV": "other"}
 _OWN_NUMBER = re.compile(r"^\s*S[ốoô0]\s*:?\s*\d+(?:/\d{4})?/([A-ZĐ]+)", re.M)
+# an official's own number with a handwritten or damaged number: "Số: 4/35 /SGDĐT-CTrTT", "Sê: 619/1:BVT-TCKT"
+_OWN_NUMBER_LOOSE = re.compile(r"^\s*S[ốoôê0e]\s*:?\s*[\d#!]\S{0,8}(?:\s\S{0,4})?\s*/\s*[A-ZĐ0-9:]*[A-ZĐ]{2,}-[A-ZĐ]", re.M)
+# "V/v …" (về việc) in the heading area without a title word: an official letter (công văn); a citizen's letter
+# writes it in brackets under its ĐƠN title
+_VV_LINE = re.compile(r"^\s*v\s*[/.]\s*v\b", re.M)
 
 
 def _is_heading(line: str) -> bool:
@@ -69,7 +75,10 @@ def detect_kind(text: str) -> str:
     if m:  # an official's own number without a title: its code says the kind; a công văn (123/UBND-TNMT) is other
         return _CODE_KIND.get(m.group(1), "other")
     head = fold_aligned("\n".join(lines))
-    if re.search(r"kinh gui", head) and re.search(r"\b(?:toi|chung toi)\b", fold_aligned(text)):
+    if _OWN_NUMBER_LOOSE.search("\n".join(lines)) or _VV_LINE.search(head):
+        return "other"
+    # a letter without a title speaks in the first person: "tôi" (with its diacritics: "tới" folds alike)
+    if re.search(r"kinh gui", head) and re.search(r"(?<!\w)(?:tôi|chúng tôi)(?!\w)", text.lower()):
         return "petition"
     return "other"
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-from rapidfuzz.distance import Levenshtein
 
 from donthu.text import fold, nfc
 
@@ -149,6 +148,16 @@ _REF_RAW = re.compile(
 _NUMBER_GLUED = re.compile(r"\b([Ss]ố)(?=\d)")
 _SLASH_LOST = re.compile(r"(\b[Ss]ố:?\s*|\b(?:[Qq]uyết định|[Tt]hông báo|[Cc]ông văn|[Bb]áo cáo|[Kk]ết luận) )"
                          r"(\d{1,5})\s?['’‘`]?\s?(?=(?:QĐ|QD|QÐ|TB|KL|BC|BB|CV|NĐ|ND|HĐ)\s?-)")
+# the slash of a number after "số" read as a mark or lost before any code with a hyphen: "Kế hoạch số 2211 ï
+# UBND-KT", "Số:1720TTr-UBND" (the codes _SLASH_LOST lists are the frequent ones; this is the general case)
+REF_SLASH_MARK = re.compile(r"(\b[Ss]ố:?[ \t]*)(\d{1,5})(?:[ \t]?[ïíì'’‘`|][ \t]?|[ \t]?)"
+                            r"(?=[A-ZĐ][A-ZĐa-z]{1,5}[ \t]?-[ \t]?[A-ZĐ]{2})")
+# "!" for the 1 that starts a number: "Số: !903/TTr-UBND"
+REF_BANG_ONE = re.compile(r"(?<![\w/!])!(?=\d{1,4}[ \t]*/[ \t]*[A-ZĐ0-9])")
+# a separator OCR doubled inside a document number: "5959//QĐ-BVT", "12/QĐ--UBND"
+REF_DOUBLED_SEPARATOR = re.compile(r"(?<=\d)([ \t]*/){2,}[ \t]*(?=[A-ZĐ])|(?<=[A-ZĐ])-{2,}(?=[A-ZĐ])")
+_TT_OF_LOCAL_BODY = re.compile(r"TT-(?:UBND|HĐND)\b")
+_DOUBLED_D_HEAD = re.compile(r"^([QNH])Đ{2,}(?=[A-Z])")
 _YEAR_GLUED = re.compile(r"(?<![\w/])(\d{1,5}/(?:19|20)\d{2})(?=[A-ZĐ]{2})")
 
 
@@ -173,11 +182,15 @@ def _fix_code_segment(seg: str) -> str:
         return _CODE_SEGMENTS[key]
     if seg in _KNOWN_SEGMENTS:
         return seg
+    if len(seg) >= 3 and seg[0] in _STROKE and _fix_known(seg[1:]):  # "INĐ", "IBB": the slash's stroke
+        return _fix_known(seg[1:])
     if re.fullmatch(r"[A-ZĐ0]+", seg) and "0" in seg and not seg[-1].isdigit():
         return seg.replace("0", "O")
     collapsed = re.sub(r"Đ{2,}", "Đ", seg)  # Tesseract doubles the Đ of QĐ: "QĐÐ", "QĐÐĐ"
     if collapsed in _KNOWN_SEGMENTS:
         return collapsed
+    if _DOUBLED_D_HEAD.match(seg):  # "HĐĐĐKT" → "HĐKT" (QĐ, NĐ, HĐ never go on with another Đ)
+        return _fix_code_segment(_DOUBLED_D_HEAD.sub(r"\1Đ", seg))
     for i in range(2, len(seg) - 1):  # a lost hyphen: "KLUBND" → "KL-UBND"
         head, tail = _fix_known(seg[:i]), _fix_known(seg[i:])
         if head and tail:
@@ -197,8 +210,33 @@ def _nearest_segment(seg: str) -> str | None:
     for variant in {seg, seg.replace("LI", "U").replace("UƯ", "U").replace("Ư", "U")}:
         if variant in _KNOWN_SEGMENTS:
             return variant
-    close = [k for k in _KNOWN_SEGMENTS if len(k) >= _FUZZY_MIN_LEN and Levenshtein.distance(seg, k) == 1]
+    close = [k for k in _KNOWN_SEGMENTS if len(k) >= _FUZZY_MIN_LEN and _ocr_slip(seg, k)]
     return close[0] if len(close) == 1 else None
+
+
+# letters Tesseract takes for one another in capitals; a slip outside these (K→B, a lost S) is another code:
+# "HĐKT" is not "HĐBT", "SGDĐT" is not "GDĐT"
+_LOOK_ALIKE = {frozenset(p) for p in (
+    "BR", "B8", "BE", "DO", "DĐ", "ĐO", "OQ", "OC", "CG", "IL", "IT", "IJ", "LT", "UV", "UƯ", "NH", "NM", "MH", "HK",
+    "EF", "FP", "PR", "VY", "KX", "S5", "Z2", "TY",
+)}
+_THIN = set("Il1|'.,")  # glyphs OCR adds inside a word (a speck, a stroke split off a letter)
+_STROKE = set("IlJ|1(")  # the slash before a code read as a letter of it: "316/JUBND", "43/2014/INĐ-CP"
+
+
+def _ocr_slip(seg: str, known: str) -> bool:
+    """Is `seg` the `known` code segment with one OCR slip: a look-alike letter, a doubled letter, or a
+    thin glyph added?"""
+    if len(seg) == len(known):
+        diff = [(a, b) for a, b in zip(seg, known) if a != b]
+        return len(diff) == 1 and frozenset(diff[0]) in _LOOK_ALIKE
+    if len(seg) == len(known) + 1:
+        if seg[1:] == known and seg[0] in _STROKE:
+            return True
+        for i, ch in enumerate(seg):
+            if seg[:i] + seg[i + 1:] == known:
+                return ch in _THIN or (i > 0 and seg[i - 1] == ch) or (i + 1 < len(seg) and seg[i + 1] == ch)
+    return False
 
 
 def _fix_ref(m: re.Match) -> str:
@@ -211,6 +249,8 @@ def _fix_ref(m: re.Match) -> str:
     if not re.match(r"[A-ZĐÐ]", segments[0]) and segments[0] not in ("0",):
         return m.group(0)
     fixed = "-".join(_fix_code_segment(s) for s in segments)
+    if not year and _TT_OF_LOCAL_BODY.match(fixed):
+        fixed = "TTr" + fixed[2:]  # a people's committee or council issues tờ trình (TTr), never thông tư (TT)
     out = _fix_digits(num)
     if year:
         out += "/" + _fix_digits(year.replace("/", "").strip())
@@ -248,10 +288,16 @@ _SPLIT_PARCEL_NUMBER = re.compile(
     r"(\d{1,2}) (\d{1,3})(?![\d.,/]?\d)(?!\s*(?:m²|m2|ha\b|mét|năm|tháng|ngày))", re.I)
 
 
+# "S" for a 5 inside a parcel or sheet number after its label: "thửa số 1S4", "tờ bản đồ số S1"
+PARCEL_NUMBER_S = re.compile(r"((?:thửa|tờ)(?: đất| bản đồ)?(?: địa chính)?(?: số)?\s*:?\s*)"
+                             r"(?=[\dS]*\d)(?=[\d]*S)([\dS]{2,5})(?![\w])", re.I)
+
+
 def normalize_line(line: str) -> str:
     line = _SPACES.sub(" ", line).strip().translate(_SLASHES)
     line = _DIGIT_LIKE.sub(_fix_number, line)
     line = _NUMBER_LABEL_LETTERS.sub(_fix_label_number, line)
+    line = PARCEL_NUMBER_S.sub(lambda m: m.group(1) + m.group(2).replace("S", "5"), line)
     line = _SPLIT_PARCEL_NUMBER.sub(r"\1\2\3", line)
     line = _ELECTRIC.sub(lambda m: ("D" if m.group(1) == "Đ" else "d") + "iện tích", line)
     line = _DECIMAL_LETTER.sub(_fix_decimal_letter, line)
@@ -262,6 +308,9 @@ def normalize_line(line: str) -> str:
     line = _D_WORD_RE.sub(_fix_d, line)
     line = _NUMBER_GLUED.sub(r"\1 ", line)
     line = _SLASH_LOST.sub(r"\1\2/", line)
+    line = REF_DOUBLED_SEPARATOR.sub(lambda m: "/" if "/" in m.group(0) else "-", line)
+    line = REF_SLASH_MARK.sub(r"\1\2/", line)
+    line = REF_BANG_ONE.sub("1", line)
     line = _YEAR_GLUED.sub(r"\1/", line)
     line = _REF_RAW.sub(_fix_ref, line)
     return line

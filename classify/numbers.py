@@ -9,7 +9,7 @@ from classify.normalize import fold_aligned
 # 1.234,5 | 1234,5 | 1234.5 | 14.683.4 (OCR read the decimal comma as a full stop)
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+|\.\d{1,2}(?!\d))?|\d+(?:,\d+)?|\d+\.\d{1,2}(?!\d)"
 _UNITS = (
-    (r"m²|m2|m\s*2|rn2|met\s*(?:vuong|[a-z]{1,2}uong|v[a-z]{1,2}ong)|m\s*vuong|mét\s*vuông", 1.0),
+    (r"m²|m2|m\s*2|rn2|met\s*(?:vuong|[a-z]{1,2}uong|v[a-z]{1,2}ong)|m[oa]t\s*vuong|m\s*vuong|mét\s*vuông", 1.0),
     (r"ha|hecta|hec\s*-?\s*ta|hec-ta|hecta", 10000.0),
     (r"km²|km2", 1_000_000.0),
 )

@@ -13,7 +13,9 @@ from classify.numbers import find_areas
 from classify.places import Place, complete, find_places
 
 _THUA_KW = rf"(?:{fuzzy_phrase('thua dat')}|thua|thu'a)"
-_TO_KW = rf"(?:{fuzzy_phrase('to ban do')}(?:\s+dia\s+chinh)?|to\s+bd|to)"
+# a "tờ bản đồ số" OCR damaged in several letters keeps its shape: "Tờ hản đầ sấ 51"
+_TO_DAMAGED = r"to\s+[a-z]{1,2}an\s+d[a-z]{1,2}\s+s[a-z]?(?=\s*\d)"
+_TO_KW = rf"(?:{fuzzy_phrase('to ban do')}(?:\s+dia\s+chinh)?|{_TO_DAMAGED}|to\s+bd|to)"
 # "số" as OCR reads it: "sô"/"sổ" fold to "so" already; a zero for the o, or "sẽ" for "số"
 _SO = r"s[o0e]"
 # OCR's full stop for the comma of a number list ("thửa số 431. 434"): a stop and a space before a number
@@ -21,6 +23,10 @@ _SO = r"s[o0e]"
 _LIST_STOP = r"\.(?=\s+\d{1,5}(?![\d.)/]))"
 _NUMS = rf"(\d{{1,5}}(?:\s*(?:,|;|va|\+|&|{_LIST_STOP})\s*(?:{_SO}\s*)?\d{{1,5}}(?![\d/]))*)"
 THUA_RE = re.compile(rf"(?<![a-z])(?:cac\s+)?{_THUA_KW}\s*(?:{_SO}\s*)?[:.]?\s*{_NUMS}(?![\d/.,]\d)")
+# a range of parcels: "từ thửa số 482 đến thửa số 485", "các thửa từ số 28 đến số 31" (every number between)
+RANGE_RE = re.compile(rf"(?<![a-z])(?:(?:cac\s+)?{_THUA_KW}\s+tu|tu\s+{_THUA_KW})\s*(?:{_SO}\s*)?[:.]?\s*(\d{{1,5}})"
+                      rf"\s+(?:den|toi)\s+(?:{_THUA_KW}\s*)?(?:{_SO}\s*)?[:.]?\s*(\d{{1,5}})(?![\d/])")
+_MAX_RANGE = 30  # a longer "range" is more likely two unrelated numbers
 TO_RE = re.compile(rf"(?<![a-z]){_TO_KW}\s*(?:{_SO}\s*)?[:.]?\s*(\d{{1,4}})(?![\d/])")
 
 LAND_USE_CODES = (
@@ -48,6 +54,8 @@ _SENTENCE_END = re.compile(r"(?:[.;!?](?=\s+\S)|\n\s*\n|\n(?=\s*(?:[-•+*]|\d+[
 # "tờ bản đồ số:⏎28)" and "số. 47": the number of a label is not a new sentence or list item
 _AFTER_NUMBER_LABEL = re.compile(r"(?<![a-z])so\s*[:.]?\s*$")
 _COMMA_READ_AS_STOP = re.compile(rf"\.\s+(?=[{VI_LOWER}])")  # also across a line break
+# "số thửa: 914; số tờ bản đồ: 6; diện tích: 392m²": the fields of one parcel separated by ";"
+_FIELD_AFTER_SEMICOLON = re.compile(r";\s*(?:so\s+)?(?:to\s+ban\s+do|to\s+so|to\b|dien\s+tich|muc\s+dich|loai\s+dat)")
 _NUMBER_LIST_STOP = re.compile(rf"(?<=\d){_LIST_STOP}")  # "thửa số 431. 434 (tờ 17)": one sentence
 _ADDRESS_LEAD = re.compile(r"(?<![a-z])(tru tai|dia chi|cu tru|thuong tru|noi o|que quan|dkhk)(?![a-z])[^.;\n]{0,40}$")
 _LAND_CONTEXT = re.compile(r"toa lac|thua|khu dat|phan dat|dat (?:tai|o tai|thuoc)|vi tri dat|giap ranh")
@@ -65,6 +73,7 @@ def _sentences(text: str, folded: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for m in _SENTENCE_END.finditer(folded):
         if (_COMMA_READ_AS_STOP.match(text, m.start()) or _NUMBER_LIST_STOP.match(folded, m.start())
+                or _FIELD_AFTER_SEMICOLON.match(folded, m.start())
                 or _AFTER_NUMBER_LABEL.search(folded, max(0, m.start() - 12), m.start() + 1)):
             continue
         spans.append((start, m.end()))
@@ -116,7 +125,10 @@ def extract_parcels(text: str) -> list[Parcel]:
     doc_place = _document_land_place(text, folded, places)
     found: dict[tuple[str, str | None], Parcel] = {}
     for s_lo, s_hi in _sentences(text, folded):
-        hits = [_Hit(m.start(), m.end(), _numbers(m.group(1))) for m in THUA_RE.finditer(folded, s_lo, s_hi)]
+        hits = _range_hits(folded, s_lo, s_hi)
+        hits += [_Hit(m.start(), m.end(), _numbers(m.group(1))) for m in THUA_RE.finditer(folded, s_lo, s_hi)
+                 if not any(h.start <= m.start() < h.end for h in hits)]
+        hits.sort(key=lambda h: h.start)
         if not hits:
             continue
         sheets = [(m.start(), m.end(), m.group(1).lstrip("0") or "0") for m in TO_RE.finditer(folded, s_lo, s_hi)]
@@ -124,6 +136,7 @@ def extract_parcels(text: str) -> list[Parcel]:
         areas = [(s + s_lo, e + s_lo, v) for s, e, v in areas]
         uses = _land_uses(text, folded, s_lo, s_hi)
         s_places = [(p.start, p.end, p) for p, is_land in places if s_lo <= p.start < s_hi and is_land]
+        claimed: set[int] = set()
         for i, hit in enumerate(hits):
             nxt = hits[i + 1].start if i + 1 < len(hits) else s_hi
             prev = hits[i - 1].end if i > 0 else s_lo
@@ -131,6 +144,10 @@ def extract_parcels(text: str) -> list[Parcel]:
             just_before = [t for t in sheets if prev <= t[1] <= hit.start and not folded[t[1]:hit.start].strip(" ,;")]
             if just_before:  # "tờ bản đồ số 63, thửa đất số 1066 và thửa 997 tờ 18"
                 sheet = just_before[-1]
+            if sheet is None and sheets and all(t[0] >= hits[-1].end for t in sheets) and len(sheets) == 1:
+                # "thửa 616 (1.685,6 m²), thửa 619 (459,8 m²) và thửa 620, cùng tờ bản đồ số 34": one sheet
+                # after every parcel of the sentence is theirs
+                sheet = sheets[0]
             if sheet is None and i == len(hits) - 1:  # "Thửa đất số: 45; Tờ bản đồ số: 12"
                 m = TO_RE.match(folded, s_hi + len(folded[s_hi:]) - len(folded[s_hi:].lstrip()))
                 if m:
@@ -141,6 +158,12 @@ def extract_parcels(text: str) -> list[Parcel]:
             stop = min([nxt] + later_sheets)
             area = _after(hit.end, areas, stop) if len(hit.numbers) == 1 else None
             use = _after(hit.end, uses, stop)
+            if area is None and len(hit.numbers) == 1:
+                area = _area_before(folded, areas, prev, hit.start, claimed)
+                if area is not None and use is None:  # "diện tích 2.314m2 đất trồng lúa thuộc thửa …"
+                    use = _after(area[1], uses, hit.start)
+            if area is not None:
+                claimed.add(area[0])
             place = _nearest(hit.start, hit.end, s_places, s_lo, s_hi)
             place = _fill(place[2] if place else doc_place, [p for p, is_land in places if is_land])
             for no in hit.numbers:
@@ -155,6 +178,35 @@ def extract_parcels(text: str) -> list[Parcel]:
                 )
                 _merge(found, parcel)
     return list(found.values())
+
+
+def _range_hits(folded: str, lo: int, hi: int) -> list[_Hit]:
+    out = []
+    for m in RANGE_RE.finditer(folded, lo, hi):
+        a, b = int(m.group(1)), int(m.group(2))
+        if a < b and b - a <= _MAX_RANGE:
+            out.append(_Hit(m.start(), m.end(), [str(n) for n in range(a, b + 1)]))
+    return out
+
+
+# between an area written first and its parcel: "phần đất có diện tích 2.610 m² thuộc thửa số 311",
+# "diện tích 2.314m2 đất bằng trồng cây hằng năm khác thuộc thửa đất số 904", "6.000m2 tọa lạc trên thửa 1007",
+# "2,5 công tầm lớn (3.240 m²) đất thuộc thửa", "817 m² đất (thửa 490, tờ 29)"
+_AREA_TO_PARCEL = re.compile(r"[\s)]*(?:dat\s+)?\(\s*|[\s)]*(?:\(?[a-z ,]{0,60}?\)?\s*)?(?:thuoc|tren|nam trong|nam tren|toa lac tren|cua|tai|o)"
+                             r"(?:\s+(?:mot phan|phan dat|khu dat))?\s*(?:cac\s+)?$")
+
+
+def _area_before(folded: str, areas: list, lo: int, hit_start: int, claimed: set[int]):
+    """The area written just before a parcel, when only its linking words stand between (and it is not
+    another parcel's)."""
+    before = [a for a in areas if lo <= a[0] and a[1] <= hit_start and a[0] not in claimed]
+    if not before:
+        return None
+    area = before[-1]
+    gap = folded[area[1]:hit_start]
+    if len(gap) > 70 or re.search(r"\d|[.;]", gap) or not _AREA_TO_PARCEL.fullmatch(gap):
+        return None
+    return area
 
 
 def _merge(found: dict, parcel: Parcel) -> None:

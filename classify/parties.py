@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from donthu.schema import Party
 from donthu.text import fold
 
+from classify.name_lexicon import repair_name
 from classify.normalize import VI_LOWER, VI_UPPER, fold_aligned, fuzzy_phrase
 from classify.places import is_known_place
 from classify.references import agency_end, find_references
 
+REPAIR_NAMES = True  # OCR slips in names repaired with the name lexicon (classify.name_lexicon)
 WRITER = "writer"  # the letter's author(s): the role comes from the document type
 WRITER_ROLE = {
     "complaint": "complainant", "denunciation": "denouncer", "recommendation": "petitioner",
@@ -43,6 +45,11 @@ _NOT_NAME_WORDS = {
 } - {"thi", "van", "ho", "hoang"}
 
 _INNER_STOP = {"sinh", "cccd", "cmnd", "ubnd", "dia", "ngay", "xa", "huyen", "tinh", "ap", "khom", "nguoi"}
+# the next field of a label-value block written on the name's line: "Họ và tên: KOBAYASHI TAIHEI   Chức vụ: …",
+# "Họ tên: Lý Phước Hoàng Giới tính: Nam" — a field label, or any two words and a colon ("Năm sinh:")
+_FIELD_LABEL = re.compile(r"(?:chuc vu|gioi tinh|nam sinh|sinh nam|sinh ngay|ngay sinh|quoc tich|dan toc|nghe nghiep|"
+                          r"ton giao|dien thoai|ma so thue|dia chi|noi cu tru|thuong tru|so dinh danh)[ \t]*:")
+_TWO_WORD_LABEL = re.compile(rf"[^\W\d_]+[ \t]+[{VI_LOWER}]+[ \t]*:")
 _WORD = re.compile(r"[ \t]*([^\W\d_][^\W\d_'’]*)")
 _WORD_NL = re.compile(r"[ \t]*\n[ \t]*([^\W\d_][^\W\d_'’]*)")
 
@@ -72,7 +79,7 @@ def _skip(text: str, folded: str, pos: int) -> int:
 
 
 def read_name(text: str, folded: str, pos: int, need_surname: bool = False,
-              multiline: bool = True) -> tuple[str, int] | None:
+              multiline: bool = True, caps_ok: bool = False) -> tuple[str, int] | None:
     """A Vietnamese personal name at pos (after an optional honorific): 2–5 capitalised words.
 
     With `multiline`, a name may continue on the next line (OCR wraps lines anywhere) while it has fewer
@@ -93,6 +100,9 @@ def read_name(text: str, folded: str, pos: int, need_surname: bool = False,
         w = m.group(1)
         if (not words and fold(w) in _NOT_NAME_WORDS and fold(w) not in SURNAMES) or (words and fold(w) in _INNER_STOP):
             break
+        if words and (re.search(r"  |\t", text[i:m.start(1)]) or _FIELD_LABEL.match(folded, m.start(1))
+                      or (len(words) >= 2 and _TWO_WORD_LABEL.match(text, m.start(1)))):
+            break  # a column gap or the next field's label ends the name
         words.append(w)
         i = m.end()
         if i < len(text) and text[i] in ",.;:()":
@@ -103,7 +113,7 @@ def read_name(text: str, folded: str, pos: int, need_surname: bool = False,
         return None
     name = " ".join(words)
     if name.isupper():
-        if multiline and not honorific:
+        if multiline and not honorific and not caps_ok:
             return None  # capitals in running text are headings ("TỔ XÁC MINH"); names in capitals are signatures
         name = " ".join(w.capitalize() for w in words)
     return name, i
@@ -145,7 +155,8 @@ GENERIC = "generic"  # any `ông/bà Name` in a letter: resolved by the document
 
 # the role words of a label, allowing one OCR-damaged letter ("Người kiiếu nại:")
 _KN, _TC = fuzzy_phrase("khieu nai"), fuzzy_phrase("to cao")
-_LABEL_TAIL = r"(?:\s*\([^)\n]{0,40}\))?\s*(?:la|gom(?: co)?|co)?\s*[:\-–]?"
+# "là"/"gồm" on the label's own line ("Người khiếu nại\n(Ký)\nLa Văn Dũng": La is a surname)
+_LABEL_TAIL = r"(?:\s*\([^)\n]{0,40}\))?(?:[ \t]*(?:la|gom(?: co)?|co)(?![a-z]))?\s*[:\-–]?"
 _LABELS: list[tuple[str, str, int]] = [
     (rf"nguoi bi {_KN}", "subject", 3),
     (rf"nguoi bi {_TC}", "subject", 3),
@@ -163,13 +174,21 @@ _LABELS: list[tuple[str, str, int]] = [
      r"chung toi (?:gom|ten la|la)|(?:nhung )?nguoi lam don|nguoi viet don|nguoi dung don|nguoi gui don|"
      r"nguoi de nghi|(?<=\n)\s*(?:[ivx]+\.|\d+\.|-)?\s*cong dan(?: den(?: trinh bay)?)?(?=\s*:)|"
      r"chung toi ky ten duoi day gom|nguoi co don|cung dung don|nguoi duoc tiep|cong dan duoc tiep|"
-     r"nguoi den trinh bay)", WRITER, 2),
+     r"nguoi den trinh bay|(?<=\n)[ \t]*(?:ten|ong/ba|ba/ong|ong \(ba\))(?=[ \t]*:))", WRITER, 2),
+    (r"(?<=\n)[ \t]*dai dien(?: ben [ab])?(?=[ \t]*:)", "representative", 2),
 ]
 _LABEL_RE = [(re.compile(rf"(?<![a-z]){p}{_LABEL_TAIL}"), r, s) for p, r, s in _LABELS]
 _HON = r"(?=(?:ong|ba|anh|chi|cu)\s)"
 _VERBS: list[tuple[str, str, int]] = [
     (r"(?<!nguoi )(?<!bi )to cao\s+(?:(?!cua\s)[a-z,]+\s+){0,8}?" + _HON, "subject", 2),
     (r"(?<!nguoi )(?<!bi )to cao\s+hanh vi\s+(?:(?!cua\s)[a-z,]+\s+){0,6}?cua\s+" + _HON, "subject", 2),
+    (r"(?<!nguoi )(?<!bi )to giac\s+(?:(?!cua\s)[a-z,]+\s+){0,8}?" + _HON, "subject", 2),
+    # a person named without ông/bà: read_name then needs a surname ("Tôi tố cáo LÝ TUYẾT VÂN – Chủ tịch …")
+    (r"(?<!luat )(?<!nguoi )(?<!bi )(?<!don )to (?:cao|giac)[ \t]+(?!so\b|ngay\b)(?=[a-z])", "subject", 2),
+    (r"(?<![a-z])don\b[^.;\n:]{0,110}?\bcua\s+(?=[a-z])", WRITER, 2),
+    (r"(?<![a-z])(?:gia dinh toi|chung toi|toi) va[ \t]+(?=[a-z])", GENERIC, 1),
+    (r"(?<![a-z])bi[ \t]+(?=[a-z])", GENERIC, 1),
+    (r"(?<![a-z])(?:nam|ngay|thang)\s[\d/]{1,10},[ \t]+(?=[a-z])", GENERIC, 1),
     (r"(?<!nguoi )(?<!bi )khieu nai\s+(?:doi voi\s+)?" + _HON, "subject", 2),
     (r"tranh chap(?: quyen su dung dat| dat dai| dat| ranh gioi(?: dat)?)?\s+(?:voi|cua)\s+", "disputant", 2),
     (r"tranh chap(?:[^.\n]|\.(?=\d)){0,350}?\svoi\s+" + _HON, "disputant", 2),
@@ -188,7 +207,7 @@ _SIGNATURE = re.compile(
     r"nguoi phan anh|dai dien cac ho(?: dan)?|nguoi ky ten|cong dan|nguoi co don|"
     r"(nguoi dai dien|nguoi duoc uy quyen)|(cac ben tranh chap|ben yeu cau|ben bi yeu cau))[ \t]*$", re.M)
 _BODY_AT = re.compile(r"(?<![a-z])(?:(?:pho )?chu tich )?(?:uy ban nhan dan|ubnd)\b")
-_ISSUES = re.compile(r"\s*(?:da\s+)?(?:ban hanh|co|ra)\s+(?:quyet dinh|cong van|thong bao|van ban)")
+_ISSUES = re.compile(r"\s*(?:da\s+)?(?:ban hanh|co|ra)\s+(?:quyet dinh|qd|cong van|thong bao|van ban)(?![a-z])")
 _NEXT_IN_LINE = re.compile(r";\s*(?:va\s+|cung\s+(?:voi\s+)?)?(?=(?:ong|ba|anh|chi)\s)")
 _NEXT_AFTER_STOP = re.compile(r"\.\s+(?=(?:ong|ba|anh|chi)\s)")  # "…, bà Võ Bích Hạnh. bà Trần Mỹ Nga" (OCR's comma)
 _AND_PERSON = re.compile(r"\s*(?:,\s*(?:va\s+)?|va\s+|voi\s+)(?=(?:ong|ba|anh|chi)\s)")
@@ -297,7 +316,10 @@ class _Collector:
         self.group = 0
 
     def add(self, pos: int, role: str, spec: int, body_ok: bool = False, grp: int = 0) -> int | None:
-        got = read_name(self.text, self.folded, pos)
+        # a name in capitals is a name after a label or a role verb ("Họ và tên: NGUYỄN VĂN A")
+        got = read_name(self.text, self.folded, pos, caps_ok=self.label not in ("generic", "signature"))
+        if got is not None and REPAIR_NAMES:
+            got = (repair_name(got[0]), got[1])
         if got is None and body_ok:
             got = read_body(self.text, self.folded, pos)
         if got is None:
@@ -334,6 +356,9 @@ class _Collector:
                     before = folded[max(0, m.start() - 3):m.start()].rstrip(" \t")
                     if before and before[-1] not in ".;:\n(-":
                         continue  # "cha tôi là cụ A": not the writer introducing themself
+                if role == WRITER and folded.startswith("chung toi", m.start()) and re.search(
+                        r"(?<![a-z])(?:cha|me|bo|ong|ba|vo|chong|con|anh|chi|em|cu)\s+$", folded[max(0, m.start() - 8):m.start()]):
+                    continue  # "cha chúng tôi là cụ A": the writers' father, not a writer
                 self.group += 1
                 self.label = folded[m.start():m.end()].strip(" :-–")
                 body_ok = role in ("subject", "related", "disputant")
@@ -494,6 +519,14 @@ def _actor_role(folded: str, end: int) -> str | None:
 
 
 def _resolve(x: Mention, doc_type: str, kind: str, folded: str) -> str | None:
+    role = _resolve_role(x, doc_type, kind, folded)
+    if role in ("complainant", "denouncer", "petitioner", "disputant", "representative") and kind == "other" \
+            and doc_type == "unknown":
+        return "related"  # a contract's or a report's named persons: no citizen's matter to take a role in
+    return role
+
+
+def _resolve_role(x: Mention, doc_type: str, kind: str, folded: str) -> str | None:
     if x.role == WRITER and kind != "petition" and x.label.startswith(("toi", "chung toi", "ten toi")):
         return None  # "chúng tôi gồm:" in minutes lists the officials
     if x.role == WRITER:

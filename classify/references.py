@@ -14,6 +14,9 @@ _NUM = re.compile(
     r"(?<![\w/])([0-9OolI]?[0-9][0-9OolI]{0,4})[ \t]*(?:/[ \t]*((?:19|20)[0-9]{2}))?[ \t]*/[ \t]*"
     r"([A-ZĐÐ][A-ZĐÐƯa-z0-9]{0,7}(?:[ \t]*-[ \t]*[A-ZĐÐ][A-ZĐÐƯa-z0-9]{0,9})*)"
 )
+# numbers of the Party's documents: "Thông báo số 496-TB/TU", "Nghị quyết số 29-NQ/TW", "Chỉ thị 05-CT/TW"
+_PARTY_NUM = re.compile(r"(?<![\w/-])([0-9OolI]?[0-9][0-9OolI]{0,4})-(NQ|TB|CT|KL|QĐ|HD|HĐ|BC|KH|QC|QĐi|CV)/"
+                        r"([A-ZĐ][A-ZĐ0-9]{1,5})(?![\w/])")
 _ISSUER_START = re.compile(r"\s*,?\s*(?:cua|do)\s+(?=\S)")
 _ISSUER_STOP = re.compile(
     r"[,.;:()\[\]\n]|\s(?:ve viec|ve|v/v|ngay|doi voi|voi|thi(?! xa| tran)|la|da|nay|tai|ban hanh|quy dinh|huong dan|"
@@ -79,11 +82,13 @@ def find_references(text: str) -> list[tuple[int, int, Reference]]:
     folded = fold_aligned(text)
     dates = find_dates(text)
     out = []
-    for m in _NUM.finditer(text):
-        number = _clean_number(m)
+    found = [(m.start(), m.end(), _clean_number(m)) for m in _NUM.finditer(text)]
+    found += [(m.start(), m.end(), f"{_fix_digits(m.group(1))}-{m.group(2)}/{m.group(3)}")
+              for m in _PARTY_NUM.finditer(text)]
+    for m_start, m_end, number in sorted(found):
         if not _valid(number):
             continue
-        pos = m.end()
+        pos = m_end
         date = None
         for s, e, iso in dates:
             if pos <= s <= pos + 8 and re.fullmatch(r"[\s,(]*(?:ban hanh\s*)?(?:ngay)?\s*", folded[pos:s] + ""):
@@ -106,7 +111,7 @@ def find_references(text: str) -> list[tuple[int, int, Reference]]:
             candidate = re.sub(r"\s+", " ", text[start:agency or end]).strip()
             if candidate and candidate[0].isupper() and len(candidate) <= _MAX_ISSUER:
                 issuer = candidate
-        out.append((m.start(), m.end(), Reference(number=number, date=date, issuer=issuer)))
+        out.append((m_start, m_end, Reference(number=number, date=date, issuer=issuer)))
     return out
 
 

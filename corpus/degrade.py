@@ -5,7 +5,9 @@ Every function is pure: `f(image, rng, **options) -> new image`, `image` uint8, 
 Options left as None are drawn from rng. Red stamps and blue signatures turn a gray page into BGR; the other
 steps keep the number of channels (photocopy and binarize return gray).
 
-`degrade_page(image, level, rng)` applies a preset for each of LEVELS. Sizes scale with `dpi` (default 300).
+`degrade_page(image, level, rng)` applies a preset for each of ALL_LEVELS: LEVELS (the default corpus mix) and
+CAPTURE_LEVELS (captures the real pages in ../shared/real-scans show; opt-in). Sizes scale with `dpi` (default
+300). "phone", "phone-hand", "chat-app" and "bleed-through" change the image size; "fax" returns a bilevel page.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 LEVELS = ("clean", "light", "heavy", "photocopy", "phone", "typewriter")
+# captures seen on real paper (../shared/real-scans): opt-in, not in the default corpus mix (docs/corpus.md)
+CAPTURE_LEVELS = ("phone-hand", "chat-app", "fax", "show-through", "bleed-through", "scanner-textlayer")
+ALL_LEVELS = LEVELS + CAPTURE_LEVELS
 
 _STAMP_FONTS = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
@@ -581,6 +586,467 @@ def phone_photo(image: np.ndarray, rng: np.random.Generator, *, size: tuple[int,
     return _add_noise(out, rng, float(rng.uniform(2, 5)))
 
 
+# ---------------------------------------------------------------- real captures (issue 13, item 6)
+# Modelled on the pages in ../shared/real-scans (see docs/corpus.md, "Capture levels"): hand-held phone photos,
+# chat-app copies, 200 dpi fax-like bilevel scans, show-through and bleed-through, handwritten fill-ins.
+
+
+def _chaikin(points: np.ndarray, iterations: int = 2) -> np.ndarray:
+    """Corner-cutting smoothing of an open polyline (a pen does not draw corners)."""
+    for _ in range(iterations):
+        if len(points) < 3:
+            return points
+        q = 0.75 * points[:-1] + 0.25 * points[1:]
+        r = 0.25 * points[:-1] + 0.75 * points[1:]
+        mid = np.empty((2 * len(q), 2), np.float64)
+        mid[0::2], mid[1::2] = q, r
+        points = np.vstack([points[:1], mid, points[-1:]])
+    return points
+
+
+def _ellipse(cx: float, cy: float, rx: float, ry: float, n: int = 16) -> list[tuple[float, float]]:
+    t = np.linspace(-0.5 * math.pi, 1.55 * math.pi, n)
+    return [(cx + rx * math.cos(a), cy + ry * math.sin(a)) for a in t]
+
+
+# pen strokes of the characters written into forms: polylines in a 0.6 x 1 cell, y down (0 top, 1 baseline)
+HAND_GLYPHS: dict[str, list[list[tuple[float, float]]]] = {
+    "0": [_ellipse(0.3, 0.5, 0.25, 0.5)],
+    "1": [[(0.12, 0.22), (0.34, 0.0), (0.32, 1.0)]],
+    "2": [[(0.05, 0.22), (0.18, 0.03), (0.38, 0.0), (0.52, 0.14), (0.5, 0.34), (0.3, 0.62), (0.04, 1.0),
+           (0.58, 0.98)]],
+    "3": [[(0.06, 0.1), (0.3, 0.0), (0.5, 0.12), (0.46, 0.34), (0.24, 0.47), (0.5, 0.6), (0.56, 0.82), (0.36, 1.0),
+           (0.05, 0.92)]],
+    "4": [[(0.42, 1.0), (0.4, 0.0), (0.03, 0.68), (0.58, 0.68)]],
+    "5": [[(0.52, 0.0), (0.12, 0.02), (0.08, 0.45), (0.36, 0.4), (0.55, 0.6), (0.5, 0.9), (0.3, 1.0), (0.05, 0.9)]],
+    "6": [[(0.46, 0.02), (0.2, 0.25), (0.06, 0.6), (0.12, 0.92), (0.32, 1.0), (0.52, 0.85), (0.5, 0.62),
+           (0.3, 0.52), (0.08, 0.66)]],
+    "7": [[(0.02, 0.05), (0.56, 0.02), (0.32, 0.5), (0.2, 1.0)]],
+    "8": [[(0.3, 0.48), (0.08, 0.3), (0.12, 0.05), (0.35, 0.0), (0.52, 0.15), (0.46, 0.35), (0.3, 0.48),
+           (0.06, 0.68), (0.1, 0.95), (0.35, 1.0), (0.56, 0.8), (0.5, 0.6), (0.3, 0.48)]],
+    "9": [[(0.52, 0.3), (0.3, 0.46), (0.08, 0.34), (0.1, 0.08), (0.35, 0.0), (0.54, 0.15), (0.5, 0.42),
+           (0.42, 1.0)]],
+    "/": [[(0.55, 0.0), (0.05, 1.0)]],
+    "-": [[(0.05, 0.58), (0.5, 0.55)]],
+    ".": [[(0.2, 0.95), (0.26, 1.0)]],
+}
+
+
+def handwriting_mask(rng: np.random.Generator, text: str, *, height: float, pen: float) -> np.ndarray:
+    """Alpha (0..1 float32) of `text` (digits, "/", "-", ".") written by hand `height` px tall: drawn strokes
+    (Debian packages no handwriting font with Vietnamese glyphs that the project installs), slanted, uneven
+    in size and spacing, smoothed like a ballpoint line."""
+    slant = rng.uniform(0.05, 0.3)
+    cells = []
+    x = 0.0
+    for ch in text:
+        strokes = HAND_GLYPHS.get(ch)
+        size = height * rng.uniform(0.85, 1.12)
+        if strokes is not None:
+            dx, dy = rng.uniform(-0.04, 0.04, 2) * size
+            for s in strokes:
+                pts = np.asarray(s, np.float64) * size
+                pts += rng.normal(0, 0.025 * size, pts.shape)
+                pts[:, 0] += x + dx + slant * (size - pts[:, 1])  # lean right
+                pts[:, 1] += dy + (height - size)
+                cells.append(_chaikin(pts, 2))
+        x += size * (0.62 if ch not in "/.-" else 0.45) * rng.uniform(0.9, 1.15)
+    pad = int(2 + pen * 2)
+    w = int(x + slant * height + 2 * pad)
+    h = int(height * 1.25 + 2 * pad)
+    canvas = np.zeros((h, max(w, 1)), np.uint8)
+    th = max(1, round(pen))
+    for pts in cells:
+        p = np.round((pts + pad) * 4).astype(np.int32)
+        cv2.polylines(canvas, [p.reshape(-1, 1, 2)], False, 255, th, cv2.LINE_AA, shift=2)
+    return canvas.astype(np.float32) / 255.0
+
+
+Box = tuple[float, float, float, float]
+
+
+def handwritten_fill(image: np.ndarray, rng: np.random.Generator, fields: list[tuple[Box, str]], *, dpi: int = 300,
+                     colour: tuple[int, int, int] | None = None) -> np.ndarray:
+    """Write each field's text by hand over its box (x0, y0, x1, y1 px): the printed characters there are erased
+    first (the form left the place blank), then the text is written in ballpoint, blue by default (the real
+    công văn numbers and dates: ../shared/real-scans/congvan_colour200_p1.jpg, phone_congvan_header.jpg). The page
+    text is unchanged: what is written is the field's text. Returns BGR."""
+    out = to_bgr(image)
+    if colour is None:
+        colour = ((int(rng.integers(120, 175)), int(rng.integers(40, 80)), int(rng.integers(15, 45)))
+                  if rng.random() < 0.8 else (40, 40, 45))
+    pen = max(1.0, rng.uniform(0.25, 0.4) / 25.4 * dpi)
+    for (x0, y0, x1, y1), text in fields:
+        x0, y0, x1, y1 = (int(round(v)) for v in (x0, y0, x1, y1))
+        out[max(0, y0):max(0, y1), max(0, x0):max(0, x1)] = 255
+        height = (y1 - y0) * rng.uniform(0.95, 1.25)
+        alpha = handwriting_mask(rng, text, height=height, pen=pen) * float(rng.uniform(0.85, 1.0))
+        ah, aw = alpha.shape
+        cx = (x0 + x1) / 2 + rng.uniform(-0.1, 0.1) * (x1 - x0)
+        base = y1 + rng.uniform(-0.1, 0.15) * (y1 - y0)  # written on or a little below the line
+        out = _ink_composite(out, alpha, round(cx - aw / 2), round(base - 0.8 * ah), colour)
+    return out
+
+
+def paper_pattern(image: np.ndarray, rng: np.random.Generator, *, dpi: int = 300) -> np.ndarray:
+    """Security print of a land-use certificate: a pink drum-like guilloche (rings of motifs and rays) under the
+    ink (../shared/real-scans/phone_landcert_diagram.jpg). Returns BGR."""
+    h, w = image.shape[:2]
+    f = 4  # draw at quarter resolution; the pattern is soft
+    sh, sw = max(8, h // f), max(8, w // f)
+    layer = np.zeros((sh, sw), np.uint8)
+    cx, cy = sw * rng.uniform(0.2, 0.8), sh * rng.uniform(0.3, 0.7)
+    rmax = int(math.hypot(sw, sh))
+    step = max(3, round(rng.uniform(5, 9) / 25.4 * dpi / f))
+    th = max(1, round(0.5 / 25.4 * dpi / f))
+    for k, r in enumerate(range(step, rmax, step)):
+        cv2.circle(layer, (round(cx), round(cy)), r, 255, th, cv2.LINE_AA)
+        if k % 3 == 1:  # a ring of small motifs
+            n = max(8, int(2 * math.pi * r / (step * 1.5)))
+            for j in range(n):
+                a = 2 * math.pi * j / n + rng.uniform(0, 0.1)
+                px, py = cx + r * math.cos(a), cy + r * math.sin(a)
+                cv2.ellipse(layer, (round(px), round(py)), (max(1, step // 3), max(1, step // 5)),
+                            math.degrees(a), 0, 360, 255, th, cv2.LINE_AA)
+    rays = int(rng.integers(16, 33))
+    for j in range(rays):
+        a = 2 * math.pi * j / rays
+        cv2.line(layer, (round(cx), round(cy)), (round(cx + rmax * math.cos(a)), round(cy + rmax * math.sin(a))),
+                 160, th, cv2.LINE_AA)
+    layer = layer.astype(np.float32) / 255.0
+    depth = rng.uniform(0.25, 0.45)
+    tint = np.asarray([rng.uniform(0.7, 0.85), rng.uniform(0.6, 0.75), 1.0], np.float32)  # BGR pink
+    paper = np.asarray([rng.uniform(0.9, 0.96), rng.uniform(0.88, 0.94), 1.0], np.float32)  # pinkish paper
+    gain = paper[None, None, :] * (1.0 - depth * layer[:, :, None] * (1.0 - tint[None, None, :]))
+    gain = cv2.resize(np.clip(gain * 128.0 + 0.5, 0, 255).astype(np.uint8), (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.multiply(to_bgr(image), gain, scale=1.0 / 128.0)
+
+
+def page_curl(image: np.ndarray, rng: np.random.Generator, *, amount: float | None = None,
+              fill: int | tuple[int, int, int] = 255) -> np.ndarray:
+    """Bend the page as paper held or lying unflat does: text lines bow (vertical displacement growing towards
+    one side) and the lifted edge is foreshortened. `amount` is the largest displacement as a share of the
+    height (default 0.008..0.025)."""
+    if amount is None:
+        amount = float(rng.uniform(0.008, 0.025))
+    h, w = image.shape[:2]
+    gh, gw = max(2, h // 8), max(2, w // 8)  # the displacement is smooth: compute it on a coarse grid
+    v, u = np.mgrid[0:gh, 0:gw].astype(np.float32)
+    u /= gw - 1
+    v /= gh - 1
+    side = rng.integers(0, 2)
+    edge = u if side == 0 else 1.0 - u
+    bow = amount * h * (edge ** 2) * (0.4 + 0.6 * v if rng.random() < 0.5 else 1.0 - 0.6 * v)
+    bow += 0.3 * amount * h * np.sin(math.pi * u)  # the middle of the sheet sags
+    lift = rng.uniform(0.0, 0.04) * w * edge ** 3  # foreshortening near the lifted edge
+    dx = cv2.resize((lift if side == 0 else -lift).astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
+    dy = cv2.resize((amount * h * 0.5 - bow).astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
+    map_x = dx + np.arange(w, dtype=np.float32)[None, :]
+    map_y = dy + np.arange(h, dtype=np.float32)[:, None]
+    return cv2.remap(image, map_x.astype(np.float32), map_y.astype(np.float32), cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_CONSTANT, borderValue=fill)
+
+
+def _background(rng: np.random.Generator, w: int, h: int, kind: str | None = None) -> np.ndarray:
+    """What lies around a photographed sheet: a wooden table, a patterned cloth or tiles, or a plain desk."""
+    kind = kind or str(rng.choice(["wood", "cloth", "tiles", "plain"]))
+    if kind == "wood":
+        base = np.asarray([rng.uniform(40, 80), rng.uniform(70, 110), rng.uniform(110, 160)], np.float32)
+        yy = np.arange(h, dtype=np.float32)[:, None]
+        grain = np.sin(yy / rng.uniform(3, 9) + 4 * _low_freq(rng, (h, w), cells=6)) * 18
+        img = base[None, None, :] + grain[:, :, None] + rng.normal(0, 4, (h, w, 1)).astype(np.float32)
+        if rng.random() < 0.5:
+            img = np.transpose(img, (1, 0, 2))
+            img = cv2.resize(img, (w, h))
+    elif kind == "cloth":
+        c1 = rng.uniform(60, 220, 3).astype(np.float32)
+        c2 = rng.uniform(30, 200, 3).astype(np.float32)
+        period = rng.uniform(12, 40)
+        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+        checks = ((np.floor(xx / period) + np.floor(yy / period)) % 2)[:, :, None]
+        img = c1 * checks + c2 * (1 - checks)
+        img += (_low_freq(rng, (h, w), cells=5)[:, :, None] * 30 - 15)
+    elif kind == "tiles":
+        c = rng.uniform(150, 215, 3).astype(np.float32)
+        img = np.broadcast_to(c, (h, w, 3)).copy()
+        period = int(rng.uniform(80, 200))
+        img[::period, :] *= 0.6
+        img[:, ::period] *= 0.6
+        img = cv2.GaussianBlur(img, (0, 0), 1.5)
+        img += (_low_freq(rng, (h, w), cells=4)[:, :, None] * 24 - 12)
+    else:
+        c = rng.uniform(35, 200)
+        img = np.full((h, w, 3), c, np.float32) + rng.uniform(-15, 15, 3).astype(np.float32)
+        img += (_low_freq(rng, (h, w), cells=5)[:, :, None] * 20 - 10)
+    return _clip_u8(img)
+
+
+def _finger(frame: np.ndarray, rng: np.random.Generator, quad: np.ndarray,
+            keep_out: np.ndarray | None = None) -> np.ndarray:
+    """A thumb or finger entering from the nearest frame edge onto one side of the sheet (skin tone, shaded,
+    out of focus: it is closer to the lens than the page). It never covers `keep_out` (the text block's corners
+    in the frame: the truth must stay readable): the tip is pulled back, then other sides are tried; when no
+    place is left there is no finger."""
+    h, w = frame.shape[:2]
+    first = int(rng.integers(0, 4))  # 0 left, 1 right, 2 bottom, 3 top
+    t = rng.uniform(0.25, 0.75)
+    length = rng.uniform(0.12, 0.22) * min(w, h)
+    width = length * rng.uniform(0.3, 0.42)
+    reach0 = rng.uniform(0.04, 0.1)
+    tilt = rng.uniform(-20, 20)
+    forbidden = None
+    if keep_out is not None:
+        forbidden = np.zeros((h, w), np.uint8)
+        cv2.fillPoly(forbidden, [np.round(keep_out).astype(np.int32)], 255)
+    placed = None
+    for side in [(first + k) % 4 for k in range(4)]:
+        a, b = {0: (quad[0], quad[3]), 1: (quad[1], quad[2]), 2: (quad[3], quad[2]), 3: (quad[0], quad[1])}[side]
+        px, py = a + t * (b - a)
+        inward = {0: (1, 0), 1: (-1, 0), 2: (0, -1), 3: (0, 1)}[side]
+        ang = math.degrees(math.atan2(inward[1], inward[0])) + tilt
+        for reach in (reach0, reach0 - 0.03, reach0 - 0.06, 0.0):
+            tip = (px + inward[0] * reach * w, py + inward[1] * reach * h)
+            cx, cy = tip[0] - inward[0] * length / 2, tip[1] - inward[1] * length / 2
+            mask = np.zeros((h, w), np.uint8)
+            cv2.ellipse(mask, (round(cx), round(cy)), (round(length / 2), round(width / 2)), ang, 0, 360, 255, -1)
+            ext = (round(cx - inward[0] * length), round(cy - inward[1] * length))  # the rest of the hand
+            cv2.line(mask, (round(cx), round(cy)), ext, 255, round(width))
+            grown = cv2.dilate(mask, np.ones((9, 9), np.uint8))  # the blurred edge too
+            if forbidden is None or not np.any(cv2.bitwise_and(grown, forbidden)):
+                placed = (mask, tip, inward, ang)
+                break
+        if placed is not None:
+            break
+    if placed is None:
+        return frame
+    mask, tip, inward, ang = placed
+    small = cv2.resize(mask, (max(2, w // 4), max(2, h // 4)), interpolation=cv2.INTER_AREA).astype(np.float32) / 255
+    alpha = cv2.resize(cv2.GaussianBlur(small, (0, 0), max(0.5, width * 0.02)), (w, h))
+    skin = np.asarray([rng.uniform(95, 150), rng.uniform(130, 170), rng.uniform(185, 235)], np.float32)
+    shade = 0.75 + 0.25 * cv2.resize(cv2.GaussianBlur(small, (0, 0), width * 0.075), (w, h))
+    layer = skin[None, None, :] * shade[:, :, None]
+    out = frame.astype(np.float32) * (1 - alpha[:, :, None]) + layer * alpha[:, :, None]
+    nail = np.zeros((h, w), np.uint8)  # a paler, glossy nail near the tip
+    nx, ny = tip[0] - inward[0] * length * 0.16, tip[1] - inward[1] * length * 0.16
+    cv2.ellipse(nail, (round(nx), round(ny)), (max(1, round(length * 0.12)), max(1, round(width * 0.3))), ang, 0, 360,
+                255, -1)
+    na = cv2.GaussianBlur(nail.astype(np.float32) / 255.0, (0, 0), max(1.0, width * 0.04))[:, :, None] * 0.5
+    out = out * (1 - na) + np.asarray([205, 215, 240], np.float32)[None, None, :] * na
+    return _clip_u8(out)
+
+
+def hand_photo(image: np.ndarray, rng: np.random.Generator, *, dpi: int = 300, effective_dpi: float | None = None,
+               finger: bool | None = None, curl: bool = True, background: str | None = None,
+               fill_frame: bool | None = None) -> np.ndarray:
+    """A hand-held phone photo as citizens send them (../shared/real-scans/phone_*.jpg): the sheet at
+    `effective_dpi` (default 75..150) in a small frame, perspective and rotation, page curl, a table or
+    patterned cloth around it, a finger or thumb at an edge (default 40 %), uneven light with a hard-edged
+    shadow of the phone or hand, defocus or motion blur, sensor noise and phone-quality JPEG. fill_frame (default
+    40 %): the photo is framed on the text, cutting the sheet's edges but no text (phone_nghidinh_p1.jpg,
+    phone_landcert_diagram.jpg). Returns BGR."""
+    if effective_dpi is None:
+        effective_dpi = float(rng.uniform(75, 150))
+    page = to_bgr(image)
+    ph, pw = page.shape[:2]
+    work = 1.5 * effective_dpi / dpi  # warp at 1.5x the final resolution, then shrink once
+    page = cv2.resize(page, (max(8, round(pw * work)), max(8, round(ph * work))), interpolation=cv2.INTER_AREA)
+    ph, pw = page.shape[:2]
+    if curl:
+        page = page_curl(page, rng, fill=(255, 255, 255))
+    ink = np.argwhere(cv2.resize(to_gray(page), (max(2, pw // 4), max(2, ph // 4)), interpolation=cv2.INTER_AREA) < 160)
+    text_box = None
+    if ink.size:
+        (ty0, tx0), (ty1, tx1) = ink.min(axis=0) * 4, (ink.max(axis=0) + 1) * 4
+        text_box = np.array([[tx0, ty0], [tx1, ty0], [tx1, ty1], [tx0, ty1]], np.float32)
+    # the frame: the page fills 72..92 % of its height (3:4 portrait)
+    fill = rng.uniform(0.72, 0.92)
+    H = round(ph / fill)
+    W = round(H * 0.75)
+    if pw > 0.94 * W:
+        W = round(pw / 0.94)
+        H = round(W / 0.75)
+    bg = cv2.resize(_background(rng, W // 2, H // 2, background), (W, H), interpolation=cv2.INTER_LINEAR)
+    cx, cy = W / 2 + rng.uniform(-0.04, 0.04) * W, H / 2 + rng.uniform(-0.04, 0.04) * H
+    hw, hh = pw / 2, ph / 2
+    rect = np.array([[-hw, -hh], [hw, -hh], [hw, hh], [-hw, hh]], np.float32)
+    a = math.radians(rng.uniform(-6, 6))
+    rot = np.array([[math.cos(a), -math.sin(a)], [math.sin(a), math.cos(a)]], np.float32)
+    dst = rect @ rot.T + [cx, cy]
+    keystone = rng.uniform(0.0, 0.08) * pw  # top narrower: the phone is held above the near edge
+    dst[0, 0] += keystone
+    dst[1, 0] -= keystone
+    dst = (dst + rng.uniform(-0.03, 0.03, (4, 2)).astype(np.float32) * [pw, ph]).astype(np.float32)
+    src = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], np.float32)
+    m = cv2.getPerspectiveTransform(src, dst)
+    frame = cv2.warpPerspective(page, m, (W, H), dst=bg, flags=cv2.INTER_LINEAR,
+                                borderMode=cv2.BORDER_TRANSPARENT)
+    # light: a gradient, a vignette, and a hard-edged shadow (hand or phone) over part of the sheet
+    sh, sw = max(2, H // 8), max(2, W // 8)
+    yy, xx = np.mgrid[0:sh, 0:sw].astype(np.float32)
+    th = rng.uniform(0, 2 * math.pi)
+    grad = (xx / sw - 0.5) * math.cos(th) + (yy / sh - 0.5) * math.sin(th)
+    grad = (grad - grad.min()) / max(float(np.ptp(grad)), 1e-6)
+    gain = (1.0 - rng.uniform(0.1, 0.35) * grad) * (1.0 - 0.25 * ((xx / sw - 0.5) ** 2 + (yy / sh - 0.5) ** 2))
+    gain = cv2.resize(gain.astype(np.float32), (W, H), interpolation=cv2.INTER_LINEAR)
+    if rng.random() < 0.6:  # drawn at a quarter of the frame size: its edge is soft anyway
+        qh, qw = max(2, H // 4), max(2, W // 4)
+        shadow = np.zeros((qh, qw), np.uint8)
+        corner = rng.integers(0, 4)
+        x0 = 0 if corner in (0, 3) else qw
+        y0 = 0 if corner in (0, 1) else qh
+        poly = np.array([[x0, y0], [abs(x0 - rng.uniform(0.3, 0.9) * qw), y0],
+                         [abs(x0 - rng.uniform(0.1, 0.5) * qw), abs(y0 - rng.uniform(0.2, 0.6) * qh)],
+                         [x0, abs(y0 - rng.uniform(0.3, 0.9) * qh)]], np.int32)
+        cv2.fillPoly(shadow, [poly], 255)
+        soft = cv2.GaussianBlur(shadow.astype(np.float32) / 255.0, (0, 0), rng.uniform(0.003, 0.04) * qw)
+        gain *= 1.0 - rng.uniform(0.25, 0.5) * cv2.resize(soft, (W, H), interpolation=cv2.INTER_LINEAR)
+    frame = _apply_gain(frame, np.clip(gain, 0, 1.99))
+    if fill_frame is None:
+        fill_frame = bool(rng.random() < 0.4)
+    corners = cv2.perspectiveTransform(text_box[None], m)[0] if text_box is not None else None
+    if fill_frame and corners is not None:  # framed on the text: every word stays in the picture
+        margin = rng.uniform(0.02, 0.06) * W
+        x0, y0 = np.floor(corners.min(axis=0) - margin).astype(int)
+        x1, y1 = np.ceil(corners.max(axis=0) + margin).astype(int)
+        x0, y0, x1, y1 = max(0, x0), max(0, y0), min(W, x1), min(H, y1)
+        frame = frame[y0:y1, x0:x1]
+        H, W = frame.shape[:2]
+        dst = np.array([[0, 0], [W, 0], [W, H], [0, H]], np.float32)  # the sheet's edges are out of the frame
+        corners = corners - [x0, y0]
+    if finger is None:
+        finger = bool(rng.random() < 0.4)
+    if finger:
+        frame = _finger(frame, rng, dst, keep_out=corners)
+    temp = rng.uniform(-1.0, 1.0)
+    cast = (1.0 - 0.12 * max(temp, 0) + 0.05 * max(-temp, 0), 1.0 - 0.03 * abs(temp),
+            1.0 + 0.05 * max(temp, 0) - 0.08 * max(-temp, 0), 0.0)
+    frame = cv2.multiply(frame, cast)
+    # a phone's exposure: dim paper, ink still dark (real photos, 1st / 50th / 99th grey percentile: phone_nghidinh
+    # 6 / 164 / 179, phone_landcert_2006 47 / 172 / 198)
+    frame = cv2.convertScaleAbs(frame, alpha=rng.uniform(0.62, 0.8), beta=rng.uniform(0, 20))
+    frame = cv2.resize(frame, (round(W / 1.5), round(H / 1.5)), interpolation=cv2.INTER_AREA)
+    if rng.random() < 0.3:  # hand shake: a short motion blur
+        n = int(rng.integers(3, 6))
+        k = np.zeros((n, n), np.float32)
+        cv2.line(k, (0, int(rng.integers(0, n))), (n - 1, int(rng.integers(0, n))), 1.0, 1)
+        frame = cv2.filter2D(frame, -1, k / k.sum())
+    else:
+        frame = cv2.GaussianBlur(frame, (0, 0), sigmaX=rng.uniform(0.5, 1.2))
+    frame = _add_noise(frame, rng, float(rng.uniform(2, 6)))
+    return jpeg_artifacts(frame, rng, quality=int(rng.integers(60, 86)))
+
+
+def chat_app(image: np.ndarray, rng: np.random.Generator, *, dpi: int = 300, target_dpi: float | None = None,
+             passes: int = 2) -> np.ndarray:
+    """A copy forwarded through a chat app (../shared/real-scans/congvan_chatapp70_p1.jpg): downscaled to
+    `target_dpi` (default 64..76) and recompressed as JPEG `passes` times (each app on the way recompresses,
+    the second time often after a small resize). Keeps the number of channels."""
+    if target_dpi is None:
+        target_dpi = float(rng.uniform(64, 76))
+    h, w = image.shape[:2]
+    f = target_dpi / dpi
+    out = cv2.resize(image, (max(8, round(w * f)), max(8, round(h * f))), interpolation=cv2.INTER_AREA)
+    if rng.random() < 0.5:  # apps sharpen after shrinking
+        soft = cv2.GaussianBlur(out, (0, 0), 1.0)
+        out = cv2.addWeighted(out, 1.4, soft, -0.4, 0)
+    for k in range(passes):
+        if k > 0 and rng.random() < 0.5:
+            s = rng.uniform(0.9, 0.98)
+            out = cv2.resize(out, (round(out.shape[1] * s), round(out.shape[0] * s)), interpolation=cv2.INTER_AREA)
+        out = jpeg_artifacts(out, rng, quality=int(rng.integers(55, 80)))
+    return out
+
+
+def drop_small_marks(image: np.ndarray, rng: np.random.Generator, *, max_area: int, share: float) -> np.ndarray:
+    """Erase a `share` of the connected ink components smaller than `max_area` px from a bilevel page: on a
+    200 dpi fax or bilevel scan, tone marks and dots are the smallest blobs and the first to vanish."""
+    ink = (image < 128).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    small = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < max_area)
+    small = small[small > 0]
+    gone = small[rng.random(small.size) < share]
+    if gone.size == 0:
+        return image.copy()
+    lut = np.zeros(n, bool)
+    lut[gone] = True
+    out = image.copy()
+    out[lut[labels]] = 255
+    return out
+
+
+def fax_scan(image: np.ndarray, rng: np.random.Generator, *, dpi: int = 200,
+             lost_marks: float | None = None) -> np.ndarray:
+    """A 200 dpi bilevel office scan or fax (../shared/real-scans/congvan_fax200_p*.png): red seal and blue
+    signature turn solid black (the darkest channel is thresholded), thin or broken strokes, a share of tone
+    marks and dots lost (default 0.1..0.4 of the small marks), speckle. Gray 0/255 output."""
+    if image.ndim == 3:  # the darkest channel, darker still where the ink is saturated (seal, ballpoint)
+        lo = cv2.min(cv2.min(image[..., 0], image[..., 1]), image[..., 2])
+        hi = cv2.max(cv2.max(image[..., 0], image[..., 1]), image[..., 2])
+        gray = cv2.subtract(lo, cv2.convertScaleAbs(cv2.subtract(hi, lo), alpha=0.8))
+    else:
+        gray = image.copy()
+    s = _scale(dpi)
+    gray = cv2.GaussianBlur(gray, (0, 0), sigmaX=rng.uniform(0.4, 0.9) * s)
+    gray = _add_noise(gray, rng, float(rng.uniform(6, 14)))
+    t = int(rng.integers(95, 150))  # a dark threshold: thin strokes break, faint marks vanish
+    out = np.where(gray > t, 255, 0).astype(np.uint8)
+    holes = np.frombuffer(rng.bytes(out.size), np.uint8).reshape(out.shape) < int(rng.integers(2, 8))
+    out[holes] = 255
+    if lost_marks is None:
+        lost_marks = float(rng.uniform(0.1, 0.4))
+    out = drop_small_marks(out, rng, max_area=max(4, round(40 * s * s)), share=lost_marks)
+    n = int(out.size * rng.uniform(1e-5, 6e-5))  # specks
+    ys, xs = rng.integers(0, out.shape[0], n), rng.integers(0, out.shape[1], n)
+    out[ys, xs] = 0
+    if s >= 0.6:
+        out = cv2.erode(out, np.ones((2, 2), np.uint8), iterations=1) if rng.random() < 0.3 else out
+    return out
+
+
+def show_through(image: np.ndarray, rng: np.random.Generator, *, back: np.ndarray | None = None, dpi: int = 300,
+                 strength: float | None = None, mirrored: bool = True, colour: tuple[float, float, float] | None = None
+                 ) -> np.ndarray:
+    """Text of the other side (mirrored) or of the sheet underneath (not mirrored) seen through thin paper:
+    the `back` page (default: this page shifted by a third to two thirds of its height, so the lines differ)
+    blurred by the paper and multiplied in at `strength` (default 0.08..0.2; bleed-through 0.25..0.5).
+    ../shared/real-scans/congvan_colour300_showthrough_p2.jpg, scan95_bleedthrough_congvan.png. Returns BGR."""
+    h, w = image.shape[:2]
+    if back is None:
+        back = np.roll(to_gray(image), int(rng.uniform(0.33, 0.66) * h), axis=0)
+        back = np.roll(back, int(rng.uniform(-0.03, 0.03) * w), axis=1)
+    back = to_gray(back)
+    if back.shape != (h, w):
+        back = cv2.resize(back, (w, h), interpolation=cv2.INTER_AREA)
+    if mirrored:
+        back = np.ascontiguousarray(back[:, ::-1])
+    if strength is None:
+        strength = float(rng.uniform(0.08, 0.2))
+    ink = 1.0 - back.astype(np.float32) / 255.0
+    ink = cv2.GaussianBlur(ink, (0, 0), sigmaX=rng.uniform(0.8, 2.0) * _scale(dpi))
+    ink *= strength * (0.7 + 0.3 * _low_freq(rng, (h, w), cells=6))
+    if colour is None:  # the back's ink seen through paper: grey, slightly warm or bluish
+        colour = (rng.uniform(0.5, 0.8), rng.uniform(0.5, 0.75), rng.uniform(0.45, 0.75))
+    col = np.asarray(colour, np.float32)
+    gain = 1.0 - ink[:, :, None] * col[None, None, :]
+    return _clip_u8(to_bgr(image).astype(np.float32) * gain)
+
+
+def colour_scan(image: np.ndarray, rng: np.random.Generator, *, dpi: int = 300, yellow: bool | None = None
+                ) -> np.ndarray:
+    """An office colour scan: slight skew, paper tone, soft light, sensor noise, scanner black/white points.
+    Returns BGR."""
+    s = _scale(dpi)
+    img = skew(to_bgr(image), rng, max_deg=1.0)
+    if yellow is None:
+        yellow = bool(rng.random() < 0.5)
+    if yellow:
+        img = cv2.multiply(img, (rng.uniform(0.86, 0.95), rng.uniform(0.95, 0.99), 1.0, 0.0))
+    img = uneven_lighting(img, rng, strength=rng.uniform(0.02, 0.08))
+    img = blur(img, rng, sigma=rng.uniform(0.3, 0.7) * s)
+    img = gaussian_noise(img, rng, sigma=rng.uniform(2, 5))
+    return levels(img, rng, black=int(rng.integers(0, 20)), white=int(rng.integers(238, 253)))
+
+
 # ---------------------------------------------------------------- presets
 
 
@@ -612,20 +1078,27 @@ def add_ink(image: np.ndarray, rng: np.random.Generator, *, name_box=None, signa
 def degrade_page(image: np.ndarray, level: str, rng: np.random.Generator, *, dpi: int = 300, name_box=None,
                  signature: bool = False, stamp: bool = False, stamp_text: str | None = None,
                  bilevel: bool | None = None, signer_boxes=None,
-                 photo_size: tuple[int, int] = (3000, 4000), seam: bool = False) -> np.ndarray:
-    """Apply the preset `level` (one of LEVELS) to a clean page rendered at `dpi`.
+                 photo_size: tuple[int, int] = (3000, 4000), seam: bool = False,
+                 fill_ins: list | None = None, pattern: bool = False, back: np.ndarray | None = None) -> np.ndarray:
+    """Apply the preset `level` (one of ALL_LEVELS) to a clean page rendered at `dpi`.
 
     signature/stamp: draw a blue signature / red seal near `name_box` (the signer's printed name, x0 y0 x1 y1 px)
     first; the page becomes BGR, except for photocopies, which turn colour ink grey. signer_boxes: the names of
     several signers (a small signature beside each). bilevel: for "photocopy", threshold to 0/255 (default 40%).
     photo_size: (width, height) of a "phone" photo (default 12 MP portrait). seam: a seal cut by the right edge
-    (multi-page official documents)."""
-    if level not in LEVELS:
-        raise ValueError(f"unknown level {level!r}; one of {LEVELS}")
+    (multi-page official documents). fill_ins: [(box, text)] written by hand over the printed text in box
+    (`handwritten_fill`). pattern: a land-use certificate's pink security print under the ink. back: the page
+    whose text shows through ("show-through", "bleed-through"; default this page shifted)."""
+    if level not in ALL_LEVELS:
+        raise ValueError(f"unknown level {level!r}; one of {ALL_LEVELS}")
     s = _scale(dpi)
     img = image
     if level == "typewriter" and img.ndim == 2:  # ribbon ink first, pen and seal on top
         img = typewriter_ink(img, rng, dpi=dpi)
+    if pattern:
+        img = paper_pattern(img, rng, dpi=dpi)
+    if fill_ins:
+        img = handwritten_fill(img, rng, fill_ins, dpi=dpi)
     if signature or stamp or seam:
         img = add_ink(img, rng, name_box=name_box, signature=signature, stamp=stamp, stamp_text=stamp_text, dpi=dpi,
                       signer_boxes=signer_boxes, seam=seam)
@@ -653,7 +1126,31 @@ def degrade_page(image: np.ndarray, level: str, rng: np.random.Generator, *, dpi
         return binarize(img, rng) if bilevel else img
     if level == "phone":
         return phone_photo(img, rng, size=photo_size)
+    if level in CAPTURE_LEVELS:
+        return _capture(img, level, rng, dpi=dpi, back=back)
     # typewriter: the page is expected to be rendered with the typewriter font
     img = skew(img, rng, max_deg=1.2)
     img = age_paper(img, rng)
     return gaussian_noise(img, rng, sigma=rng.uniform(2, 5))
+
+
+def _capture(img: np.ndarray, level: str, rng: np.random.Generator, *, dpi: int, back: np.ndarray | None
+             ) -> np.ndarray:
+    """The CAPTURE_LEVELS presets (ink, fill-ins and pattern already applied)."""
+    if level == "phone-hand":
+        return hand_photo(img, rng, dpi=dpi)
+    if level == "chat-app":  # an office scan, photographed or not, then forwarded twice
+        return chat_app(colour_scan(img, rng, dpi=dpi), rng, dpi=dpi)
+    if level == "fax":
+        return fax_scan(skew(img, rng, max_deg=0.8), rng, dpi=dpi)
+    if level == "show-through":
+        return colour_scan(show_through(img, rng, back=back, dpi=dpi), rng, dpi=dpi, yellow=True)
+    if level == "bleed-through":  # inked through, often by a low-resolution scan (≈95 dpi in the real page)
+        img = show_through(img, rng, back=back, dpi=dpi, strength=float(rng.uniform(0.25, 0.5)),
+                           mirrored=bool(rng.random() < 0.5))
+        img = colour_scan(img, rng, dpi=dpi)
+        low = int(rng.integers(95, 151))
+        return jpeg_artifacts(scan_at(img, low, src_dpi=dpi), rng, quality=int(rng.integers(70, 90))) \
+            if low < dpi else img
+    # scanner-textlayer: a 200 dpi colour scan; the scanner's broken text layer is added by the PDF writer
+    return colour_scan(img, rng, dpi=dpi)

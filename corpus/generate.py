@@ -5,7 +5,9 @@
     OUTDIR/manifest.jsonl            one truth record per line, in generation order
 
 Everything is drawn from `seed` (and the document's index): the same (n, seed) writes the same bytes.
-Run: `python -m corpus.generate OUTDIR -n 30 --seed 1`.
+Run: `python -m corpus.generate OUTDIR -n 30 --seed 1`. The default mix draws levels from LEVEL_WEIGHTS; captures
+seen on real paper (corpus.degrade.CAPTURE_LEVELS) are opt-in: `--levels fax,phone-hand` draws uniformly from
+the given levels, `--landcert` writes land-use certificate pages instead of corpus.content documents.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ import numpy as np
 from corpus import degrade as dg
 from corpus import writers
 from corpus.model import GeneratedDoc
-from corpus.render import Layout, find_line_boxes, raster, layout_doc, write_layout_pdf
+from corpus.render import (Layout, fill_in_boxes, find_line_boxes, landcert_docs, layout_doc, raster,
+                           write_layout_pdf, write_scanner_pdf)
 
 # level -> weight (percent)
 LEVEL_WEIGHTS: dict[str, int] = {
@@ -33,15 +36,20 @@ PDF_FONT_WEIGHTS: dict[str, int] = {"freeserif": 70, "dejavu-serif": 30}
 FORMATS = ("pdf", "tiff", "png", "jpeg")
 MIME = {"pdf": "application/pdf", "tiff": "image/tiff", "png": "image/png", "jpeg": "image/jpeg"}
 EXT = {"pdf": "pdf", "tiff": "tif", "png": "png", "jpeg": "jpg"}
+# render resolution of the opt-in capture levels (the real pages: 200 dpi scans and faxes, 300 dpi show-through;
+# phone photos, chat-app copies and bleed-through scans are shrunk from 200 dpi to 64..151 dpi by corpus.degrade)
+CAPTURE_DPI = {"phone-hand": 200, "chat-app": 200, "fax": 200, "show-through": 300, "bleed-through": 200,
+               "scanner-textlayer": 200}
 
 
 def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def plan(rng: random.Random) -> dict:
-    """Level, dpi, font and body size of one document (format is chosen once pages are known)."""
-    level = _weighted(rng, LEVEL_WEIGHTS)
+def plan(rng: random.Random, levels: Iterable[str] | None = None) -> dict:
+    """Level, dpi, font and body size of one document (format is chosen once pages are known). levels: draw the
+    level uniformly from these instead of LEVEL_WEIGHTS (the default draws exactly as before they existed)."""
+    level = _weighted(rng, LEVEL_WEIGHTS) if not levels else rng.choice(list(levels))
     if level == "born-digital":
         font = _weighted(rng, PDF_FONT_WEIGHTS)
     elif level == "typewriter":
@@ -49,14 +57,21 @@ def plan(rng: random.Random) -> dict:
     else:
         font = _weighted(rng, SCAN_FONTS)
     dpi = 300 if level == "phone" else rng.choice([200, 300, 300])
+    dpi = CAPTURE_DPI.get(level, dpi)
     size_pt = rng.choice([12, 13, 13, 14])
     return {"level": level, "font": font, "dpi": dpi, "size_pt": size_pt}
 
 
 def choose_format(rng: random.Random, level: str, n_pages: int, allowed: Iterable[str] | None = None) -> str:
     """File format: scanned PDF most often; TIFF; PNG/JPEG for one-page scans; JPEG for one-page phone photos."""
-    if level == "born-digital":
+    if level == "born-digital" or level == "scanner-textlayer":
         options = {"pdf": 1}
+    elif level in ("phone-hand", "chat-app"):
+        options = {"jpeg": 1} if n_pages == 1 else {"pdf": 1}
+    elif level == "fax":
+        options = {"pdf": 4, "png": 3, "tiff": 3} if n_pages == 1 else {"pdf": 6, "tiff": 4}
+    elif level in ("show-through", "bleed-through"):  # colour scans: JPEG-based files mostly
+        options = {"jpeg": 5, "pdf": 4, "png": 1} if n_pages == 1 else {"pdf": 7, "tiff": 3}
     elif level == "phone":
         options = {"jpeg": 8, "pdf": 2} if n_pages == 1 else {"pdf": 1}
     elif n_pages == 1:
@@ -110,9 +125,18 @@ def _degrade_pages(pages: list[np.ndarray], layout: Layout, doc: GeneratedDoc, l
     sig = _signature_boxes(layout, doc)
     official = doc.kind in ("decision", "conclusion", "notice")
     seam = official and len(pages) > 1 and rng.random() < 0.4
+    capture = level in dg.CAPTURE_LEVELS
+    fill = capture and rng.random() < 0.7  # number and date written by hand into the printed form
+    if capture and doc.family == "land_certificate":
+        official = True
     out = []
     for i, page in enumerate(pages):
         ink = {"seam": seam, "stamp_text": _stamp_text(doc)}
+        if capture:
+            ink["fill_ins"] = fill_in_boxes(layout, i) if fill else None
+            ink["pattern"] = doc.family == "land_certificate"
+            if len(pages) > 1:  # the other side of the sheet, or the next sheet under it
+                ink["back"] = pages[i + 1] if i + 1 < len(pages) else pages[i - 1]
         if sig is not None and sig[0] == i:
             boxes = sig[1]
             ink.update({"name_box": boxes[-1], "signature": rng.random() < 0.85, "signer_boxes": boxes,
@@ -155,9 +179,9 @@ def truth_record(doc: GeneratedDoc, *, file: str, level: str, dpi: int | None, f
 
 def build_document(doc: GeneratedDoc, outdir: Path, rng: random.Random, nrng: np.random.Generator,
                    formats: Iterable[str] | None = None, *, dpi: int | None = None,
-                   photo_size: tuple[int, int] = (3000, 4000)) -> dict:
+                   photo_size: tuple[int, int] = (3000, 4000), levels: Iterable[str] | None = None) -> dict:
     """Render, degrade and write one document; returns its truth record."""
-    p = plan(rng)
+    p = plan(rng, levels)
     level, font, size_pt = p["level"], p["font"], p["size_pt"]
     dpi = dpi or p["dpi"]
     layout = layout_doc(doc, font=font, size_pt=size_pt, dpi=dpi, rng=rng)
@@ -194,18 +218,25 @@ def build_document(doc: GeneratedDoc, outdir: Path, rng: random.Random, nrng: np
     deg = _degrade_pages(images, layout, doc, level, nrng, rng, photo_size)
     quality = rng.randint(70, 90) if level != "heavy" else rng.randint(45, 70)
     file_dpi = dpi
-    if level == "phone":
+    if level in ("phone", "phone-hand"):
         file_dpi = round(deg[0].shape[1] / (210 / 25.4))  # page width of the photo ~ A4 width
-    if fmt == "pdf":
+    elif level in ("chat-app", "bleed-through"):  # shrunk copies
+        file_dpi = round(dpi * deg[0].shape[1] / images[0].shape[1])
+    if level in ("phone-hand", "chat-app"):  # already recompressed as JPEG: a last save at high quality
+        quality = 92
+    if level == "scanner-textlayer":
+        write_scanner_pdf(layout, deg, path, file_dpi, rng, quality=quality)
+    elif fmt == "pdf":
         writers.write_scanned_pdf(deg, path, file_dpi, quality=quality)
     elif fmt == "tiff":
-        noisy = level in ("heavy", "photocopy", "typewriter")
+        noisy = level in ("heavy", "photocopy", "typewriter", "show-through", "bleed-through")
         writers.write_tiff(deg, path, file_dpi, compression="jpeg" if noisy else "lzw", quality=quality)
     elif fmt == "png":
         writers.write_png(deg[0], path, file_dpi)
     else:
-        orientation = rng.choice([1, 1, 6, 8, 3]) if level == "phone" else 1
-        writers.write_jpeg(deg[0], path, dpi=None if level == "phone" else file_dpi, quality=quality,
+        photo = level in ("phone", "phone-hand")
+        orientation = rng.choice([1, 1, 6, 8, 3]) if photo else 1
+        writers.write_jpeg(deg[0], path, dpi=None if photo or level == "chat-app" else file_dpi, quality=quality,
                            orientation=orientation)
     return truth_record(doc, file=rel, level=level, dpi=dpi, font=font, size_pt=size_pt, fmt=fmt,
                         pages=texts_scan, pages_by_row=texts_rows, page_sources=["ocr"] * n_pages)
@@ -213,11 +244,12 @@ def build_document(doc: GeneratedDoc, outdir: Path, rng: random.Random, nrng: np
 
 def generate_corpus(outdir: Path, n: int, seed: int, *, formats: Iterable[str] | None = None,
                     docs: list[GeneratedDoc] | None = None, dpi: int | None = None,
-                    photo_size: tuple[int, int] = (3000, 4000)) -> list[dict]:
+                    photo_size: tuple[int, int] = (3000, 4000), levels: Iterable[str] | None = None) -> list[dict]:
     """Write n documents (from corpus.content.generate_docs(n, seed), or `docs`) and their truth under outdir.
 
     formats: allowed subset of FORMATS. dpi / photo_size: force the scan resolution / phone photo size (tests
-    use small values for speed; the default draws 200 or 300 dpi per document and 12 MP photos)."""
+    use small values for speed; the default draws 200 or 300 dpi per document and 12 MP photos). levels: draw
+    each document's level uniformly from these (e.g. corpus.degrade.CAPTURE_LEVELS) instead of LEVEL_WEIGHTS."""
     outdir = Path(outdir)
     if docs is None:
         from corpus.content import generate_docs
@@ -230,7 +262,7 @@ def generate_corpus(outdir: Path, n: int, seed: int, *, formats: Iterable[str] |
     for i, doc in enumerate(docs):
         rng = random.Random(f"donthu-corpus:{seed}:{i}:{doc.doc_id}")
         nrng = np.random.default_rng([seed & 0xFFFFFFFF, i])
-        rec = build_document(doc, outdir, rng, nrng, formats, dpi=dpi, photo_size=photo_size)
+        rec = build_document(doc, outdir, rng, nrng, formats, dpi=dpi, photo_size=photo_size, levels=levels)
         (outdir / "truth" / f"{doc.doc_id}.json").write_text(
             json.dumps(rec, ensure_ascii=False, indent=1), encoding="utf-8")
         records.append(rec)
@@ -246,9 +278,17 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("-n", type=int, default=30)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--formats", default=None, help="comma-separated subset of " + ",".join(FORMATS))
+    ap.add_argument("--levels", default=None, help="comma-separated levels to draw from uniformly, e.g. "
+                    + ",".join(dg.CAPTURE_LEVELS) + " (default: the LEVEL_WEIGHTS mix)")
+    ap.add_argument("--landcert", action="store_true", help="land-use certificate pages instead of the content mix")
     a = ap.parse_args(argv)
     fm = a.formats.split(",") if a.formats else None
-    recs = generate_corpus(a.outdir, a.n, a.seed, formats=fm)
+    lv = a.levels.split(",") if a.levels else None
+    for level in lv or []:
+        if level not in dg.ALL_LEVELS and level != "born-digital":
+            ap.error(f"unknown level {level!r}")
+    docs = landcert_docs(a.n, a.seed) if a.landcert else None
+    recs = generate_corpus(a.outdir, a.n, a.seed, formats=fm, levels=lv, docs=docs)
     print(f"wrote {len(recs)} documents to {a.outdir}")
 
 

@@ -563,3 +563,209 @@ def sample_doc(paragraphs: int = 6, doc_id: str = "sample-0001") -> GeneratedDoc
         doc_id=doc_id, family="complaint_letter", kind="petition", type="complaint", title_names_type=True,
         lines=lines, date="2021-03-05", signature_names=["Nguyễn Văn Hùng"],
     )
+
+
+# ---------------------------------------------------------------- real captures (issue 13, item 6)
+
+_FILL_NUMBER = __import__("re").compile(r"^(\d+)/")
+
+
+def fill_in_boxes(layout: Layout, page: int) -> list[tuple[tuple[float, float, float, float], str]]:
+    """Where a clerk writes by hand on a printed form: the number of `Số: 123/UBND-TNMT` (before the "/"), the day
+    and month of a `…, ngày 05 tháng 3 năm 2021` (or `Ngày …`) place-date line, and the number after `Số vào sổ`.
+    Returns (pixel box, text) per field; the page text already holds these characters (truth unchanged)."""
+    fonts = _Fonts(layout.font)
+    out: list[tuple[tuple[float, float, float, float], str]] = []
+
+    def add(run: Run, k: int, text: str) -> None:
+        word, x = run.words[k]
+        f = fonts.get(run.style, run.size_px)
+        out.append(((x, run.baseline - 0.75 * run.size_px, x + f.getlength(text), run.baseline + 0.12 * run.size_px),
+                    text))
+
+    dated = False
+    for run in layout.pages[page].runs:
+        words = [w for w, _ in run.words]
+        if words and words[0] in ("Số:", "Số") and len(words) >= 2:
+            m = _FILL_NUMBER.match(words[1])
+            if m:
+                add(run, 1, m.group(1))
+        if words[:3] == ["Số", "vào", "sổ"] and words[-1].isdigit():
+            add(run, len(words) - 1, words[-1])
+        if not dated:
+            for k, w in enumerate(words[:-3]):
+                if w.lower() == "ngày" and words[k + 1].isdigit() and words[k + 2] == "tháng" \
+                        and words[k + 3].isdigit() and (k == 0 or words[k - 1].endswith(",")):
+                    add(run, k + 1, words[k + 1])
+                    add(run, k + 3, words[k + 3])
+                    dated = True
+                    break
+    return out
+
+
+# scanner OCR without Vietnamese: what became of letters outside Windows-1252 in the real text layer
+# (../shared/real-scans/congvan_colour200_scanner_textlayer.pdf: "CONG HOA xA HQI CilU NGHIA VIT NAM",
+# "Dc Ip - Tir do - Hnh phiic", "sf3", "ThuOrig", "Hi nghj")
+_CONFUSIONS = {"ố": "f3", "ổ": "f3", "ế": "f3", "Ộ": "Q", "ộ": "Q", "ự": "ir", "ư": "ir", "ị": "j", "Ủ": "ilU",
+               "ờ": "Or", "ườ": "uOr", "ạ": "a", "ậ": "u", "ú": "ii", "ề": "e"}
+_ASCII_CONFUSIONS = {"l": "1", "n": "ri", "h": "li", "H": "II", "u": "ii", "m": "rn", "I": "l", "o": "0"}
+
+
+def mis_encode(text: str, rng: random.Random) -> str:
+    """`text` as a scanner's OCR without Vietnamese writes it in a PDF text layer: Windows-1252 characters only;
+    letters with Vietnamese marks dropped, stripped to their base letter, given another accent or confused
+    with look-alike strings; a few plain letters confused too. Deterministic for `rng`."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        if ch.isascii():
+            if ch in _ASCII_CONFUSIONS and rng.random() < 0.03:
+                out.append(_ASCII_CONFUSIONS[ch])
+            else:
+                out.append(ch)
+            continue
+        base = unicodedata.normalize("NFD", ch)[0]
+        if ch in "đĐ":
+            base = "d" if ch == "đ" else "D"
+        try:
+            ch.encode("cp1252")
+            latin1 = True
+        except UnicodeEncodeError:
+            latin1 = False
+        r = rng.random()
+        if latin1 and r < 0.5:
+            out.append(ch)
+        elif ch in _CONFUSIONS and r < 0.25:
+            out.append(_CONFUSIONS[ch])
+        elif r < 0.55 and ch not in "đĐ":
+            out.append("")  # dropped
+        elif r < 0.8 and base.lower() in "aeiou":
+            alt = {"a": "àáâäã", "e": "èéêë", "i": "ìíîï", "o": "òóôöõ", "u": "ùúûü"}[base.lower()]
+            c = rng.choice(alt)
+            out.append(c.upper() if base.isupper() else c)
+        else:
+            out.append(base if base.isascii() else "?")
+    return "".join(out).encode("cp1252", errors="replace").decode("cp1252")
+
+
+def write_scanner_pdf(layout: Layout, images: list[np.ndarray], path: str | os.PathLike, dpi: int,
+                      rng: random.Random, *, quality: int = 80) -> list[str]:
+    """A scanner's searchable PDF: each page image (JPEG) with an invisible text layer (render mode 3, standard
+    Type 1 fonts in WinAnsi, not embedded, like the real one) whose text is the page's words `mis_encode`d at
+    their drawn positions. Returns the text-layer words per page (space-joined lines), for tests; the page's
+    truth stays the drawn text (the layer must be judged, not trusted)."""
+    import io
+
+    import cv2
+    from reportlab import rl_config
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    k = 72.0 / dpi
+    wpt, hpt = layout.width * k, layout.height * k
+    c = canvas.Canvas(str(path), pagesize=(wpt, hpt), pageCompression=1, invariant=1)
+    c.setTitle(layout.doc.doc_id)
+    texts = []
+    a85, rl_config.useA85 = rl_config.useA85, 0  # JPEG streams as a scanner writes them, not ASCII85-wrapped
+    try:
+        for page, image in zip(layout.pages, images):
+            _, jpg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
+            c.drawImage(ImageReader(io.BytesIO(jpg.tobytes())), 0, 0, width=wpt, height=hpt)
+            lines = []
+            t = c.beginText()
+            t.setTextRenderMode(3)
+            for run in page.runs:
+                font = "Times-Bold" if "bold" in run.style else "Times-Roman"
+                t.setFont(font, run.size_px * k)
+                got = []
+                for word, x in run.words:
+                    g = mis_encode(word, rng)
+                    if not g:
+                        continue
+                    t.setTextOrigin(x * k, hpt - run.baseline * k)
+                    t.textOut(g + " ")
+                    got.append(g)
+                lines.append(" ".join(got))
+            c.drawText(t)
+            texts.append("\n".join(lines))
+            c.showPage()
+        c.save()
+    finally:
+        rl_config.useA85 = a85
+    return texts
+
+
+def landcert_doc(rng: random.Random, doc_id: str = "gcn-0001") -> GeneratedDoc:
+    """A page of a land-use certificate (Giấy chứng nhận quyền sử dụng đất, Luật Đất đai 2013 Điều 97) in its
+    label–value layout (`Thửa đất số: 45; Tờ bản đồ số: 12`, `Diện tích: 1.234,5 m²`, `Mục đích sử dụng: …`),
+    with values drawn by corpus.content (gazetteer, names, land) and the truth in corpus.content's conventions:
+    kind "other", type "unknown"; the holder is a `related` party (name, id number, address as written); one
+    parcel with area and land use (written in its own block); date = the signing date; no references."""
+    import datetime as dt
+
+    from corpus.content import land, names
+    from corpus.content.dates import fmt_long, number_words
+    from corpus.content.gazetteer import random_place
+
+    place = random_place(rng)
+    holder = names.random_person(rng, place=place, ref_year=2020)
+    parcel = land.random_parcel(rng, place)
+    signed = dt.date(rng.randint(2010, 2020), rng.randint(1, 12), rng.randint(1, 28))
+    signer, _ = names.official_name(rng)
+    area = land.fmt_number_vn(parcel.area_m2)
+    unit = rng.choice(["m²", "m2"])
+    use_name = rng.choice(land.LAND_USES[parcel.land_use])
+    use_name = use_name[0].upper() + use_name[1:]
+    use = rng.choice([use_name, f"{use_name} ({parcel.land_use})"])
+    hon = "Ông" if holder.male else "Bà"
+    id_label = "CCCD số" if holder.id_kind == "CCCD" else "CMND số"
+    area_words = ""
+    if parcel.area_m2 == int(parcel.area_m2) and rng.random() < 0.5:
+        area_words = f" (Bằng chữ: {number_words(int(parcel.area_m2))} mét vuông)"
+    sheet_first = rng.random() < 0.3
+    pair = (f"Tờ bản đồ số: {parcel.map_sheet}; Thửa đất số: {parcel.parcel_no}" if sheet_first
+            else f"Thửa đất số: {parcel.parcel_no}; Tờ bản đồ số: {parcel.map_sheet}")
+    district_up = f"{place.district_level} {place.district}".upper()
+    L = Line
+    lines = [
+        L("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", align="center", bold=True),
+        L("Độc lập - Tự do - Hạnh phúc", align="center", bold=True, underline=True),
+        L("GIẤY CHỨNG NHẬN", align="center", bold=True, size=1.3, space_before=0.8),
+        L("QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU NHÀ Ở VÀ TÀI SẢN KHÁC GẮN LIỀN VỚI ĐẤT", align="center", bold=True,
+          size=0.95),
+        L("I. Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất", bold=True, space_before=0.8),
+        L(f"{hon}: {holder.name}, năm sinh: {holder.birth_year}", indent=0.5),
+        L(f"{id_label}: {holder.id_number}", indent=0.5),
+        L(f"Địa chỉ thường trú: {holder.address}", indent=0.5),
+        L("II. Thửa đất, nhà ở và tài sản khác gắn liền với đất", bold=True, space_before=0.6),
+        L("1. Thửa đất:", bold=True),
+        L(f"a) {pair};", indent=0.5),
+        L(f"b) Địa chỉ: {place.full()};", indent=0.5),
+        L(f"c) Diện tích: {area} {unit}{area_words};", indent=0.5),
+        L("d) Hình thức sử dụng: " + rng.choice(["Sử dụng riêng", "riêng", "Sử dụng chung"]) + ";", indent=0.5),
+        L(f"đ) Mục đích sử dụng: {use};", indent=0.5),
+        L("e) Thời hạn sử dụng: " + rng.choice(["Lâu dài", f"đến năm {signed.year + 50}"]) + ";", indent=0.5),
+        L("g) Nguồn gốc sử dụng: " + rng.choice(["Nhà nước công nhận quyền sử dụng đất",
+                                                   "Nhận chuyển nhượng đất được công nhận quyền sử dụng đất",
+                                                   "Công nhận QSDĐ như giao đất không thu tiền sử dụng đất"]) + ".",
+          indent=0.5),
+        L("2. Nhà ở: -/-", bold=True),
+        L("3. Công trình xây dựng khác: -/-", bold=True),
+        L("4. Ghi chú: -/-", bold=True),
+        L(f"{place.district}, {fmt_long(signed)}", align="right", italic=True, space_before=0.8),
+        L(f"TM. ỦY BAN NHÂN DÂN {district_up}", align="right", bold=True),
+        L("KT. CHỦ TỊCH", align="right", bold=True),
+        L("PHÓ CHỦ TỊCH", align="right", bold=True),
+        L(signer, align="right", bold=True, space_before=2.5),
+        L(f"Số vào sổ cấp GCN: {rng.randint(100, 99999):05d}", space_before=0.8),
+    ]
+    parties = [{"name": holder.name, "role": "related", "id_number": holder.id_number,
+                "address": unicodedata.normalize("NFC", holder.address)}]
+    parcels = [land.parcel_truth(parcel, area=True, land_use=True)]
+    return GeneratedDoc(doc_id=doc_id, family="land_certificate", kind="other", type="unknown",
+                        title_names_type=False, lines=lines, parties=parties, parcels=parcels,
+                        date=signed.isoformat(), signature_names=[signer])
+
+
+def landcert_docs(n: int, seed: int) -> list[GeneratedDoc]:
+    """n land-use certificate pages, deterministic for `seed` (ids `gcn{seed}-{i:05d}`)."""
+    return [landcert_doc(random.Random(f"donthu-landcert:{seed}:{i}"), doc_id=f"gcn{seed}-{i:05d}") for i in range(n)]

@@ -165,7 +165,12 @@ def cmd_serve(args, settings: Settings) -> int:
 def cmd_corpus(args, settings: Settings) -> int:
     from corpus.generate import generate_corpus
 
-    truths = generate_corpus(Path(args.outdir), args.n, args.seed)
+    docs = None
+    if args.templates == "wordings":  # the second template set of issue 14 (corpus/content/wordings.py)
+        from corpus.content.wordings import generate_wordings
+
+        docs = generate_wordings(args.n, args.seed)
+    truths = generate_corpus(Path(args.outdir), args.n, args.seed, docs=docs)
     print(f"{len(truths)} documents written to {args.outdir} (seed {args.seed})")
     return 0
 
@@ -237,6 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("outdir")
     p.add_argument("--n", type=int, default=30)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--templates", choices=("own", "wordings"), default="own",
+                   help="'wordings': the second, independently written template set (docs/quality.md)")
     p.set_defaults(func=cmd_corpus)
 
     p = sub.add_parser("eval", help="run the pipeline on a generated corpus and report accuracy")
