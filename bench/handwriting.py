@@ -7,8 +7,9 @@ reported separately.
 
 Real pages: every image in ../shared/real-scans; handwritten_*.jpg are handwritten, every other page is
 printed (some with handwritten fill-ins, which the detector must not call a handwritten page).
-Generated printed pages: corpus.render.sample_doc() rendered with corpus.render.render() and degraded with
-corpus.degrade.degrade_page() at every level (with a signature and a stamp on every other page).
+Generated printed pages: corpus.render.sample_doc() rendered and degraded with corpus.degrade.degrade_page()
+at every level of degrade.ALL_LEVELS (with a signature and a stamp on every other page; on the capture levels
+the number and the date written in by hand, corpus.render.fill_in_boxes).
 Generated handwriting: the same text written with one of Debian's handwriting fonts (`HAND_FONTS`; none has
 Vietnamese glyphs, so base letters come from the font and the tone and vowel marks are drawn as pen strokes
 above and below them), with a wandering baseline, size and slant jitter, blue or black ink, on plain, lined or
@@ -58,7 +59,7 @@ HAND_FONTS = (
 HAND_FONT_PACKAGES = ("fonts-dancingscript", "fonts-kristi", "fonts-kaushanscript", "fonts-ecolier-court",
                       "fonts-comic-neue", "fonts-humor-sans", "fonts-dkg-handwriting", "fonts-breip",
                       "fonts-femkeklaver", "fonts-rufscript", "fonts-klee", "fonts-bwht")
-LEVELS = ("clean", "light", "heavy", "photocopy", "phone", "typewriter")
+LEVELS = degrade.ALL_LEVELS
 #: combining marks → how to draw them ("above" marks stack over the letter)
 MARKS = {"\u0300": "grave", "\u0301": "acute", "\u0303": "tilde", "\u0309": "hook", "\u0323": "dot",
          "\u0302": "circumflex", "\u0306": "breve", "\u031b": "horn"}
@@ -169,11 +170,13 @@ def render_handwriting(text: str, font_path: str, rng: random.Random, *, width: 
 
 
 def printed_page(level: str, font: str, dpi: int, seed: int) -> tuple[np.ndarray, str]:
+    """A generated printed page at `level`; on the capture levels its number and date are written by hand."""
     doc = render.sample_doc(paragraphs=6)
-    rendered = render.render(doc, font=font, dpi=dpi, rng=random.Random(seed))
+    rendered, layout = render.render_with_layout(doc, font=font, dpi=dpi, rng=random.Random(seed))
     ink = seed % 2 == 0
+    fill_ins = render.fill_in_boxes(layout, 0) if level in degrade.CAPTURE_LEVELS else None
     image = degrade.degrade_page(rendered.pages[0], level, np.random.default_rng(seed * 1000 + dpi), dpi=dpi,
-                                 signature=ink, stamp=ink)
+                                 signature=ink, stamp=ink, fill_ins=fill_ins)
     return image, rendered.page_texts[0]
 
 
@@ -198,11 +201,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1])
     parser.add_argument("--fonts", nargs="+", default=["termes", "freeserif"])
     parser.add_argument("--hand", type=int, default=24, help="generated handwriting pages")
+    parser.add_argument("--levels", nargs="+", default=list(LEVELS), help="printed levels (default: all)")
+    parser.add_argument("--skip-real", action="store_true")
     args = parser.parse_args(argv)
     settings = Settings()
 
     real: list[tuple[str, bool, bool]] = []
-    for path in sorted(REAL.iterdir()):
+    for path in [] if args.skip_real else sorted(REAL.iterdir()):
         if path.suffix.lower() not in (".jpg", ".png"):
             continue
         image = cv2.imread(str(path), cv2.IMREAD_COLOR)
@@ -219,7 +224,7 @@ def main(argv: list[str] | None = None) -> None:
 
     generated: list[tuple[str, bool, bool]] = []
     texts = []
-    for level in LEVELS:
+    for level in args.levels:
         for font in args.fonts:
             for seed in args.seeds:
                 dpi = 300 if seed % 2 == 0 else 200
