@@ -13,7 +13,7 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils 
 DEMO_DATA := demo-data
 DEMO_CORPUS := demo-corpus
 
-.PHONY: setup system venv model demo test test-fast bench bench-tools clean
+.PHONY: setup system venv model demo test test-random bench bench-tools clean
 
 setup: system venv
 
@@ -46,8 +46,17 @@ demo: setup
 	@echo; echo '$$ donthu search "tranh chấp đất đai" --type land_dispute'
 	$(BIN)/donthu --data-dir $(DEMO_DATA) search "tranh chấp đất đai" --type land_dispute --limit 5
 
+# Redis, PostgreSQL and the real scans (../shared/real-scans) are checked first: a missing one stops the run
+# with what to start (tests/services.py), and a test never skips them. File order (pytest-randomly off);
+# `make test-random` runs the same suite shuffled, its seed printed (SEED=N repeats an order).
+TEST_ENV := DONTHU_EXPECT_OCR_BACKEND=tesserocr
 test: setup
-	DONTHU_EXPECT_OCR_BACKEND=tesserocr $(BIN)/python -m pytest -q
+	$(BIN)/python tests/services.py
+	$(TEST_ENV) $(BIN)/python -m pytest -q -p no:randomly
+
+test-random: setup
+	$(BIN)/python tests/services.py
+	$(TEST_ENV) $(BIN)/python -m pytest -q $(if $(SEED),--randomly-seed=$(SEED))
 
 # the throughput benchmark compares with OCRmyPDF (Debian's package); not needed to run or test donthu
 bench-tools: setup

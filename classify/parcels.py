@@ -58,6 +58,7 @@ _COMMA_READ_AS_STOP = re.compile(rf"\.\s+(?=[{VI_LOWER}])")  # also across a lin
 _FIELD_AFTER_SEMICOLON = re.compile(r";\s*(?:so\s+)?(?:to\s+ban\s+do|to\s+so|to\b|dien\s+tich|muc\s+dich|loai\s+dat)")
 _NUMBER_LIST_STOP = re.compile(rf"(?<=\d){_LIST_STOP}")  # "thửa số 431. 434 (tờ 17)": one sentence
 _ADDRESS_LEAD = re.compile(r"(?<![a-z])(tru tai|dia chi|cu tru|thuong tru|noi o|que quan|dkhk)(?![a-z])[^.;\n]{0,40}$")
+_SHARED_SHEET = re.compile(r"(?<![a-z])cung\s*$")  # "… cùng tờ bản đồ số 5": the sheet of every parcel before
 _LAND_CONTEXT = re.compile(r"toa lac|thua|khu dat|phan dat|dat (?:tai|o tai|thuoc)|vi tri dat|giap ranh")
 
 
@@ -144,6 +145,9 @@ def extract_parcels(text: str) -> list[Parcel]:
             just_before = [t for t in sheets if prev <= t[1] <= hit.start and not folded[t[1]:hit.start].strip(" ,;")]
             if just_before:  # "tờ bản đồ số 63, thửa đất số 1066 và thửa 997 tờ 18"
                 sheet = just_before[-1]
+            if sheet is None:  # "thửa đất số 10 và thửa đất số 11 cùng tờ bản đồ số 5": shared by both
+                sheet = next((t for t in sheets if t[0] >= hit.end and _SHARED_SHEET.search(folded, s_lo, t[0])),
+                             None)
             if sheet is None and sheets and all(t[0] >= hits[-1].end for t in sheets) and len(sheets) == 1:
                 # "thửa 616 (1.685,6 m²), thửa 619 (459,8 m²) và thửa 620, cùng tờ bản đồ số 34": one sheet
                 # after every parcel of the sentence is theirs

@@ -138,12 +138,16 @@ def _run_all(store, batch_id: int, to_run: dict[int, ItemOutcome], settings: Set
         attempts[doc_id] += 1
         futures[pool.submit(doc_id)] = doc_id
 
-    def finish(doc_id: int) -> None:
+    def finish(doc_id: int, ours: bool = True) -> None:
+        """Record the document's final state; done by another process (a second `donthu ingest` of the
+        same folder, a running `donthu serve`), it counts as skipped here, not done twice."""
         nonlocal finished_pages
         info = store.get(doc_id)
         item = to_run[doc_id]
-        item.outcome = "done" if info.status == "done" else "failed"
-        item.error = (info.error or "not processed") if item.outcome == "failed" else None
+        if info.status == "done":
+            item.outcome, item.error = ("done", None) if ours else ("skipped", "processed by another process")
+        else:
+            item.outcome, item.error = "failed", info.error or "not processed"
         item.pages = info.pages_total or item.pages
         store.update_batch_item(batch_id, doc_id, item.outcome, item.error)
         finished_pages += item.pages
@@ -172,11 +176,11 @@ def _run_all(store, batch_id: int, to_run: dict[int, ItemOutcome], settings: Set
                 if status == "skipped" and store.get(doc_id).status not in ("done", "failed"):
                     elsewhere.add(doc_id)  # claimed by another live process: wait for it
                 else:
-                    finish(doc_id)
+                    finish(doc_id, ours=status != "skipped")
             for doc_id in list(elsewhere):
                 if store.get(doc_id).status in ("done", "failed"):
                     elsewhere.discard(doc_id)
-                    finish(doc_id)
+                    finish(doc_id, ours=False)
             if broken:
                 pool.shutdown(wait=False, cancel=True)
                 pool = LocalPool(settings, workers)

@@ -165,9 +165,15 @@ def test_land_dispute_ruling():
 def test_acceptance_notice_has_the_type_of_its_matter():
     a = classify.analyse(NOTICE)
     assert (a.kind, a.type, a.date) == ("notice", "denunciation", "2021-09-28")
-    assert roles(a) == {"Phạm Văn Tài": "denouncer", "Võ Thị Hằng": "subject"} or \
-        roles(a) == {"Phạm Văn Tài": "denouncer"}
+    assert roles(a)["Phạm Văn Tài"] == "denouncer"
     assert [r.number for r in a.references] == ["52/TB-UBND", "25/2018/QH14", "31/2019/NĐ-CP"]
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: 'Nội dung tố cáo: bà Võ Thị Hằng, công chức …' in an acceptance "
+                                       "notice does not make her the subject (measured 2026-12-07); strict, so the "
+                                       "fix turns this into a failure to remove the mark")
+def test_acceptance_notice_names_the_denounced_official_as_subject():
+    assert roles(classify.analyse(NOTICE)) == {"Phạm Văn Tài": "denouncer", "Võ Thị Hằng": "subject"}
 
 
 def test_mediation_minutes():

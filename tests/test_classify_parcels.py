@@ -54,8 +54,12 @@ def test_two_parcels_each_with_sheet():
 
 
 def test_two_parcels_sharing_a_sheet_after_them():
-    assert keys("thửa đất số 10 và thửa đất số 11 cùng tờ bản đồ số 5") in (
-        [("10", "5"), ("11", "5")], [("10", None), ("11", "5")])
+    # "cùng tờ bản đồ số 5": the same sheet for both
+    assert keys("thửa đất số 10 và thửa đất số 11 cùng tờ bản đồ số 5") == [("10", "5"), ("11", "5")]
+    # without "cùng", one sheet after every parcel of the sentence is still theirs (land records list parcels
+    # then the sheet: "các thửa 12, 13 và 15 tờ bản đồ số 5"); a sheet between them keeps to its own parcel
+    assert keys("thửa đất số 10 và thửa đất số 11 tờ bản đồ số 5") == [("10", "5"), ("11", "5")]
+    assert keys("thửa đất số 10 tờ bản đồ số 4 và thửa đất số 11 tờ bản đồ số 5") == [("10", "4"), ("11", "5")]
 
 
 def test_dedupe_by_number_and_sheet():

@@ -67,8 +67,8 @@ def test_fonts_render_vietnamese():
             render(sample_doc(1), font="liberation", rng=random.Random(0))
 
 
-@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract not installed")
 def test_truth_matches_what_tesseract_reads():
+    assert shutil.which("tesseract"), "tesseract is not installed: `make system` (apt-get install tesseract-ocr tesseract-ocr-vie)"
     r = render(_body_doc(3), font="termes", size_pt=13, dpi=300, rng=random.Random(1))
     ys, xs = np.nonzero(r.pages[0] < 128)  # OCR only the printed area (faster than the whole A4 page)
     crop = r.pages[0][max(0, ys.min() - 60):ys.max() + 60, max(0, xs.min() - 60):xs.max() + 60]
@@ -76,8 +76,8 @@ def test_truth_matches_what_tesseract_reads():
     env = dict(os.environ, OMP_THREAD_LIMIT="1")
     out = subprocess.run(["tesseract", "stdin", "stdout", "-l", "vie", "--dpi", "300"], input=png.tobytes(),
                          capture_output=True, timeout=120, env=env)
-    if out.returncode != 0 or not out.stdout.strip():
-        pytest.skip("tesseract vie not usable: " + out.stderr.decode(errors="replace")[:200])
+    assert out.returncode == 0 and out.stdout.strip(), (
+        "tesseract -l vie is not usable (apt-get install tesseract-ocr-vie): " + out.stderr.decode(errors="replace")[:200])
     cer = _cer(r.page_texts[0], out.stdout.decode("utf-8"))
     assert cer < 0.03, cer
 
@@ -140,7 +140,8 @@ def test_render_is_deterministic_by_seed():
 
 
 def test_born_digital_text_layer_equals_page_texts(tmp_path):
-    pdfplumber = pytest.importorskip("pdfplumber")
+    import pdfplumber
+
     doc = sample_doc(14)
     path = tmp_path / "doc.pdf"
     texts = render_pdf(doc, path, "freeserif", 13, rng=random.Random(3))
@@ -324,7 +325,8 @@ def test_tiff_png_jpeg_writers(tmp_path, page100):
 
 
 def test_mixed_pdf_keeps_text_pages_and_scans_one(tmp_path):
-    pdfplumber = pytest.importorskip("pdfplumber")
+    import pdfplumber
+
     doc = sample_doc(14)
     lay = layout_doc(doc, font="freeserif", dpi=100, rng=random.Random(2))
     assert len(lay.pages) >= 2
@@ -410,4 +412,6 @@ def test_plan_mix_over_many_documents():
     assert {"termes", "freeserif", "typewriter"} <= fonts
     assert {p["size_pt"] for p in plans} <= {12, 13, 14}
     assert choose_format(random.Random(0), "phone", 1, ["jpeg"]) == "jpeg"
-    assert choose_format(random.Random(0), "light", 3, None) in ("pdf", "tiff")
+    # a 3-page scan is a PDF or a TIFF (the formats that hold pages), PDF about three times in four
+    multi = [choose_format(random.Random(s), "light", 3, None) for s in range(400)]
+    assert set(multi) == {"pdf", "tiff"} and 0.68 < multi.count("pdf") / len(multi) < 0.82

@@ -28,7 +28,8 @@ def _compose() -> list[str] | None:
 def config() -> dict:
     compose = _compose()
     if compose is None:
-        pytest.skip("neither docker-compose nor the docker compose plugin is installed (make system installs it)")
+        pytest.fail("neither docker-compose nor the docker compose plugin is installed: `make system` installs "
+                    "Debian's docker-compose (apt-get install docker-compose)", pytrace=False)
     out = subprocess.run([*compose, "--env-file", ".env.example", "-f", "docker-compose.yml", "config"],
                          cwd=REPO, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr  # the file validates

@@ -1,7 +1,8 @@
 """`donthu eval`: a fast smoke test of the harness (fake pipeline) and the slow end-to-end regression floors.
 
-The floors are measured values rounded down a little (ceilings up a little); the measured numbers are in
-the comments. Lower a floor only with a reason in the commit message.
+The floors are measured values on a blind corpus (a seed no rule was tuned on) less a stated margin
+(ceilings above it); the measured numbers are in the comments. Lower a floor only with a reason in the
+commit message, and never tune a rule on the blind seed.
 """
 
 from __future__ import annotations
@@ -136,12 +137,21 @@ def test_evaluate_harness_with_fake_pipeline(tmp_path, monkeypatch):
 
 # ------------------------------------------------------------------------------- end-to-end floors
 #
-# Size: the first PER_TYPE documents of each of the 4 types from generate_docs(POOL, SEED) plus
-# neutral-title letters up to NEUTRAL_LETTERS: 50 documents, 66 pages (pipeline + raw baseline = two OCR runs
-# per page). Override with DONTHU_EVAL_PER_TYPE for a bigger local run (the floors are for the default);
-# DONTHU_EVAL_JSON=path keeps the full report.
+# Corpus: the first PER_TYPE documents of each of the 4 types from generate_docs(POOL, SEED) plus
+# neutral-title letters up to NEUTRAL_LETTERS (pipeline + raw baseline = two OCR runs per page). With the
+# blind seed that is 44 documents, 56 pages (47 OCR'd): the pool of 80 holds only 8 recommendations, and 10
+# of the picked letters already have a neutral title. Override with DONTHU_EVAL_PER_TYPE for a bigger local
+# run and DONTHU_EVAL_SEED for another corpus (the floors are for the default); DONTHU_EVAL_JSON=path keeps
+# the full report.
 
-SEED = 20260301
+#: the blind corpus: a seed no rule was tuned on (drawn 2026-12-07 for issue 21; never used for tuning —
+#: tune on other seeds, e.g. 77 or 99, and leave this one for the regression floors)
+BLIND_SEED = 20261207
+#: the earlier regression corpus (50 documents, 66 pages): a parcel rule was tuned on it (commit f3931dd,
+#: parcels F1 93.3 -> 97.4 %), so it no longer measures unseen documents. Kept apart: only by hand,
+#: DONTHU_EVAL_SEED=20260301 (the floors below do not apply to it).
+TUNING_SEED = 20260301
+SEED = int(os.environ.get("DONTHU_EVAL_SEED", BLIND_SEED))
 POOL = 80
 PER_TYPE = int(os.environ.get("DONTHU_EVAL_PER_TYPE", "12"))
 NEUTRAL_LETTERS = 6
@@ -171,9 +181,8 @@ def pick_docs(docs: list, per_type: int, neutral_letters: int) -> list:
 
 @pytest.fixture(scope="module")
 def real_report(tmp_path_factory) -> EvalReport:
-    generate = pytest.importorskip("corpus.generate")
-    content = pytest.importorskip("corpus.content")
-    pytest.importorskip("ingest.pages")
+    from corpus import content, generate
+
     outdir = tmp_path_factory.mktemp("eval-corpus")
     docs = pick_docs(content.generate_docs(POOL, SEED), PER_TYPE, NEUTRAL_LETTERS)
     generate.generate_corpus(outdir, len(docs), SEED, docs=docs)
@@ -185,43 +194,45 @@ def real_report(tmp_path_factory) -> EvalReport:
     return report
 
 
-# Measured on 2026-11-25 on 50 documents / 66 pages (2 workers; whole test ~160 s with the machine shared):
-#   CER donthu / raw tesseract: clean 0.54 / 2.36 % (6 pages), light 0.86 / 1.73 %, heavy 1.00 / 7.61 %,
-#   photocopy 3.53 / 8.85 %, phone 4.75 / 33.64 % (2 pages), typewriter 1.44 / 3.69 %, digital 0.00 / –,
-#   born-digital scanned page 0.73 / 6.84 % (1 page); all OCR pages 1.33 / 5.47 % (75.7 % fewer errors)
-#   type macro-F1 100 % (n = 50), neutral-title letters 100 % (n = 6), kind accuracy 100 %
-#   parties F1 96.6 % by name and by name+role, id number 97.6 % (41/42), address 84.7 % (61/72)
-#   parcels F1 97.4 % (37 of 38), area 97.3 % (36/37), land use, commune, district, province 100 %
-#   references F1 98.2 %, reference date 100 % (108), document date 92.0 % (46/50)
-# The understanding floors are the targets of issue 4 (type macro-F1 0.97, neutral titles 0.93, kind 0.97,
-# parties name+role 0.93 — kept at the higher 0.95 already reached —, parcels F1 0.97, area and commune 0.97,
-# references F1 0.95); never lower one. The other floors allow about one more mistake than measured; the CER
-# ceilings about a third more.
-CER_CEILING = {"clean": 0.008, "light": 0.012, "heavy": 0.014, "photocopy": 0.047, "phone": 0.063,
-               "typewriter": 0.019, "digital": 0.002, "born-digital, scanned page": 0.03, ALL_OCR: 0.018}
+# Measured once, on 2026-12-07, on the blind corpus (seed 20261207, 44 documents / 56 pages, 2 workers,
+# code of main at 6f4b80c; 16 min with the machine shared by several sessions):
+#   CER donthu / raw tesseract: clean 0.65 / 2.63 % (2 pages), light 0.64 / 1.46 % (15), heavy 1.03 / 4.66 % (14),
+#   photocopy 1.80 / 4.38 % (6), phone 1.65 / 16.06 % (6), typewriter 1.27 / 1.47 % (3), digital 0.00 / – (9),
+#   born-digital scanned page 5.66 / 22.64 % (1 page); all OCR pages 1.11 / 5.10 % (78.3 % fewer errors)
+#   type macro-F1 100 % (n = 44), neutral-title letters 100 % (n = 10), kind accuracy 100 % (44)
+#   parties F1 98.9 % by name and by name+role (tp 139, fp 1, fn 2), id number 100 % (59/59), address 93.4 % (85/91)
+#   parcels F1 100 % (33/33), area 100 % (33/33), land use 97.0 % (32/33), commune, district, province 100 %
+#   references F1 98.6 % (tp 70, fp 1, fn 1), reference date 98.6 % (69/70), document date 90.9 % (40/44)
+# Ceilings: CER about a third above the measured value. Floors: two more mistakes than measured, except
+# where issue 4's target is higher (type macro-F1 0.97, neutral titles 0.93, kind 0.97, parties name+role
+# 0.93 — kept at the 0.95 reached —, parcels F1 0.97, area and commune 0.97, references F1 0.95): a target
+# is never lowered, so on this corpus size some allow fewer. The margin of each, in mistakes on this corpus,
+# is beside it; "0" means one more mistake fails (a bigger corpus would give room, at OCR time per page).
+CER_CEILING = {"clean": 0.009, "light": 0.009, "heavy": 0.014, "photocopy": 0.024, "phone": 0.022,
+               "typewriter": 0.017, "digital": 0.002, "born-digital, scanned page": 0.076, ALL_OCR: 0.015}
 # per level the pipeline must not be worse than raw tesseract by more than this (absolute CER): a level
-# here has 1-21 pages, and on a few clean pages the clean-up can cost a character or two; over all OCR
+# here has 1-15 pages, and on a few clean pages the clean-up can cost a character or two; over all OCR
 # pages, and on light, heavy, photocopied and phone scans, it must be strictly better
 RAW_SLACK = 0.006
 STRICTLY_BETTER = ("light", "heavy", "photocopy", "phone", ALL_OCR)
 FLOORS = {
-    "type_macro_f1": 0.97,
-    "type_neutral_title_accuracy": 0.93,
-    "kind_accuracy": 0.97,
-    "parties_f1": 0.95,
-    "parties_name_role_f1": 0.95,
-    "party_id_number_accuracy": 0.95,
-    "party_address_accuracy": 0.83,
-    "parcels_f1": 0.97,
-    "area_accuracy": 0.97,
-    "land_use_accuracy": 0.97,
-    "commune_accuracy": 0.97,
-    "district_accuracy": 0.97,
-    "province_accuracy": 0.97,
-    "references_f1": 0.95,
-    "reference_date_accuracy": 0.98,
-    "document_date_accuracy": 0.90,
-    "ocr_reduction_vs_raw": 0.72,  # relative CER reduction over all OCR pages (measured 0.757)
+    "type_macro_f1": 0.97,  # target; one more wrong type (1.0 measured)
+    "type_neutral_title_accuracy": 0.93,  # target; 0 (9 of 10 = 0.90)
+    "kind_accuracy": 0.97,  # target; 1 (43/44 = 0.977)
+    "parties_f1": 0.95,  # 5 more misread names
+    "parties_name_role_f1": 0.95,  # 5 more misread names or roles
+    "party_id_number_accuracy": 0.95,  # 2 (57/59)
+    "party_address_accuracy": 0.91,  # 2 (83/91 = 0.912)
+    "parcels_f1": 0.97,  # target; 1 parcel missed (0.985), 0 misread (tp 32, fp 1, fn 1: 0.9697)
+    "area_accuracy": 0.97,  # target; 0 (32/33 = 0.9697)
+    "land_use_accuracy": 0.90,  # 2 (30/33 = 0.909)
+    "commune_accuracy": 0.97,  # target; 0 (32/33 = 0.9697)
+    "district_accuracy": 0.93,  # 2 (31/33 = 0.939)
+    "province_accuracy": 0.93,  # 2 (31/33 = 0.939)
+    "references_f1": 0.95,  # target; 2 more misread numbers, or 4 missed
+    "reference_date_accuracy": 0.95,  # 2 (67/70 = 0.957)
+    "document_date_accuracy": 0.86,  # 2 (38/44 = 0.864)
+    "ocr_reduction_vs_raw": 0.72,  # relative CER reduction over all OCR pages (measured 0.783; 6 points)
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -169,3 +170,45 @@ def test_a_killed_worker_does_not_lose_its_document(tmp_path):
     assert "2 done, 0 skipped, 0 failed" in out, out + err
     docs = store.list_documents()
     assert len(docs) == 2 and all(d.status == "done" for d in docs)
+
+
+def _counts(out: str) -> tuple[int, int, int]:
+    import re
+
+    found = re.search(r"(\d+) done, (\d+) skipped, (\d+) failed", out)
+    assert found, out
+    return int(found[1]), int(found[2]), int(found[3])
+
+
+def test_two_ingests_of_one_folder_at_once_process_each_file_once(tmp_path):
+    """Two `donthu ingest` runs on the same inbox and data folder, started together: every file is processed
+    by exactly one of them (one attempt each), and each run's summary counts a file the other run did as
+    skipped, so the two `done` counts add up to the number of files."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    families = ["complaint_letter", "denunciation_letter", "recommendation_letter", "land_dispute_letter"]
+    for i, family in enumerate(families):
+        make_scan(inbox / f"{i}.png", family=family, seed=80 + i, level="light", dpi=200, fmt="png")
+    make_scan(inbox / "4.pdf", family="land_dispute_ruling", seed=84, fmt="digital")
+    data = tmp_path / "data"
+    cmd = [sys.executable, "-m", "donthu.cli", "--data-dir", str(data), "ingest", str(inbox), "--workers", "1",
+           "--quiet"]
+    runs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [run.communicate(timeout=600) for run in runs]
+    for run, (out, err) in zip(runs, outputs):
+        assert run.returncode == 0, out + err
+    counts = [_counts(out) for out, _ in outputs]
+    assert all(done + skipped == 5 and failed == 0 for done, skipped, failed in counts), counts
+    assert counts[0][0] + counts[1][0] == 5, counts  # each file done by one run only
+
+    store = Store(Settings(data_dir=data))
+    docs = store.list_documents()
+    assert len(docs) == 5 and all(d.status == "done" for d in docs)
+    with sqlite3.connect(data / "donthu.sqlite") as db:  # nothing was processed twice
+        assert [r[0] for r in db.execute("SELECT attempts FROM documents")] == [1] * 5
+    # the runs overlapped (otherwise this test proves nothing): the second batch was made before the last
+    # document was finished
+    batches = sorted(store.batch_summary(b).created_at for b in (1, 2))
+    assert batches[1] < max(d.updated_at for d in docs)
+    hits = json.loads(donthu("search", "", "--json", "--limit", "50", data_dir=data, check=True).stdout)
+    assert sorted(h["doc_id"] for h in hits["hits"]) == sorted(d.id for d in docs)

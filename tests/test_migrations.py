@@ -5,45 +5,36 @@ adopted."""
 
 from __future__ import annotations
 
-import socket
 import uuid
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
+from sqlalchemy.engine import make_url
 
 from donthu.config import Settings
 from records.migrations import HEAD_REVISION, current, upgrade
 from records.store import Store, make_engine
 from records.tables import metadata
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-def _pg_up() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=2):
-            return True
-    except OSError:
-        return False
+from conftest import require_postgres
 
 
 def _admin(sql: str) -> None:
     import psycopg
 
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+    with psycopg.connect(require_postgres(), autocommit=True) as conn:
         conn.execute(sql)
 
 
 @pytest.fixture
 def pg_url():
-    if not _pg_up():
-        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
+    """A fresh database on the test server (a missing PostgreSQL fails, with what to start)."""
     name = f"donthu_mig_{uuid.uuid4().hex[:10]}"
     _admin(f'CREATE DATABASE "{name}"')
     try:
-        yield f"postgresql://postgres@127.0.0.1:5432/{name}"
+        yield make_url(require_postgres()).set(database=name).render_as_string(hide_password=False)
     finally:
         _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -1,8 +1,13 @@
 """The two Tesseract back-ends of ocr.engine: in-process tesserocr (engine loaded once per process) and the
-pytesseract fallback give the same words on a generated scan."""
+pytesseract fallback give the same words on a generated scan.
+
+`make test` sets DONTHU_EXPECT_OCR_BACKEND=tesserocr: then a tesserocr that does not import, or that is the
+PyPI wheel with its own Tesseract, fails this module with what to install instead of skipping it.
+"""
 
 from __future__ import annotations
 
+import os
 import random
 import subprocess
 import sys
@@ -13,7 +18,19 @@ import pytest
 from corpus import degrade, render
 from ocr import clean, engine
 
-tesserocr = pytest.importorskip("tesserocr")
+EXPECTED = os.environ.get("DONTHU_EXPECT_OCR_BACKEND")
+BUILD_HINT = ("make setup builds it against the system libtesseract: "
+              "pip install --no-binary tesserocr tesserocr==2.13.0 (needs libtesseract-dev libleptonica-dev "
+              "pkg-config g++)")
+
+try:
+    import tesserocr
+except ImportError as exc:
+    if EXPECTED == "tesserocr":
+        raise pytest.fail.Exception(f"tesserocr does not import ({exc}) but this build expects it: {BUILD_HINT}",
+                                    pytrace=False) from exc
+    pytest.skip(f"tesserocr does not import ({exc}); DONTHU_EXPECT_OCR_BACKEND is not tesserocr",
+                allow_module_level=True)
 
 
 def _same_tesseract() -> bool:
@@ -22,10 +39,19 @@ def _same_tesseract() -> bool:
     return engine._version(tesserocr.tesseract_version()) == engine._version(str(pytesseract.get_tesseract_version()))
 
 
-#: the in-process path runs only with tesserocr built against the system libtesseract (README, Dependencies)
-needs_system_build = pytest.mark.skipif(
-    not _same_tesseract(), reason="tesserocr is the PyPI wheel (own Tesseract): pip install --no-binary tesserocr"
-)
+@pytest.fixture
+def system_build() -> None:
+    """The in-process path runs only with tesserocr built against the system libtesseract (README,
+    Dependencies): fails when the build expects it, skips otherwise."""
+    if _same_tesseract():
+        return
+    message = "tesserocr is the PyPI wheel (its own Tesseract, not the `tesseract` command's)"
+    if EXPECTED == "tesserocr":
+        pytest.fail(f"{message}: {BUILD_HINT}", pytrace=False)
+    pytest.skip(f"{message}: pip install --no-binary tesserocr")
+
+
+needs_system_build = pytest.mark.usefixtures("system_build")
 
 
 @pytest.fixture(scope="module")
@@ -108,9 +134,6 @@ def test_config_parsing() -> None:
 def test_the_build_chose_the_in_process_engine() -> None:
     """`make` builds tesserocr against the system libtesseract; CI sets DONTHU_EXPECT_OCR_BACKEND so a build
     that silently fell back to a process per page fails here instead of only running slower."""
-    import os
-
-    expected = os.environ.get("DONTHU_EXPECT_OCR_BACKEND")
-    if not expected:
+    if not EXPECTED:
         pytest.skip("DONTHU_EXPECT_OCR_BACKEND is not set (make test sets it)")
-    assert engine.backend() == expected
+    assert engine.backend() == EXPECTED

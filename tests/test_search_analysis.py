@@ -345,17 +345,30 @@ def test_es_reindex_deletes_pages_the_document_no_longer_has(fake_es: FakeTransp
     backend.delete(8)  # unknown: falls back to delete-by-query
     (_, _, path, params, body), = fake_es.of("delete_by_query")
     assert body == {"query": {"term": {"doc_id": 8}}} and params["conflicts"] == "proceed"
-    assert backend.count() == 3
+    backend.count()  # documents are counted by their first page
+    (_, method, path, _, body), = fake_es.of("count")
+    assert (method, path) == ("POST", "/donthu-pages/_count") and body == {"query": {"term": {"ordinal": 0}}}
 
 
-def test_es_search_request_reaches_the_server(fake_es: FakeTransport) -> None:
+def test_es_search_builds_the_request(fake_es: FakeTransport) -> None:
+    """No server here (a fake transport, FakeTransport): what is checked is the HTTP request the client
+    library builds from a query; the Elasticsearch behaviour suite runs it against a server."""
     from search.elastic import ElasticBackend
 
     backend = ElasticBackend("http://localhost:9200")
-    results = backend.search(SearchQuery(text="khiếu nại", district="Chợ Mới", limit=5, offset=5))
-    assert results.total == 0 and results.hits == []
+    backend.search(SearchQuery(text="khiếu nại", district="Huyện Chợ Mới", limit=5, offset=5))
     (_, method, path, params, body), = fake_es.of("search")
-    assert path == "/donthu-pages/_search"
+    assert (method, path) == ("POST", "/donthu-pages/_search")
     assert (body["from"], body["size"]) == (5, 5)
     assert params["_source_includes"] == ["doc_id", "page", "file", "kind", "type", "date", "text"]
-    assert body["collapse"]["field"] == "doc_id" and "highlight" in body and "aggs" in body
+    query = body["query"]["bool"]
+    # both words, on the exact and the folded field; the district by its key, without its level word
+    assert query["must"] == [{"multi_match": {"query": word, "fields": ["text^3", "text.folded"],
+                                              "type": "most_fields", "operator": "and"}}
+                             for word in ("khiếu", "nại")]
+    assert {"terms": {"district_keys": ["cho moi"]}} in query["filter"] and len(query["filter"]) == 1
+    # a query with diacritics ranks pages that have them exactly first
+    assert [c["constant_score"]["filter"] for c in query["should"]] == [{"match": {"text": "khiếu"}},
+                                                                       {"match": {"text": "nại"}}]
+    assert body["collapse"]["field"] == "doc_id" and "highlight" in body
+    assert body["aggs"]["total"] == {"cardinality": {"field": "doc_id", "precision_threshold": 40000}}

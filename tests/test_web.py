@@ -2,8 +2,9 @@
 
 End to end: the real service (`donthu serve`: uvicorn + worker pool) on a free localhost port with a
 temporary data dir, driven by headless Chromium through Selenium. Needs Debian's `chromium` and
-`chromium-driver` (`make system`); those tests are skipped when /usr/bin/chromium is absent. They share one
-server and one browser and run in file order (upload → search → correct → errors).
+`chromium-driver` (`make system`): without them those tests fail with what to install. They share one server
+and one browser; each test uploads or finds what it needs (a document fixture), so they pass alone and in any
+order.
 
 Corrections (forms → `records.corrections` → every reader) are also checked without a browser, with
 FastAPI's TestClient on a stored record.
@@ -13,9 +14,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -24,6 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from conftest import start_serve, stop
 from donthu.text import fold
 from tests.scans import make_scan
 
@@ -31,9 +30,15 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 ROOT = Path(__file__).resolve().parents[1]
 
-needs_chromium = pytest.mark.skipif(
-    not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is not installed (apt-get install chromium chromium-driver)"
-)
+needs_chromium = pytest.mark.usefixtures("chromium_installed")
+
+
+@pytest.fixture(scope="module")
+def chromium_installed() -> None:
+    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not os.path.exists(p)]
+    if missing:
+        pytest.fail(f"{', '.join(missing)} not installed: `make system` (apt-get install chromium chromium-driver)",
+                    pytrace=False)
 
 TYPE_LABELS = {
     "complaint": "Khiếu nại",
@@ -42,12 +47,6 @@ TYPE_LABELS = {
     "land_dispute": "Tranh chấp đất đai",
     "unknown": "Chưa xác định",
 }
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait(predicate, timeout: float, what: str, interval: float = 0.3):
@@ -62,31 +61,22 @@ def _wait(predicate, timeout: float, what: str, interval: float = 0.3):
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data = tmp_path_factory.mktemp("web-data")
-    port = _free_port()
-    env = {**os.environ, "DONTHU_WORKERS": "1", "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "donthu.cli", "--data-dir", str(data), "serve", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT, env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
+    """`donthu serve` on a port the OS chose and uvicorn holds (tests/conftest.py)."""
+    tmp = tmp_path_factory.mktemp("web")
+    proc, base = start_serve(tmp / "data", tmp / "serve.log", env={"DONTHU_WORKERS": "1"})
 
     def up() -> bool:
-        assert proc.poll() is None, proc.stdout.read()
+        assert proc.poll() is None, (tmp / "serve.log").read_text(errors="replace")[-3000:]
         try:
             return httpx.get(f"{base}/health", timeout=5).status_code in (200, 503)
         except httpx.TransportError:
             return False
 
     try:
-        _wait(up, 120, "donthu serve to start")
+        _wait(up, 120, "donthu serve to answer")
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -118,9 +108,31 @@ def scan(tmp_path_factory: pytest.TempPathFactory):
 
 
 @pytest.fixture(scope="module")
-def state() -> dict:
-    """What earlier tests found (the uploaded document's id)."""
-    return {}
+def stored_scan(tmp_path_factory: pytest.TempPathFactory):
+    """Another letter, for the tests that start from a processed document (search, correction)."""
+    path = tmp_path_factory.mktemp("stored") / "Đơn tranh chấp 2.png"
+    doc, texts = make_scan(path, family="land_dispute_letter", seed=2, dpi=200, fmt="png")
+    return path, doc, texts[0]
+
+
+@pytest.fixture(scope="module")
+def document(server: str, stored_scan) -> int:
+    """`stored_scan` uploaded over HTTP and processed, by whichever test asks first; no test relies on
+    another having run (the browser upload test uploads its own file, so a correction made here never
+    shows on its card)."""
+    path, _, _ = stored_scan
+    with path.open("rb") as f:
+        answer = httpx.post(f"{server}/documents", files={"file": (path.name, f, "image/png")}, timeout=30)
+    assert answer.status_code in (200, 202), answer.text
+    doc_id = answer.json()["id"]
+
+    def done() -> bool:
+        status = httpx.get(f"{server}/documents/{doc_id}", timeout=10).json()["status"]
+        assert status != "failed", status
+        return status == "done"
+
+    _wait(done, 150, f"document {doc_id} to be processed")
+    return doc_id
 
 
 def _by(css: str):
@@ -136,13 +148,13 @@ def _card(browser, status: str, timeout: float = 150):
 
 @pytest.mark.slow
 @needs_chromium
-def test_intake_upload_shows_card(server, browser, scan, state) -> None:
+def test_intake_upload_shows_card(server, browser, scan) -> None:
     path, doc, _ = scan
     browser.get(server + "/")
     assert browser.find_element(*_by("nav a[aria-current=page]")).text == "Tiếp nhận"
     browser.find_element(*_by("#files")).send_keys(str(path))
     card = _card(browser, "done")
-    state["id"] = int(card.get_attribute("data-id"))
+    doc_id = int(card.get_attribute("data-id"))
     text = card.text
     type_label = card.find_element(*_by(".type-label")).text
     assert type_label == TYPE_LABELS[doc.type], text
@@ -152,14 +164,13 @@ def test_intake_upload_shows_card(server, browser, scan, state) -> None:
     assert "Trang 1" in text  # OCR confidence per page
     assert doc.parcels[0]["parcel_no"] in text
     # the URL keeps the card (so a correction can come back to it)
-    assert f"docs={state['id']}" in browser.current_url
+    assert f"docs={doc_id}" in browser.current_url
 
 
 @pytest.mark.slow
 @needs_chromium
-def test_search_without_diacritics_opens_page_with_boxes(server, browser, scan, state) -> None:
-    _, doc, _ = scan
-    assert "id" in state, "the upload test must run first"
+def test_search_without_diacritics_opens_page_with_boxes(server, browser, stored_scan, document) -> None:
+    _, doc, _ = stored_scan
     browser.get(server + "/tra-cuu")
     assert "Gõ từ khoá" in browser.find_element(*_by(".empty-state")).text  # helpful empty state
     name = doc.parties[0]["name"]
@@ -171,7 +182,9 @@ def test_search_without_diacritics_opens_page_with_boxes(server, browser, scan, 
     marks = [m.text for m in hit.find_elements(*_by(".snippet mark"))]
     assert marks and any(fold(m) in query.split() for m in marks), marks
     assert "trang 1" in hit.find_element(*_by(".page-no")).text
-    hit.find_element(*_by("a.hit-link")).click()
+    link = hit.find_element(*_by("a.hit-link"))
+    assert f"/van-ban/{document}" in link.get_attribute("href")  # the letter whose party was typed
+    link.click()
     _wait(lambda: "/van-ban/" in browser.current_url, 20, "the document view")
     img = browser.find_element(*_by("#page-img"))
     _wait(lambda: browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", img), 30,
@@ -190,8 +203,8 @@ def test_search_without_diacritics_opens_page_with_boxes(server, browser, scan, 
 
 @pytest.mark.slow
 @needs_chromium
-def test_correct_type_persists(server, browser, state) -> None:
-    doc_id = state["id"]
+def test_correct_type_persists(server, browser, document) -> None:
+    doc_id = document
     browser.get(f"{server}/van-ban/{doc_id}")
     before = browser.find_element(*_by(".fields-pane .type-label")).text
     new_type = "denunciation" if before != TYPE_LABELS["denunciation"] else "complaint"
@@ -257,7 +270,7 @@ def test_missing_document_404_page(server, browser) -> None:
 
 @pytest.mark.slow
 @needs_chromium
-def test_search_without_results_and_archive(server, browser, state) -> None:
+def test_search_without_results_and_archive(server, browser) -> None:
     browser.get(server + "/tra-cuu?q=xyzkhongcotu")
     assert "Không tìm thấy văn bản nào" in browser.find_element(*_by(".empty-state")).text
     browser.get(server + "/luu-tru")

@@ -1,0 +1,107 @@
+"""Shared test plumbing: the services this machine kind runs, a served app on a held port, and the skip
+summary of a run.
+
+Redis (127.0.0.1:6379), PostgreSQL (127.0.0.1:5432, trust), tesserocr built against the system libtesseract
+and the real pages in `../shared/real-scans` (beside the repository) are there on every build and CI machine:
+a test that needs one and does not find it FAILS with what to start or install, it never skips
+(tests/services.py has the checks and the test-only URL overrides). Only an Elasticsearch server (none can
+run on the build machine; its suite runs when DONTHU_ES_URL is set) may skip, with the reason printed — and
+every skip of a run is listed at the end of it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from services import PG_URL, REAL_SCANS, REDIS_URL, REPO, postgres_problem, real_scans_problem, redis_problem
+
+__all__ = ["PG_URL", "REAL_SCANS", "REDIS_URL", "REPO", "require_postgres", "require_real_scans", "require_redis",
+           "start_serve", "stop"]
+
+
+def require_redis() -> str:
+    """The Redis URL the tests use (DB 13); fails the test with what to start when Redis does not answer."""
+    problem = redis_problem()
+    if problem:
+        pytest.fail(problem, pytrace=False)
+    return REDIS_URL
+
+
+def require_postgres() -> str:
+    """A PostgreSQL URL (libpq form) on which the tests may create databases and schemas."""
+    problem = postgres_problem()
+    if problem:
+        pytest.fail(problem, pytrace=False)
+    return PG_URL
+
+
+def require_real_scans() -> Path:
+    problem = real_scans_problem()
+    if problem:
+        pytest.fail(problem, pytrace=False)
+    return REAL_SCANS
+
+
+# ------------------------------------------------------------------------------ a served app on a held port
+_STARTED = re.compile(r"Uvicorn running on http://127\.0\.0\.1:(\d+)")
+
+
+def start_serve(data_dir: Path, log: Path, env: dict | None = None, timeout: float = 120
+                ) -> tuple[subprocess.Popen, str]:
+    """`donthu serve --port 0`: the OS chooses a free port when uvicorn binds it and uvicorn holds it from
+    then on (no port guessed by the test and raced for); the port is read from uvicorn's start-up line.
+    The output goes to `log` (a pipe nobody reads would block the server once full)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
+    out = open(log, "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "donthu.cli", "--data-dir",
+         str(data_dir), "serve", "--port", "0"],
+        stdout=out, stderr=subprocess.STDOUT, text=True, cwd=REPO, env=env,
+    )
+    out.close()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = _STARTED.search(log.read_text(errors="replace"))
+        if found:
+            return proc, f"http://127.0.0.1:{found[1]}"
+        if proc.poll() is not None:
+            break
+        time.sleep(0.3)
+    stop(proc)
+    pytest.fail(f"donthu serve did not start within {timeout:.0f} s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=30)
+
+
+# ------------------------------------------------------------------------------------------ skip summary
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
+    """Every skip with its reason, and the count (also when it is 0), at the end of every run; then the
+    known gaps (strict xfail marks) with theirs."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    terminalreporter.section("skip summary")
+    seed = getattr(config.option, "randomly_seed", None) if config.pluginmanager.hasplugin("randomly") else None
+    terminalreporter.write_line(f"order: shuffled, --randomly-seed={seed} repeats it" if seed is not None
+                                else "order: file order")
+    terminalreporter.write_line(f"{len(skipped)} test(s) skipped" + (":" if skipped else ""))
+    for report in skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        terminalreporter.write_line(f"  {report.nodeid}: {reason}")
+    known = terminalreporter.stats.get("xfailed", [])
+    if known:
+        terminalreporter.write_line(f"{len(known)} known gap(s) (xfail):")
+        for report in known:
+            terminalreporter.write_line(f"  {report.nodeid}: {getattr(report, 'wasxfail', '')}")
