@@ -19,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
+from conftest import require_real_scans
 from corpus import degrade, render
 from donthu.config import Settings
 from ingest.pipeline import process_bytes
@@ -26,7 +27,6 @@ from ingest.tasks import run_document
 from records.migrations import HEAD_REVISION, current, upgrade
 from records.typed import pages_to_type, typed_for
 
-REAL = Path(__file__).resolve().parents[1].parent / "shared" / "real-scans"
 HANDWRITTEN = ("handwritten_grid.jpg", "handwritten_notebook.jpg")
 #: every other real page is printed (some with handwritten fill-ins: a number and a date)
 PRINTED = (
@@ -55,8 +55,8 @@ CLERK = "Trần Thị Lan"
 
 
 def _real(name: str) -> bytes:
-    path = REAL / name
-    assert path.is_file(), f"real page missing: {path} (the shared real scans must be beside the repository)"
+    path = require_real_scans() / name
+    assert path.is_file(), f"real page missing: {path}"
     return path.read_bytes()
 
 
@@ -118,7 +118,7 @@ def stored(tmp_path_factory) -> Iterator[tuple[TestClient, int, Settings]]:
         yield client, doc_id, settings
 
 
-def test_handwritten_page_waits_in_the_review_queue(stored) -> None:
+def _waits_in_the_review_queue(stored) -> None:
     client, doc_id, _ = stored
     store = client.app.state.services.store
     assert [(p.document_id, p.number) for p in pages_to_type(store)] == [(doc_id, 1)]
@@ -136,7 +136,7 @@ def test_handwritten_page_waits_in_the_review_queue(stored) -> None:
     assert api["pages"][0]["source"] == "ocr"
 
 
-def test_typed_text_is_understood_indexed_and_marked(stored) -> None:
+def _typed_text_is_understood_indexed_and_marked(stored) -> None:
     client, doc_id, settings = stored
     store = client.app.state.services.store
     before = client.get(f"/documents/{doc_id}").json()["record"]
@@ -178,6 +178,13 @@ def test_typed_text_is_understood_indexed_and_marked(stored) -> None:
     assert [(t.page_number, t.who) for t in stored_items] == [(1, CLERK)]
 
 
+def test_handwritten_page_is_queued_typed_understood_found_and_read_everywhere(stored) -> None:
+    """One flow, in order (tests run shuffled): the queue, typing, then every reader."""
+    _waits_in_the_review_queue(stored)
+    _typed_text_is_understood_indexed_and_marked(stored)
+    _typed_text_reaches_every_reader_and_survives_processing_again(stored)
+
+
 def test_typing_needs_a_name_and_text(stored) -> None:
     client, doc_id, _ = stored
     for data in ({"text": "Nội dung", "who": " "}, {"text": "  ", "who": CLERK}):
@@ -187,7 +194,7 @@ def test_typing_needs_a_name_and_text(stored) -> None:
     assert api.status_code == 422 and re.search("không có trang 9", api.text)
 
 
-def test_typed_text_reaches_every_reader_and_survives_processing_again(stored) -> None:
+def _typed_text_reaches_every_reader_and_survives_processing_again(stored) -> None:
     """After the typing test: the read path (records.read) gives the typed page to `donthu show`, to
     `donthu reindex`'s documents, and a document saved again keeps the typed understanding in its rows."""
     import subprocess
@@ -198,7 +205,7 @@ def test_typed_text_reaches_every_reader_and_survives_processing_again(stored) -
 
     client, doc_id, settings = stored
     store = client.app.state.services.store
-    assert typed_for(store, doc_id), "runs after test_typed_text_is_understood_indexed_and_marked"
+    assert typed_for(store, doc_id), "runs after _typed_text_is_understood_indexed_and_marked"
     shown = subprocess.run(
         [sys.executable, "-m", "donthu.cli", "--data-dir", str(settings.data_dir), "show", str(doc_id), "--json"],
         capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[1],

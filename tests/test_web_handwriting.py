@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.test_handwriting import CLERK, TYPED_LETTER, _real
-from tests.test_web import _by, _wait, browser, needs_chromium, server  # noqa: F401 - fixtures
+from tests.test_web import _by, _wait, browser, chromium_installed, needs_chromium, server  # noqa: F401 - fixtures
 
 
 @pytest.mark.slow
