@@ -86,6 +86,14 @@ STATUS_LABELS: dict[str, str] = {
 }
 FIELD_LABELS: dict[str, str] = {"type": "loại đơn", "parties": "đương sự", "parcels": "thửa đất"}
 SOURCE_LABELS: dict[str, str] = {"ocr": "nhận dạng ảnh", "text": "lớp chữ PDF", "typed": "nhập tay"}
+#: which reading of an OCR page was kept (ocr.page's paths), in the clerk's words; "clean" is the usual one
+OCR_PATH_LABELS: dict[str, str] = {
+    "clean, turned 180°": "đọc lại sau khi xoay 180°",
+    "clean, turned 90°": "đọc lại sau khi xoay 90°",
+    "clean, turned 270°": "đọc lại sau khi xoay 270°",
+    "original": "đọc lại từ ảnh gốc, không làm sạch",
+    "original, enlarged": "đọc lại từ ảnh gốc phóng to",
+}
 FACET_LABELS: dict[str, str] = {
     "type": "Loại đơn", "kind": "Loại văn bản", "district": "Huyện", "commune": "Xã", "year": "Năm",
 }
@@ -180,6 +188,7 @@ templates.env.globals.update(
     STATUS_LABELS=STATUS_LABELS,
     FIELD_LABELS=FIELD_LABELS,
     SOURCE_LABELS=SOURCE_LABELS,
+    OCR_PATH_LABELS=OCR_PATH_LABELS,
     FACET_LABELS=FACET_LABELS,
     TYPES=TYPES,
     KINDS=KINDS,
