@@ -23,6 +23,7 @@ from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.models import (
+    TypedPageBody,
     DocumentList,
     DocumentResponse,
     DocumentSummary,
@@ -40,6 +41,7 @@ from donthu.types import DonthuError, TooLarge
 from api.reasons import in_vietnamese
 from api.web import router as web_router
 from records.read import list_documents as read_list, read_document
+from records.typed import TypingError, add_typed
 from records.store import DocumentInfo, Store
 
 log = logging.getLogger(__name__)
@@ -273,6 +275,26 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
     def get_document(document_id: int) -> DocumentResponse:
         info = _document(document_id)
         return DocumentResponse.model_validate(info, from_attributes=True)
+
+    @app.post(
+        "/documents/{document_id}/pages/{number}/typed",
+        response_model=DocumentResponse,
+        responses=_errors(404, 422),
+        summary="Store the text a clerk typed for a page (handwritten pages); the record is understood again",
+        tags=["documents"],
+    )
+    def type_page(document_id: int, number: int, body: TypedPageBody) -> DocumentResponse:
+        """The page's text becomes the typed text (source "typed", the OCR text kept as `ocr_text`, with who
+        and when); type, parties, parcels and references are derived again and the search index follows."""
+        from ingest.indexing import reindex_stored
+
+        _document(document_id)
+        try:
+            add_typed(services.store, document_id, number, body.text, body.who)
+        except TypingError as exc:
+            raise HTTPException(422, str(exc)) from exc
+        reindex_stored(services.store, services.backend(), document_id)
+        return DocumentResponse.model_validate(_document(document_id), from_attributes=True)
 
     @app.get("/documents", response_model=DocumentList, summary="List documents", tags=["documents"])
     def list_documents(

@@ -94,6 +94,13 @@ class DocumentResponse(BaseModel):
     )
 
 
+class TypedPageBody(BaseModel):
+    """What a clerk typed for one page (a handwritten page the OCR cannot read)."""
+
+    text: str = Field(description="the page's text, as typed")
+    who: str = Field(description="who typed it")
+
+
 class DocumentSummary(BaseModel):
     id: int
     file: str

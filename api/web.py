@@ -4,7 +4,9 @@ Pages (server-rendered Jinja2, a few lines of vanilla JS):
 - `/`              Tiếp nhận — upload scans, follow their processing, a card per letter, corrections
 - `/tra-cuu`       Tra cứu — one query box, filters with facet counts, ranked hits with snippets
 - `/van-ban/{id}`  the document: page image with the matched words boxed on it, text, fields, original
-- `/luu-tru`       Lưu trữ — batches with live progress, failed files with retry, review queue
+- `/luu-tru`       Lưu trữ — batches with live progress, failed files with retry, review queue (including
+                   handwritten pages, "cần nhập tay")
+- `/nhap-tay/{id}/{n}` a handwritten page's image beside a form where a clerk types its text (records.typed)
 
 Uploads go to the API's own `POST /documents` from the browser; pages read the store and the search
 backend through `app.state.services` (see `api.app.Services`). Records are read through `records.read`
@@ -33,6 +35,7 @@ from donthu.schema import KINDS, ROLES, TYPES, Parcel, Party, Record
 from donthu.text import fold, nfc
 from records.corrections import CorrectionError, Correction, corrections_for
 from records.read import list_documents as read_list, read_document
+from records.typed import TypingError, add_typed, pages_to_type
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +85,15 @@ STATUS_LABELS: dict[str, str] = {
     "skipped": "Đã có, bỏ qua",
 }
 FIELD_LABELS: dict[str, str] = {"type": "loại đơn", "parties": "đương sự", "parcels": "thửa đất"}
-SOURCE_LABELS: dict[str, str] = {"ocr": "nhận dạng ảnh", "text": "lớp chữ PDF"}
+SOURCE_LABELS: dict[str, str] = {"ocr": "nhận dạng ảnh", "text": "lớp chữ PDF", "typed": "nhập tay"}
+#: which reading of an OCR page was kept (ocr.page's paths), in the clerk's words; "clean" is the usual one
+OCR_PATH_LABELS: dict[str, str] = {
+    "clean, turned 180°": "đọc lại sau khi xoay 180°",
+    "clean, turned 90°": "đọc lại sau khi xoay 90°",
+    "clean, turned 270°": "đọc lại sau khi xoay 270°",
+    "original": "đọc lại từ ảnh gốc, không làm sạch",
+    "original, enlarged": "đọc lại từ ảnh gốc phóng to",
+}
 FACET_LABELS: dict[str, str] = {
     "type": "Loại đơn", "kind": "Loại văn bản", "district": "Huyện", "commune": "Xã", "year": "Năm",
 }
@@ -99,6 +110,14 @@ def local_time(value: datetime | None) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(VN_TIME).strftime("%H:%M %d/%m/%Y")
+
+
+def iso_local_time(value: str | None) -> str:
+    """An ISO 8601 timestamp (a typed page's `typed_at`) in Vietnam time."""
+    try:
+        return local_time(datetime.fromisoformat(value)) if value else ""
+    except ValueError:
+        return value or ""
 
 
 def vn_date(value: str | None) -> str:
@@ -169,14 +188,15 @@ templates.env.globals.update(
     STATUS_LABELS=STATUS_LABELS,
     FIELD_LABELS=FIELD_LABELS,
     SOURCE_LABELS=SOURCE_LABELS,
+    OCR_PATH_LABELS=OCR_PATH_LABELS,
     FACET_LABELS=FACET_LABELS,
     TYPES=TYPES,
     KINDS=KINDS,
     ROLES=ROLES,
 )
 templates.env.filters.update(
-    local_time=local_time, vn_date=vn_date, area=area, percent=percent, input_number=_input_number,
-    vi_reason=in_vietnamese,
+    local_time=local_time, iso_local_time=iso_local_time, vn_date=vn_date, area=area, percent=percent,
+    input_number=_input_number, vi_reason=in_vietnamese,
 )
 
 
@@ -558,9 +578,10 @@ def document_page(request: Request, document_id: str, page: str = "1", q: str = 
     words = services.store.page_words(info.id, number) if page_info else []
     hits = matched_words(words, parsed)
     boxes = hit_boxes(words, hits, page_info.width, page_info.height) if page_info else []
-    text = page_info.text if page_info else ""
-    if not text and card.record:
-        text = next((p.text for p in card.record.pages if p.number == number), "")
+    shown = next((p for p in card.record.pages if p.number == number), None) if card.record else None
+    text = shown.text if shown is not None and shown.source == "typed" else (page_info.text if page_info else "")
+    if not text and shown is not None:
+        text = shown.text
     matched_pages: list[int] = []
     if card.record and not parsed.empty:
         matched_pages = [p.number for p in card.record.pages if "<mark>" in marked_text(p.text, parsed)]
@@ -574,6 +595,7 @@ def document_page(request: Request, document_id: str, page: str = "1", q: str = 
         "text": marked_text(text, parsed),
         "matched_pages": matched_pages,
         "page_info": page_info,
+        "shown": shown,
         "confidence": confidence,
         "next": str(request.url.path) + ("?" + str(request.url.query) if request.url.query else ""),
         "page_url": lambda n: f"/van-ban/{info.id}?" + urlencode({"page": n, **({"q": q} if q else {})}),
@@ -619,6 +641,7 @@ def _archive_context(services: Any, threshold: float) -> dict[str, Any]:
         "working": working,
         "low_pages": store.low_confidence_pages(threshold, limit=50),
         "unknown": _unknown_type(store),
+        "to_type": pages_to_type(store, limit=50),
         "threshold": threshold,
         "totals": {s: store.count_documents(status=s) for s in ("queued", "processing", "done", "failed")},
     }
@@ -633,3 +656,55 @@ def archive(request: Request, khung: str = "", nguong: str = "") -> HTMLResponse
         threshold = REVIEW_THRESHOLD
     context = _archive_context(_services(request), max(0.0, min(100.0, threshold)))
     return _render(request, "_archive_live.html" if khung else "archive.html", context)
+
+
+# --------------------------------------------------------------------------------------- typing a page
+@router.get("/nhap-tay/{document_id}/{number}", response_class=HTMLResponse)
+def typing_page(request: Request, document_id: str, number: str) -> HTMLResponse:
+    """Cần nhập tay: the page image beside a form where a clerk types the page's text."""
+    services = _services(request)
+    doc_id = _parse_id(document_id)
+    info = read_document(services.store, doc_id) if doc_id else None
+    record = info.record if info is not None else None
+    page = None
+    if record is not None and number.isdigit():
+        page = next((p for p in record.pages if p.number == int(number)), None)
+    if page is None:
+        return _not_found(request, f"trang {number} của văn bản số {document_id}")
+    return _render(request, "typing.html", {"info": info, "record": record, "page": page,
+                                             "total": len(record.pages)})
+
+
+@router.post("/nhap-tay/{document_id}/{number}")
+async def type_page(request: Request, document_id: str, number: str) -> Response:
+    """Store the typed text (records.typed.add_typed), re-index, and show the document's page."""
+    services = _services(request)
+    form = await request.form()
+    doc_id = _parse_id(document_id)
+    info = read_document(services.store, doc_id) if doc_id else None
+    if info is None or not number.isdigit():
+        return _not_found(request, f"văn bản số {document_id}")
+    who = nfc(str(form.get("who") or "")).strip()
+    try:
+        add_typed(services.store, doc_id, int(number), str(form.get("text") or ""), who)
+    except TypingError as exc:
+        response = RedirectResponse(f"/nhap-tay/{doc_id}/{number}", status_code=303)
+        _flash(response, f"Chưa lưu: {exc}", "error")
+        if who:
+            response.set_cookie(WHO_COOKIE, quote(who), max_age=365 * 86400, samesite="lax")
+        return response
+    _reindex_typed(services, doc_id)
+    response = RedirectResponse(f"/van-ban/{doc_id}?page={number}", status_code=303)
+    response.set_cookie(WHO_COOKIE, quote(who), max_age=365 * 86400, samesite="lax")
+    _flash(response, f"Đã lưu nội dung nhập tay trang {number} của văn bản số {doc_id} (người nhập: {who}).")
+    return response
+
+
+def _reindex_typed(services: Any, doc_id: int) -> None:
+    """The search index follows the typed text (through the read path); the entry is stored either way."""
+    from ingest.indexing import reindex_stored
+
+    try:
+        reindex_stored(services.store, services.backend(), doc_id)
+    except Exception:  # noqa: BLE001 - the typed text is stored; `donthu reindex` or re-processing catches up
+        log.exception("could not re-index document %s after a typed page", doc_id)

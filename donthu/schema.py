@@ -14,7 +14,7 @@ DocType = Literal["complaint", "denunciation", "recommendation", "land_dispute",
 Role = Literal[
     "complainant", "denouncer", "petitioner", "subject", "disputant", "representative", "related"
 ]
-PageSourceKind = Literal["ocr", "text"]
+PageSourceKind = Literal["ocr", "text", "typed"]
 
 KINDS: tuple[str, ...] = ("petition", "decision", "conclusion", "notice", "minutes", "other")
 TYPES: tuple[str, ...] = ("complaint", "denunciation", "recommendation", "land_dispute", "unknown")
@@ -25,13 +25,18 @@ ROLES: tuple[str, ...] = (
 
 class PageText(BaseModel):
     number: int = Field(description="1-based page number within the file")
-    source: PageSourceKind = Field(description="'ocr' for Tesseract, 'text' for a PDF text layer")
+    source: PageSourceKind = Field(
+        description="'ocr' for Tesseract, 'text' for a PDF text layer, 'typed' for text a clerk typed")
     confidence: float | None = Field(description="mean word confidence 0-100 (OCR pages only)")
     text: str
     notes: list[str] = Field(default_factory=list, description="how the page was read: a rejected text "
                              "layer and why ('text layer rejected: 62% valid syllables, ...'), clean-up steps")
     ocr_path: str | None = Field(default=None, description="which reading of an OCR page was kept: 'clean' "
                                  "(after clean-up), 'original' (as captured), 'clean, turned 180°', ...")
+    handwritten: bool = Field(default=False, description="judged handwritten (ocr.handwriting): goes to a clerk")
+    ocr_text: str | None = Field(default=None, description="a typed page: what the OCR had read")
+    typed_by: str | None = Field(default=None, description="a typed page: who typed it")
+    typed_at: str | None = Field(default=None, description="a typed page: when (ISO 8601, UTC)")
 
 
 class Party(BaseModel):
@@ -87,6 +92,7 @@ class Record(BaseModel):
     parcels: list[Parcel] = Field(default_factory=list)
     references: list[Reference] = Field(default_factory=list)
     date: str | None = Field(default=None, description="the document's own date, YYYY-MM-DD")
+    handwritten: bool = Field(default=False, description="some page is handwritten (see pages)")
     errors: list[str] = Field(default_factory=list)
 
 

@@ -78,3 +78,4 @@ class PageResult:
     notes: list[str] = field(default_factory=list)  # e.g. "rotated 90", "deskewed 1.8°", "binarised: sauvola"
     error: str | None = None
     ocr_path: str | None = None  # which reading of an OCR page was kept (ocr.page: "clean", "original", ...)
+    handwritten: bool = False  # judged handwritten (ocr.handwriting): a person types it (records.typed)

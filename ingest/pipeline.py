@@ -41,11 +41,12 @@ def read_page(page: PageImage, settings: Settings) -> PageResult:
     if page.source == "text":
         return PageResult(number=page.number, source="text", text=nfc(page.text or ""), confidence=None,
                           words=page.words, width=page.width, height=page.height, notes=list(page.notes))
+    from ocr.handwriting import flag
     from ocr.page import ocr_page
 
     result = ocr_page(page, settings)
     result.notes[:0] = [n for n in page.notes if n not in result.notes]
-    return result
+    return flag(page.image, result)
 
 
 def join_pages(pages: list[PageResult]) -> str:
@@ -65,9 +66,10 @@ def assemble(record: Record, pages: list[PageResult]) -> Record:
     record.pages = [
         PageText(number=p.number, source=p.source,
                  confidence=None if p.confidence is None else round(p.confidence, 2), text=p.text,
-                 notes=list(p.notes), ocr_path=p.ocr_path)
+                 notes=list(p.notes), ocr_path=p.ocr_path, handwritten=p.handwritten)
         for p in pages
     ]
+    record.handwritten = any(p.handwritten for p in pages)
     record.text = join_pages(pages)
     analysis = analyse(record.text)
     return with_analysis(record, analysis)

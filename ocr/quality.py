@@ -4,8 +4,10 @@ A reading is judged by what a reader would check: how sure the engine was of its
 whether the words are Vietnamese at all — the language has a closed set of syllables (`ocr.syllables`), so a
 page read upside down, through a background pattern or with its tone marks eaten reads as invalid syllables.
 
-`score` is the confidence-weighted count of plausible tokens (valid syllables, numbers, abbreviations): more
-correctly read text scores higher, garbage scores near nothing. `acceptable` says a reading is good enough
+`score` is the confidence-weighted count of plausible tokens (valid syllables, numbers, abbreviations) less
+the confidence-weighted count of invalid ones, tokens of one character left out: more correctly read text
+scores higher, and a reading that finds more "words" by reading a background or noise as text pays for its
+garbage. `acceptable` says a reading is good enough
 that no other way of reading the page need be tried.
 """
 
@@ -25,6 +27,7 @@ ACCEPT_VALID_SHARE = 0.85
 #: fewer judged word tokens than this: too little text to judge a reading by its language
 MIN_JUDGED_WORDS = 8
 
+_EDGE_PUNCTUATION = ".,;:!?()[]\"'“”‘’…*_-/«»"
 _PLAUSIBLE = {syllables.VALID, syllables.NUMBER, syllables.ABBREVIATION}
 
 
@@ -39,7 +42,7 @@ class PageQuality:
     words: int  # tokens with a letter or digit
     judged: int  # tokens judged as syllables (valid + invalid)
     valid: int
-    score: float  # confidence-weighted count of plausible tokens
+    score: float  # confidence-weighted count of plausible tokens less that of invalid ones
 
     @property
     def valid_share(self) -> float | None:
@@ -72,7 +75,12 @@ def judge(words: Iterable[ScoredWord]) -> PageQuality:
         if cls in (syllables.VALID, syllables.INVALID):
             judged += 1
             valid += cls == syllables.VALID
+        weight = max(0.0, min(100.0, word.confidence)) / 100.0
+        if len(word.text.strip(_EDGE_PUNCTUATION)) < 2:
+            continue  # one letter or mark: what noise and backgrounds read as, it proves nothing either way
         if cls in _PLAUSIBLE:
-            score += max(0.0, min(100.0, word.confidence)) / 100.0
+            score += weight
+        elif cls == syllables.INVALID:
+            score -= weight
     mean = round(sum(confidences) / len(confidences), 2) if confidences else None
     return PageQuality(confidence=mean, words=len(confidences), judged=judged, valid=valid, score=round(score, 2))

@@ -1,16 +1,18 @@
 """The one read path of records: every reader gets a stored document through `read_document` /
 `read_documents` / `done_documents`, never from `Store.get` directly.
 
-What a reader sees is the stored extraction (`documents.record_json`) with the staff's corrections applied
-(`records.corrections`: the latest correction of type, parties and parcels). The API, the web pages,
+What a reader sees is the stored extraction (`documents.record_json`) with the pages clerks typed applied
+(`records.typed`: a handwritten page's typed text replaces its OCR text, and the understanding derived from
+the typed text replaces the extracted one), then the staff's corrections (`records.corrections`: the latest
+correction of type, parties and parcels). The API, the web pages,
 `donthu show` / `donthu list`, the indexers (local pool and Celery), `donthu reindex` and any export read
 here, so all of them show the same record; `ingest.indexing.reindex_stored` re-indexes a document after a
 correction through the same path.
 
 `reader` is the seam for access control: who asks. Today every reader sees every document
 (`SYSTEM` is the pipeline itself); when permissions arrive they are checked in `_visible` and the record
-narrowed in `_present`, in this module only. Another layer over the stored extraction (e.g. a typed text
-entered for a handwritten page) is added as one more step in `_present`.
+narrowed in `_present`, in this module only. Another layer over the stored extraction is added as one more
+step in `_present`, as typed pages are.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy import select
 
 from donthu.schema import Record
 from records.corrections import Correction, apply_corrections, corrections_for_many
+from records.typed import TypedPage, apply_typed, typed_for_many
 from records.store import DocumentInfo, Store
 from records.tables import documents
 
@@ -42,23 +45,27 @@ def _visible(info: DocumentInfo, reader: Reader) -> bool:
     return True
 
 
-def _present(record: Record | None, items: list[Correction], reader: Reader) -> Record | None:
-    """The record as `reader` sees it: the stored extraction with the latest corrections applied."""
-    return apply_corrections(record, items)
+def _present(record: Record | None, items: list[Correction], reader: Reader,
+             typed: list[TypedPage] | None = None) -> Record | None:
+    """The record as `reader` sees it: the stored extraction, its typed pages, the latest corrections."""
+    return apply_corrections(apply_typed(record, typed or []), items)
 
 
 def _finish(store: Any, infos: list[DocumentInfo], reader: Reader) -> list[DocumentInfo]:
     infos = [i for i in infos if _visible(i, reader)]
     with_records = [i.id for i in infos if i.record is not None]
     found = corrections_for_many(store, with_records)
+    typed = typed_for_many(store, with_records)
     out = []
     for info in infos:
         items = found.get(info.id, [])
-        if info.record is None or not items:
+        pages = typed.get(info.id, [])
+        if info.record is None or not (items or pages):
             out.append(info)
             continue
-        record = _present(info.record, items, reader)
-        out.append(replace(info, record=record, type=record.type, type_confidence=record.type_confidence))
+        record = _present(info.record, items, reader, pages)
+        out.append(replace(info, record=record, type=record.type, type_confidence=record.type_confidence,
+                           kind=record.kind, doc_date=record.date))
     return out
 
 

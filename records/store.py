@@ -86,6 +86,7 @@ class PageInfo:
     height: int
     notes: list[str] = field(default_factory=list)
     error: str | None = None
+    handwritten: bool = False
 
 
 @dataclass
@@ -622,13 +623,16 @@ class Store:
     def save_result(self, document_id: int, record: Record, pages: list[PageResult]) -> None:
         """Store the record, pages, words and entities in one transaction (replacing any earlier ones).
 
-        `record_json` keeps the extraction as it came; the derived rows (`documents.type`, parties, parcels)
-        follow the record as readers see it, i.e. with the staff's corrections of a document processed again.
+        `record_json` keeps the extraction as it came; the derived rows (`documents.kind/type/date`, parties,
+        parcels, references) follow the record as readers see it, i.e. with the pages clerks typed
+        (records.typed) and the staff's corrections of a document processed again.
         """
         from records.corrections import apply_corrections, corrections_for
+        from records.typed import apply_typed, typed_for
 
         record_json = _clean(record.model_dump_json())
-        shown = apply_corrections(record, corrections_for(self, document_id)) or record
+        shown = apply_corrections(apply_typed(record, typed_for(self, document_id)),
+                                  corrections_for(self, document_id)) or record
         page_rows, word_rows = [], []
         for page in pages:
             page_rows.append(
@@ -642,6 +646,7 @@ class Store:
                     height=page.height or 0,
                     notes=json.dumps([_clean(n) for n in page.notes], ensure_ascii=False),
                     error=_clean(page.error),
+                    handwritten=bool(page.handwritten),
                 )
             )
             for idx, word in enumerate(page.words):
@@ -672,6 +677,7 @@ class Store:
                     height=0,
                     notes="[]",
                     error=None,
+                    handwritten=bool(p.handwritten),
                 )
                 for p in record.pages
             ]
@@ -700,7 +706,7 @@ class Store:
         ]
         reference_rows = [
             dict(document_id=document_id, number=_clean(r.number), date=r.date, issuer=_clean(r.issuer))
-            for r in record.references
+            for r in shown.references
         ]
         count = len(page_rows)
         with self._write() as conn:
@@ -724,10 +730,10 @@ class Store:
                     owner=None,
                     pages_total=count,
                     pages_done=count,
-                    kind=record.kind,
+                    kind=shown.kind,
                     type=shown.type,
-                    type_confidence=_num(record.type_confidence),
-                    doc_date=record.date,
+                    type_confidence=_num(shown.type_confidence),
+                    doc_date=shown.date,
                     mime=func.coalesce(documents.c.mime, record.mime),
                     record_json=record_json,
                     updated_at=_now(),
@@ -753,6 +759,7 @@ class Store:
             height=row["height"],
             notes=json.loads(row["notes"]) if row["notes"] else [],
             error=row["error"],
+            handwritten=bool(row["handwritten"]),
         )
 
     def page_words(self, document_id: int, number: int) -> list[Word]:

@@ -11,6 +11,7 @@ Dates found in documents are `YYYY-MM-DD` strings (they sort and range-compare a
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     Float,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData()
@@ -90,6 +92,8 @@ pages = Table(
     Column("height", Integer, nullable=False, default=0),
     Column("notes", Text),  # JSON list of strings
     Column("error", Text),
+    # judged handwritten (ocr.handwriting): listed for a clerk to type (records.typed); migration 0004
+    Column("handwritten", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 words = Table(
@@ -209,4 +213,20 @@ page_results = Table(
     Column("owner", String(300)),  # "host:pid" of the worker process reading it
     Column("result_json", Text),  # the PageResult (words included) once done
     Column("updated_at", DateTime, nullable=False),
+)
+
+# Text a clerk typed for a page (records.typed): one row per entry, the latest per page applies; the OCR text
+# stays in `pages` and in the record. `analysis_json` is the understanding (donthu.schema.Analysis) of the
+# document's text with every page typed so far, computed when the entry was stored. Migration 0004.
+typed_pages = Table(
+    "typed_pages",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    Column("page_number", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("who", String(200), nullable=False),
+    Column("created_at", DateTime, nullable=False),  # naive UTC, like every timestamp here
+    Column("analysis_json", Text, nullable=False),
+    Index("ix_typed_pages_document", "document_id", "page_number"),
 )

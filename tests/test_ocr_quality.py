@@ -48,3 +48,17 @@ def test_score_grows_with_text_read_and_ignores_punctuation():
 def test_quality_control_can_be_switched_off_in_one_place():
     assert load_settings({}).ocr_quality_control is True
     assert load_settings({"DONTHU_OCR_QUALITY_CONTROL": "0"}).ocr_quality_control is False
+
+
+def test_a_short_clean_reading_beats_noise_read_as_many_tokens():
+    """A decision's last page (the 'Nơi nhận' block and a signature) read cleanly beside the same page read
+    without clean-up, where the signature and stamp became a hundred one-letter 'words' (seed 31, d31-00018
+    page 2: the noise reading had won by counting them)."""
+    clean = quality.judge(_words("Nơi nhận: - Như Điều 3; - Thanh tra tỉnh; - Lưu: VT. CHỦ TỊCH Nguyễn Văn An",
+                                 71.0))
+    noise = quality.judge(_words("+. -VY x/*.-: * ‡ %+ . K v % vũ * s1 St .. im) ` —=mmÊ W ỷ`. Ê : XÃ . h - . ° h “ « "
+                                 "sở Vì ì + M.. 4 > + .: ă - M_. ” _ HN TYÀ.. li. - = L - ư vY rủ P % ° Á lÀ.Í.. "
+                                 "t> - h - kì ˆ - l — * xẻ ba jlã. P sử L JẲ ) 2S c^ âu m., dấu L _ \\h „ * HN, `. "
+                                 "Đế TIM. á. X TU N ý kằn 2, a b c d e g h i k l m n o p q r s t u v x y", 25.0))
+    assert noise.words > 3 * clean.words
+    assert clean.score > noise.score

@@ -73,3 +73,30 @@ def test_upside_down_certificate_photo_is_turned_and_says_so(readings):
         page = readings[name].pages[0]
         assert page.ocr_path != "clean", page.notes
         assert any(note.startswith("ocr path: ") and "tried" in note for note in page.notes), page.notes
+
+
+@pytest.mark.slow
+def test_the_reading_kept_is_shown_in_json_and_on_the_document_page(tmp_path):
+    """An upside-down certificate photo uploaded through the API: the record JSON and the document page say
+    the page was read again turned 180°, with every reading's score in the tooltip."""
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+
+    image = SHARED_PAGES / "phone_landcert_2006.jpg"
+    with TestClient(create_app(Settings(data_dir=tmp_path / "data", workers=1))) as client:
+        r = client.post("/documents", files={"file": (image.name, image.read_bytes(), "image/jpeg")})
+        assert r.status_code == 202, r.text
+        doc_id = r.json()["id"]
+        deadline = time.monotonic() + 300
+        while (doc := client.get(f"/documents/{doc_id}").json())["status"] not in ("done", "failed"):
+            assert time.monotonic() < deadline, doc["status"]
+            time.sleep(0.5)
+        assert doc["status"] == "done", doc
+        page = doc["record"]["pages"][0]
+        assert page["ocr_path"] == "clean, turned 180°", page
+        html = client.get(f"/van-ban/{doc_id}").text
+        assert "đọc lại sau khi xoay 180°" in html
+        assert "ocr path: clean, turned 180°" in html
