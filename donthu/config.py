@@ -27,7 +27,7 @@ class Settings:
     workers: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
     ocr_lang: str = "vie"
     #: OCR engine behind ocr.engines: "tesseract", "trueocr" or "combined" (both, the better reading per line)
-    ocr_engine: str = "tesseract"
+    ocr_engine: str = "combined"
     #: page-level quality control: a poorly read page is read other ways and the best reading kept (ocr.page)
     ocr_quality_control: bool = True
     #: decompression-bomb guard: refuse page images above this many pixels
@@ -89,7 +89,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         broker_url=env.get("DONTHU_BROKER_URL") or None,
         workers=_env_int(env, "DONTHU_WORKERS", max(1, os.cpu_count() or 1)),
         ocr_lang=env.get("DONTHU_OCR_LANG", "vie"),
-        ocr_engine=_engine(env.get("DONTHU_OCR_ENGINE", "tesseract")),
+        ocr_engine=_engine(env.get("DONTHU_OCR_ENGINE", "combined")),
         ocr_quality_control=env.get("DONTHU_OCR_QUALITY_CONTROL", "1").strip().lower() not in ("0", "false", "no"),
         max_pixels=_env_int(env, "DONTHU_MAX_PIXELS", 180_000_000),
         max_file_bytes=_env_int(env, "DONTHU_MAX_FILE_BYTES", 512 * 1024 * 1024),
