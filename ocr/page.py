@@ -38,7 +38,7 @@ QUARTER_TURN_BELOW_CONFIDENCE = 60.0
 
 @dataclass
 class Reading:
-    """One way of reading a page: what Tesseract found on `image`, and how `image` maps to the page."""
+    """One way of reading a page: what the OCR engine found on `image`, and how `image` maps to the page."""
 
     path: str
     found: list[engine.RecognisedWord]
@@ -62,7 +62,7 @@ def _turned(image: np.ndarray, transform: clean_steps.Transform, degrees: int
 
 
 def _original(image: np.ndarray) -> tuple[np.ndarray, clean_steps.Transform, bool]:
-    """The page as captured, gray; enlarged when its text is small (enlarged?)."""
+    """The page as captured, gray, enlarged when its text is small: (image, transform, enlarged)."""
     gray = image if image.ndim == 2 else cv2.cvtColor(image[..., :3], cv2.COLOR_BGR2GRAY)
     transform = clean_steps.Transform.identity(gray.shape[1], gray.shape[0])
     height = clean_steps.estimate_text_height(gray)
@@ -75,19 +75,20 @@ def _original(image: np.ndarray) -> tuple[np.ndarray, clean_steps.Transform, boo
 def alternatives(image: np.ndarray, cleaned: clean_steps.CleanResult, best: Callable[[], Reading],
                  settings: Settings):
     """The other ways of reading a page, cheapest and likeliest first; each is read only when asked for."""
-    yield lambda: _read(PATH_CLEAN_TURNED, *_turned(cleaned.image, cleaned.transform, 180), settings,
-                        bilevel=cleaned.bilevel, original=image)
+
+    def turned(path: str, degrees: int) -> Callable[[], Reading]:
+        return lambda: _read(path, *_turned(cleaned.image, cleaned.transform, degrees), settings,
+                             bilevel=cleaned.bilevel, original=image)
 
     def original() -> Reading:
         gray, transform, enlarged = _original(image)
         return _read(PATH_ORIGINAL_ENLARGED if enlarged else PATH_ORIGINAL, gray, transform, settings, original=image)
 
+    yield turned(PATH_CLEAN_TURNED, 180)
     yield original
     if (best().quality.confidence or 0.0) < QUARTER_TURN_BELOW_CONFIDENCE:
-        yield lambda: _read(PATH_CLEAN_QUARTER, *_turned(cleaned.image, cleaned.transform, 90), settings,
-                            bilevel=cleaned.bilevel, original=image)
-        yield lambda: _read(PATH_CLEAN_THREE_QUARTERS, *_turned(cleaned.image, cleaned.transform, 270),
-                            settings, bilevel=cleaned.bilevel, original=image)
+        yield turned(PATH_CLEAN_QUARTER, 90)
+        yield turned(PATH_CLEAN_THREE_QUARTERS, 270)
 
 
 def choose_reading(image: np.ndarray, cleaned: clean_steps.CleanResult, settings: Settings
@@ -174,5 +175,5 @@ def ocr_page(page: PageImage, settings: Settings) -> PageResult:
         for (index, found_word), box in zip(ordered, boxes)
     ]
     result.text = engine.ordered_text(paragraphs)
-    result.confidence = engine.mean_confidence(found)
+    result.confidence = chosen.quality.confidence  # engine.mean_confidence's mean, already taken by quality.judge
     return result

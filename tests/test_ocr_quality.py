@@ -62,3 +62,10 @@ def test_a_short_clean_reading_beats_noise_read_as_many_tokens():
                                  "Đế TIM. á. X TU N ý kằn 2, a b c d e g h i k l m n o p q r s t u v x y", 25.0))
     assert noise.words > 3 * clean.words
     assert clean.score > noise.score
+
+
+def test_judged_confidence_is_the_engine_mean_the_page_reports():
+    from ocr import engine
+
+    words = _words(GOOD, 90.0) + _words("-- .", 10.0) + _words("Số 12", 61.5) + _words(GARBAGE, 33.3)
+    assert quality.judge(words).confidence == engine.mean_confidence(words)
