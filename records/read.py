@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from donthu.access import Principal
 from donthu.schema import Record
 from records.corrections import Correction, apply_corrections, corrections_for_many
 from records.typed import TypedPage, apply_typed, typed_for_many
@@ -31,13 +32,20 @@ from records.tables import documents
 
 @dataclass(frozen=True)
 class Reader:
-    """Who reads (a clerk's name, a service); the permissions of the access-control work go here."""
+    """Who reads: the system itself (no `principal`: indexers, reindex, migrations) or a logged-in person or
+    script token (`principal`, whose role and unit `donthu.access` judges)."""
 
     name: str
+    principal: Principal | None = None
 
 
 #: the system itself: indexers, reindex, exports
 SYSTEM = Reader("system")
+
+
+def reader_for(principal: Principal) -> Reader:
+    """The reader for a logged-in person or token."""
+    return Reader(principal.username, principal)
 
 
 def _visible(info: DocumentInfo, reader: Reader) -> bool:

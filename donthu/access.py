@@ -1,0 +1,104 @@
+"""Who may do what: the one policy table that the code and the tests both read.
+
+Roles follow the inspectorate's staff (Circular 05/2021/TT-TTCP; Luật Tố cáo 2018, Law 25/2018/QH14):
+
+- ``intake`` — intake clerk (tiếp công dân): registers and uploads the letters of their unit;
+- ``officer`` — handling officer (chuyên viên xử lý đơn): the letters of their unit, the denouncer's identity
+  included (they receive and forward denunciations, Art. 8(3));
+- ``leader`` — leader (lãnh đạo): everything of their unit and the units below it, statistics, the audit trail;
+- ``archivist`` — archivist (lưu trữ): bulk ingest and search of archived dossiers, never a denouncer's identity;
+- ``verifier`` — verification team (tổ xác minh): only redacted copies (Luật Tố cáo 2018 Art. 56);
+- ``admin`` — administrator: users and settings, the audit trail; no letters.
+
+Units form a tree written as a path of slugs, province first (``an-giang/long-xuyen/my-hoa``): a person sees
+the records of their unit and of the units below it. This module is pure: no storage, no web; the accounts
+live in ``records``, the checks are applied in ``records.read`` and ``api``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    INTAKE = "intake"
+    OFFICER = "officer"
+    LEADER = "leader"
+    ARCHIVIST = "archivist"
+    VERIFIER = "verifier"
+    ADMIN = "admin"
+
+
+class Action(StrEnum):
+    READ = "read"                        # a record's JSON, card and document page (as the reader may see it)
+    READ_IDENTITY = "read_identity"      # a denouncer's name, address, ID, phone, e-mail, signature
+    READ_PAGE_IMAGE = "read_page_image"  # page images (redacted unless READ_IDENTITY)
+    READ_ORIGINAL = "read_original"      # the uploaded file as received
+    READ_REDACTED = "read_redacted"      # the redacted copy of a denunciation (Art. 56)
+    SEARCH = "search"
+    UPLOAD = "upload"                    # upload, ingest, retry
+    CORRECT = "correct"                  # corrections of type, parties, parcels; typed pages
+    EXPORT = "export"
+    STATISTICS = "statistics"
+    READ_AUDIT = "read_audit"
+    MANAGE_USERS = "manage_users"
+
+
+A = Action
+#: the policy table: what each role may do (within its unit subtree for record actions)
+POLICY: dict[Role, frozenset[Action]] = {
+    Role.INTAKE: frozenset({A.READ, A.READ_IDENTITY, A.READ_PAGE_IMAGE, A.READ_ORIGINAL, A.SEARCH,
+                            A.UPLOAD}),
+    Role.OFFICER: frozenset({A.READ, A.READ_IDENTITY, A.READ_PAGE_IMAGE, A.READ_ORIGINAL, A.READ_REDACTED,
+                             A.SEARCH, A.UPLOAD, A.CORRECT, A.EXPORT}),
+    Role.LEADER: frozenset({A.READ, A.READ_IDENTITY, A.READ_PAGE_IMAGE, A.READ_ORIGINAL, A.READ_REDACTED,
+                            A.SEARCH, A.CORRECT, A.EXPORT, A.STATISTICS, A.READ_AUDIT}),
+    Role.ARCHIVIST: frozenset({A.READ, A.READ_PAGE_IMAGE, A.SEARCH, A.UPLOAD, A.CORRECT, A.EXPORT}),
+    Role.VERIFIER: frozenset({A.READ_REDACTED}),
+    Role.ADMIN: frozenset({A.READ_AUDIT, A.MANAGE_USERS}),
+}
+del A
+
+#: actions on records, limited to the reader's unit subtree (the others are about the service itself)
+RECORD_ACTIONS = frozenset({Action.READ, Action.READ_IDENTITY, Action.READ_PAGE_IMAGE, Action.READ_ORIGINAL,
+                            Action.READ_REDACTED, Action.SEARCH, Action.CORRECT, Action.EXPORT})
+
+
+def normalise_unit(unit: str) -> str:
+    """A unit path without empty or surrounding slashes: ``/an-giang//my-hoa/`` → ``an-giang/my-hoa``."""
+    return "/".join(part.strip() for part in unit.strip().split("/") if part.strip())
+
+
+def unit_contains(outer: str, inner: str) -> bool:
+    """Is `inner` the unit `outer` or a unit below it? (``an-giang`` contains ``an-giang/long-xuyen``.)"""
+    a, b = normalise_unit(outer), normalise_unit(inner)
+    if not a:
+        return True  # the root: the whole tree
+    return b == a or b.startswith(a + "/")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """A logged-in person (or a script's token): name, role, unit."""
+
+    username: str
+    role: Role
+    unit: str
+
+    def may(self, action: Action) -> bool:
+        """Does the policy table give this person's role `action` at all?"""
+        return action in POLICY[self.role]
+
+    def may_on(self, action: Action, record_unit: str | None) -> bool:
+        """`action` on a record of `record_unit` (None: the root, an archived dossier not yet assigned)."""
+        if not self.may(action):
+            return False
+        if action not in RECORD_ACTIONS:
+            return True
+        return unit_contains(self.unit, record_unit or "")
+
+
+def allowed(role: Role, action: Action) -> bool:
+    """The policy table as a function (the tests' role × action matrix reads it)."""
+    return action in POLICY[role]
