@@ -13,7 +13,7 @@ import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from cli import scale
+from cli import backup, scale
 from donthu.config import Settings, load_settings
 
 _MARK = re.compile(r"<mark>(.*?)</mark>")
@@ -216,6 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_serve)
 
     scale.add_commands(sub)  # worker, submit, db upgrade, reindex
+    backup.add_commands(sub)  # backup, verify-backup, restore
     for entry in entry_points(group="donthu.commands"):  # installed tools: corpus, eval, train-type
         entry.load()(sub)
     return parser
