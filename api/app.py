@@ -187,7 +187,7 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
         title="donthu",
         summary="Scanned Vietnamese petitions and land-dispute rulings in, searchable structured records out.",
         description=(
-            "Upload a scan (PDF, TIFF, PNG or JPEG) to `POST /documents`; it is queued and processed by the "
+            "Upload a scan (PDF, TIFF, PNG, JPEG or HEIC) to `POST /documents`; it is queued and processed by the "
             "worker pool (OCR, classification, extraction). Follow it with `GET /documents/{id}` until "
             "`status` is `done` (the record) or `failed` (`error` says why). Search with `GET /search` — "
             "with or without diacritics."
@@ -233,7 +233,7 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
         tags=["documents"],
     )
     def upload(
-        file: Annotated[UploadFile, File(description="PDF, TIFF, PNG or JPEG; the format is judged from content")],
+        file: Annotated[UploadFile, File(description="PDF, TIFF, PNG, JPEG or HEIC; the format is judged from content")],
         dossier: Annotated[str | None, Form(description="dossier (hồ sơ) name to file it under")] = None,
         batch: Annotated[str | None, Form(description="batch label to group uploads")] = None,
     ) -> UploadResponse:

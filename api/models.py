@@ -17,7 +17,7 @@ class ErrorResponse(BaseModel):
     detail_vi: str | None = Field(default=None, description="the same in Vietnamese, for the web pages")
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"detail": "not a PDF, TIFF, PNG or JPEG (a ZIP archive or Word/Excel (.docx/.xlsx) document)"}]}
+        json_schema_extra={"examples": [{"detail": "not a PDF, TIFF, PNG, JPEG or HEIC (a ZIP archive or Word/Excel (.docx/.xlsx) document)"}]}
     )
 
 

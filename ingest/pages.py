@@ -12,7 +12,8 @@ PDF pages are decided one by one (mixed files exist):
   (no re-render, no resampling), turned upright by the placement matrix and /Rotate; its dpi is the image's
   pixels over its placed size in inches (= the page size for a full-page scan);
 * any other page is rendered with pdfium at `settings.render_dpi`.
-TIFF (multi-page), PNG and JPEG go through Pillow (EXIF orientation honoured).
+TIFF (multi-page), PNG and JPEG go through Pillow (EXIF orientation honoured); HEIC phone photos are
+decoded to PNG first (ingest.heif).
 
 Images are uint8: gray (H, W), or BGR (H, W, 3) when the page has colour (a render or an RGB scan whose
 pixels are all neutral gray is returned as gray; a red stamp or blue ink keeps the page in colour).
@@ -35,6 +36,7 @@ from PIL import Image, ImageOps
 
 from donthu.config import Settings
 from donthu.types import DonthuError, EncryptedFile, PageImage, TooLarge, UnsupportedFile
+from ingest.heif import HEIC, decode_to_png
 from ingest.sniff import JPEG, PDF, PNG, sniff, TIFF
 from ocr.textlayer import judge_text_layer, pdfium_chars_enabled, PdfiumChars, read_text_layer
 
@@ -66,12 +68,15 @@ def count_pages(data: bytes, mime: str, settings: Settings) -> int:
     if mime in (TIFF, PNG, JPEG):
         with _open_image(data) as im:
             return _frame_count(im, mime)
+    if mime == HEIC:
+        return 1  # its primary image (decoded when read: a damaged photo fails then, with the reason)
     raise UnsupportedFile(f"unsupported type {mime}")
 
 
 def iter_pages(data: bytes, mime: str, settings: Settings) -> Iterator[PageImage]:
     """One PageImage per page, lazily (only one page's pixels in memory at a time)."""
     _check_file_size(data, settings)
+    data, mime = _decoded(data, mime)
     if mime == PDF:
         yield from _iter_pdf(data, settings)
     elif mime in (TIFF, PNG, JPEG):
@@ -83,6 +88,7 @@ def iter_pages(data: bytes, mime: str, settings: Settings) -> Iterator[PageImage
 def page_image(data: bytes, mime: str, number: int, settings: Settings) -> np.ndarray:
     """The image served for page `number` (1-based); word boxes are in its pixel space."""
     _check_file_size(data, settings)
+    data, mime = _decoded(data, mime)
     if mime == PDF:
         with _PdfPages(data, settings) as pages:
             if not 1 <= number <= pages.count:
@@ -119,6 +125,13 @@ def page_at(data: bytes, mime: str, number: int, settings: Settings) -> PageImag
         if page.number == number:
             return page
     raise IndexError(f"page {number} not in file")
+
+
+def _decoded(data: bytes, mime: str) -> tuple[bytes, str]:
+    """A HEIC photo as the PNG the image path reads (ingest.heif); other formats as they are."""
+    if mime == HEIC:
+        return decode_to_png(data), PNG
+    return data, mime
 
 
 def plan_file(data: bytes, settings: Settings) -> tuple[str, int]:

@@ -127,7 +127,7 @@ def test_empty_file_400(client: TestClient) -> None:
 def test_random_bytes_415(client: TestClient, submitted: list[int]) -> None:
     r = upload(client, bytes(range(256)) * 8, "scan.pdf")
     assert r.status_code == 415
-    assert "not a PDF, TIFF, PNG or JPEG" in r.json()["detail"]
+    assert "not a PDF, TIFF, PNG, JPEG or HEIC" in r.json()["detail"]
     r = upload(client, b"PK\x03\x04" + b"\x00" * 100, "don.docx")
     assert r.status_code == 415 and "Word" in r.json()["detail"]
     assert r.json()["detail_vi"].startswith("Không phải tệp PDF") and "Word" in r.json()["detail_vi"]
