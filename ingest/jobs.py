@@ -18,6 +18,7 @@ from sqlalchemy import Connection, delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from donthu.config import ScaleSettings
+from donthu.procs import owner_tag, process_alive
 from donthu.types import PageResult, Word
 from records.tables import document_jobs, page_results
 
@@ -29,17 +30,11 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _owner() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
 
 
-@contextmanager
-def _write(store) -> Iterator[Connection]:
-    """A write transaction on the store's engine (SQLite: BEGIN IMMEDIATE, like the store's own)."""
-    with store.engine.connect() as conn:
-        conn.execution_options(donthu_write=True)
-        with conn.begin():
-            yield conn
+def _write(store):
+    """A write transaction on the store's engine (SQLite: BEGIN IMMEDIATE), the store's own."""
+    return store._write()
 
 
 def _upsert_insert(conn: Connection):
@@ -65,13 +60,7 @@ def _held_elsewhere(owner: str | None, updated_at: datetime | None, scale: Scale
         pid = int(pid_text)
         if pid == os.getpid():
             return False
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return True
+        return process_alive(pid)
     age = (_now() - updated_at).total_seconds()
     return age < scale.visibility_timeout / 2
 
@@ -100,7 +89,7 @@ def begin_page(store, document_id: int, number: int, scale: ScaleSettings) -> tu
         conn.execute(
             update(page_results)
             .where(page_results.c.document_id == document_id, page_results.c.page_number == number)
-            .values(status="running", attempts=attempts, owner=_owner(), updated_at=_now())
+            .values(status="running", attempts=attempts, owner=owner_tag(), updated_at=_now())
         )
         return "run", attempts
 
@@ -109,7 +98,7 @@ def save_page(store, document_id: int, result: PageResult) -> None:
     with _write(store) as conn:
         insert = _upsert_insert(conn)
         stmt = insert(page_results).values(
-            document_id=document_id, page_number=result.number, status="done", attempts=1, owner=_owner(),
+            document_id=document_id, page_number=result.number, status="done", attempts=1, owner=owner_tag(),
             result_json=page_to_json(result), updated_at=_now(),
         )
         conn.execute(stmt.on_conflict_do_update(

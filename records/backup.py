@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from donthu.config import Settings
+from donthu.procs import process_alive
 from donthu.types import DonthuError
 
 MANIFEST = "manifest.json"
@@ -183,22 +184,12 @@ def backup(settings: Settings, dest: str | Path) -> BackupReport:
     return BackupReport(str(dest), created, documents, len(present), copied, linked, revision)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _remove_stale(dest: Path) -> None:
     """Half-written folders of backups that were killed (their process is gone) are removed."""
     for kind in ("partial", "old"):
         for folder in dest.parent.glob(f".{dest.name}.{kind}-*"):
             pid = folder.name.rpartition("-")[2]
-            if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
                 shutil.rmtree(folder, ignore_errors=True)
 
 

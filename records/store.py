@@ -31,6 +31,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from donthu.config import Settings
+from donthu.procs import owner_tag, process_alive
 from donthu.schema import Record
 from donthu.text import nfc
 from donthu.types import PageResult, Word
@@ -177,18 +178,6 @@ def _num(value: float | None) -> float | None:
     return float(value)
 
 
-def _owner() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def engine_url(url: str) -> str:
@@ -574,7 +563,7 @@ class Store:
                 )
                 .values(
                     status="processing",
-                    owner=_owner(),
+                    owner=owner_tag(),
                     attempts=row.attempts + 1,
                     error=None,
                     pages_done=0,
@@ -593,7 +582,7 @@ class Store:
         if host != socket.gethostname() or not pid_text.isdigit():
             return False  # another machine: only the lease tells
         pid = int(pid_text)
-        return pid == os.getpid() or not _process_alive(pid)
+        return pid == os.getpid() or not process_alive(pid)
 
     def set_progress(self, document_id: int, pages_done: int, pages_total: int) -> None:
         """Pages done so far (also the heartbeat of the processing claim)."""
