@@ -193,11 +193,14 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
     app.include_router(web_router)  # the clerks' pages
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         """`detail` in English for programs, `detail_vi` in Vietnamese for the clerks' pages."""
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:  # every method of the path, not only the first matching route's
+            headers["Allow"] = ", ".join(hardening.allowed_methods(request.app, request.scope))
         return JSONResponse({"detail": detail, "detail_vi": in_vietnamese(detail)}, status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+                            headers=headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -292,7 +295,7 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
     @app.post(
         "/documents/{document_id}/pages/{number}/typed",
         response_model=DocumentResponse,
-        responses=_errors(404, 422),
+        responses=_errors(400, 404, 422),  # 400: a body that is not JSON at all
         summary="Store the text a clerk typed for a page (handwritten pages); the record is understood again",
         tags=["documents"],
     )

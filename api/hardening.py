@@ -128,3 +128,16 @@ def install(app: Any, settings: Settings) -> None:
     app.add_middleware(SameOrigin)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))
     app.add_middleware(SecurityHeaders)
+
+
+def allowed_methods(app: Any, scope: dict) -> list[str]:
+    """Every method some route of `app` answers at this request's path (for a 405's `Allow` header:
+    Starlette lists only the first route that matched the path, e.g. POST but not GET for /documents)."""
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for route in app.router.routes:
+        for method in getattr(route, "methods", None) or ():
+            if route.matches({**scope, "method": method})[0] == Match.FULL:
+                methods.add(method)
+    return sorted(methods)
