@@ -180,18 +180,28 @@ def _reduced_frame(im: Image.Image, mime: str, full_width: int, full_height: int
         im.draft(im.mode if im.mode in ("L", "RGB") else None, (max(1, int(im.width * scale)),
                                                                max(1, int(im.height * scale))))
     im.load()
-    reduced = im
-    factor = int(min(im.width / max(1, full_width * scale), im.height / max(1, full_height * scale)))
-    if orientation in (5, 6, 7, 8):
-        factor = int(min(im.width / max(1, full_height * scale), im.height / max(1, full_width * scale)))
-    if factor >= 2:
-        reduced = im.reduce(factor)
+    # resized by Pillow before anything becomes a numpy array: the full-size pixels are never copied
+    size = (target[1], target[0]) if orientation in (5, 6, 7, 8) else target
+    reduced = _resizable(im).resize(size, Image.Resampling.BOX, reducing_gap=2.0)
     if orientation in _TRANSPOSE:
         reduced = reduced.transpose(_TRANSPOSE[orientation])
     array = _pil_to_array(reduced)
     if (array.shape[1], array.shape[0]) != target:
         array = cv2.resize(array, target, interpolation=cv2.INTER_AREA)
     return array, target[0] / full_width
+
+
+def _resizable(im: Image.Image) -> Image.Image:
+    """The frame in a mode Pillow resizes with a box filter (what `_pil_to_array` then turns into gray/BGR)."""
+    if im.mode in ("L", "RGB", "RGBA", "LA", "I", "F"):
+        return im
+    if im.mode == "1":
+        return im.convert("L")
+    if im.mode.startswith("I;16"):
+        return im.convert("I")
+    if im.mode in ("P", "PA"):
+        return im.convert("RGBA" if im.mode == "PA" or "transparency" in im.info else "RGB")
+    return im.convert("RGB")
 
 
 def page_at(data: bytes, mime: str, number: int, settings: Settings) -> PageImage:

@@ -43,8 +43,8 @@ def api_app(tmp_path: Path):
     app = create_app(Settings(data_dir=tmp_path / "data", workers=1), submit=lambda _: None)
     out = io.BytesIO()
     Image.new("L", (120, 80), 230).save(out, format="PNG")
-    with TestClient(app) as client:
-        assert client.post("/documents", files={"file": ("don.png", out.getvalue(), "image/png")}).status_code == 202
+    client = TestClient(app)  # no lifespan here: schemathesis starts the app's own once
+    assert client.post("/documents", files={"file": ("don.png", out.getvalue(), "image/png")}).status_code == 202
     return app
 
 
