@@ -333,7 +333,11 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
         "/documents/{document_id}/pages/{number}/image",
         response_class=Response,
         responses={200: {"content": {"image/png": {"schema": {"type": "string", "format": "binary"}}},
-                         "description": "the page as PNG"}, **_errors(404, 422)},
+                         "description": "the page as PNG",
+                         "headers": {"X-Page-Scale": {
+                             "description": "served pixels per word-box pixel (1 unless the page was larger "
+                                            "than the pixel budget)", "schema": {"type": "number"}}}},
+                   **_errors(404, 422)},
         summary="A page's image (word boxes are in its pixels, times X-Page-Scale)",
         tags=["documents"],
     )
