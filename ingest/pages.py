@@ -121,7 +121,7 @@ def page_preview(data: bytes, mime: str, number: int, settings: Settings) -> tup
             if text_page is not None:
                 width, height = pages.render_size(number - 1, settings.preview_dpi)
                 scale = min(1.0, math.sqrt(budget / max(1, width * height)))
-                image = pages.render(number - 1, settings.preview_dpi * scale)
+                image, _ = _fit(pages.render(number - 1, settings.preview_dpi * scale), budget)  # rounding
                 return image, image.shape[1] / width
             page = pages.ocr_page(number - 1, layout)
             if page.image is None:
