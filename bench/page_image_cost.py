@@ -1,4 +1,4 @@
-"""One page image request's cost in a fresh process: python measure_img.py before|after FILE"""
+"""One page image request's cost in a fresh process (before = ingest.pages.page_image, after = page_preview; time and peak RSS): python bench/page_image_cost.py before|after FILE"""
 import resource, sys, time
 from pathlib import Path
 from donthu.config import Settings

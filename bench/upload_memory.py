@@ -1,4 +1,4 @@
-"""Peak resident memory of `donthu serve` while 4 uploads of SIZE MB arrive at once: python measure_uploads.py REPO SIZE_MB"""
+"""Peak resident memory of `donthu serve` while 4 uploads of SIZE MB arrive at once: python bench/upload_memory.py REPO SIZE_MB (REPO: a checkout, e.g. an exported main)"""
 import os, re, subprocess, sys, tempfile, threading, time
 from pathlib import Path
 import httpx
