@@ -113,6 +113,104 @@ def page_image(data: bytes, mime: str, number: int, settings: Settings) -> np.nd
     raise UnsupportedFile(f"unsupported type {mime}")
 
 
+def page_preview(data: bytes, mime: str, number: int, settings: Settings) -> tuple[np.ndarray, float]:
+    """`page_image` within the pixel budget `settings.preview_max_pixels`, and the scale it was served at
+    (served pixels per word-box pixel; 1.0 when the page fits). A larger page is decoded reduced where the
+    format allows it (JPEG's DCT scaling, PDF rendered at a lower dpi) and scaled down to fit, so a
+    13000 x 13000 px page costs a fraction of its full decode and never a full-size PNG encode."""
+    budget = settings.preview_max_pixels
+    if mime == PDF:
+        with _PdfPages(data, settings) as pages:
+            if not 1 <= number <= pages.count:
+                raise IndexError(f"page {number} out of range 1..{pages.count}")
+            layout = pages.layout(number - 1)
+            text_page, _ = pages.trusted_text_page(number - 1, layout)
+            if text_page is not None:
+                width, height = pages.render_size(number - 1, settings.preview_dpi)
+                scale = min(1.0, math.sqrt(budget / max(1, width * height)))
+                image, _ = _fit(pages.render(number - 1, settings.preview_dpi * scale), budget)  # rounding
+                return image, image.shape[1] / width
+            page = pages.ocr_page(number - 1, layout)
+            if page.image is None:
+                raise UnsupportedFile(page.error or f"page {number} could not be read")
+            return _fit(page.image, budget)
+    if mime in (TIFF, PNG, JPEG):
+        with _open_image(data) as im:
+            count = _frame_count(im, mime)
+            if not 1 <= number <= count:
+                raise IndexError(f"page {number} out of range 1..{count}")
+            if count > 1:
+                im.seek(number - 1)
+            _check_pixels(im.width, im.height, settings, "image")
+            full_width, full_height = _upright_size(im)
+            scale = min(1.0, math.sqrt(budget / (full_width * full_height)))
+            if scale >= 1.0:
+                image, _ = _frame_to_array(im, settings)
+                return image, 1.0
+            return _reduced_frame(im, mime, full_width, full_height, scale)
+    raise UnsupportedFile(f"unsupported type {mime}")
+
+
+def _fit(image: np.ndarray, budget: int) -> tuple[np.ndarray, float]:
+    height, width = image.shape[:2]
+    if width * height <= budget:
+        return image, 1.0
+    scale = math.sqrt(budget / (width * height))
+    size = (max(1, int(width * scale)), max(1, int(height * scale)))
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA), size[0] / width
+
+
+_TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+              5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+              8: Image.Transpose.ROTATE_90}
+
+
+def _upright_size(im: Image.Image) -> tuple[int, int]:
+    """The size `_frame_to_array` gives this frame (EXIF orientation, square pixels), without decoding it."""
+    width, height = im.size
+    dpi_x, dpi_y = _metadata_dpi(im)
+    if _orientation(im) in (5, 6, 7, 8):
+        width, height, dpi_x, dpi_y = height, width, dpi_y, dpi_x
+    if dpi_x and dpi_y and max(dpi_x, dpi_y) / max(1e-6, min(dpi_x, dpi_y)) > _ANISOTROPY:
+        dpi = max(dpi_x, dpi_y)
+        width, height = round(width * dpi / dpi_x), round(height * dpi / dpi_y)
+    return width, height
+
+
+def _reduced_frame(im: Image.Image, mime: str, full_width: int, full_height: int, scale: float
+                   ) -> tuple[np.ndarray, float]:
+    """The current frame decoded reduced (JPEG: DCT scaling; others: Pillow's box reduce after decoding),
+    upright, then resized to exactly `scale` times the full upright size."""
+    orientation = _orientation(im)
+    target = (max(1, int(full_width * scale)), max(1, int(full_height * scale)))
+    if mime == JPEG:
+        im.draft(im.mode if im.mode in ("L", "RGB") else None, (max(1, int(im.width * scale)),
+                                                               max(1, int(im.height * scale))))
+    im.load()
+    # resized by Pillow before anything becomes a numpy array: the full-size pixels are never copied
+    size = (target[1], target[0]) if orientation in (5, 6, 7, 8) else target
+    reduced = _resizable(im).resize(size, Image.Resampling.BOX, reducing_gap=2.0)
+    if orientation in _TRANSPOSE:
+        reduced = reduced.transpose(_TRANSPOSE[orientation])
+    array = _pil_to_array(reduced)
+    if (array.shape[1], array.shape[0]) != target:
+        array = cv2.resize(array, target, interpolation=cv2.INTER_AREA)
+    return array, target[0] / full_width
+
+
+def _resizable(im: Image.Image) -> Image.Image:
+    """The frame in a mode Pillow resizes with a box filter (what `_pil_to_array` then turns into gray/BGR)."""
+    if im.mode in ("L", "RGB", "RGBA", "LA", "I", "F"):
+        return im
+    if im.mode == "1":
+        return im.convert("L")
+    if im.mode.startswith("I;16"):
+        return im.convert("I")
+    if im.mode in ("P", "PA"):
+        return im.convert("RGBA" if im.mode == "PA" or "transparency" in im.info else "RGB")
+    return im.convert("RGB")
+
+
 def page_at(data: bytes, mime: str, number: int, settings: Settings) -> PageImage:
     """Page `number` (1-based) of a file as `ingest.pages.iter_pages` yields it, without the pages before
     it for PDF (a worker reads one page of a long file, not all of them)."""

@@ -165,7 +165,7 @@ def test_page_image_of_queued_document(client: TestClient) -> None:
     assert r.status_code == 200 and r.headers["content-type"] == "image/png"
     assert Image.open(io.BytesIO(r.content)).size == size
     assert client.get(f"/documents/{doc_id}/pages/2/image").status_code == 404
-    assert client.get(f"/documents/{doc_id}/pages/0/image").status_code == 404
+    assert client.get(f"/documents/{doc_id}/pages/0/image").status_code == 422  # not a page number at all
 
 
 def test_search_on_indexed_documents(client: TestClient, settings: Settings) -> None:
