@@ -94,7 +94,8 @@ class Party(BaseModel):
     role: Role
     id_number: str | None = None
     address: str | None = None
-    place: ResolvedPlace | None = Field(default=None, description="the address's place, old and new units")
+    place: ResolvedPlace | None = Field(default=None, exclude_if=lambda v: v is None,
+                                        description="the address's place, old and new units (left out when none)")
 
 
 class Parcel(BaseModel):
@@ -105,7 +106,8 @@ class Parcel(BaseModel):
     commune: str | None = None
     district: str | None = None
     province: str | None = None
-    place: ResolvedPlace | None = Field(default=None, description="the parcel's place, old and new units")
+    place: ResolvedPlace | None = Field(default=None, exclude_if=lambda v: v is None,
+                                        description="the parcel's place, old and new units (left out when none)")
 
 
 class Reference(BaseModel):
