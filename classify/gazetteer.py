@@ -2,12 +2,14 @@
 (91) — province, district, commune — and of the new An Giang (91: 102 units, 85 xã, 14 phường, 3 đặc khu) with
 the official old → new conversion, and the resolution of a written place to both.
 
-Data: the tables shipped inside the pinned `vietnamadminunits` package (MIT; docs/gazetteer.md says why this
-one): `data/dataset.db` (units before and after, GSO codes) and `data/converter_2025.json` (old
-province_district_commune key → new commune key, split communes listed with every new commune they went to).
-The files are located with `importlib.util.find_spec`, which does not run the package's code: its converter
-calls an online geocoder (geopy ArcGIS) to choose among the new communes of a split commune when a street is
-given, so nothing of it is imported and nothing is fetched; a split is flagged with its candidates instead.
+Data: `classify/places_2025.json`, the rows of the three provinces extracted by `bench/build_gazetteer.py`
+from the pinned `vietnamadminunits` 1.0.4 package (MIT, notice kept in the file; docs/gazetteer.md says why
+this package): its `dataset.db` (units before and after, GSO codes) and `converter_2025.json` (old
+province_district_commune key → new commune key; a split commune listed with every new commune it went to).
+The package itself is a test dependency only (tests/test_gazetteer.py checks the file against it): its
+converter calls an online geocoder (geopy ArcGIS) to choose among the new communes of a split commune when a
+street is given, and it pulls in unidecode (GPL-2.0+). Nothing is fetched: a split is flagged with its
+candidates instead.
 
 Matching follows the rule of issue 18: an old place is matched by province + district + commune together
 (whichever of them are written narrow the candidates; more than one left is "ambiguous", never a guess),
@@ -25,10 +27,8 @@ indexes for it.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -37,12 +37,10 @@ from pathlib import Path
 from donthu.schema import Analysis, NewUnit, OldUnit, PlaceCandidate, ResolvedPlace
 from donthu.text import fold, nfc
 
-PACKAGE = "vietnamadminunits"
+#: the shipped rows (bench/build_gazetteer.py writes them from the pinned package)
+DATA_FILE = Path(__file__).with_name("places_2025.json")
 #: the day districts ended and An Giang + Kiên Giang became the new An Giang (Resolution 202/2025/QH15)
 REORGANISED = date(2025, 7, 1)
-#: the package's province keys of the two old provinces, and the new province's
-OLD_PROVINCE_KEYS = ("tinhangiang", "tinhkiengiang")
-NEW_PROVINCE_KEY = "tinhangiang"
 
 # level words (folded) → (level, unit type as stored)
 _LEVELS: dict[str, tuple[str, str]] = {
@@ -69,10 +67,6 @@ _STREET_RE = re.compile(r"^(?:ap|khom|to|thon|so|duong|khu pho|kp|hem|nha|lo|khu
 _SPLIT_RE = re.compile(r"[,;\n]|\s[-–]\s")
 
 
-class GazetteerError(RuntimeError):
-    """The gazetteer's data package is not installed."""
-
-
 @dataclass(frozen=True)
 class _Old:
     unit: OldUnit
@@ -97,14 +91,6 @@ def _key(text: str) -> str:
 
 def _type_key(level_word: str) -> str:
     return _key(level_word)
-
-
-def data_dir() -> Path:
-    """The data folder of the installed `vietnamadminunits` (found without importing the package)."""
-    spec = importlib.util.find_spec(PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise GazetteerError(f"{PACKAGE} is not installed (pip install -e . installs the pinned version)")
-    return Path(next(iter(spec.submodule_search_locations))) / "data"
 
 
 def _split_type(full: str, type_: str) -> str:
@@ -135,50 +121,36 @@ class Gazetteer:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    """The tables of both provinces, loaded once per process from the package's files (read-only)."""
-    folder = data_dir()
-    db = sqlite3.connect(f"file:{folder / 'dataset.db'}?mode=ro", uri=True)
-    try:
-        olds = []
-        for row in db.execute(
-            "SELECT provinceCode, provinceShort, provinceKey, districtCode, districtShort, districtType, districtKey,"
-            " districtAlias, wardCode, ward, wardType, wardKey, wardAlias FROM admin_units_legacy"
-            " WHERE provinceKey IN (?, ?) ORDER BY wardCode", OLD_PROVINCE_KEYS,
-        ):
-            (p_code, p_name, p_key, d_code, d_name, d_type, d_key, d_alias, w_code, w_full, w_type, w_key,
-             w_alias) = row
-            name = _split_type(w_full, w_type)
-            unit = OldUnit(commune=name, commune_type=w_type.lower(), commune_code=w_code, district=d_name,
-                           district_type=d_type.lower(), district_code=d_code, province=p_name,
-                           province_code=p_code)
-            c_aliases = _alias_pairs(w_alias)
-            d_aliases = _alias_pairs(d_alias)
-            olds.append(_Old(
-                unit=unit, key=f"{p_key}_{d_key}_{w_key}",
-                commune_keys=frozenset({_key(name)} | {n for _, n in c_aliases}),
-                commune_types=frozenset({_type_key(w_type)} | {t for t, _ in c_aliases}),
-                district_keys=frozenset({_key(d_name)} | {n for _, n in d_aliases}),
-                district_types=frozenset({_type_key(d_type)} | {t for t, _ in d_aliases}),
-                province_key=_key(p_name),
-            ))
-        news = []
-        for code, p_name, p_code, w_full, w_type, w_key, w_alias in db.execute(
-            "SELECT wardCode, provinceShort, provinceCode, ward, wardType, wardKey, wardAlias FROM admin_units"
-            " WHERE provinceKey = ? ORDER BY wardCode", (NEW_PROVINCE_KEY,),
-        ):
-            name = _split_type(w_full, w_type)
-            unit = NewUnit(commune=name, commune_type=w_type.lower(), commune_code=code, province=p_name,
-                           province_code=p_code)
-            news.append(_New(unit, w_key, frozenset({_key(name)} | {n for _, n in _alias_pairs(w_alias)})))
-    finally:
-        db.close()
-    with open(folder / "converter_2025.json", encoding="utf-8") as f:
-        converter = json.load(f)
+    """The tables of both provinces, loaded once per process from the shipped file."""
+    tables = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    olds = []
+    for row in tables["old"]:
+        (p_code, p_name, p_key, d_code, d_name, d_type, d_key, d_alias, w_code, w_full, w_type, w_key,
+         w_alias) = row
+        name = _split_type(w_full, w_type)
+        unit = OldUnit(commune=name, commune_type=w_type.lower(), commune_code=w_code, district=d_name,
+                       district_type=d_type.lower(), district_code=d_code, province=p_name, province_code=p_code)
+        c_aliases = _alias_pairs(w_alias)
+        d_aliases = _alias_pairs(d_alias)
+        olds.append(_Old(
+            unit=unit, key=f"{p_key}_{d_key}_{w_key}",
+            commune_keys=frozenset({_key(name)} | {n for _, n in c_aliases}),
+            commune_types=frozenset({_type_key(w_type)} | {t for t, _ in c_aliases}),
+            district_keys=frozenset({_key(d_name)} | {n for _, n in d_aliases}),
+            district_types=frozenset({_type_key(d_type)} | {t for t, _ in d_aliases}),
+            province_key=_key(p_name),
+        ))
+    news = []
+    for code, p_name, p_code, w_full, w_type, w_key, w_alias in tables["new"]:
+        name = _split_type(w_full, w_type)
+        unit = NewUnit(commune=name, commune_type=w_type.lower(), commune_code=code, province=p_name,
+                       province_code=p_code)
+        news.append(_New(unit, w_key, frozenset({_key(name)} | {n for _, n in _alias_pairs(w_alias)})))
     conversion: dict[str, list[str]] = {}
-    for new_key, old_keys in converter["DICT_PROVINCE_WARD_NO_DIVIDED"][NEW_PROVINCE_KEY].items():
+    for new_key, old_keys in tables["undivided"].items():
         for old_key in old_keys:
             conversion.setdefault(old_key, []).append(new_key)
-    for old_key, targets in converter["DICT_PROVINCE_WARD_DIVIDED"].get(NEW_PROVINCE_KEY, {}).items():
+    for old_key, targets in tables["divided"].items():
         for t in targets:
             if t["newWardKey"] not in conversion.setdefault(old_key, []):
                 conversion[old_key].append(t["newWardKey"])

@@ -1,10 +1,12 @@
 """classify.gazetteer: the An Giang / Kiên Giang rows before and after 1 July 2025 against the tables of the
-pinned `vietnamadminunits` package (read here independently, straight from its files), known conversions
+pinned `vietnamadminunits` package (read here independently, straight from its files; the shipped
+classify/places_2025.json must equal what bench/build_gazetteer.py extracts from them), known conversions
 (checked in both that package and `vietnam-address-converter` 1.0.5, docs/gazetteer.md), the split communes,
 names repeated across districts, the province and commune code traps, abbreviations, and no network."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sqlite3
 import subprocess
@@ -12,14 +14,20 @@ import sys
 import textwrap
 import unicodedata
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
 from classify import gazetteer as g
 
+_spec = importlib.util.spec_from_file_location("build_gazetteer", Path(__file__).parent.parent / "bench" /
+                                               "build_gazetteer.py")
+builder = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(builder)
+
 
 def _raw():
-    folder = g.data_dir()
+    folder = builder.data_dir()
     db = sqlite3.connect(f"file:{folder / 'dataset.db'}?mode=ro", uri=True)
     new = db.execute("SELECT ward, wardType, wardCode, provinceCode FROM admin_units"
                      " WHERE province = 'Tỉnh An Giang'").fetchall()
@@ -30,11 +38,12 @@ def _raw():
     return new, old, conv
 
 
-def _new(commune: str) -> str:
-    return commune
-
-
 # -- the tables ---------------------------------------------------------------------------------------------
+
+def test_shipped_rows_are_the_packages():
+    assert g.DATA_FILE.read_text(encoding="utf-8") == builder.render(builder.tables_from_package())
+    assert "Tran Ngoc Minh Hieu" in json.loads(g.DATA_FILE.read_text(encoding="utf-8"))["licence"]
+
 
 def test_new_an_giang_has_102_units_85_xa_14_phuong_3_dac_khu():
     units = g.new_units()
