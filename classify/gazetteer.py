@@ -290,11 +290,18 @@ def parse_place(written: str) -> Parts:
     return parts
 
 
-def _place_bare(parts: Parts, bare: list[str]) -> None:
+@lru_cache(maxsize=1)
+def _known_keys() -> tuple[frozenset, frozenset, frozenset]:
+    """(province, old district, commune old or new) name keys."""
     g = gazetteer()
     provinces = {o.province_key for o in g.old} | {_key(n.unit.province) for n in g.new}
     districts = {k for o in g.old for k in o.district_keys}
     communes = {k for o in g.old for k in o.commune_keys} | {k for n in g.new for k in n.commune_keys}
+    return frozenset(provinces), frozenset(districts), frozenset(communes)
+
+
+def _place_bare(parts: Parts, bare: list[str]) -> None:
+    provinces, districts, communes = _known_keys()
     slots = []
     if parts.province is None and parts.district is None and parts.commune is None:
         slots = ["province", "district", "commune"]
