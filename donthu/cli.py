@@ -271,6 +271,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ingest.distributed import add_commands  # worker, submit, db upgrade, reindex (scale-out)
 
     add_commands(sub)
+    from classify.places_cli import add_commands as add_place_commands  # place (issue 18)
+
+    add_place_commands(sub)
     return parser
 
 

@@ -309,3 +309,17 @@ def test_the_guard_catches_the_packages_own_geocoder():
         print("attempts", len(attempts))
     """)
     assert "attempts 0" not in out, out
+
+
+# -- the command -----------------------------------------------------------------------------------------
+
+def test_donthu_place_command(tmp_path, capsys):
+    from donthu.cli import main
+
+    assert main(["--data-dir", str(tmp_path), "place", "X. Mỹ Hội Đông, H. Chợ Mới", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert (shown["status"], shown["old"]["province_code"], shown["new"]["commune"]) == ("resolved", "89", "Nhơn Mỹ")
+    assert main(["--data-dir", str(tmp_path), "place", "xã Phước Hưng, huyện An Phú"]) == 0
+    out = capsys.readouterr().out
+    assert "split" in out and out.count("candidate:") == 3
+    assert main(["--data-dir", str(tmp_path), "place", "xã Tân Hòa, huyện Lai Vung, tỉnh Đồng Tháp"]) == 1
