@@ -406,8 +406,7 @@ def resolve_place(written: str, *, on: date | str | None = None) -> ResolvedPlac
 
 def _resolve(parts: Parts, shown: str, day: date | None) -> ResolvedPlace:
     g = gazetteer()
-    _, news_by_key = _by_key()
-    olds_by_key, _ = _by_key()
+    olds_by_key, news_by_key = _by_key()
     provinces, new_allowed = _province_keys(parts)
     if parts.province and not provinces:
         return ResolvedPlace(written=shown, status="unknown", note="province outside the gazetteer")
@@ -423,6 +422,8 @@ def _resolve(parts: Parts, shown: str, day: date | None) -> ResolvedPlace:
 
     if not parts.commune:  # a district alone: its communes' new units are candidates
         districts = {(o.unit.district_code, o.unit.province_code) for o in olds}
+        if not districts:
+            return ResolvedPlace(written=shown, status="unknown", note="no district of the gazetteer has this name")
         if len(districts) != 1:
             return _ambiguous(shown, [PlaceCandidate(old=_district_only(o.unit)) for o in _unique_districts(olds)])
         unit = _district_only(olds[0].unit)

@@ -323,3 +323,13 @@ def test_donthu_place_command(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "split" in out and out.count("candidate:") == 3
     assert main(["--data-dir", str(tmp_path), "place", "xã Tân Hòa, huyện Lai Vung, tỉnh Đồng Tháp"]) == 1
+
+
+def test_a_district_name_of_both_provinces_needs_the_province():
+    both = g.resolve_place("huyện Châu Thành")
+    assert both.status == "ambiguous"
+    assert {(c.old.district, c.old.province_code) for c in both.candidates} == {("Châu Thành", "89"),
+                                                                                ("Châu Thành", "91")}
+    kg = g.resolve_place("huyện Châu Thành, tỉnh Kiên Giang")
+    assert (kg.status, kg.old.province, kg.new) == ("partial", "Kiên Giang", None)
+    assert g.resolve_place("huyện Lai Vung").status == "unknown"
