@@ -287,7 +287,23 @@ def parse_place(written: str) -> Parts:
     bare = [name for word, name in segments if word is None]
     if bare:
         _place_bare(parts, bare)
+    provinces, districts, communes = _known_keys()
+    parts.province = _trim_to_known(parts.province, provinces)
+    parts.district = _trim_to_known(parts.district, districts)
+    parts.commune = _trim_to_known(parts.commune, communes)
     return parts
+
+
+def _trim_to_known(name: str | None, keys: frozenset) -> str | None:
+    """A name that runs on into the next words (`An Giang Gia đình tôi`, extraction joined a line) cut to its
+    longest leading words that are a known name; unchanged when it is known or no prefix is."""
+    if not name or _key(name) in keys:
+        return name
+    words = name.split()
+    for k in range(len(words) - 1, 0, -1):
+        if _key(" ".join(words[:k])) in keys:
+            return " ".join(words[:k])
+    return name
 
 
 @lru_cache(maxsize=1)
@@ -537,13 +553,25 @@ def place_text(place: ResolvedPlace | None) -> str:
     return "; ".join([old_label(u) for u in olds] + [new_label(n) for n in news])
 
 
-# -- the pipeline step -------------------------------------------------------------------------------------
+# -- the pipeline step
+
+_DISTRICT_WORDS = ("huyen", "thi xa", "thanh pho", "quan", "tp.", "tp", "tx.", "tx", "h.")
+
+
+def _district_written(folded_text: str, commune: str | None, district: str) -> bool:
+    """Does the text write this district (with its level word, or right after the commune), rather than only a
+    commune or ward of the same name (phường Tịnh Biên)?"""
+    d = fold(district)
+    if any(f"{w} {d}" in folded_text or f"{w}{d}" in folded_text for w in _DISTRICT_WORDS):
+        return True
+    return bool(commune) and f"{fold(commune)}, {d}" in folded_text
+
 
 def attach_places(analysis: Analysis, text: str = "") -> Analysis:
     """Every party address and parcel of `analysis` with its `place` resolved (old and new units), read with
     the document's date. A parcel's district that the text does not contain (filled in from a gazetteer by
-    extraction) is not taken as written."""
-    folded_text = fold(text) if text else None
+    extraction, or a ward of the district's name) is not taken as written."""
+    folded_text = " ".join(fold(text).split()) if text else None
     on = analysis.date
     parties = [p.model_copy(update={"place": resolve_place(p.address, on=on)}) if p.address else p
                for p in analysis.parties]
@@ -553,7 +581,7 @@ def attach_places(analysis: Analysis, text: str = "") -> Analysis:
             parcels.append(p)
             continue
         district = p.district
-        if district and folded_text is not None and fold(district) not in folded_text:
+        if district and folded_text is not None and not _district_written(folded_text, p.commune, district):
             district = None
         place = resolve_parts(p.commune, district, p.province, on=on,
                               written=", ".join(x for x in (p.commune, district, p.province) if x))
