@@ -161,7 +161,7 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = None
         if services.submit is None and settings.broker_url:
-            from ingest.distributed import enqueue  # scale-out: Celery workers on the intake queue
+            from ingest.submit import enqueue  # scale-out: Celery workers on the intake queue
 
             services.submit = lambda document_id: enqueue(services.store, document_id, "intake")
         if services.submit is None:

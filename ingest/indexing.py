@@ -3,11 +3,17 @@ stored document through the read path (`records.read`: corrections applied)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
 from classify.gazetteer import place_names, place_text, resolve_parts
+from donthu.config import Settings
 from donthu.schema import Record, ResolvedPlace
+from records.corrections import add_correction
+from records.read import done_documents, read_document
+from records.store import Store
+from search import open_backend
 from search.backend import IndexDocument, IndexPage
 
 
@@ -56,8 +62,6 @@ def index_document(doc_id: int, record: Record, dossier_id: int | None = None) -
 
 def stored_index_document(store: Any, document_id: int) -> IndexDocument | None:
     """The index document of a stored, done document as every reader sees it (None if not done)."""
-    from records.read import read_document
-
     info = read_document(store, document_id)
     if info is None or info.status != "done" or info.record is None:
         return None
@@ -67,8 +71,6 @@ def stored_index_document(store: Any, document_id: int) -> IndexDocument | None:
 def stored_index_documents(store: Any, batch: int = 200) -> Iterator[list[IndexDocument]]:
     """Every done document's index document, as every reader sees it, in id order and batches of `batch`
     (what `donthu reindex` sends to either backend)."""
-    from records.read import done_documents
-
     last = 0
     while True:
         infos = done_documents(store, after=last, limit=batch)
@@ -94,8 +96,6 @@ def correct(store: Any, index: Any, document_id: int, changes: list[tuple[str, A
     `index`: the search backend, or a function returning it."""
     import logging
 
-    from records.corrections import add_correction
-
     stored = [add_correction(store, document_id, field, value, who) for field, value in changes]
     if stored:
         try:
@@ -104,3 +104,21 @@ def correct(store: Any, index: Any, document_id: int, changes: list[tuple[str, A
             logging.getLogger(__name__).exception("could not re-index document %s after a correction",
                                                   document_id)
     return stored
+
+
+def reindex(settings: Settings, backend: str, batch: int = 200) -> int:
+    """Index every done document again into `backend` ("elasticsearch" or "sqlite"), as every reader sees
+    it (`records.read`: corrections applied); the count."""
+    store = Store(settings)
+    index = open_backend(dataclasses.replace(settings, search_backend=backend))
+    count = 0
+    try:
+        for docs in stored_index_documents(store, batch):
+            index.index_many(docs)
+            count += len(docs)
+        if hasattr(index, "refresh"):
+            index.refresh()
+        return count
+    finally:
+        index.close()
+        store.close()

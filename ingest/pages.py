@@ -35,7 +35,8 @@ from PIL import Image, ImageOps
 
 from donthu.config import Settings
 from donthu.types import DonthuError, EncryptedFile, PageImage, TooLarge, UnsupportedFile
-from ingest.sniff import JPEG, PDF, PNG, TIFF
+from ingest.sniff import JPEG, PDF, PNG, sniff, TIFF
+from ocr.textlayer import judge_text_layer, pdfium_chars_enabled, PdfiumChars, read_text_layer
 
 #: a page has a meaningful text layer with at least this many visible non-space characters
 MIN_TEXT_CHARS = 20
@@ -122,8 +123,6 @@ def page_at(data: bytes, mime: str, number: int, settings: Settings) -> PageImag
 
 def plan_file(data: bytes, settings: Settings) -> tuple[str, int]:
     """(mime, page count) of a file, with the limits `iter_pages` checks up front; raises DonthuError."""
-    from ingest.sniff import sniff
-
     mime = sniff(data)
     total = count_pages(data, mime, settings)
     _check_page_count(total, settings)
@@ -272,8 +271,6 @@ class _PdfPages:
     def chars_page(self, index: int):
         """The page's characters: pdfium's text page where its coordinates map simply (fast), else the
         pdfplumber page (see ocr.textlayer); None when neither can read the page."""
-        from ocr.textlayer import PdfiumChars, pdfium_chars_enabled
-
         if pdfium_chars_enabled(self.settings):
             try:
                 page = PdfiumChars(self.pdfium[index])
@@ -340,8 +337,6 @@ class _PdfPages:
     def trusted_text_page(self, index: int, layout: _Layout) -> tuple[PageImage | None, str | None]:
         """(the "text" page, None) when the page's text layer reads as the language; (None, why not) when it
         has a layer that does not (ocr.textlayer.judge_text_layer); (None, None) when it has none."""
-        from ocr.textlayer import judge_text_layer
-
         layer = self.text_layer(index, layout)
         if layer is None:
             return None, None
@@ -356,8 +351,6 @@ class _PdfPages:
     # -------------------------------------------------------------------------------- producing
     def text_page(self, index: int, page) -> PageImage:
         """Read (and close) the characters' page `text_layer` returned."""
-        from ocr.textlayer import read_text_layer
-
         scale = self.settings.preview_dpi / 72.0
         try:
             text, words = read_text_layer(page, scale)

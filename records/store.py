@@ -35,18 +35,13 @@ from donthu.schema import Record
 from donthu.text import nfc
 from donthu.types import PageResult, Word
 from records.blobs import BlobStore
+from records.corrections import apply_corrections, corrections_for
+from records.migrations import ensure_schema
 from records.tables import (
-    OUTCOMES,
-    batch_items,
-    batches,
-    doc_references,
-    documents,
-    dossiers,
-    pages as page_table,
-    parcels,
-    parties,
+    batch_items, batches, doc_references, documents, dossiers, OUTCOMES, pages as page_table, parcels, parties,
     words,
 )
+from records.typed import apply_typed, typed_for
 
 #: a `processing` claim whose heartbeat is older than this (seconds) may be taken over by another worker
 DEFAULT_LEASE_SECONDS = 1800.0
@@ -266,8 +261,6 @@ class Store:
 
     def create_tables(self) -> None:
         """Migrate the database to the latest schema (several processes may open the store at once)."""
-        from records.migrations import ensure_schema
-
         ensure_schema(self.engine)
 
     # -- plumbing ---------------------------------------------------------------------------------------
@@ -627,9 +620,6 @@ class Store:
         parcels, references) follow the record as readers see it, i.e. with the pages clerks typed
         (records.typed) and the staff's corrections of a document processed again.
         """
-        from records.corrections import apply_corrections, corrections_for
-        from records.typed import apply_typed, typed_for
-
         record_json = _clean(record.model_dump_json())
         shown = apply_corrections(apply_typed(record, typed_for(self, document_id)),
                                   corrections_for(self, document_id)) or record

@@ -314,7 +314,7 @@ def test_the_guard_catches_the_packages_own_geocoder():
 # -- the command -----------------------------------------------------------------------------------------
 
 def test_donthu_place_command(tmp_path, capsys):
-    from donthu.cli import main
+    from cli.main import main
 
     assert main(["--data-dir", str(tmp_path), "place", "X. Mỹ Hội Đông, H. Chợ Mới", "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
