@@ -7,8 +7,9 @@ import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
+from classify.gazetteer import place_names, place_text, resolve_parts
 from donthu.config import Settings
-from donthu.schema import Record
+from donthu.schema import Record, ResolvedPlace
 from records.corrections import add_correction
 from records.read import done_documents, read_document
 from records.store import Store
@@ -24,7 +25,22 @@ def _unique(values) -> list[str]:
     return list(seen)
 
 
+def record_places(record: Record) -> list[ResolvedPlace]:
+    """The resolved places of a record's parcels and party addresses; a parcel without one (a clerk's
+    correction) is resolved here from its commune, district and province."""
+    places = []
+    for p in record.parcels:
+        if p.place is not None:
+            places.append(p.place)
+        elif p.commune or p.district:
+            places.append(resolve_parts(p.commune, p.district, p.province, on=record.date))
+    places.extend(p.place for p in record.parties if p.place is not None)
+    return places
+
+
 def index_document(doc_id: int, record: Record, dossier_id: int | None = None) -> IndexDocument:
+    places = record_places(record)
+    names = [place_names(p) for p in places]
     return IndexDocument(
         doc_id=doc_id,
         file=record.file,
@@ -37,6 +53,10 @@ def index_document(doc_id: int, record: Record, dossier_id: int | None = None) -
         parcels=_unique((p.parcel_no, p.map_sheet) for p in record.parcels),
         parties=_unique(p.name for p in record.parties),
         dossier_id=dossier_id,
+        old_communes=_unique(n for x in names for n in x["old_communes"]),
+        old_districts=_unique(n for x in names for n in x["old_districts"]),
+        new_communes=_unique(n for x in names for n in x["new_communes"]),
+        places=_unique(place_text(p) for p in places),
     )
 
 

@@ -14,6 +14,12 @@ a constant bonus when matched exactly, so exact spellings rank above folded-only
 Filters are `term` queries on keyword fields holding folded keys computed in Python (the same keys as
 the SQLite backend: `search.analysis.place_keys`, `value_key`, `parcel_key`).
 
+Places across 1 July 2025 (classify.gazetteer): keyword fields `old_communes`, `old_districts`, `new_communes`
+(with `*_keys`) on every page; the commune filter matches commune, old and new commune keys, the district filter
+district and old district keys; the text field `places` (with `places.folded`) holds the names of both systems,
+and a query matches a page whose text holds every unit OR whose document's places hold every unit (as in
+SQLite). `ensure_index` adds these fields to an index created before them (put_mapping; adding is allowed).
+
 Document ids: page i (0-based, in `IndexDocument.pages` order) of document d is `"{d}-{i}"`; page 0 also
 stores `page_count`, read back with a real-time GET when a document is re-indexed or deleted so the pages
 it no longer has are deleted in the same bulk request.
@@ -77,12 +83,23 @@ MAPPINGS: dict[str, Any] = {
         "parcel_nos": {"type": "keyword"},
         "parties": {"type": "text", "analyzer": "vi_exact",
                     "fields": {"folded": {"type": "text", "analyzer": "vi_folded"}}},
+        "old_communes": {"type": "keyword"},
+        "old_commune_keys": {"type": "keyword"},
+        "old_districts": {"type": "keyword"},
+        "old_district_keys": {"type": "keyword"},
+        "new_communes": {"type": "keyword"},
+        "new_commune_keys": {"type": "keyword"},
+        "places": {"type": "text", "analyzer": "vi_exact",
+                   "fields": {"folded": {"type": "text", "analyzer": "vi_folded"}}},
         "text": {"type": "text", "analyzer": "vi_exact",
                  "fields": {"folded": {"type": "text", "analyzer": "vi_folded"}}},
     },
 }
 
-_FACET_FIELDS = {"type": "type", "kind": "kind", "district": "districts", "commune": "communes", "year": "year"}
+_FACET_FIELDS = {"type": "type", "kind": "kind", "district": "districts", "commune": "communes", "year": "year",
+                 "new_commune": "new_communes"}
+#: the place names (old and new) fields beside a page's text
+_PLACE_FIELDS = ("old_communes", "old_districts", "new_communes")
 
 
 def _valid_date(value: str | None) -> str | None:
@@ -113,6 +130,10 @@ def page_sources(doc: IndexDocument) -> list[dict[str, Any]]:
         "parcels": [f"{no}/{sheet}" if sheet else no for no, sheet in parcels],
         "parcel_nos": sorted({no for no, _ in parcels}),
         "parties": [nfc(p) for p in doc.parties],
+        **{name: sorted({nfc(v).strip() for v in getattr(doc, name) if v}) for name in _PLACE_FIELDS},
+        **{name[:-1] + "_keys": sorted({k for v in getattr(doc, name) if v for k in place_keys(v)})
+           for name in _PLACE_FIELDS},
+        "places": [nfc(p) for p in doc.places if p],
     }
     pages = doc.pages or []
     count = max(1, len(pages))
@@ -127,19 +148,27 @@ def page_sources(doc: IndexDocument) -> list[dict[str, Any]]:
     return out
 
 
-def _unit_query(term: Term) -> dict[str, Any]:
+def _unit_query(term: Term, field: str = "text") -> dict[str, Any]:
     if term.phrase:
         return {"bool": {"should": [
-            {"match_phrase": {"text": {"query": term.exact, "boost": 3}}},
-            {"match_phrase": {"text.folded": {"query": term.folded, "boost": 1}}},
+            {"match_phrase": {field: {"query": term.exact, "boost": 3}}},
+            {"match_phrase": {f"{field}.folded": {"query": term.folded, "boost": 1}}},
         ], "minimum_should_match": 1}}
-    return {"multi_match": {"query": term.exact, "fields": ["text^3", "text.folded"],
+    return {"multi_match": {"query": term.exact, "fields": [f"{field}^3", f"{field}.folded"],
                             "type": "most_fields", "operator": "and"}}
 
 
 def _exact_bonus(term: Term) -> dict[str, Any]:
     match = {"match_phrase": {"text": term.exact}} if term.phrase else {"match": {"text": term.exact}}
     return {"constant_score": {"filter": match, "boost": EXACT_BONUS}}
+
+
+def _text_or_places(terms: list[Term]) -> dict[str, Any]:
+    """Every unit on the page's text, or every unit in the document's places."""
+    return {"bool": {"should": [
+        {"bool": {"must": [_unit_query(t) for t in terms]}},
+        {"bool": {"must": [_unit_query(t, "places") for t in terms]}},
+    ], "minimum_should_match": 1}}
 
 
 def filter_clauses(q: SearchQuery) -> list[dict[str, Any]]:
@@ -149,9 +178,14 @@ def filter_clauses(q: SearchQuery) -> list[dict[str, Any]]:
     if q.kind:
         clauses.append({"term": {"kind_key": value_key(q.kind)}})
     if q.commune:
-        clauses.append({"terms": {"commune_keys": place_keys(q.commune) or [""]}})
+        keys = place_keys(q.commune) or [""]
+        clauses.append({"bool": {"should": [{"terms": {f: keys}} for f in
+                                            ("commune_keys", "old_commune_keys", "new_commune_keys")],
+                                 "minimum_should_match": 1}})
     if q.district:
-        clauses.append({"terms": {"district_keys": place_keys(q.district) or [""]}})
+        keys = place_keys(q.district) or [""]
+        clauses.append({"bool": {"should": [{"terms": {f: keys}} for f in ("district_keys", "old_district_keys")],
+                                 "minimum_should_match": 1}})
     parcel = parse_parcel(q.parcel) if q.parcel else None
     if parcel:
         no, sheet = parcel
@@ -175,7 +209,7 @@ def build_request(parsed: ParsedQuery, q: SearchQuery) -> dict[str, Any]:
         sort: list[Any] = date_sort + [{"ordinal": {"order": "asc"}}]
     else:
         query = {"bool": {
-            "must": [_unit_query(t) for t in parsed.terms],
+            "must": [_text_or_places(parsed.terms)],
             "should": [_exact_bonus(t) for t in parsed.terms if t.has_diacritics],
             "filter": filters,
         }}
@@ -191,7 +225,7 @@ def build_request(parsed: ParsedQuery, q: SearchQuery) -> dict[str, Any]:
         "track_scores": True,
         "from_": max(0, int(q.offset)),
         "size": max(0, min(int(q.limit), MAX_LIMIT)),
-        "source_includes": ["doc_id", "page", "file", "kind", "type", "date", "text"],
+        "source_includes": ["doc_id", "page", "file", "kind", "type", "date", "text", "places"],
         "collapse": {
             "field": "doc_id",
             "inner_hits": {"name": "pages", "size": MAX_MATCHED_PAGES, "_source": False,
@@ -204,7 +238,8 @@ def build_request(parsed: ParsedQuery, q: SearchQuery) -> dict[str, Any]:
         request["highlight"] = {
             "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
             "fields": {"text.folded": {"number_of_fragments": 1, "fragment_size": 240},
-                       "text": {"number_of_fragments": 1, "fragment_size": 240}},
+                       "text": {"number_of_fragments": 1, "fragment_size": 240},
+                       "places.folded": {"number_of_fragments": 1, "fragment_size": 240}},
         }
     return request
 
@@ -212,7 +247,7 @@ def build_request(parsed: ParsedQuery, q: SearchQuery) -> dict[str, Any]:
 def _hit(raw: dict[str, Any], parsed: ParsedQuery, browsing: bool) -> SearchHit:
     source = raw.get("_source", {})
     fragments = raw.get("highlight", {})
-    snippet_parts = fragments.get("text.folded") or fragments.get("text")
+    snippet_parts = fragments.get("text.folded") or fragments.get("text") or fragments.get("places.folded")
     snippet = " ".join(snippet_parts[0].split()) if snippet_parts else highlight(source.get("text", ""), parsed)
     pages: list[int] = []
     if not browsing:
@@ -255,6 +290,8 @@ class ElasticBackend:
         )
         if not self._es.indices.exists(index=self.index_name):
             self._es.options(ignore_status=400).indices.create(index=self.index_name)
+        else:  # an index made before a field was added gets it (new fields only; nothing is re-analysed)
+            self._es.indices.put_mapping(index=self.index_name, properties=MAPPINGS["properties"])
 
     def _old_counts(self, doc_ids: list[int]) -> dict[int, int]:
         if not doc_ids:
