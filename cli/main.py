@@ -13,7 +13,7 @@ import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from cli import backup, places, scale
+from cli import backup, places, scale, stats
 from donthu.config import Settings, load_settings
 
 _MARK = re.compile(r"<mark>(.*?)</mark>")
@@ -217,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     scale.add_commands(sub)  # worker, submit, db upgrade, reindex
     backup.add_commands(sub)  # backup, verify-backup, restore
+    stats.add_commands(sub)  # stats
     places.add_commands(sub)  # place (issue 18)
     for entry in entry_points(group="donthu.commands"):  # installed tools: corpus, eval, train-type
         entry.load()(sub)
