@@ -262,7 +262,7 @@ _ADDRESS = re.compile(
 # "ngủ") and before what starts an address: a house number, a level word, a street, or a place name
 _BARE_LEAD_WORDS = {"ngu": ("ngụ", "ngu"), "tru": ("trú", "tru"), "cu ngu": ("cư ngụ", "cu ngu", "cư ngu")}
 _ADDRESS_START = re.compile(r"(?:so|so nha|hem|kiet|to|ap|khom|xa|phuong|thi tran|thi xa|huyen|tinh|thanh pho|"
-                            r"duong|khu|lo|thon|xom|doi|dac khu)(?![a-z])|\d")
+                            r"duong|khu|lo|thon|xom|doi|dac khu|nha|can ho|kp|kdc|tp|tx|tt|q\.|p\.|x\.|h\.)(?![a-z])|\d")
 _COMMA_READ_AS_STOP = re.compile(rf"\.[ \t]+(?=[{VI_LOWER}])")  # within a line (parcels': also across one)
 _ADDRESS_STOP = re.compile(
     r"[;()]|\.(?!\d)|,\s*(?:sinh|cccd|cmnd|can cuoc|so dien thoai|dien thoai|sdt|dt|la |co |nay|toi |nghe nghiep|"
@@ -290,16 +290,17 @@ def _address_continues(text: str, folded: str, start: int, nl: int) -> bool:
 
 
 def _real_address_lead(text: str, folded: str, m: re.Match) -> bool:
-    """A labelled lead ("Địa chỉ:", "trú tại") is one; a bare word must be written as the lead word and be
-    followed by the start of an address."""
+    """The start of an address must follow the lead (a house number, a level word, a street, a place name);
+    a bare lead word ("ngụ", "trú") must also be written as that word (not "trụ", "ngủ")."""
+    nxt = m.end()
+    starts = bool(_ADDRESS_START.match(folded, nxt) or text[nxt:nxt + 1].isupper())
     if not m.group(1):
-        return True
+        return starts or nxt >= len(text)  # "địa chỉ người tố cáo được giữ bí mật" is no address
     word = m.group(1)
     written = text[m.start(1):m.end(1)].lower()
     if word in _BARE_LEAD_WORDS and written not in _BARE_LEAD_WORDS[word]:
         return False
-    nxt = m.end()
-    return bool(_ADDRESS_START.match(folded, nxt) or text[nxt:nxt + 1].isupper())
+    return starts
 
 
 def _trailing_name(s: str) -> str:

@@ -282,3 +282,10 @@ def test_body_words(name, body):
     from classify.parties import is_body_name
 
     assert is_body_name(name.split()) is body
+
+
+def test_a_kept_secret_address_is_not_an_address():
+    text = ("KẾT LUẬN\nNội dung tố cáo đối với bà Trần Mỹ Dung, công chức Địa chính xã Bình Mỹ\n"
+            "Ủy ban nhân dân huyện Châu Phú nhận được đơn tố cáo đề ngày 14/9/2022; họ tên, địa chỉ người tố cáo "
+            "được giữ bí mật.\nNgười bị tố cáo: bà Trần Mỹ Dung, công chức Địa chính xã Bình Mỹ.\n")
+    assert [(p.name, p.address) for p in analyse(text).parties] == [("Trần Mỹ Dung", None)]
