@@ -352,8 +352,7 @@ def test_low_confidence_pages_and_shared_documents(store: Store) -> None:
 
 def test_parcel_area_as_written_is_stored_in_its_columns(store: Store) -> None:
     """`3 công` has no m² (its size varies by place): the count and unit are kept (migration 0008)."""
-    from records.tables import parcels as parcel_table
-
+    parcel_table = tables.parcels
     doc = _new_doc(store, b"cong scan")
     assert store.claim(doc)
     record = _record(_sha(b"cong scan")).model_copy(update={"parcels": [

@@ -14,6 +14,7 @@ import pytest
 
 from classify import analyse
 from classify.name_lexicon import repair_name
+from classify.parties import is_body_name
 from corpus.content.wordings import generate_wordings
 from corpus.exact import doc_text, score_docs
 
@@ -279,8 +280,6 @@ def test_bodies_and_teams_are_not_parties(sentence):
     ("Đoàn Hồng Nguyệt", False), ("Tô Văn Minh", False), ("Văn Thị Hoa", False), ("Đoàn Thanh Trà", False),
 ])
 def test_body_words(name, body):
-    from classify.parties import is_body_name
-
     assert is_body_name(name.split()) is body
 
 
