@@ -461,8 +461,14 @@ def _changes(form: Any, current: Record) -> list[tuple[str, Any]]:
                 if any(row[n] for n in names if n != "province"):
                     raise CorrectionError("mỗi thửa đất cần có số thửa")
                 continue
+            area_m2 = _number(row["area"])
+            # the area as written ("3 công") stays with the parcel while the clerk leaves its m² as it was
+            was = next((p for p in current.parcels if (p.parcel_no, p.map_sheet) == (row["no"], row["sheet"] or None)
+                        and p.area_m2 == area_m2), None)
             parcels.append(Parcel(
-                parcel_no=row["no"], map_sheet=row["sheet"] or None, area_m2=_number(row["area"]),
+                parcel_no=row["no"], map_sheet=row["sheet"] or None, area_m2=area_m2,
+                area_text=was.area_text if was else None, area_value=was.area_value if was else None,
+                area_unit=was.area_unit if was else None,
                 land_use=row["use"] or None, commune=row["commune"] or None,
                 district=row["district"] or None, province=row["province"] or None,
             ))

@@ -337,6 +337,9 @@ def normalize_text(text: str) -> str:
     return _AREA_AFTER_LABEL.sub(r"\1 m²", _DECIMAL_LETTER.sub(_fix_decimal_letter, text))
 
 
+# an address line ends with its province: "Địa chỉ: xã Bình Thạnh, tỉnh An Giang⏎Việc cấp giấy …" is two lines
+_ENDS_WITH_PROVINCE = re.compile(r"(?<![^\W\d_])(?:An Giang|Kiên Giang|Đồng Tháp|Cần Thơ|Hậu Giang|Vĩnh Long|"
+                                 r"Sóc Trăng|Bạc Liêu|Cà Mau|Trà Vinh|Bến Tre|Tiền Giang|Long An)[ \t]*$", re.I)
 _LIST_OR_LABEL = re.compile(r"\s*(?:\d{1,2}[.)/]\s|[-+•*–]\s|[IVX]+\.\s|[a-zđ][.)]\s|[^:\n,;.]{1,30}:|\()")
 _SENTENCE_END = (".", "!", "?")
 
@@ -366,6 +369,7 @@ def unwrap_lines(text: str) -> str:
             or len(line) < 0.75 * full
             or _LIST_OR_LABEL.match(nxt)
             or _is_caps(line) or _is_caps(nxt)
+            or (_ENDS_WITH_PROVINCE.search(line) and nxt[:1].isupper())
         )
         out.append("\n" if keep else " ")
     return "".join(out)

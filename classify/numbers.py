@@ -1,8 +1,15 @@
-"""Vietnamese-written numbers and areas: `1.234,5` (dot thousands, comma decimal), `0,5 ha`, `850 m2`."""
+"""Vietnamese-written numbers and areas: `1.234,5` (dot thousands, comma decimal), `0,5 ha`, `850 m2`, and the
+Mekong-delta units citizens write (`3 công`, `1,5 công tầm cấy`, `2 sào`, `1 mẫu`).
+
+Only units whose size is fixed by law convert to m² (m², ha, km²). A công (1,000 m² tầm nhỏ or 1,296 m² tầm
+lớn / tầm cấy by custom), a sào and a mẫu have sizes that vary by place: they are kept as the count and unit
+written (`Area.value`, `Area.unit`) with no m², unless the text states the m² beside them (`2 công (2.000 m²)`).
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from classify.normalize import fold_aligned
 from donthu.text import fold
@@ -16,6 +23,30 @@ _UNITS = (
 )
 _UNIT_RE = "|".join(f"(?:{u})" for u, _ in _UNITS)
 AREA_RE = re.compile(rf"(?<![\d.,])({NUMBER})\s*({_UNIT_RE})(?![a-z0-9])")
+# local units (folded): "công" with its customary qualifier, "sào", "mẫu" — not "3 công chức", "2 công văn",
+# "01 mẫu đơn", "bản sao"; the unit's own word must follow the count directly
+_NOT_UNIT_AFTER = (r"(?![ \t]*(?:chuc|van|trinh|nhan|dan|ty|viec|tac|an|doan|nghe|bo|khai|lao|suc|cu|ich|lap|"
+                   r"thuong|nhat|ly|binh|trai|dung|hieu|khoan|don|so|bieu|phieu|giay|to|y|chep|ke|luc|no|sai)(?![a-z]))")
+LOCAL_AREA_RE = re.compile(
+    rf"(?<![\d.,/])({NUMBER})[ \t]*(cong(?:[ \t]+tam[ \t]+(?:cay|lon|nho))?|sao|mau)(?![a-z0-9]){_NOT_UNIT_AFTER}")
+_LOCAL_UNIT = {"cong": "công", "cong tam cay": "công tầm cấy", "cong tam lon": "công tầm lớn",
+               "cong tam nho": "công tầm nhỏ", "sao": "sào", "mau": "mẫu"}
+# between a local unit and the m² the text states for it: "3 công (3.000 m²)", "2 sào, tương đương 2.000 m2"
+_STATED = re.compile(r"[ \t]*(?:[a-z ]{0,12}?[ \t]*)?(?:\(|,|-|–)?[ \t]*(?:khoang|tuong duong(?: voi)?|tuc la|tuc|bang|=|"
+                     r"dien tich)?[ \t]*(?:khoang[ \t]*)?$")
+_UNIT_NAME = ("m²", "ha", "km²")
+
+
+@dataclass(frozen=True)
+class Area:
+    """An area as written. `m2` is None for a local unit whose m² the text does not state."""
+
+    start: int
+    end: int
+    m2: float | None
+    text: str  # the count and unit as written: "1,5 công tầm cấy", "2.610 m²"
+    value: float  # the count written: 1.5
+    unit: str  # "m²", "ha", "km²", "công", "công tầm cấy", "công tầm lớn", "công tầm nhỏ", "sào", "mẫu"
 
 
 def parse_vn_number(text: str) -> float | None:
@@ -57,16 +88,43 @@ def _unit_factor(unit: str) -> float:
     return 1.0
 
 
-def find_areas(text: str) -> list[tuple[int, int, float]]:
-    """Every area written in `text`: (start, end, m²)."""
+def find_area_mentions(text: str) -> list[Area]:
+    """Every area written in `text`, in order; a local unit followed by the m² the text states for it
+    (`3 công (3.000 m²)`) is one area with that m²."""
     folded = fold_aligned(text)
-    out = []
+    metric, local = [], []
     for m in AREA_RE.finditer(folded):
         value = parse_vn_number(m.group(1))
         if value is None:
             continue
-        out.append((m.start(), m.end(), round(value * _unit_factor(m.group(2)), 4)))
-    return out
+        unit = next(name for (pattern, _), name in zip(_UNITS, _UNIT_NAME) if re.fullmatch(pattern, m.group(2)))
+        metric.append(Area(m.start(), m.end(), round(value * _unit_factor(m.group(2)), 4),
+                           _written(text, m.start(), m.end()), value, unit))
+    for m in LOCAL_AREA_RE.finditer(folded):
+        value = parse_vn_number(m.group(1))
+        if value is None or any(a.start <= m.start() < a.end for a in metric):
+            continue
+        unit = _LOCAL_UNIT[re.sub(r"[ \t]+", " ", m.group(2))]
+        local.append(Area(m.start(), m.end(), None, _written(text, m.start(), m.end()), value, unit))
+    out, used = [], set()
+    for a in local:
+        stated = next((b for b in metric if b.start >= a.end and b.start - a.end <= 30
+                       and _STATED.fullmatch(folded[a.end:b.start])), None)
+        if stated is not None:
+            used.add(stated.start)
+            a = Area(a.start, stated.end, stated.m2, a.text, a.value, a.unit)
+        out.append(a)
+    out += [b for b in metric if b.start not in used]
+    return sorted(out, key=lambda a: a.start)
+
+
+def _written(text: str, start: int, end: int) -> str:
+    return re.sub(r"\s+", " ", text[start:end]).strip()
+
+
+def find_areas(text: str) -> list[tuple[int, int, float]]:
+    """Every area in `text` that has a size in m²: (start, end, m²)."""
+    return [(a.start, a.end, a.m2) for a in find_area_mentions(text) if a.m2 is not None]
 
 
 def parse_area(text: str) -> float | None:

@@ -9,7 +9,7 @@ from donthu.schema import Parcel
 from donthu.text import fold
 
 from classify.normalize import VI_LOWER, fold_aligned, fuzzy_phrase
-from classify.numbers import find_areas
+from classify.numbers import find_area_mentions
 from classify.places import Place, complete, find_places
 
 _THUA_KW = rf"(?:{fuzzy_phrase('thua dat')}|thua|thu'a)"
@@ -60,6 +60,9 @@ _NUMBER_LIST_STOP = re.compile(rf"(?<=\d){_LIST_STOP}")  # "thửa số 431. 434
 _ADDRESS_LEAD = re.compile(r"(?<![a-z])(tru tai|dia chi|cu tru|thuong tru|noi o|que quan|dkhk)(?![a-z])[^.;\n]{0,40}$")
 _SHARED_SHEET = re.compile(r"(?<![a-z])cung\s*$")  # "… cùng tờ bản đồ số 5": the sheet of every parcel before
 _LAND_CONTEXT = re.compile(r"toa lac|thua|khu dat|phan dat|dat (?:tai|o tai|thuoc)|vi tri dat|giap ranh")
+
+
+_AREA_FIELDS = ("area_m2", "area_text", "area_value", "area_unit")
 
 
 @dataclass
@@ -133,8 +136,7 @@ def extract_parcels(text: str) -> list[Parcel]:
         if not hits:
             continue
         sheets = [(m.start(), m.end(), m.group(1).lstrip("0") or "0") for m in TO_RE.finditer(folded, s_lo, s_hi)]
-        areas = [a for a in find_areas(text[s_lo:s_hi])]
-        areas = [(s + s_lo, e + s_lo, v) for s, e, v in areas]
+        areas = [(a.start + s_lo, a.end + s_lo, a) for a in find_area_mentions(text[s_lo:s_hi])]
         uses = _land_uses(text, folded, s_lo, s_hi)
         s_places = [(p.start, p.end, p) for p, is_land in places if s_lo <= p.start < s_hi and is_land]
         claimed: set[int] = set()
@@ -174,7 +176,10 @@ def extract_parcels(text: str) -> list[Parcel]:
                 parcel = Parcel(
                     parcel_no=no,
                     map_sheet=sheet[2] if sheet else None,
-                    area_m2=area[2] if area else None,
+                    area_m2=area[2].m2 if area else None,
+                    area_text=area[2].text if area else None,
+                    area_value=area[2].value if area else None,
+                    area_unit=area[2].unit if area else None,
                     land_use=use[2] if use else None,
                     commune=place.commune if place else None,
                     district=place.district if place else None,
@@ -226,8 +231,10 @@ def _merge(found: dict, parcel: Parcel) -> None:
     if have is None:
         found[key] = parcel
         return
-    update = {f: getattr(parcel, f) for f in ("area_m2", "land_use", "commune", "district", "province")
+    update = {f: getattr(parcel, f) for f in ("land_use", "commune", "district", "province")
               if getattr(have, f) is None and getattr(parcel, f) is not None}
+    if have.area_text is None and parcel.area_text is not None:  # an area's fields come together
+        update.update({f: getattr(parcel, f) for f in _AREA_FIELDS})
     found[key] = have.model_copy(update=update)
 
 

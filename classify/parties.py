@@ -44,6 +44,38 @@ _NOT_NAME_WORDS = {
     ).split()
 } - {"thi", "van", "ho", "hoang"}
 
+# words that name a body or a team, never a person. As written, these heads are never a surname ("Tổ", where
+# the surname is "Tô"); heads that are or fold to a surname ("Đoàn", "Tô" as OCR reads "Tổ") name a body when
+# what the body does follows them: "Đoàn Kiểm Tra", "Tô Xác Minh", "Ban Nhân Dân ấp …"
+_BODY_HEADS = {"tổ", "đội", "ban", "hội", "phòng", "sở", "cục", "viện", "tòa", "toà", "trạm", "hạt", "nhóm", "ủy", "uỷ",
+               "đảng", "mặt", "tổng"}
+# heads that are a body only with their next word ("Văn" alone is a surname, "Văn Phòng" a body)
+_BODY_PAIRS = {"văn": ("phòng",), "trung": ("tâm",), "công": ("ty", "an"), "chi": ("cục", "nhánh", "bộ", "hội"),
+               "hợp": ("tác",), "ngân": ("hàng",), "bệnh": ("viện",), "xí": ("nghiệp",)}
+_BODY_LEADS = {"to", "doan", "doi", "ban", "hoi", "nhom", "tong"}
+_BODY_TASKS = ("xác minh", "kiểm tra", "thanh tra", "công tác", "hòa giải", "hoà giải", "giám sát", "liên ngành",
+               "đo đạc", "bồi thường", "giải phóng", "thẩm định", "tiếp công dân", "dân phố", "nhân dân", "quản lý",
+               "thi hành", "cưỡng chế", "điều tra", "kiểm kê", "công an", "vận động", "dân vận", "trưởng")
+# the same, without diacritics, where no given name reads so (OCR drops marks)
+_BODY_TASKS_FOLDED = ("xac minh", "kiem tra", "cong tac", "giam sat", "lien nganh", "do dac", "giai phong", "tham dinh",
+                      "cuong che", "kiem ke", "boi thuong", "tiep cong dan", "dan pho")
+
+
+def is_body_name(words: list[str]) -> bool:
+    """`Tổ Xác Minh`, `ĐOÀN KIỂM TRA`, `Ban Nhân Dân ấp Mỹ Hòa`: words that name a body or team, not a person."""
+    if not words:
+        return False
+    head = words[0].lower()
+    if head in _BODY_HEADS:
+        return True
+    if head in _BODY_PAIRS:
+        return len(words) > 1 and words[1].lower() in _BODY_PAIRS[head]
+    if fold(head) not in _BODY_LEADS:
+        return False
+    rest = " ".join(w.lower() for w in words[1:])
+    return rest.startswith(_BODY_TASKS) or fold(rest).startswith(_BODY_TASKS_FOLDED)
+
+
 _INNER_STOP = {"sinh", "cccd", "cmnd", "ubnd", "dia", "ngay", "xa", "huyen", "tinh", "ap", "khom", "nguoi"}
 # the next field of a label-value block written on the name's line: "Họ và tên: KOBAYASHI TAIHEI   Chức vụ: …",
 # "Họ tên: Lý Phước Hoàng Giới tính: Nam" — a field label, or any two words and a colon ("Năm sinh:")
@@ -107,7 +139,7 @@ def read_name(text: str, folded: str, pos: int, need_surname: bool = False,
         i = m.end()
         if i < len(text) and text[i] in ",.;:()":
             break
-    if len(words) < 2:
+    if len(words) < 2 or is_body_name(words):
         return None
     if (need_surname or not honorific) and fold(words[0]) not in SURNAMES:
         return None
@@ -223,8 +255,14 @@ _ID = re.compile(
 )
 _ADDRESS = re.compile(
     r"(?<![a-z])(?:dia chi(?: thuong tru| lien he| cu tru| lien lac)?|thuong tru(?: tai)?|tru tai|cu tru tai|noi cu tru(?: hien nay)?|"
-    r"noi o hien nay|noi thuong tru|ho khau thuong tru(?: tai)?|ngu tai|song tai|dkhktt)(?![a-z])\s*(?:tai|o)?\s*[:\-–]?\s*"
+    r"noi o hien nay|noi thuong tru|ho khau thuong tru(?: tai)?|ngu tai|song tai|dkhktt|"
+    r"(cu ngu|ngu|tru|nha o|hien o|o tai))(?![a-z])\s*(?:tai|o)?\s*[:\-–]?\s*"
 )
+# a bare lead word ("…, ngụ số 12 đường …", "trú xã …", "nhà ở …") is an address only as written (not "trụ sở",
+# "ngủ") and before what starts an address: a house number, a level word, a street, or a place name
+_BARE_LEAD_WORDS = {"ngu": ("ngụ", "ngu"), "tru": ("trú", "tru"), "cu ngu": ("cư ngụ", "cu ngu", "cư ngu")}
+_ADDRESS_START = re.compile(r"(?:so|so nha|hem|kiet|to|ap|khom|xa|phuong|thi tran|thi xa|huyen|tinh|thanh pho|"
+                            r"duong|khu|lo|thon|xom|doi|dac khu|nha|can ho|kp|kdc|tp|tx|tt|q\.|p\.|x\.|h\.)(?![a-z])|\d")
 _COMMA_READ_AS_STOP = re.compile(rf"\.[ \t]+(?=[{VI_LOWER}])")  # within a line (parcels': also across one)
 _ADDRESS_STOP = re.compile(
     r"[;()]|\.(?!\d)|,\s*(?:sinh|cccd|cmnd|can cuoc|so dien thoai|dien thoai|sdt|dt|la |co |nay|toi |nghe nghiep|"
@@ -251,6 +289,20 @@ def _address_continues(text: str, folded: str, start: int, nl: int) -> bool:
     return level or (last[:1].isupper() and not is_known_place(_trailing_name(before)))
 
 
+def _real_address_lead(text: str, folded: str, m: re.Match) -> bool:
+    """The start of an address must follow the lead (a house number, a level word, a street, a place name);
+    a bare lead word ("ngụ", "trú") must also be written as that word (not "trụ", "ngủ")."""
+    nxt = m.end()
+    starts = bool(_ADDRESS_START.match(folded, nxt) or text[nxt:nxt + 1].isupper())
+    if not m.group(1):
+        return starts or nxt >= len(text)  # "địa chỉ người tố cáo được giữ bí mật" is no address
+    word = m.group(1)
+    written = text[m.start(1):m.end(1)].lower()
+    if word in _BARE_LEAD_WORDS and written not in _BARE_LEAD_WORDS[word]:
+        return False
+    return starts
+
+
 def _trailing_name(s: str) -> str:
     words = []
     for w in reversed(s.split()):
@@ -269,7 +321,7 @@ def _zone_attrs(text: str, folded: str, lo: int, hi: int) -> tuple[str | None, s
         digits = re.sub(r"\D", "", m.group(1))
         if len(digits) in (9, 12):
             id_number = digits
-    m = _ADDRESS.search(folded, lo, hi)
+    m = next((m for m in _ADDRESS.finditer(folded, lo, hi) if _real_address_lead(text, folded, m)), None)
     if m:
         shared = folded[max(0, m.start() - 5):m.start()].strip().endswith("cung")
         start = m.end()
@@ -292,7 +344,35 @@ def _zone_attrs(text: str, folded: str, lo: int, hi: int) -> tuple[str | None, s
             end = cut
             break
         address = _COMMA_READ_AS_STOP.sub(", ", re.sub(r"\s+", " ", text[start:end])).strip(" ,.;:-–") or None
+        address = trim_address(address) if address else None
     return id_number, address, shared
+
+
+# the province closes an address: "tỉnh An Giang", or ", An Giang" (not the commune "xã Long An")
+_PROVINCE_END = re.compile(r"(?:(?<![a-z])tinh\s+|,\s*)(?:an giang|kien giang|dong thap|can tho|hau giang|vinh long|"
+                           r"soc trang|bac lieu|ca mau|tra vinh|ben tre|tien giang|long an)(?![a-z])")
+_ADDRESS_WORDS = {"ap", "khom", "xa", "phuong", "thi", "tran", "huyen", "tinh", "thanh", "pho", "duong", "so", "nha",
+                  "hem", "kiet", "to", "khu", "lo", "thon", "xom", "dac", "quan", "doi", "tp", "tx", "tt"}
+
+
+def trim_address(address: str) -> str:
+    """An address ends with its province (`…, tỉnh An Giang`), and a place name ends where a lower-case word
+    that is not an address word follows it (`…, huyện Châu Phú tự ý rào lấn …`, `…, tỉnh An Giang đang …`)."""
+    folded = fold_aligned(address)
+    m = _PROVINCE_END.search(folded)
+    if m:
+        address = address[:m.end()]
+    out, named = [], False
+    for token in re.finditer(r"\S+", address):
+        word = token.group(0)
+        if word.endswith(","):
+            named = False
+        bare = word.strip(",.;:()")
+        if named and bare[:1].islower() and fold(bare) not in _ADDRESS_WORDS:
+            address = address[:token.start()]
+            break
+        named = named or bool(bare[:1].isupper()) and not word.endswith(",")
+    return address.strip(" ,.;:-–")
 
 
 _LIST_INTRO = re.compile(r"(?<![a-z])gom(?: co)?\s*:[ \t]*(?=\n)")

@@ -75,6 +75,8 @@ def _print_record(record, doc_id: int | None = None, status: str | None = None) 
     for parcel in record.parcels:
         where = ", ".join(x for x in (parcel.commune, parcel.district, parcel.province) if x)
         area = f", {parcel.area_m2:g} m²" if parcel.area_m2 is not None else ""
+        if parcel.area_unit and parcel.area_unit not in ("m²", "ha", "km²"):  # "3 công": its size varies by place
+            area = f", {parcel.area_text}" + (f" ({parcel.area_m2:g} m²)" if parcel.area_m2 is not None else "")
         use = f", {parcel.land_use}" if parcel.land_use else ""
         print(f"  parcel   {parcel.parcel_no}/{parcel.map_sheet or '?'}{area}{use}" + (f" — {where}" if where else ""))
     for ref in record.references:

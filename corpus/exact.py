@@ -72,12 +72,16 @@ def score_docs(docs: list[GeneratedDoc], texts: list[str] | None = None, details
                                [(party_name_key(p["name"]), p["role"]) for p in parties])
             if fn or fp:
                 out.append(f"parties missed {fn} extra {fp}")
+            for tp_ in doc.parties:
+                got = next((x for x in parties if party_name_key(x["name"]) == party_name_key(tp_["name"])), None)
+                if got is not None and (tp_.get("address") or None) != (got.get("address") or None):
+                    out.append(f"address {tp_['name']}: {tp_.get('address')!r} -> {got.get('address')!r}")
             fn, fp = unmatched(map(parcel_key, doc.parcels), map(parcel_key, parcels))
             if fn or fp:
                 out.append(f"parcels missed {fn} extra {fp}")
             for key, name, t, p in parcel_field_mismatches(doc.parcels, parcels):
-                if name == "area_m2":
-                    out.append(f"area {key}: {t} -> {p}")
+                if name.startswith("area"):
+                    out.append(f"{name} {key}: {t} -> {p}")
             fn, fp = unmatched([reference_key(r["number"]) for r in doc.references],
                                [reference_key(r["number"]) for r in refs])
             if fn or fp:
@@ -102,6 +106,8 @@ def render(rep: ExactReport) -> str:
         f"parties name        {_prf(rep.parties.name)}",
         f"parcels             {_prf(rep.parcels.key)}",
         f"area among found    {area.rate or 0:.3f} ({area.correct}/{area.total})",
+        *(f"  {name:<18}{_prf(counts)}" for name, counts in rep.parcels.slots.items()),
+        f"party address       {_prf(rep.parties.address_slots)}",
         f"references          {_prf(rep.references.number)}",
         f"type macro-F1       {rep.types.macro_f1 or 0:.3f}  accuracy {rep.types.accuracy or 0:.3f}",
         f"kind accuracy       {rep.kinds.accuracy or 0:.3f}",

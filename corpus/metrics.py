@@ -231,11 +231,14 @@ class PartyMatch:
     name_role: Counts = field(default_factory=Counts)  # folded name and role equal
     id_number: Accuracy = field(default_factory=Accuracy)  # among name matches whose truth has one
     address: Accuracy = field(default_factory=Accuracy)  # folded-equal, among name matches with one
+    #: the address among name matches, as a slot: tp = given and right, fp = given and wrong (or none
+    #: written), fn = written and not given or given wrong
+    address_slots: Counts = field(default_factory=Counts)
 
     def __add__(self, other: "PartyMatch") -> "PartyMatch":
         return PartyMatch(self.name + other.name, self.exact_name + other.exact_name,
                           self.name_role + other.name_role, self.id_number + other.id_number,
-                          self.address + other.address)
+                          self.address + other.address, self.address_slots + other.address_slots)
 
 
 def match_parties(truth: Sequence[Any], predicted: Sequence[Any]) -> PartyMatch:
@@ -258,14 +261,24 @@ def match_parties(truth: Sequence[Any], predicted: Sequence[Any]) -> PartyMatch:
     for true_party, pred_party in pairs:
         if true_party.get("id_number"):
             result.id_number.add(_digits(true_party["id_number"]) == _digits(pred_party.get("id_number")))
-        if true_party.get("address"):
-            result.address.add(_folded(true_party["address"]) == _folded(pred_party.get("address")))
+        truth, given = true_party.get("address") or None, pred_party.get("address") or None
+        ok = _folded(truth) == _folded(given)
+        if truth:
+            result.address.add(ok)
+        if ok and truth:
+            result.address_slots.tp += 1
+        else:
+            result.address_slots.fp += given is not None
+            result.address_slots.fn += truth is not None
     return result
 
 
 # ------------------------------------------------------------------------------------------ parcels
 
 PARCEL_FIELDS: tuple[str, ...] = ("area_m2", "land_use", "commune", "district", "province")
+#: the area as written (count and unit, `1,5 công tầm cấy`): scored only where the truth carries them (the
+#: second template set, corpus/content/wordings.py; the first generator's truth has only area_m2)
+AREA_WRITTEN_FIELDS: tuple[str, ...] = ("area_text", "area_value", "area_unit")
 
 
 def _number_key(value: Any) -> str | None:
@@ -293,23 +306,44 @@ def area_matches(truth: float | None, predicted: float | None) -> bool:
 def field_matches(name: str, truth: Any, predicted: Any) -> bool:
     if name == "area_m2":
         return area_matches(truth, predicted)
+    if name == "area_value":
+        if truth is None or predicted is None:
+            return truth is None and predicted is None
+        return abs(float(truth) - float(predicted)) < 1e-6
+    if name == "area_text":  # spaces and the m² superscript as typed or as OCR normalisation writes it aside
+        return _area_text_key(truth) == _area_text_key(predicted)
     return _folded(truth) == _folded(predicted)
+
+
+def _area_text_key(value: str | None) -> str | None:
+    return _folded(re.sub(r"m2(?!\d)", "m²", re.sub(r"\s+", "", value))) if value else None
+
+
+def _scored_fields(true_parcel: dict) -> list[str]:
+    return list(PARCEL_FIELDS) + [f for f in AREA_WRITTEN_FIELDS if f in true_parcel]
 
 
 @dataclass
 class ParcelMatch:
     key: Counts = field(default_factory=Counts)  # (parcel_no, map_sheet)
     fields: dict[str, Accuracy] = field(default_factory=lambda: {f: Accuracy() for f in PARCEL_FIELDS})
+    #: per field among matched parcels, as slots: tp = a value given and right, fp = a value given and wrong
+    #: (or none true), fn = a true value not given or given wrong (precision and recall of each field)
+    slots: dict[str, Counts] = field(default_factory=dict)
 
     def __add__(self, other: "ParcelMatch") -> "ParcelMatch":
         names = set(self.fields) | set(other.fields)
+        slot_names = set(self.slots) | set(other.slots)
         return ParcelMatch(self.key + other.key,
                            {f: self.fields.get(f, Accuracy()) + other.fields.get(f, Accuracy())
-                            for f in sorted(names, key=_field_order)})
+                            for f in sorted(names, key=_field_order)},
+                           {f: self.slots.get(f, Counts()) + other.slots.get(f, Counts())
+                            for f in sorted(slot_names, key=_field_order)})
 
 
 def _field_order(name: str) -> tuple[int, str]:
-    return (PARCEL_FIELDS.index(name) if name in PARCEL_FIELDS else len(PARCEL_FIELDS), name)
+    order = PARCEL_FIELDS + AREA_WRITTEN_FIELDS
+    return (order.index(name) if name in order else len(order), name)
 
 
 def parcel_field_mismatches(truth: Sequence[Any], predicted: Sequence[Any]) -> list[tuple[str, str, Any, Any]]:
@@ -318,7 +352,7 @@ def parcel_field_mismatches(truth: Sequence[Any], predicted: Sequence[Any]) -> l
     p = [_as_dict(x) for x in predicted]
     out = []
     for true_parcel, pred_parcel in _pairs([(parcel_key(x), x) for x in t], [(parcel_key(x), x) for x in p]):
-        for name in PARCEL_FIELDS:
+        for name in _scored_fields(true_parcel):
             if not field_matches(name, true_parcel.get(name), pred_parcel.get(name)):
                 key = "/".join(str(k) for k in parcel_key(true_parcel))
                 out.append((key, name, true_parcel.get(name), pred_parcel.get(name)))
@@ -335,8 +369,16 @@ def match_parcels(truth: Sequence[Any], predicted: Sequence[Any]) -> ParcelMatch
     p = [_as_dict(x) for x in predicted]
     result = ParcelMatch(key=match_counts(map(parcel_key, t), map(parcel_key, p)))
     for true_parcel, pred_parcel in _pairs([(parcel_key(x), x) for x in t], [(parcel_key(x), x) for x in p]):
-        for name in PARCEL_FIELDS:
-            result.fields[name].add(field_matches(name, true_parcel.get(name), pred_parcel.get(name)))
+        for name in _scored_fields(true_parcel):
+            truth, predicted = true_parcel.get(name), pred_parcel.get(name)
+            ok = field_matches(name, truth, predicted)
+            result.fields.setdefault(name, Accuracy()).add(ok)
+            slot = result.slots.setdefault(name, Counts())
+            if ok and truth is not None:
+                slot.tp += 1
+            else:
+                slot.fp += predicted is not None
+                slot.fn += truth is not None
     return result
 
 

@@ -85,12 +85,14 @@ def format_summary(summary: Summary) -> str:
     p = summary.parties
     parts.append("## Parties\n\n" + _table(PRF_HEADER, [
         _prf_row("name (folded)", p.name), _prf_row("name exactly as written", p.exact_name),
-        _prf_row("name + role", p.name_role),
+        _prf_row("name + role", p.name_role), _prf_row("address, among name matches", p.address_slots),
     ]) + f"\n\nAmong name matches: id number {_acc(p.id_number)}, address {_acc(p.address)}.")
     c = summary.parcels
     parts.append("## Parcels\n\n" + _table(PRF_HEADER, [_prf_row("(parcel_no, map_sheet)", c.key)])
                  + "\n\nPer-field accuracy among matched parcels:\n\n"
-                 + _table(["field", "accuracy"], [[name, _acc(acc)] for name, acc in c.fields.items()]))
+                 + _table(["field", "accuracy"], [[name, _acc(acc)] for name, acc in c.fields.items()])
+                 + "\n\nPer field among matched parcels, as slots (a value given and right / given / true):\n\n"
+                 + _table(PRF_HEADER, [_prf_row(name, counts) for name, counts in c.slots.items()]))
     r = summary.references
     parts.append("## References\n\n" + _table(PRF_HEADER, [_prf_row("number", r.number)])
                  + f"\n\nDate among matched references: {_acc(r.date)}. Document's own date: {_acc(summary.date)}.")

@@ -101,7 +101,14 @@ class Party(BaseModel):
 class Parcel(BaseModel):
     parcel_no: str = Field(description="thửa đất số")
     map_sheet: str | None = Field(default=None, description="tờ bản đồ số")
-    area_m2: float | None = None
+    area_m2: float | None = Field(default=None, description="the area in m²: written in m², ha or km², or the m² "
+                                  "the text states beside a local unit; never converted from công, sào or mẫu")
+    area_text: str | None = Field(default=None, description="the area's count and unit as written: "
+                                  "'1,5 công tầm cấy', '2.610 m²', '0,5 ha'")
+    area_value: float | None = Field(default=None, description="the count written before the unit (1.5)")
+    area_unit: str | None = Field(default=None, description="'m²', 'ha', 'km²', or a local unit as written: "
+                                  "'công', 'công tầm cấy', 'công tầm lớn', 'công tầm nhỏ', 'sào', 'mẫu' (their size "
+                                  "varies by place: no m² unless the text states it)")
     land_use: str | None = None
     commune: str | None = None
     district: str | None = None

@@ -133,6 +133,10 @@ parcels = Table(
     Column("parcel_no", String(100), nullable=False),
     Column("map_sheet", String(100)),
     Column("area_m2", Float),
+    # the area as written (migration 0008): "1,5 công tầm cấy" → count 1.5, unit "công tầm cấy", no m²
+    Column("area_text", String(200)),
+    Column("area_value", Float),
+    Column("area_unit", String(40)),
     Column("land_use", String(200)),
     Column("commune", String(200)),
     Column("district", String(200)),

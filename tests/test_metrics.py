@@ -178,6 +178,47 @@ def test_parcel_matching_and_fields():
     assert m.fields["province"].rate == 0.0
     total = m + m
     assert total.key == Counts(2, 2, 2) and total.fields["province"].total == 2
+    # the first generator's truth has no area as written: those fields are not scored
+    assert "area_unit" not in m.fields and "area_unit" not in m.slots
+    # province as a slot: truth "An Giang", nothing given -> a miss, no false value
+    assert m.slots["province"] == Counts(0, 0, 1)
+    assert m.slots["land_use"] == Counts(1, 0, 0)
+
+
+def test_parcel_area_as_written_scored_as_slots():
+    truth = [
+        {"parcel_no": "245", "map_sheet": "12", "area_m2": None, "area_text": "3 công", "area_value": 3.0,
+         "area_unit": "công"},
+        {"parcel_no": "88", "map_sheet": "4", "area_m2": 2610.0, "area_text": "2.610m2", "area_value": 2610.0,
+         "area_unit": "m²"},
+        {"parcel_no": "9", "map_sheet": "1", "area_m2": None},
+    ]
+    predicted = [
+        Parcel(parcel_no="245", map_sheet="12", area_m2=3000.0, area_text="3 công", area_value=3.0, area_unit="công"),
+        Parcel(parcel_no="88", map_sheet="4", area_m2=2610.0, area_text="2.610 m²", area_value=2610.0,
+               area_unit="m²"),
+        Parcel(parcel_no="9", map_sheet="1"),
+    ]
+    m = match_parcels(truth, predicted)
+    # a công converted to m² is a wrong area_m2 (given, none true): a false positive, and accuracy 2/3
+    assert m.slots["area_m2"] == Counts(1, 1, 0)
+    assert (m.fields["area_m2"].correct, m.fields["area_m2"].total) == (2, 3)
+    # "2.610m2" as typed equals "2.610 m²" as OCR normalisation writes it
+    assert m.slots["area_text"] == Counts(2, 0, 0)
+    assert m.slots["area_unit"] == Counts(2, 0, 0) and m.slots["area_value"] == Counts(2, 0, 0)
+
+
+def test_party_address_scored_as_a_slot():
+    truth = [{"name": "Trần Văn Bảy", "role": "complainant",
+              "address": "số 12 đường Trần Hưng Đạo, phường Mỹ Bình, thành phố Long Xuyên"},
+             {"name": "Lê Thị Hoa", "role": "complainant", "address": "xã Mỹ Hội Đông, tỉnh An Giang"},
+             {"name": "Võ Văn Năm", "role": "subject", "address": None}]
+    predicted = [Party(name="Trần Văn Bảy", role="complainant", address="số 12 đường Trần Hưng Đạo"),
+                 Party(name="Lê Thị Hoa", role="complainant", address="xã Mỹ Hội Đông, tỉnh An Giang"),
+                 Party(name="Võ Văn Năm", role="subject", address="ấp Mỹ Hòa")]
+    m = match_parties(truth, predicted)
+    assert m.address_slots == Counts(1, 2, 1)  # cut short: fp and fn; an address where none is written: fp
+    assert (m.address.correct, m.address.total) == (1, 2)
 
 
 # --------------------------------------------------------------------------------------- references

@@ -23,8 +23,9 @@ from scans import make_scan
 REPO = Path(__file__).resolve().parents[1]
 WHO = "Nguyễn Thị Thu"
 PARTIES = [{"name": "Lê Văn Tám", "role": "denouncer", "id_number": "087123456789", "address": "ấp Mỹ Hòa"}]
-PARCELS = [{"parcel_no": "318", "map_sheet": "21", "area_m2": 1250.5, "land_use": "ONT",
-            "commune": "Mỹ Hội Đông", "district": "Chợ Mới", "province": "An Giang"}]
+PARCELS = [{"parcel_no": "318", "map_sheet": "21", "area_m2": 1250.5, "area_text": None, "area_value": None,
+            "area_unit": None, "land_use": "ONT", "commune": "Mỹ Hội Đông", "district": "Chợ Mới",
+            "province": "An Giang"}]
 
 
 def _cli(settings: Settings, *args: str) -> subprocess.CompletedProcess:

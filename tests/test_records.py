@@ -348,3 +348,23 @@ def test_low_confidence_pages_and_shared_documents(store: Store) -> None:
         (c, ["parcel: 123/15 Long Điền A"]),
     ]
     assert store.documents_sharing(c)[0].document_id == a
+
+
+def test_parcel_area_as_written_is_stored_in_its_columns(store: Store) -> None:
+    """`3 công` has no m² (its size varies by place): the count and unit are kept (migration 0008)."""
+    parcel_table = tables.parcels
+    doc = _new_doc(store, b"cong scan")
+    assert store.claim(doc)
+    record = _record(_sha(b"cong scan")).model_copy(update={"parcels": [
+        Parcel(parcel_no="245", map_sheet="12", area_text="3 công", area_value=3.0, area_unit="công"),
+        Parcel(parcel_no="17", map_sheet="9", area_m2=1000.0, area_text="2 sào", area_value=2.0, area_unit="sào"),
+    ]})
+    store.save_result(doc, record, _pages())
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(parcel_table.c.parcel_no, parcel_table.c.area_m2, parcel_table.c.area_text,
+                                   parcel_table.c.area_value, parcel_table.c.area_unit)
+                            .where(parcel_table.c.document_id == doc).order_by(parcel_table.c.id)).all()
+    assert [tuple(r) for r in rows] == [("245", None, "3 công", 3.0, "công"), ("17", 1000.0, "2 sào", 2.0, "sào")]
+    shown = store.get(doc).record.parcels
+    assert [(p.area_text, p.area_value, p.area_unit, p.area_m2) for p in shown] == [
+        ("3 công", 3.0, "công", None), ("2 sào", 2.0, "sào", 1000.0)]

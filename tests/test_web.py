@@ -334,7 +334,8 @@ def test_corrections_apply_everywhere(stored) -> None:
     assert [(p["name"], p["role"], p["id_number"]) for p in record["parties"]] == [
         ("Nguyễn Văn Bình", "disputant", None), ("Trần Văn Cường", "disputant", "089083391500")]
     assert record["parties"][0]["address"] == "ấp Long Hòa"  # kept from the extracted party
-    assert record["parcels"] == [{"parcel_no": "46", "map_sheet": "12", "area_m2": 1250.5, "land_use": "ONT",
+    assert record["parcels"] == [{"parcel_no": "46", "map_sheet": "12", "area_m2": 1250.5, "area_text": None,
+                                  "area_value": None, "area_unit": None, "land_use": "ONT",
                                   "commune": "Long Điền A", "district": "Chợ Mới", "province": "An Giang"}]
     # the other document is untouched
     assert client.get(f"/documents/{second}").json()["record"]["type"] == "complaint"
@@ -366,6 +367,28 @@ def test_correction_needs_a_name_and_valid_values(stored) -> None:
     assert "mỗi thửa đất cần có số thửa" in r.text
     assert client.get(f"/documents/{first}").json()["record"]["type"] == "complaint"
     assert client.post("/van-ban/999/sua", data={"who": "Hoa"}).status_code == 404
+
+
+def test_area_as_written_shown_and_kept_through_a_correction(stored) -> None:
+    """A parcel of "3 công" (no m²: the công's size varies by place) shows as written, and a correction that
+    leaves its area alone keeps it."""
+    from donthu.schema import Record
+
+    client, services, _ = stored
+    parcel = {**RECORD["parcels"][0], "area_text": "3 công", "area_value": 3.0, "area_unit": "công"}
+    record = Record.model_validate({**RECORD, "file": "don-cong.png", "sha256": "c" * 64, "parcels": [parcel]})
+    doc = services.store.add_document(record.file, record.sha256, 10, mime="image/png")
+    services.store.save_result(doc, record, [])
+    page = client.get(f"/van-ban/{doc}").text
+    assert "3 công" in page and "chưa quy đổi m²" in page
+    form = {"who": "Lê Thị Hoa", "next": f"/van-ban/{doc}", "type": "land_dispute",
+            "parcel_no": ["45"], "parcel_sheet": ["12"], "parcel_area": [""], "parcel_use": [""],
+            "parcel_commune": ["Long Điền A"], "parcel_district": ["Chợ Mới"], "parcel_province": ["An Giang"]}
+    assert client.post(f"/van-ban/{doc}/sua", data=form, follow_redirects=False).status_code == 303
+    got = client.get(f"/documents/{doc}").json()["record"]
+    assert got["type"] == "land_dispute"
+    assert [(p["area_text"], p["area_value"], p["area_unit"], p["area_m2"]) for p in got["parcels"]] == [
+        ("3 công", 3.0, "công", None)]
 
 
 def test_pages_answer_without_a_browser(stored) -> None:

@@ -14,6 +14,7 @@ import pytest
 
 from classify import analyse
 from classify.name_lexicon import repair_name
+from classify.parties import is_body_name
 from corpus.content.wordings import generate_wordings
 from corpus.exact import doc_text, score_docs
 
@@ -31,7 +32,8 @@ def test_regression_set_has_every_family_and_unit(regression):
     families = {d.family for d in docs}
     assert {"w_cong_van", "w_bao_cao", "w_to_trinh", "w_hop_dong", "w_phieu_chuyen_don"} <= families
     units = {p.get("area_unit") for d in docs for p in d.parcels}
-    assert {"m²", "m2", "công", "sào"} <= units
+    assert {"m²", "ha", "công", "sào"} <= units
+    assert {"công tầm cấy", "công tầm lớn", "công tầm nhỏ"} & units
 
 
 def test_floors_on_the_second_template_set(regression):
@@ -43,6 +45,9 @@ def test_floors_on_the_second_template_set(regression):
     assert rep.types.macro_f1 >= 0.97
     assert rep.kinds.accuracy >= 0.97
     assert rep.unknown_other.rate >= 0.95
+    for name in ("area_text", "area_value", "area_unit"):  # the area as written: count and unit
+        assert rep.parcels.slots[name].scores.f1 >= 0.97, name
+    assert rep.parties.address_slots.scores.f1 >= 0.95
 
 
 def test_understanding_under_50_ms_a_page(regression):
@@ -186,3 +191,100 @@ def test_real_official_letters_are_other_unknown_without_parties(name, expected_
     assert (record.kind, record.type) == ("other", "unknown")
     assert record.parties == []
     assert expected_refs <= {r.number for r in record.references}
+
+
+# --- areas in local units, addresses without ấp/khóm, bodies that are not persons (expectations by hand) -----
+
+LETTER_HEAD = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nĐƠN KHIẾU NẠI\n"
+               "Kính gửi: Chủ tịch Ủy ban nhân dân huyện Chợ Mới.\n")
+LETTER_TAIL = "\nNgười khiếu nại\n(Ký, ghi rõ họ tên)\n"
+
+
+def areas(text):
+    return [(p.parcel_no, p.map_sheet, p.area_m2, p.area_text, p.area_value, p.area_unit)
+            for p in analyse(text).parcels]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a count of a local unit: kept as written, never converted (its size varies by place)
+    ("Gia đình tôi canh tác 3 công đất ruộng thuộc thửa đất số 245, tờ bản đồ số 12, ấp Mỹ Hòa.",
+     [("245", "12", None, "3 công", 3.0, "công")]),
+    ("Ông Tư lấn chiếm phần đất 1,5 công tầm cấy thuộc thửa số 88, tờ bản đồ số 4 của gia đình tôi.",
+     [("88", "4", None, "1,5 công tầm cấy", 1.5, "công tầm cấy")]),
+    ("thửa đất số 301, tờ bản đồ số 22, diện tích 03 công tầm lớn, đất trồng lúa",
+     [("301", "22", None, "03 công tầm lớn", 3.0, "công tầm lớn")]),
+    ("Tôi có 2 sào đất vườn thuộc thửa 17, tờ bản đồ số 9 tại xã Kiến An.", [("17", "9", None, "2 sào", 2.0, "sào")]),
+    # the m² written beside the count is the area
+    ("Tôi có 2 sào đất vườn (khoảng 1.000 m²) thuộc thửa 17, tờ bản đồ số 9.",
+     [("17", "9", 1000.0, "2 sào", 2.0, "sào")]),
+    ("thửa số 52, tờ bản đồ số 6, diện tích 4 công, tương đương 5.184 m², tại ấp Long Hòa",
+     [("52", "6", 5184.0, "4 công", 4.0, "công")]),
+    # metric units: the count and unit as written, and m²
+    ("thửa đất số 310, tờ bản đồ số 15, diện tích 1.234,5 m² (đất trồng lúa)",
+     [("310", "15", 1234.5, "1.234,5 m²", 1234.5, "m²")]),
+    ("thửa số 12 tờ bản đồ số 3 có diện tích 0,5 ha", [("12", "3", 5000.0, "0,5 ha", 0.5, "ha")]),
+    # "3 công chức" is three civil servants, not an area
+    ("Ủy ban cử 3 công chức đến đo đạc thửa đất số 45, tờ bản đồ số 7.", [("45", "7", None, None, None, None)]),
+])
+def test_area_as_written(text, expected):
+    assert areas(text) == expected
+
+
+def addresses(body):
+    return {p.name: p.address for p in analyse(LETTER_HEAD + body + LETTER_TAIL).parties if p.role != "subject"}
+
+
+@pytest.mark.parametrize("body, name, address", [
+    ("Tôi tên là Trần Văn Bảy, sinh năm 1962, trú tại số 12 đường Trần Hưng Đạo, phường Mỹ Bình, thành phố Long "
+     "Xuyên, khiếu nại Quyết định số 45/QĐ-UBND ngày 03/4/2023 của Ủy ban nhân dân thành phố Long Xuyên.",
+     "Trần Văn Bảy", "số 12 đường Trần Hưng Đạo, phường Mỹ Bình, thành phố Long Xuyên"),
+    # after July 2025: commune and province only
+    ("Tôi là Lê Thị Hoa, sinh năm 1970, ngụ xã Mỹ Hội Đông, tỉnh An Giang.\nTôi khiếu nại Quyết định số "
+     "112/QĐ-UBND về việc thu hồi đất.", "Lê Thị Hoa", "xã Mỹ Hội Đông, tỉnh An Giang"),
+    ("Họ và tên: Phạm Văn Tư\nNăm sinh: 1958\nĐịa chỉ: số 45/3 Lê Lợi, phường Mỹ Long, tỉnh An Giang\n"
+     "Nay tôi làm đơn khiếu nại Quyết định số 77/QĐ-UBND về việc bồi thường khi thu hồi đất.",
+     "Phạm Văn Tư", "số 45/3 Lê Lợi, phường Mỹ Long, tỉnh An Giang"),
+    # the address ends with the province, not with the verb that follows it
+    ("Tôi tên Võ Văn Năm, 1966, nhà ở hẻm 7, đường Nguyễn Trãi, thị trấn Chợ Mới, huyện Chợ Mới, tỉnh An Giang "
+     "khiếu nại Quyết định số 9/QĐ-UBND.", "Võ Văn Năm",
+     "hẻm 7, đường Nguyễn Trãi, thị trấn Chợ Mới, huyện Chợ Mới, tỉnh An Giang"),
+    # a hamlet written without its level word
+    ("Tôi tên: Đỗ Hoàng Quang, 1984, CCCD số 089084001234, ngụ Long Thạnh, thị trấn Óc Eo, huyện Thoại Sơn, tỉnh "
+     "An Giang.\nTôi khiếu nại Quyết định số 301/QĐ-UBND.", "Đỗ Hoàng Quang",
+     "Long Thạnh, thị trấn Óc Eo, huyện Thoại Sơn, tỉnh An Giang"),
+])
+def test_address_without_hamlet_word(body, name, address):
+    assert addresses(body)[name] == address
+
+
+@pytest.mark.parametrize("sentence", [
+    "Ngày 12/5/2023, Tổ Xác Minh của Ủy ban nhân dân xã Kiến An có mời gia đình tôi lên làm việc.",
+    "Gia đình tôi đã bị Đoàn Kiểm Tra lập biên bản mà không cho tôi trình bày.",
+    "Sự việc đã được TỔ XÁC MINH xã Quốc Thái hòa giải nhưng không thành.",
+    "Tôi và Tô Xác Minh xã Kiến An đã đo đạc lại ranh giới nhưng không thống nhất được.",  # OCR lost the hook
+    "Sự việc đã được Ban Nhân Dân ấp Mỹ Hòa hòa giải nhưng không thành.",
+    "Gia đình tôi đã bị Hội Đồng Hòa Giải xã Mỹ An lập biên bản.",
+])
+def test_bodies_and_teams_are_not_parties(sentence):
+    text = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nĐƠN TRANH CHẤP ĐẤT\n"
+            "Kính gửi: Chủ tịch Ủy ban nhân dân huyện Chợ Mới.\n"
+            "Tôi tên là Nguyễn Văn Sáu, sinh năm 1960, trú tại ấp Mỹ Hòa, xã Kiến An, huyện Chợ Mới.\n"
+            "Gia đình tôi và ông Đoàn Văn Chín đang tranh chấp ranh giới thửa đất số 45, tờ bản đồ số 7.\n"
+            f"{sentence}\nNgười làm đơn\nNguyễn Văn Sáu\n")
+    assert {(p.name, p.role) for p in analyse(text).parties} == {("Nguyễn Văn Sáu", "disputant"),
+                                                                 ("Đoàn Văn Chín", "disputant")}
+
+
+@pytest.mark.parametrize("name, body", [
+    ("Tổ Xác Minh", True), ("ĐOÀN THANH TRA", True), ("Tô Xác Minh", True), ("Văn Phòng", True),
+    ("Đoàn Hồng Nguyệt", False), ("Tô Văn Minh", False), ("Văn Thị Hoa", False), ("Đoàn Thanh Trà", False),
+])
+def test_body_words(name, body):
+    assert is_body_name(name.split()) is body
+
+
+def test_a_kept_secret_address_is_not_an_address():
+    text = ("KẾT LUẬN\nNội dung tố cáo đối với bà Trần Mỹ Dung, công chức Địa chính xã Bình Mỹ\n"
+            "Ủy ban nhân dân huyện Châu Phú nhận được đơn tố cáo đề ngày 14/9/2022; họ tên, địa chỉ người tố cáo "
+            "được giữ bí mật.\nNgười bị tố cáo: bà Trần Mỹ Dung, công chức Địa chính xã Bình Mỹ.\n")
+    assert [(p.name, p.address) for p in analyse(text).parties] == [("Trần Mỹ Dung", None)]

@@ -3,13 +3,17 @@
 Every field is said in several ways, in several orders, on purpose:
 - parcels: area before or after the parcel, map sheet first, lists (`các thửa 12, 13 và 15`) and ranges
   (`từ thửa số 12 đến thửa số 14`), areas in m², m2, mét vuông, ha and the Mekong-delta units `công` and
-  `sào` (`3 công đất ruộng`): the truth keeps what is written (`area_value`, `area_unit`) and gives
-  `area_m2` only for units that convert unambiguously (m², m2, mét vuông, ha, héc-ta). A công is 1,000 m²
-  or 1,296 m² (tầm nhỏ / tầm lớn) and a sào 360, 500 or 1,000 m² depending on the region, so neither is
-  converted;
+  `sào` (`3 công đất ruộng`, `1,5 công tầm cấy`, `2 sào`, `1 mẫu`): the truth keeps what is written
+  (`area_text`, the count `area_value`, the unit `area_unit`: `m²`, `ha` or the local unit as written) and gives
+  `area_m2` only for units that convert unambiguously (m², m2, mét vuông, ha, héc-ta) or when the text states
+  the m² beside the count (`2 công (2.000 m²)`). A công is 1,000 m² or 1,296 m² (tầm nhỏ / tầm lớn, tầm cấy)
+  and a sào 360, 500 or 1,000 m² depending on the region, so neither is converted;
 - people: with and without Ông/Bà, in capitals, with a post after the name (`ông Trần Văn B – Chủ tịch
   UBND xã …`), in label–value blocks (`Họ và tên:`, `Chức vụ:`, `CCCD số … cấp ngày … tại …`) on one line
-  or on two; addresses with and without ấp/khóm;
+  or on two; addresses with and without ấp/khóm, street addresses (`số 12 đường Trần Hưng Đạo, phường Mỹ
+  Bình, thành phố Long Xuyên`) and, in letters written after 1 July 2025, commune and province only (`xã Mỹ
+  Hội Đông, tỉnh An Giang`); bodies and teams acting in the story (`Tổ Xác Minh`, `Đoàn Kiểm Tra`, `Ban Nhân
+  Dân ấp …`), which are never parties;
 - references: with and without `số`, `số:`, spaces around the slash, the document word abbreviated;
 - documents that are not letters — công văn, báo cáo, tờ trình, hợp đồng — are kind `other`, type
   `unknown`; a phiếu chuyển đơn (kind `other`) forwarding a citizen's letter takes that letter's type.
@@ -49,32 +53,52 @@ def _vn(x: float) -> str:
     return fmt_number_vn(x)
 
 
+# local units as written → the unit recorded (`area_unit`); none of them converts to m² unless the text says how
+# much it is: a công is 1,000 m² (tầm nhỏ) or 1,296 m² (tầm lớn / tầm cấy) by custom, a sào 360–1,000 m² and a
+# mẫu ten công, depending on the place (docs/extraction.md)
+LOCAL_UNITS: dict[str, float] = {
+    "công": 4, "công tầm cấy": 1.5, "công tầm lớn": 1, "công tầm nhỏ": 1, "sào": 2.5, "mẫu": 0.5,
+}
+# the m² such a unit stands for, when a text states it (a writer's own figure, not a conversion donthu makes)
+_STATED_M2 = {"công": 1000, "công tầm cấy": 1296, "công tầm lớn": 1296, "công tầm nhỏ": 1000, "sào": 1000,
+              "mẫu": 10000}
+
+
+def _count_text(rng: random.Random, value: float) -> str:
+    if value == int(value) and value < 10 and rng.random() < 0.2:
+        return f"{int(value):02d}"  # "03 công"
+    return _vn(value)
+
+
 def area_phrase(rng: random.Random, area_m2: float) -> tuple[str, dict]:
     """An area as a citizen or an office writes it, and its truth: area_m2 (None when the unit does not
-    convert unambiguously), area_value and area_unit as written."""
+    convert unambiguously and the text gives no m²), area_text (the count and unit as written),
+    area_value (the count) and area_unit (`m²`, `ha` or the local unit as written: `công tầm cấy`, `sào`)."""
     r = rng.random()
-    if r < 0.14:  # Mekong-delta units: a count of công or sào, never converted
-        unit = rng.choice(["công", "công", "sào"])
-        value = rng.choice([1, 2, 3, 4, 5, 6, 8, 10, 1.5, 2.5])
-        tail = rng.choice(["", " đất ruộng", " đất vườn", " đất", " tầm lớn" if unit == "công" else ""])
-        text = f"{_vn(value)} {unit}{tail}"
+    if r < 0.2:  # Mekong-delta units: a count of công, sào or mẫu, never converted
+        unit = rng.choices(list(LOCAL_UNITS), list(LOCAL_UNITS.values()))[0]
+        value = rng.choice([1, 2, 3, 4, 5, 6, 8, 10, 12, 1.5, 2.5, 0.5, 3.5])
+        written = f"{_count_text(rng, value)} {unit}"
+        tail = rng.choice(["", "", " đất ruộng", " đất vườn", " đất", " ruộng"])
+        text = written + tail
         if rng.random() < 0.3:  # the m² written beside it: that is the area
-            m2 = float(round(value * (1296 if tail == " tầm lớn" else 1000)))
-            text += f" ({_vn(m2)} m²)" if rng.random() < 0.5 else f" (khoảng {_vn(m2)}m2)"
-            return text, {"area_m2": m2, "area_value": value, "area_unit": unit}
-        return text, {"area_m2": None, "area_value": value, "area_unit": unit}
-    if r < 0.24 and area_m2 >= 1000:
+            m2 = float(round(value * _STATED_M2[unit]))
+            text += rng.choice([f" ({_vn(m2)} m²)", f" (khoảng {_vn(m2)}m2)", f", tương đương {_vn(m2)} m²",
+                                f" (= {_vn(m2)} m2)"])
+            return text, {"area_m2": m2, "area_value": float(value), "area_unit": unit, "area_text": written}
+        return text, {"area_m2": None, "area_value": float(value), "area_unit": unit, "area_text": written}
+    if r < 0.3 and area_m2 >= 1000:
         ha = round(area_m2 / 10000, 2)  # written with at most two decimals: the area is what is written
         unit = rng.choice(["ha", "ha", "héc-ta", "hecta"])
-        return f"{_vn(ha)} {unit}", {"area_m2": round(ha * 10000, 1), "area_value": ha, "area_unit": unit}
+        text = f"{_vn(ha)} {unit}"
+        return text, {"area_m2": round(ha * 10000, 1), "area_value": ha, "area_unit": "ha", "area_text": text}
     whole = area_m2 == int(area_m2)
     forms = [
-        (f"{_vn(area_m2)} m²", "m²"), (f"{_vn(area_m2)}m²", "m²"), (f"{_vn(area_m2)} m2", "m2"),
-        (f"{_vn(area_m2)}m2", "m2"), (f"{_vn(area_m2)} mét vuông", "mét vuông"),
-        ((f"{int(area_m2)}" if whole else f"{area_m2:.1f}".replace(".", ",")) + " m²", "m²"),
+        f"{_vn(area_m2)} m²", f"{_vn(area_m2)}m²", f"{_vn(area_m2)} m2", f"{_vn(area_m2)}m2",
+        f"{_vn(area_m2)} mét vuông", (f"{int(area_m2)}" if whole else f"{area_m2:.1f}".replace(".", ",")) + " m²",
     ]
-    text, unit = rng.choice(forms)
-    return text, {"area_m2": area_m2, "area_value": area_m2, "area_unit": unit}
+    text = rng.choice(forms)
+    return text, {"area_m2": area_m2, "area_value": area_m2, "area_unit": "m²", "area_text": text}
 
 
 def _use(rng: random.Random, code: str) -> str:
@@ -97,7 +121,7 @@ def _pt(p: LandParcel, area: dict | None, use: bool) -> dict:
          "area_m2": area["area_m2"] if area else None, "land_use": p.land_use if use else None,
          "commune": p.place.commune, "district": p.place.district, "province": p.place.province}
     if area:
-        t["area_value"], t["area_unit"] = area["area_value"], area["area_unit"]
+        t.update({k: area[k] for k in ("area_value", "area_unit", "area_text")})
     return t
 
 
@@ -195,16 +219,41 @@ def show_name(rng: random.Random, p: Person, caps: float = 0.15) -> str:
     return p.name.upper() if rng.random() < caps else p.name
 
 
-def addr_phrase(rng: random.Random, p: Person) -> str:
-    """The address, sometimes without the hamlet/khóm word (`Mỹ Thới, xã …`) or without the hamlet at all."""
+STREETS = ["Trần Hưng Đạo", "Hà Hoàng Hổ", "Lý Thái Tổ", "Nguyễn Trãi", "Tôn Đức Thắng", "Lê Lợi", "Nguyễn Huệ",
+           "Hai Bà Trưng", "Phạm Hồng Thái", "Nguyễn Văn Cưng", "Lê Văn Nhung", "30 Tháng 4", "Võ Thị Sáu"]
+
+
+def _street(rng: random.Random) -> str:
+    """A house on a street, without ấp/khóm: `số 12 đường Trần Hưng Đạo`, `số 45/3 Lê Lợi`, `hẻm 7 đường …`."""
+    n = rng.randint(1, 320)
+    street = rng.choice(STREETS)
+    return pick(rng, [
+        f"số {n} đường {street}", f"số {n}/{rng.randint(1, 30)} đường {street}", f"số {n} {street}",
+        f"{n} đường {street}", f"hẻm {rng.randint(1, 40)}, đường {street}",
+    ])
+
+
+def addr_phrase(rng: random.Random, p: Person, new_style: bool = False) -> str:
+    """The address, sometimes without the hamlet/khóm word (`Mỹ Thới, xã …`), without the hamlet at all, or a
+    street address; `new_style`: written after 1 July 2025, commune and province only (no district)."""
     pl = p.place
+    if new_style:
+        return pick(rng, [
+            f"{pl.commune_full}, tỉnh An Giang",
+            f"{pl.hamlet_full}, {pl.commune_full}, tỉnh An Giang",
+            f"{_street(rng)}, {pl.commune_full}, tỉnh An Giang",
+            f"{pl.hamlet}, {pl.commune_full}, tỉnh An Giang",
+        ])
     r = rng.random()
-    if r < 0.25:
+    if r < 0.2:
         return f"{pl.hamlet}, {pl.commune_full}, {pl.district_full}, tỉnh {pl.province}"
-    if r < 0.4:
+    if r < 0.32:
         return pl.full(hamlet=False)
-    if r < 0.5:
+    if r < 0.4:
         return f"{pl.hamlet_full}, {pl.commune_full}, {pl.district_full}, An Giang"
+    if r < 0.55:  # a street address: no ấp/khóm, sometimes no province
+        tail = rng.choice([f", tỉnh {pl.province}", ""])
+        return f"{_street(rng)}, {pl.commune_full}, {pl.district_full}{tail}"
     return p.address
 
 
@@ -219,7 +268,7 @@ def id_line(rng: random.Random, p: Person) -> str:
 
 
 def label_block(rng: random.Random, b: DocBuilder, p: Person, role: str, post: str | None = None,
-                indent: float = 0.5) -> None:
+                indent: float = 0.5, new_style: bool = False) -> None:
     """`Họ và tên: …` with `Chức vụ:` / `Năm sinh:` on the same line or the next; an id line; an address line."""
     name = show_name(rng, p, caps=0.3)
     label = rng.choice(["Họ và tên", "Họ tên", "Ông/Bà", "Tên"])
@@ -239,13 +288,13 @@ def label_block(rng: random.Random, b: DocBuilder, p: Person, role: str, post: s
             b.para("Cấp ngày " + tail, indent=indent, align="left")
         else:
             b.para(text, indent=indent, align="left")
-    addr = addr_phrase(rng, p)
+    addr = addr_phrase(rng, p, new_style)
     b.para(f"{rng.choice(['Địa chỉ', 'Nơi cư trú', 'Thường trú', 'Địa chỉ liên hệ'])}: {addr}", indent=indent, align="left")
     b.party(name, role, p.id_number if with_id else None, addr)
 
 
 def inline_person(rng: random.Random, b: DocBuilder, p: Person, role: str, post: str | None = None,
-                  hon: float = 0.6) -> str:
+                  hon: float = 0.6, new_style: bool = False) -> str:
     """`ông Nguyễn Văn A (Chủ tịch UBND xã …)`, `Nguyễn Văn A – cán bộ địa chính`, `bà LÊ THỊ B, sinh năm …`."""
     name = show_name(rng, p)
     text = (f"{p.hon} {name}" if rng.random() < hon else name)
@@ -255,7 +304,7 @@ def inline_person(rng: random.Random, b: DocBuilder, p: Person, role: str, post:
         text += rng.choice([f", sinh năm {p.birth_year}", f" (SN {p.birth_year})", f", {p.birth_year}"])
     addr = None
     if not post and rng.random() < 0.6:
-        addr = addr_phrase(rng, p)
+        addr = addr_phrase(rng, p, new_style)
         text += rng.choice([", ngụ ", ", cư ngụ tại ", ", nhà ở ", ", trú "]) + addr
     b.party(name, role, None, addr)
     return text
@@ -303,23 +352,46 @@ SIGN = {"complaint": "Người khiếu nại", "denunciation": "Người tố c�
         "land_dispute": "Người đứng đơn"}
 
 
-def _intro(rng: random.Random, b: DocBuilder, p: Person, role: str) -> None:
+def _intro(rng: random.Random, b: DocBuilder, p: Person, role: str, new_style: bool = False) -> None:
     style = rng.randrange(4)
     if style == 0:
-        label_block(rng, b, p, role)
+        label_block(rng, b, p, role, new_style=new_style)
     elif style == 1:
         name = show_name(rng, p)
-        addr = addr_phrase(rng, p)
+        addr = addr_phrase(rng, p, new_style)
         b.para(f"{'Tôi tên' if rng.random() < 0.5 else 'Tôi là'}: {name}, {p.birth_year}, "
                f"{id_line(rng, p)}, ngụ {addr}.")
         b.party(name, role, p.id_number, addr)
     elif style == 2:
         name = show_name(rng, p)
-        addr = addr_phrase(rng, p)
+        addr = addr_phrase(rng, p, new_style)
         b.para(f"{p.Hon} {name} – sinh năm {p.birth_year} – cư ngụ tại {addr}.")
         b.party(name, role, None, addr)
     else:
-        b.para(f"Người đứng đơn: {inline_person(rng, b, p, role, hon=0.8)}.")
+        b.para(f"Người đứng đơn: {inline_person(rng, b, p, role, hon=0.8, new_style=new_style)}.")
+
+
+# bodies and teams that act in a letter's story: never parties (a person's name is never written this way)
+BODIES = [
+    "Tổ Xác Minh", "Tổ xác minh", "Tổ Công Tác", "Tổ công tác giải phóng mặt bằng", "Đoàn Kiểm Tra", "Đoàn kiểm tra",
+    "Đoàn Thanh Tra", "Hội Đồng Hòa Giải", "Hội đồng bồi thường", "Tổ Hòa Giải {h}", "Ban Nhân Dân {h}",
+    "Ban Bồi Thường", "Tổ Đo Đạc", "Đội Quản Lý Trật Tự Đô Thị", "Tổ Dân Phố số {n}", "TỔ XÁC MINH",
+]
+
+
+def body_sentence(rng: random.Random, place: Place, d: dt.date) -> str:
+    """A sentence in which a body or team (`Tổ Xác Minh`, `Đoàn Kiểm Tra`) does something in a role context."""
+    body = rng.choice(BODIES).format(h=place.hamlet_full, n=rng.randint(1, 20))
+    of = rng.choice(["", f" của {place.commune_full}", f" của Ủy ban nhân dân {place.commune_full}", f" {place.commune_full}"])
+    when = fmt_short(before(rng, d, 10, 200))
+    return pick(rng, [
+        f"Ngày {when}, {body}{of} có mời gia đình tôi lên làm việc nhưng không giải quyết dứt điểm.",
+        f"Gia đình tôi đã bị {body}{of} lập biên bản mà không cho tôi trình bày.",
+        f"Sự việc đã được {body}{of} hòa giải nhưng không thành.",
+        f"Tôi và {body}{of} đã đo đạc lại ranh giới nhưng không thống nhất được.",
+        f"Theo kết quả làm việc với {body}{of} ngày {when}, sự việc vẫn chưa được giải quyết.",
+        f"Năm {d.year - 1}, {body}{of} đến làm việc, ghi nhận ý kiến của tôi nhưng đến nay chưa có trả lời.",
+    ])
 
 
 def _facts(rng: random.Random, b: DocBuilder, type_: str, place: Place, d: dt.date, exclude: set[str]) -> None:
@@ -388,27 +460,34 @@ def _facts(rng: random.Random, b: DocBuilder, type_: str, place: Place, d: dt.da
             "Nay tôi làm đơn yêu cầu giải quyết tranh chấp đất đai nêu trên, trả lại phần đất cho gia đình tôi.",
             "Đề nghị cơ quan có thẩm quyền giải quyết tranh chấp, xác định lại ranh giới đất giữa hai bên.",
         ]))
+    if rng.random() < 0.35:
+        b.para(body_sentence(rng, place, d))
 
 
 def letter(rng: random.Random, type_: str, doc_id: str) -> GeneratedDoc:
     b = DocBuilder()
     place = random_place(rng)
-    d = random_date(rng, dt.date(2019, 1, 1), dt.date(2024, 12, 31))
+    # written after 1 July 2025: no district level, addresses name commune and province only
+    new_style = rng.random() < 0.2
+    d = random_date(rng, *((dt.date(2025, 7, 2), dt.date(2026, 11, 30)) if new_style else
+                           (dt.date(2019, 1, 1), dt.date(2024, 12, 31))))
     letter_motto(b, rng)
     named = rng.random() < 0.7
     b.heading(rng.choice(TITLES[type_]) if named else rng.choice(NEUTRAL), size=1.3, space_before=1.0)
     dist = committee(place, "district")
-    b.para(f"Kính gửi: {rng.choice([dist.head, dist.name, 'Ban Tiếp công dân ' + place.district_full])}.",
-           indent=3.0, align="left")
+    to = ([f"Chủ tịch Ủy ban nhân dân {place.commune_full}", "Ban Tiếp công dân tỉnh An Giang",
+           "Chủ tịch Ủy ban nhân dân tỉnh An Giang"] if new_style else
+          [dist.head, dist.name, "Ban Tiếp công dân " + place.district_full])
+    b.para(f"Kính gửi: {rng.choice(to)}.", indent=3.0, align="left")
     people = [random_person(rng, place)]
     if rng.random() < 0.2:
         people.append(random_person(rng, place, exclude={people[0].name}))
     role = ROLE[type_]
     for p in people:
-        _intro(rng, b, p, role)
+        _intro(rng, b, p, role, new_style)
     _facts(rng, b, type_, place, d, {p.name for p in people})
     b.para(rng.choice(["Tôi xin chân thành cảm ơn.", "Trân trọng.", "Kính đơn."]))
-    place_date_line(b, rng, place.district if place.commune_level != "xã" else place.commune, d)
+    place_date_line(b, rng, place.commune if new_style or place.commune_level == "xã" else place.district, d)
     letter_signature(b, rng, SIGN[type_], [p.name for p in people])
     return b.build(doc_id, f"w_{type_}_letter", "petition", type_, named, d)
 
