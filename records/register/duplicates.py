@@ -44,7 +44,7 @@ NUM_PERM = 128
 SHINGLE = 5
 LSH_THRESHOLD = 0.5  # content candidates from about this Jaccard (near-duplicates propose from 0.6)
 CONTENT_DUPLICATE = 0.6  # content alone proposes from here (estimated Jaccard)
-SHARED_FACTS = 6.0  # with the same sender, rare shared facts (summed log inverse frequency) propose from here
+SHARED_FACTS = 5.0  # with the same sender, rare shared facts (summed log inverse frequency) propose from here
 ADDRESS_AGREES = 85  # rapidfuzz token-set ratio on folded addresses
 PROPOSE = 0.5  # score from which a candidate is proposed
 MAX_KEY_FANOUT = 200  # a key (name, parcel) shared by more letters than this is too common to look up alone
@@ -294,7 +294,18 @@ class DuplicateIndex:
             for name2, addr2 in b.addresses:
                 if fuzz.ratio(name, name2) >= 90 and fuzz.token_set_ratio(addr, addr2) >= ADDRESS_AGREES:
                     return "same name (one letter apart) and address"
+        shared = {n for n in a.names if any(fuzz.ratio(n, m) >= 90 for m in b.names)}
+        if len(shared) >= 2:
+            return "same senders (several names)"
         return None
+
+    @staticmethod
+    def _same_name_only(a: _Entry, b: _Entry) -> bool:
+        """The same name with nothing against it (no two different ID numbers): weaker, names repeat."""
+        if a.ids and b.ids and not any(len(x) == len(y) and Hamming.distance(x, y) <= 1
+                                       for x in a.ids for y in b.ids):
+            return False
+        return any(fuzz.ratio(n, m) >= 90 for n in a.names for m in b.names)
 
     def shared_facts(self, e: _Entry, other: _Entry) -> float:
         """Facts both letters state, each weighted by its rarity in the register: log(N / letters stating it)."""
@@ -313,6 +324,14 @@ class DuplicateIndex:
         if content >= CONTENT_DUPLICATE:
             reasons.append(f"near-identical content (similarity {content:.2f})")
             score = max(score, 0.5 + content / 2)
+        if not sender and self._same_name_only(e, other):
+            shared = self.shared_facts(e, other)
+            strong = [t for t, ok in (("same parcel", parcel), ("same contested decision", ref),
+                                      ("same person accused", subject)) if ok]
+            if strong or shared >= 2 * SHARED_FACTS:
+                ties = strong + ([f"the same facts ({shared:.1f})"] if shared >= SHARED_FACTS else [])
+                reasons.append("same name, " + ", ".join(ties))
+                score = max(score, min(1.0, 0.5 + 0.1 * len(ties) + 0.3 * content))
         if sender:
             ties = []
             if parcel:
