@@ -271,6 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     from ingest.distributed import add_commands  # worker, submit, db upgrade, reindex (scale-out)
 
     add_commands(sub)
+    __import__("api.register_cli", fromlist=["add_commands"]).add_commands(sub)  # donthu register … (issue 17)
     return parser
 
 

@@ -137,13 +137,19 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def recipient_and_summary(text: str) -> tuple[str | None, str]:
+    """The addressee (the `Kính gửi:` line) and a first summary: the text after it, 400 characters at most."""
+    lines = [ln.strip() for ln in nfc(text).splitlines() if ln.strip()]
+    at = next((i for i, ln in enumerate(lines) if ln.lower().startswith("kính gửi")), None)
+    if at is None:
+        return None, " ".join(lines)[:400]
+    return lines[at].split(":", 1)[-1].strip(" .") or None, " ".join(lines[at + 1:])[:400]
+
+
 def fields_from_record(record: Record) -> dict:
     """What the register takes from an extracted record: type, text, senders (the parties who wrote), parcels,
     contested decisions (normative acts left out), accused people, the addressee and a summary."""
-    lines = [ln.strip() for ln in record.text.splitlines() if ln.strip()]
-    recipient = next((ln.split(":", 1)[-1].strip(" .") for ln in lines if ln.lower().startswith("kính gửi")), None)
-    start = next((i + 1 for i, ln in enumerate(lines) if ln.lower().startswith("kính gửi")), 0)
-    summary = " ".join(lines[start:])[:400]
+    recipient, summary = recipient_and_summary(record.text)
     return {
         "type": record.type,
         "text": record.text,
@@ -190,6 +196,9 @@ def register(engine: Engine, *, unit: str, received: dt.date, channel: str, type
     if channel == "forwarded" and not forwarded_by:
         raise RegisterError("đơn do cơ quan khác chuyển đến: cần ghi cơ quan chuyển (forwarded_by)")
     unit = normalise_unit(unit)
+    found_recipient, found_summary = recipient_and_summary(text)
+    recipient = recipient or found_recipient
+    summary = summary or found_summary
     senders = [{k: (nfc(v).strip() if isinstance(v, str) else v) for k, v in s.items()} for s in senders]
     letter = Letter(id=-1, text=nfc(text), recipient=recipient or "",
                     senders=[Sender(s.get("name") or "", s.get("id_number"), s.get("address")) for s in senders],

@@ -47,6 +47,7 @@ CONTENT_DUPLICATE = 0.6  # content alone proposes from here (estimated Jaccard)
 SHARED_FACTS = 5.0  # with the same sender, rare shared facts (summed log inverse frequency) propose from here
 ADDRESS_AGREES = 85  # rapidfuzz token-set ratio on folded addresses
 PROPOSE = 0.5  # score from which a candidate is proposed
+MIN_REGISTER = 1000  # rarity is judged as if the register held at least this many letters (a new register)
 MAX_KEY_FANOUT = 200  # a key (name, parcel) shared by more letters than this is too common to look up alone
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -309,9 +310,9 @@ class DuplicateIndex:
 
     def shared_facts(self, e: _Entry, other: _Entry) -> float:
         """Facts both letters state, each weighted by its rarity in the register: log(N / letters stating it)."""
-        n = max(len(self._entries), 1)
+        n = max(len(self._entries), MIN_REGISTER)
         return sum(math.log(n / max(self._fact_df.get(f, 0), 1)) for f in e.facts & other.facts
-                   if self._fact_df.get(f, 0) * 50 <= n or n < 200)
+                   if self._fact_df.get(f, 0) * 50 <= n)
 
     def score(self, e: _Entry, other: _Entry) -> Proposal:
         content = float(e.mh.jaccard(other.mh))
