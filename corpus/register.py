@@ -36,6 +36,7 @@ from corpus.content.matter import TYPES, random_matter
 from corpus.content.names import random_person
 from corpus.content.land import random_parcels
 from corpus.content.gazetteer import random_place
+from records.register.duplicates import DuplicateIndex, Letter, ParcelRef, Sender, minhash
 
 # share of matters that get each plant (the rest are plain); near-misses are extra matters
 PLANTS = {"rescan": 0.06, "copied": 0.05, "reworded": 0.06, "repeat": 0.04, "village": 0.06, "person": 0.06}
@@ -240,7 +241,6 @@ if __name__ == "__main__":
 
 def to_letter(e: dict):
     """A register entry as the proposer's `Letter`."""
-    from records.register.duplicates import Letter, ParcelRef, Sender  # noqa: PLC0415 (tool module, no cycle)
     return Letter(
         id=e["id"], text=e["text"], recipient=e["recipient"], resolved=e["resolved"],
         senders=[Sender(s["name"], s["id_number"], s["address"]) for s in e["senders"]],
@@ -256,7 +256,6 @@ def evaluate(entries: list[dict]) -> dict:
     earlier letter of the same matter; `letter_recall` counts letters with at least one right proposal among
     those that have an earlier letter of their matter (what a clerk needs to join the matter).
     """
-    from records.register.duplicates import DuplicateIndex  # noqa: PLC0415
     index = DuplicateIndex()
     seen_by_matter: dict[int, list[int]] = {}
     matter_of: dict[int, int] = {}
@@ -264,7 +263,6 @@ def evaluate(entries: list[dict]) -> dict:
     letters_with_earlier = letters_found = 0
     errors: list[dict] = []
     by_plant: dict[str, list[int]] = {}
-    from records.register.duplicates import minhash  # noqa: PLC0415
     for e in entries:
         letter = to_letter(e)
         mh = minhash(letter.text, letter.senders)

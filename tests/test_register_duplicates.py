@@ -11,6 +11,7 @@ import pytest
 
 from corpus.content.letters import write_letter
 from corpus.content.matter import random_matter
+from corpus.content.names import random_person
 from corpus.register import evaluate, generate_register, ocr_slips
 from records.register.duplicates import DuplicateIndex, Letter, ParcelRef, Sender, address_key, quick_fold
 from donthu.text import fold
@@ -105,7 +106,6 @@ def test_near_misses_are_not_proposed(world):
     same_person = _letter(write_letter(random.Random(6), other, "p"), other, 2, rng)
     # a neighbour of the same hamlet about their own land
     n = random_matter(random.Random(7), "complaint", n_petitioners=1, n_parcels=1, representative=False)
-    from corpus.content.names import random_person  # noqa: PLC0415
     n.petitioners = [random_person(random.Random(8), m.petitioners[0].place, exclude=m.names())]
     neighbour = _letter(write_letter(random.Random(9), n, "v"), n, 3, rng)
     idx = _index(background, first)
