@@ -203,6 +203,16 @@ def reference_key(number: str) -> str:
     return _NON_ALNUM.sub("", quick_fold(number))
 
 
+def _masked(id_key: str) -> list[str]:
+    """The ID number with each digit in turn replaced by '?': two numbers one digit apart share a key."""
+    return [id_key[:i] + "?" + id_key[i + 1:] for i in range(len(id_key))]
+
+
+def _jaccard(a: MinHash, b: MinHash) -> float:
+    """MinHash estimate of the Jaccard similarity (`MinHash.jaccard` without its checks: same scheme here)."""
+    return float(np.count_nonzero(a.hashvalues == b.hashvalues)) / NUM_PERM
+
+
 @dataclass
 class _Entry:
     letter: Letter
@@ -223,7 +233,7 @@ class DuplicateIndex:
         self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
         self._entries: dict[int, _Entry] = {}
         self._by_id: dict[str, set[int]] = defaultdict(set)
-        self._by_id_prefix: dict[str, set[int]] = defaultdict(set)  # first and second halves: one-digit slips
+        self._by_id_masked: dict[str, set[int]] = defaultdict(set)  # each digit masked in turn: one-digit slips
         self._by_name: dict[str, set[int]] = defaultdict(set)
         self._by_parcel: dict[tuple[str, str, str], set[int]] = defaultdict(set)
         self._by_ref: dict[str, set[int]] = defaultdict(set)
@@ -249,10 +259,11 @@ class DuplicateIndex:
         self._lsh.insert(letter.id, e.mh)
         for k in e.ids:
             self._by_id[k].add(letter.id)
-            self._by_id_prefix["a" + k[: len(k) // 2]].add(letter.id)
-            self._by_id_prefix["b" + k[len(k) // 2:]].add(letter.id)
+            for masked in _masked(k):
+                self._by_id_masked[masked].add(letter.id)
         for k in e.names:
             self._by_name[k].add(letter.id)
+            self._by_name[k.replace(" ", "")].add(letter.id)
         for k in e.parcels:
             self._by_parcel[k].add(letter.id)
         for k in e.refs:
@@ -264,14 +275,17 @@ class DuplicateIndex:
         self._entries[letter_id].letter.resolved = resolved
 
     def _candidates(self, e: _Entry) -> set[int]:
-        found: set[int] = set(self._lsh.query(e.mh))
+        # content candidates that cannot reach a content proposal are kept only if a key below finds them too
+        found: set[int] = {i for i in self._lsh.query(e.mh)
+                           if _jaccard(e.mh, self._entries[i].mh) >= CONTENT_DUPLICATE - 0.1}
         for k in e.ids:
             found |= self._by_id.get(k, set())
-            for half in ("a" + k[: len(k) // 2], "b" + k[len(k) // 2:]):
-                ids = self._by_id_prefix.get(half, set())
+            for masked in _masked(k):
+                ids = self._by_id_masked.get(masked, set())
                 if len(ids) <= MAX_KEY_FANOUT:
                     found |= ids
-        for index, keys in ((self._by_name, e.names), (self._by_parcel, e.parcels), (self._by_ref, e.refs)):
+        names = e.names | {n.replace(" ", "") for n in e.names}
+        for index, keys in ((self._by_name, names), (self._by_parcel, e.parcels), (self._by_ref, e.refs)):
             for k in keys:
                 ids = index.get(k, set())
                 if len(ids) <= MAX_KEY_FANOUT:
@@ -315,7 +329,7 @@ class DuplicateIndex:
                    if self._fact_df.get(f, 0) * 50 <= n)
 
     def score(self, e: _Entry, other: _Entry) -> Proposal:
-        content = float(e.mh.jaccard(other.mh))
+        content = _jaccard(e.mh, other.mh)
         reasons: list[str] = []
         sender = self._same_sender(e, other)
         parcel = bool(e.parcels & other.parcels)
