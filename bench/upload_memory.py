@@ -6,7 +6,7 @@ repo, size = Path(sys.argv[1]), int(sys.argv[2])
 tmp = Path(tempfile.mkdtemp())
 log = tmp / "serve.log"
 env = {**os.environ, "PYTHONPATH": str(repo), "DONTHU_WORKERS": "1"}
-proc = subprocess.Popen([sys.executable, "-m", "donthu.cli", "--data-dir", str(tmp / "data"), "serve", "--port", "0"],
+proc = subprocess.Popen([sys.executable, "-m", "cli", "--data-dir", str(tmp / "data"), "serve", "--port", "0"],
                         stdout=open(log, "w"), stderr=subprocess.STDOUT, cwd=repo, env=env)
 for _ in range(600):
     m = re.search(r"Uvicorn running on http://127\.0\.0\.1:(\d+)", log.read_text())

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -233,4 +234,81 @@ typed_pages = Table(
     Column("created_at", DateTime, nullable=False),  # naive UTC, like every timestamp here
     Column("analysis_json", Text, nullable=False),
     Index("ix_typed_pages_document", "document_id", "page_number"),
+)
+
+# The register of incoming letters (sổ xử lý đơn, records.register.book; Circular 05/2021/TT-TTCP allows it
+# to be kept in software): one row per letter received by a unit, numbered per unit and year. Senders,
+# parcels, references and accused people are JSON lists; `signature` is the letter's MinHash
+# (records.register.duplicates) so the duplicate index is rebuilt without re-reading texts. Migration 0006.
+register_letters = Table(
+    "register_letters",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("unit", String(300), nullable=False),  # donthu.access unit path
+    Column("year", Integer, nullable=False),
+    Column("number", Integer, nullable=False),  # register number within (unit, year)
+    Column("received", String(10), nullable=False),  # YYYY-MM-DD
+    Column("channel", String(20), nullable=False),  # in_person | post | forwarded | online
+    Column("forwarded_by", String(500)),  # the body that forwarded it, its số and ngày
+    Column("forwarded_number", String(100)),
+    Column("forwarded_date", String(10)),
+    Column("document_id", Integer, ForeignKey("documents.id", ondelete="SET NULL")),
+    Column("dossier_id", Integer, ForeignKey("dossiers.id", ondelete="SET NULL")),  # the archived matter
+    Column("senders_json", Text, nullable=False),
+    Column("sender_count", Integer, nullable=False, default=1),
+    Column("summary", Text, nullable=False, default=""),
+    Column("type", String(40), nullable=False),
+    Column("text", Text, nullable=False, default=""),
+    Column("recipient", String(500)),
+    Column("parcels_json", Text, nullable=False),
+    Column("references_json", Text, nullable=False),
+    Column("subjects_json", Text, nullable=False),
+    Column("processable", Boolean),  # None: not yet judged
+    Column("unprocessable_reason", String(40)),  # records.register.book.UNPROCESSABLE_REASONS
+    Column("decision", String(20)),  # accept | forward | guide | return | file
+    Column("decision_date", String(10)),
+    Column("decision_to", String(500)),  # the competent body it was forwarded to
+    Column("decision_documents", Text),  # JSON list of the documents issued (số, ngày)
+    Column("accepted", String(10)),  # date of thụ lý, from which resolution deadlines run
+    Column("complex_case", Boolean, nullable=False, default=False, server_default=false()),
+    Column("remote", Boolean, nullable=False, default=False, server_default=false()),
+    Column("officer", String(200)),
+    Column("status", String(20), nullable=False),  # received | processing | decided | resolved
+    Column("matter_id", Integer),  # the matter (vụ việc): the id of its first letter
+    Column("signature", LargeBinary),
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    UniqueConstraint("unit", "year", "number", name="uq_register_letters_number"),
+    Index("ix_register_letters_unit", "unit", "year"),
+    Index("ix_register_letters_status", "status"),
+    Index("ix_register_letters_matter", "matter_id"),
+)
+
+# A letter's status history (who changed what, when)
+register_events = Table(
+    "register_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("letter_id", Integer, ForeignKey("register_letters.id", ondelete="CASCADE"), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("who", String(200), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("note", Text),
+    Index("ix_register_events_letter", "letter_id"),
+)
+
+# Duplicate proposals made at registration and the clerk's answer (proposed | confirmed | rejected)
+register_links = Table(
+    "register_links",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("letter_id", Integer, ForeignKey("register_letters.id", ondelete="CASCADE"), nullable=False),
+    Column("other_id", Integer, ForeignKey("register_letters.id", ondelete="CASCADE"), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("reasons_json", Text, nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("who", String(200)),
+    Column("decided_at", DateTime),
+    UniqueConstraint("letter_id", "other_id", name="uq_register_links_pair"),
+    Index("ix_register_links_letter", "letter_id"),
 )

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_parcel_area_as_written"
-down_revision = "0004_handwriting"
+down_revision = "0006_register"
 branch_labels = None
 depends_on = None
 

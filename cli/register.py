@@ -1,0 +1,182 @@
+"""`donthu register …`: the register of incoming letters (sổ xử lý đơn) from the command line — enter a letter
+(from a stored document or a text file), list, show a letter's sheet, judge, decide, resolve, answer a
+duplicate proposal, and list what is due this week and overdue. The records module is
+`records.register.book`; this module only parses arguments and prints.
+
+The command line is the operator's: it shows senders in full. Pages and API (with roles, units and the
+denouncer's confidentiality, `donthu.access`) come with the accounts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from donthu.config import Settings
+from records.read import read_document
+from records.register import book
+from records.store import Store
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {value!r}") from exc
+
+
+def _sender(value: str) -> dict:
+    """`NAME|ID|ADDRESS` (ID and address may be empty)."""
+    parts = [p.strip() or None for p in value.split("|")] + [None, None]
+    if not parts[0]:
+        raise argparse.ArgumentTypeError("sender: NAME|ID|ADDRESS")
+    return {"name": parts[0], "id_number": parts[1], "address": parts[2]}
+
+
+def _sheet(e: book.Entry) -> dict:
+    d = book.next_deadline(e)
+    return {
+        "id": e.id, "register_number": e.register_number, "unit": e.unit, "received": e.received.isoformat(),
+        "channel": e.channel, "forwarded_by": e.forwarded_by, "type": e.type, "senders": e.senders,
+        "sender_count": e.sender_count, "summary": e.summary, "recipient": e.recipient, "status": e.status,
+        "processable": e.processable, "unprocessable_reason": e.unprocessable_reason, "decision": e.decision,
+        "decision_date": e.decision_date.isoformat() if e.decision_date else None, "decision_to": e.decision_to,
+        "officer": e.officer, "matter_id": e.matter_id, "document_id": e.document_id,
+        "next_deadline": {"due": d.due.isoformat(), "what": d.limit.label, "article": d.article} if d else None,
+    }
+
+
+def _print_proposals(proposals) -> None:
+    for p in proposals:
+        print(f"  possibly the same matter as letter {p.letter_id} (score {p.score:.2f}): {'; '.join(p.reasons)}")
+
+
+def cmd_register(args, settings: Settings) -> int:
+    store = Store(settings)
+    engine = store.engine
+    try:
+        if args.register_command == "add":
+            kw = dict(unit=args.unit, received=args.received, channel=args.channel, who=args.who,
+                      officer=args.officer, forwarded_by=args.forwarded_by, forwarded_number=args.forwarded_number,
+                      forwarded_date=args.forwarded_date)
+            if args.document:
+                info = read_document(store, args.document)
+                if info is None or info.record is None:
+                    print(f"document {args.document} is not stored or not processed yet", file=sys.stderr)
+                    return 1
+                entry, proposals = book.register_record(engine, info.record, document_id=args.document, **kw)
+            else:
+                senders = args.sender or []
+                entry, proposals = book.register(
+                    engine, type=args.type, text=Path(args.text_file).read_text(encoding="utf-8"),
+                    senders=senders, summary=args.summary or "", **kw)
+            print(f"registered letter {entry.id} as number {entry.register_number} of {entry.unit}")
+            _print_proposals(proposals)
+        elif args.register_command == "list":
+            rows = book.letters(engine, unit=args.unit, year=args.year, status=args.status)
+            if args.json:
+                print(json.dumps([_sheet(e) for e in rows], ensure_ascii=False, indent=1))
+            else:
+                for e in rows:
+                    d = book.next_deadline(e)
+                    names = ", ".join(s.get("name") or "" for s in e.senders)
+                    print(f"{e.id:>6}  {e.register_number:>9}  {e.received}  {e.type:<14} {e.status:<10} "
+                          f"{(d.due.isoformat() if d else ''):<10}  {names[:40]}")
+        elif args.register_command == "show":
+            e = book.get(engine, args.id)
+            sheet = _sheet(e) | {"history": book.history(engine, e.id), "proposals": book.links(engine, e.id)}
+            print(json.dumps(sheet, ensure_ascii=False, indent=1))
+        elif args.register_command == "judge":
+            book.judge(engine, args.id, processable=args.reason is None, reason=args.reason, who=args.who)
+            print(f"letter {args.id}: " + ("processable" if args.reason is None else book.UNPROCESSABLE_REASONS[args.reason]))
+        elif args.register_command == "decide":
+            e = book.decide(engine, args.id, decision=args.decision, on=args.on, who=args.who, to=args.to,
+                            documents=args.document_issued or [], complex_case=args.complex, remote=args.remote)
+            d = book.next_deadline(e)
+            print(f"letter {e.id}: {book.DECISIONS[e.decision]}" + (f"; next deadline {d.due} ({d.article})" if d else ""))
+        elif args.register_command == "resolve":
+            book.resolve(engine, args.id, on=args.on, who=args.who)
+            print(f"letter {args.id}: resolved")
+        elif args.register_command == "link":
+            e = book.answer(engine, args.id, args.other, confirm=not args.reject, who=args.who)
+            print(f"letter {e.id}: matter {e.matter_id}" if not args.reject else f"letter {e.id}: proposal rejected")
+        elif args.register_command == "due":
+            found = book.due(engine, today=args.today or dt.date.today(), unit=args.unit, officer=args.officer)
+            for label, key in (("OVERDUE", "overdue"), ("DUE WITHIN 7 DAYS", "this_week")):
+                print(label)
+                for e, d in found[key]:
+                    print(f"  {d.due}  {e.register_number:>9}  {e.unit}  {e.officer or '-':<12} {d.limit.label} ({d.article})")
+    except book.RegisterError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    return 0
+
+
+def add_commands(sub) -> None:
+    """`donthu register add|list|show|judge|decide|resolve|link|due`."""
+    p = sub.add_parser("register", help="the register of incoming letters (sổ xử lý đơn)")
+    rs = p.add_subparsers(dest="register_command", required=True)
+
+    a = rs.add_parser("add", help="enter a letter: from a stored document (--document) or a text file")
+    a.add_argument("--unit", required=True, help="unit path, e.g. an-giang/thanh-tra-tinh")
+    a.add_argument("--received", type=_date, default=dt.date.today())
+    a.add_argument("--channel", choices=list(book.CHANNELS), default="post")
+    a.add_argument("--forwarded-by")
+    a.add_argument("--forwarded-number")
+    a.add_argument("--forwarded-date")
+    src = a.add_mutually_exclusive_group(required=True)
+    src.add_argument("--document", type=int, help="a processed document's id")
+    src.add_argument("--text-file", help="the letter's text (UTF-8)")
+    a.add_argument("--type", default="unknown",
+                   choices=["complaint", "denunciation", "recommendation", "land_dispute", "unknown"])
+    a.add_argument("--sender", type=_sender, action="append", help="NAME|ID|ADDRESS (repeatable)")
+    a.add_argument("--summary")
+    a.add_argument("--officer")
+    a.add_argument("--who", default="cli")
+
+    ls = rs.add_parser("list", help="letters of a unit (and the units below it)")
+    ls.add_argument("--unit")
+    ls.add_argument("--year", type=int)
+    ls.add_argument("--status", choices=list(book.STATUSES))
+    ls.add_argument("--json", action="store_true")
+
+    s = rs.add_parser("show", help="a letter's sheet: fields, next deadline, history, duplicate proposals")
+    s.add_argument("id", type=int)
+
+    j = rs.add_parser("judge", help="processable, or not with --reason")
+    j.add_argument("id", type=int)
+    j.add_argument("--reason", choices=list(book.UNPROCESSABLE_REASONS))
+    j.add_argument("--who", default="cli")
+
+    d = rs.add_parser("decide", help="accept / forward / guide / return / file")
+    d.add_argument("id", type=int)
+    d.add_argument("--decision", required=True, choices=list(book.DECISIONS))
+    d.add_argument("--on", type=_date, default=dt.date.today())
+    d.add_argument("--to", help="the competent body (forward)")
+    d.add_argument("--document-issued", action="append", help="số/ký hiệu of a document issued (repeatable)")
+    d.add_argument("--complex", action="store_true", help="a complex case (longer limits)")
+    d.add_argument("--remote", action="store_true", help="remote area with difficult travel (Luật Khiếu nại)")
+    d.add_argument("--who", default="cli")
+
+    r = rs.add_parser("resolve", help="the matter of the letter is resolved")
+    r.add_argument("id", type=int)
+    r.add_argument("--on", type=_date, default=dt.date.today())
+    r.add_argument("--who", default="cli")
+
+    k = rs.add_parser("link", help="confirm (default) or --reject that letter ID is the same matter as OTHER")
+    k.add_argument("id", type=int)
+    k.add_argument("other", type=int)
+    k.add_argument("--reject", action="store_true")
+    k.add_argument("--who", default="cli")
+
+    u = rs.add_parser("due", help="deadlines passed, and due within 7 days, per unit and officer")
+    u.add_argument("--unit")
+    u.add_argument("--officer")
+    u.add_argument("--today", type=_date)
+
+    p.set_defaults(func=cmd_register)

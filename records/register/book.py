@@ -1,0 +1,394 @@
+"""The register of incoming letters (sổ xử lý đơn): numbering per unit and year, the letter's sheet, the
+decision, the status history, duplicate proposals at registration and a clerk's answer to them, each letter's
+next legal deadline, and the list of what is due and overdue.
+
+Circular 04/2021/TT-TTCP Art. 7(5) and Circular 05/2021/TT-TTCP Art. 29(1) let a body keep this register in
+software (issue 17). Tables: `records.tables.register_letters`, `register_events`, `register_links`
+(migration 0006). Whether a letter can be processed follows Luật Tố cáo 2018 Art. 23–25 and 27
+(`UNPROCESSABLE_REASONS`); deadlines come from `records.register.deadlines`.
+
+Who may see what (roles, units, a denouncer's identity) is the caller's check: this module stores and reads;
+the web pages and API, which arrive with the accounts, filter through `donthu.access`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from donthu.access import normalise_unit, unit_contains
+from donthu.schema import Record
+from donthu.text import nfc
+from records.register import deadlines
+from records.register.duplicates import DuplicateIndex, Letter, ParcelRef, Proposal, Sender, from_signature, minhash
+from records.tables import register_events, register_letters, register_links
+
+CHANNELS: dict[str, str] = {
+    "in_person": "Trực tiếp tại nơi tiếp công dân",
+    "post": "Qua bưu chính",
+    "forwarded": "Do cơ quan, tổ chức khác chuyển đến",
+    "online": "Trực tuyến",
+}
+DECISIONS: dict[str, str] = {
+    "accept": "Thụ lý, giải quyết",
+    "forward": "Chuyển đơn đến cơ quan có thẩm quyền",
+    "guide": "Hướng dẫn công dân",
+    "return": "Trả lại đơn",
+    "file": "Lưu đơn",
+}
+STATUSES: tuple[str, ...] = ("received", "processing", "decided", "resolved")
+#: why a letter cannot be processed (Luật Tố cáo 2018, Law 25/2018/QH14)
+UNPROCESSABLE_REASONS: dict[str, str] = {
+    "no_identity": "Không ghi rõ họ tên, địa chỉ, không có chữ ký hoặc điểm chỉ (Art. 23)",
+    "anonymous": "Đơn nặc danh, không xác định được người viết (Art. 25)",
+    "other_name": "Mạo danh, sử dụng họ tên người khác (Art. 25)",
+    "already_handled": "Nội dung đã được giải quyết, không có tình tiết mới (Art. 27)",
+    "not_competent": "Không thuộc thẩm quyền giải quyết (Art. 24)",
+}
+#: the parties who send a letter (donthu.schema.Role)
+SENDER_ROLES = ("complainant", "denouncer", "petitioner", "disputant")
+_NORMATIVE = ("QH", "NĐ-CP", "TT-", "TTLT", "NQ-")
+
+
+class RegisterError(ValueError):
+    """A register operation that cannot be done; the message is readable by a clerk."""
+
+
+@dataclass
+class Entry:
+    """One letter of the register as stored."""
+
+    id: int
+    unit: str
+    year: int
+    number: int
+    received: dt.date
+    channel: str
+    type: str
+    senders: list[dict]
+    sender_count: int
+    summary: str
+    text: str
+    recipient: str | None
+    parcels: list[dict]
+    references: list[str]
+    subjects: list[str]
+    status: str
+    matter_id: int
+    processable: bool | None = None
+    unprocessable_reason: str | None = None
+    decision: str | None = None
+    decision_date: dt.date | None = None
+    decision_to: str | None = None
+    decision_documents: list[str] = field(default_factory=list)
+    accepted: dt.date | None = None
+    complex_case: bool = False
+    remote: bool = False
+    officer: str | None = None
+    document_id: int | None = None
+    dossier_id: int | None = None
+    forwarded_by: str | None = None
+    forwarded_number: str | None = None
+    forwarded_date: str | None = None
+
+    @property
+    def register_number(self) -> str:
+        """As written in the book: ``15/2026``."""
+        return f"{self.number}/{self.year}"
+
+    def as_letter(self) -> Letter:
+        return Letter(
+            id=self.id, text=self.text, recipient=self.recipient or "", resolved=self.status == "resolved",
+            senders=[Sender(s.get("name") or "", s.get("id_number"), s.get("address")) for s in self.senders],
+            parcels=[ParcelRef(str(p.get("parcel_no") or ""), p.get("map_sheet"), p.get("commune"))
+                     for p in self.parcels],
+            references=list(self.references), subjects=list(self.subjects),
+        )
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _entry(row: Any) -> Entry:
+    return Entry(
+        id=row.id, unit=row.unit, year=row.year, number=row.number, received=dt.date.fromisoformat(row.received),
+        channel=row.channel, type=row.type, senders=json.loads(row.senders_json), sender_count=row.sender_count,
+        summary=row.summary, text=row.text, recipient=row.recipient, parcels=json.loads(row.parcels_json),
+        references=json.loads(row.references_json), subjects=json.loads(row.subjects_json), status=row.status,
+        matter_id=row.matter_id or row.id, processable=row.processable,
+        unprocessable_reason=row.unprocessable_reason, decision=row.decision,
+        decision_date=_date(row.decision_date), decision_to=row.decision_to,
+        decision_documents=json.loads(row.decision_documents or "[]"), accepted=_date(row.accepted),
+        complex_case=bool(row.complex_case), remote=bool(row.remote), officer=row.officer,
+        document_id=row.document_id, dossier_id=row.dossier_id, forwarded_by=row.forwarded_by,
+        forwarded_number=row.forwarded_number, forwarded_date=row.forwarded_date,
+    )
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def recipient_and_summary(text: str) -> tuple[str | None, str]:
+    """The addressee (the `Kính gửi:` line) and a first summary: the text after it, 400 characters at most."""
+    lines = [ln.strip() for ln in nfc(text).splitlines() if ln.strip()]
+    at = next((i for i, ln in enumerate(lines) if ln.lower().startswith("kính gửi")), None)
+    if at is None:
+        return None, " ".join(lines)[:400]
+    return lines[at].split(":", 1)[-1].strip(" .") or None, " ".join(lines[at + 1:])[:400]
+
+
+def fields_from_record(record: Record) -> dict:
+    """What the register takes from an extracted record: type, text, senders (the parties who wrote), parcels,
+    contested decisions (normative acts left out), accused people, the addressee and a summary."""
+    recipient, summary = recipient_and_summary(record.text)
+    return {
+        "type": record.type,
+        "text": record.text,
+        "senders": [{"name": p.name, "id_number": p.id_number, "address": p.address}
+                    for p in record.parties if p.role in SENDER_ROLES],
+        "parcels": [{"parcel_no": p.parcel_no, "map_sheet": p.map_sheet, "commune": p.commune}
+                    for p in record.parcels],
+        "references": [r.number for r in record.references if not any(k in r.number for k in _NORMATIVE)],
+        "subjects": [p.name for p in record.parties if p.role == "subject"],
+        "recipient": recipient,
+        "summary": summary,
+    }
+
+
+def _event(conn, letter_id: int, who: str, status: str, note: str | None = None) -> None:
+    conn.execute(insert(register_events).values(letter_id=letter_id, at=_now(), who=who, status=status, note=note))
+
+
+def load_index(engine: Engine, exclude: int | None = None) -> DuplicateIndex:
+    """The duplicate index over every registered letter (the stored MinHash signatures are reused)."""
+    index = DuplicateIndex()
+    with engine.connect() as conn:
+        for row in conn.execute(select(register_letters).order_by(register_letters.c.id)):
+            if row.id == exclude:
+                continue
+            entry = _entry(row)
+            mh = from_signature(np.frombuffer(row.signature, dtype=np.uint64)) if row.signature else None
+            index.add(entry.as_letter(), mh)
+    return index
+
+
+def register(engine: Engine, *, unit: str, received: dt.date, channel: str, type: str, text: str,
+             senders: list[dict], who: str, summary: str = "", recipient: str | None = None,
+             parcels: list[dict] | None = None, references: list[str] | None = None,
+             subjects: list[str] | None = None, sender_count: int | None = None, officer: str | None = None,
+             document_id: int | None = None, dossier_id: int | None = None, forwarded_by: str | None = None,
+             forwarded_number: str | None = None, forwarded_date: str | None = None,
+             index: DuplicateIndex | None = None) -> tuple[Entry, list[Proposal]]:
+    """Enter a letter in the register of `unit` with the next number of its year; propose earlier letters of
+    the same matter (stored as `proposed` links for a clerk to confirm or reject). `index`: an index already
+    loaded (`load_index`), updated with this letter; without it one is loaded from the database."""
+    if channel not in CHANNELS:
+        raise RegisterError(f"kênh tiếp nhận không hợp lệ: {channel!r} ({', '.join(CHANNELS)})")
+    if channel == "forwarded" and not forwarded_by:
+        raise RegisterError("đơn do cơ quan khác chuyển đến: cần ghi cơ quan chuyển (forwarded_by)")
+    unit = normalise_unit(unit)
+    found_recipient, found_summary = recipient_and_summary(text)
+    recipient = recipient or found_recipient
+    summary = summary or found_summary
+    senders = [{k: (nfc(v).strip() if isinstance(v, str) else v) for k, v in s.items()} for s in senders]
+    letter = Letter(id=-1, text=nfc(text), recipient=recipient or "",
+                    senders=[Sender(s.get("name") or "", s.get("id_number"), s.get("address")) for s in senders],
+                    parcels=[ParcelRef(str(p.get("parcel_no") or ""), p.get("map_sheet"), p.get("commune"))
+                             for p in parcels or []],
+                    references=list(references or []), subjects=list(subjects or []))
+    mh = minhash(letter.text, letter.senders)
+    if index is None:
+        index = load_index(engine)
+    proposals = index.propose(letter)
+    values = dict(
+        unit=unit, year=received.year, received=received.isoformat(), channel=channel, type=type,
+        text=letter.text, recipient=recipient, senders_json=json.dumps(senders, ensure_ascii=False),
+        sender_count=sender_count if sender_count is not None else max(1, len(senders)),
+        summary=nfc(summary).strip(), parcels_json=json.dumps(parcels or [], ensure_ascii=False),
+        references_json=json.dumps(references or [], ensure_ascii=False),
+        subjects_json=json.dumps(subjects or [], ensure_ascii=False), officer=officer, status="received",
+        document_id=document_id, dossier_id=dossier_id, forwarded_by=forwarded_by,
+        forwarded_number=forwarded_number, forwarded_date=forwarded_date,
+        signature=mh.hashvalues.astype(np.uint64).tobytes(), created_at=_now(), updated_at=_now(),
+    )
+    for attempt in range(5):  # two clerks registering at once may take the same number: try the next
+        try:
+            with engine.begin() as conn:
+                number = conn.execute(select(func.coalesce(func.max(register_letters.c.number), 0)).where(
+                    register_letters.c.unit == unit, register_letters.c.year == received.year)).scalar_one() + 1
+                letter_id = conn.execute(insert(register_letters).values(number=number, **values)).inserted_primary_key[0]
+                conn.execute(update(register_letters).where(register_letters.c.id == letter_id)
+                             .values(matter_id=letter_id))
+                _event(conn, letter_id, who, "received", f"vào sổ số {number}/{received.year}, "
+                                                         f"kênh: {CHANNELS[channel]}")
+                for p in proposals:
+                    conn.execute(insert(register_links).values(
+                        letter_id=letter_id, other_id=p.letter_id, score=p.score,
+                        reasons_json=json.dumps(p.reasons, ensure_ascii=False), state="proposed"))
+            break
+        except IntegrityError:
+            if attempt == 4:
+                raise
+    letter.id = letter_id
+    index.add(letter, mh)
+    return get(engine, letter_id), proposals
+
+
+def register_record(engine: Engine, record: Record, *, unit: str, received: dt.date, channel: str, who: str,
+                    document_id: int | None = None, **kw: Any) -> tuple[Entry, list[Proposal]]:
+    """`register` with the fields taken from an extracted record (`fields_from_record`); `kw` overrides."""
+    fields = fields_from_record(record)
+    fields.update(kw)
+    return register(engine, unit=unit, received=received, channel=channel, who=who, document_id=document_id,
+                    **fields)
+
+
+def get(engine: Engine, letter_id: int) -> Entry:
+    with engine.connect() as conn:
+        row = conn.execute(select(register_letters).where(register_letters.c.id == letter_id)).first()
+    if row is None:
+        raise RegisterError(f"không có đơn số hiệu {letter_id} trong sổ")
+    return _entry(row)
+
+
+def letters(engine: Engine, *, unit: str | None = None, year: int | None = None, status: str | None = None,
+            type: str | None = None, officer: str | None = None) -> list[Entry]:
+    """Letters of `unit` and the units below it, newest first."""
+    q = select(register_letters)
+    if unit:
+        u = normalise_unit(unit)
+        q = q.where(or_(register_letters.c.unit == u, register_letters.c.unit.like(u + "/%")))
+    if year:
+        q = q.where(register_letters.c.year == year)
+    if status:
+        q = q.where(register_letters.c.status == status)
+    if type:
+        q = q.where(register_letters.c.type == type)
+    if officer:
+        q = q.where(register_letters.c.officer == officer)
+    with engine.connect() as conn:
+        rows = conn.execute(q.order_by(register_letters.c.received.desc(), register_letters.c.id.desc())).all()
+    return [_entry(r) for r in rows if not unit or unit_contains(unit, r.unit)]
+
+
+def history(engine: Engine, letter_id: int) -> list[dict]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(register_events).where(register_events.c.letter_id == letter_id)
+                            .order_by(register_events.c.id)).all()
+    return [{"at": r.at.isoformat(), "who": r.who, "status": r.status, "note": r.note} for r in rows]
+
+
+def links(engine: Engine, letter_id: int) -> list[dict]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(register_links).where(register_links.c.letter_id == letter_id)
+                            .order_by(register_links.c.score.desc())).all()
+    return [{"other_id": r.other_id, "score": r.score, "reasons": json.loads(r.reasons_json), "state": r.state,
+             "who": r.who} for r in rows]
+
+
+def _change(engine: Engine, letter_id: int, who: str, status: str, note: str, **values: Any) -> Entry:
+    get(engine, letter_id)
+    with engine.begin() as conn:
+        conn.execute(update(register_letters).where(register_letters.c.id == letter_id)
+                     .values(status=status, updated_at=_now(), **values))
+        _event(conn, letter_id, who, status, note)
+    return get(engine, letter_id)
+
+
+def judge(engine: Engine, letter_id: int, *, processable: bool, reason: str | None, who: str) -> Entry:
+    """Whether the letter can be processed and, if not, why (`UNPROCESSABLE_REASONS`)."""
+    if not processable and reason not in UNPROCESSABLE_REASONS:
+        raise RegisterError(f"lý do không xử lý không hợp lệ: {reason!r} ({', '.join(UNPROCESSABLE_REASONS)})")
+    note = "đủ điều kiện xử lý" if processable else UNPROCESSABLE_REASONS[reason]
+    return _change(engine, letter_id, who, "processing", note, processable=processable,
+                   unprocessable_reason=None if processable else reason)
+
+
+def decide(engine: Engine, letter_id: int, *, decision: str, on: dt.date, who: str, to: str | None = None,
+           documents: list[str] | None = None, complex_case: bool = False, remote: bool = False) -> Entry:
+    """The decision on the letter (accept / forward / guide / return / file) with its date, the body it goes to
+    and the documents issued. Accepting (thụ lý) starts the resolution deadline from `on`."""
+    if decision not in DECISIONS:
+        raise RegisterError(f"quyết định không hợp lệ: {decision!r} ({', '.join(DECISIONS)})")
+    if decision == "forward" and not to:
+        raise RegisterError("chuyển đơn: cần ghi cơ quan có thẩm quyền nhận đơn")
+    note = DECISIONS[decision] + (f": {to}" if to else "")
+    return _change(engine, letter_id, who, "decided", note, decision=decision, decision_date=on.isoformat(),
+                   decision_to=to, decision_documents=json.dumps(documents or [], ensure_ascii=False),
+                   accepted=on.isoformat() if decision == "accept" else None, complex_case=complex_case,
+                   remote=remote)
+
+
+def resolve(engine: Engine, letter_id: int, *, on: dt.date, who: str, note: str = "") -> Entry:
+    return _change(engine, letter_id, who, "resolved", f"đã giải quyết ngày {on.isoformat()} {note}".strip())
+
+
+def answer(engine: Engine, letter_id: int, other_id: int, *, confirm: bool, who: str) -> Entry:
+    """A clerk's answer to a duplicate proposal. Confirmed: the letter (and its matter) joins the other's matter,
+    so statistics count the matter once."""
+    entry, other = get(engine, letter_id), get(engine, other_id)
+    with engine.begin() as conn:
+        found = conn.execute(update(register_links).where(and_(register_links.c.letter_id == letter_id,
+                                                               register_links.c.other_id == other_id))
+                             .values(state="confirmed" if confirm else "rejected", who=who, decided_at=_now()))
+        if found.rowcount == 0:
+            conn.execute(insert(register_links).values(
+                letter_id=letter_id, other_id=other_id, score=1.0, reasons_json='["linked by a clerk"]',
+                state="confirmed" if confirm else "rejected", who=who, decided_at=_now()))
+        if confirm:
+            conn.execute(update(register_letters).where(register_letters.c.matter_id == entry.matter_id)
+                         .values(matter_id=other.matter_id, updated_at=_now()))
+            _event(conn, letter_id, who, entry.status,
+                   f"cùng vụ việc với đơn {other.register_number} ({other.unit})")
+    return get(engine, letter_id)
+
+
+def matters_count(engine: Engine, *, unit: str | None = None, year: int | None = None) -> int:
+    """Matters (vụ việc) among the letters: confirmed duplicates count once."""
+    return len({e.matter_id for e in letters(engine, unit=unit, year=year)})
+
+
+def next_deadline(entry: Entry) -> deadlines.Deadline | None:
+    """The next legal deadline of a letter, or None when nothing is pending."""
+    if entry.status == "resolved":
+        return None
+    if entry.decision is None:
+        if entry.type == "denunciation":
+            return deadlines.denunciation_register(entry.received)
+        if entry.type == "complaint":
+            return min(deadlines.complaint_accept(entry.received), deadlines.letter_processing(entry.received),
+                       key=lambda d: d.due)
+        return deadlines.letter_processing(entry.received)
+    if entry.decision == "accept" and entry.accepted:
+        if entry.type == "denunciation":
+            return deadlines.denunciation_resolve(entry.accepted)
+        if entry.type == "complaint":
+            return deadlines.complaint_first(entry.accepted, entry.complex_case, entry.remote)
+    return None
+
+
+def due(engine: Engine, *, today: dt.date, unit: str | None = None, officer: str | None = None
+        ) -> dict[str, list[tuple[Entry, deadlines.Deadline]]]:
+    """Pending letters whose next deadline is past (`overdue`) or falls within the 7 days from `today`
+    (`this_week`), earliest first."""
+    out: dict[str, list] = {"overdue": [], "this_week": []}
+    for e in letters(engine, unit=unit, officer=officer):
+        d = next_deadline(e)
+        if d is None:
+            continue
+        if d.due < today:
+            out["overdue"].append((e, d))
+        elif d.due <= today + dt.timedelta(days=7):
+            out["this_week"].append((e, d))
+    for v in out.values():
+        v.sort(key=lambda t: (t[1].due, t[0].id))
+    return out

@@ -1,0 +1,147 @@
+"""The register (sổ xử lý đơn) on SQLite and PostgreSQL: numbering per unit and year, duplicate proposals at
+registration and a clerk's answer (matters counted once), judgement, decision and status history, each
+letter's next deadline and the due list (dates counted by hand, as in test_register_deadlines)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from corpus.content.letters import write_letter
+from corpus.content.matter import random_matter
+from corpus.register import ocr_slips
+from donthu.config import Settings
+from donthu.schema import Parcel, Party, Record, Reference
+from records.register import book
+from records.store import Store
+
+from conftest import require_postgres
+
+D = dt.date
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator:
+    if request.param == "sqlite":
+        store = Store(Settings(data_dir=tmp_path / "data", workers=1))
+        yield store.engine
+        store.close()
+        return
+    pg_url = make_url(require_postgres()).set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    schema = f"donthu_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        store = Store(Settings(data_dir=tmp_path / "data", workers=1,
+                               database_url=f"{pg_url}?options=-csearch_path%3D{schema}"))
+        yield store.engine
+        store.close()
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _letter(seed: int, type_: str = "complaint"):
+    rng = random.Random(seed)
+    m = random_matter(rng, type_, n_petitioners=1, n_parcels=1, representative=False)
+    doc = write_letter(rng, m, f"t{seed}")
+    p = m.petitioners[0]
+    return m, doc, {
+        "type": type_, "text": "\n".join(ln.text for ln in doc.lines),
+        "senders": [{"name": p.name, "id_number": p.id_number, "address": p.address}],
+        "parcels": [{"parcel_no": str(x["parcel_no"]), "map_sheet": str(x["map_sheet"]), "commune": x["commune"]}
+                    for x in doc.parcels],
+        "summary": "khiếu nại quyết định thu hồi đất",
+    }
+
+
+def test_numbering_per_unit_and_year(engine):
+    unit_a, unit_b = "an-giang/thanh-tra-tinh", "an-giang/cho-moi"
+    numbers = []
+    for i, (unit, day) in enumerate([(unit_a, D(2026, 3, 2)), (unit_a, D(2026, 3, 3)), (unit_b, D(2026, 3, 3)),
+                                     (unit_a, D(2027, 1, 4))]):
+        _, _, fields = _letter(100 + i)
+        entry, _ = book.register(engine, unit=unit, received=day, channel="post", who="clerk", **fields)
+        numbers.append(entry.register_number)
+    assert numbers == ["1/2026", "2/2026", "1/2026", "1/2027"]
+    assert [e.register_number for e in book.letters(engine, unit="an-giang", year=2026)] == ["1/2026", "2/2026",
+                                                                                              "1/2026"]
+    assert len(book.letters(engine, unit=unit_b)) == 1
+    with pytest.raises(book.RegisterError):
+        book.register(engine, unit=unit_a, received=D(2026, 3, 4), channel="forwarded", who="clerk", **fields)
+
+
+def test_duplicate_proposed_then_confirmed_counts_one_matter(engine):
+    _, _, fields = _letter(7)
+    for i in range(3):  # other letters in the register
+        _, _, other = _letter(200 + i, random.Random(i).choice(["complaint", "denunciation", "land_dispute"]))
+        book.register(engine, unit="an-giang/thanh-tra-tinh", received=D(2026, 3, 2), channel="post",
+                      who="clerk", **other)
+    first, props = book.register(engine, unit="an-giang/thanh-tra-tinh", received=D(2026, 3, 2),
+                                 channel="in_person", who="clerk", **fields)
+    assert props == []
+    rescanned = dict(fields, text=ocr_slips(fields["text"], random.Random(3), 0.03))
+    copy, props = book.register(engine, unit="an-giang/cho-moi", received=D(2026, 3, 5), channel="forwarded",
+                                forwarded_by="Ban Tiếp công dân tỉnh", forwarded_number="12/BTCD",
+                                forwarded_date="2026-03-04", who="clerk", **rescanned)
+    assert [p.letter_id for p in props] == [first.id]
+    stored = book.links(engine, copy.id)
+    assert stored[0]["state"] == "proposed" and stored[0]["reasons"]
+    assert book.matters_count(engine, unit="an-giang") == 5
+    joined = book.answer(engine, copy.id, first.id, confirm=True, who="officer")
+    assert joined.matter_id == first.matter_id
+    assert book.matters_count(engine, unit="an-giang") == 4
+    assert book.links(engine, copy.id)[0]["state"] == "confirmed"
+
+
+def test_judge_decide_resolve_history_and_deadlines(engine):
+    _, _, fields = _letter(11, "denunciation")
+    # received Thursday 12 Feb 2026: 7 working days across the Tết Bính Ngọ break → Monday 2 March
+    e, _ = book.register(engine, unit="an-giang/thanh-tra-tinh", received=D(2026, 2, 12), channel="post",
+                         who="clerk", officer="cv.lan", **fields)
+    d = book.next_deadline(e)
+    assert d.due == D(2026, 3, 2) and "Art. 24" in d.article
+    due = book.due(engine, today=D(2026, 2, 27), unit="an-giang")
+    assert [x[0].id for x in due["this_week"]] == [e.id] and due["overdue"] == []
+    assert [x[0].id for x in book.due(engine, today=D(2026, 3, 3))["overdue"]] == [e.id]
+    with pytest.raises(book.RegisterError):
+        book.judge(engine, e.id, processable=False, reason="because", who="cv.lan")
+    book.judge(engine, e.id, processable=True, reason=None, who="cv.lan")
+    # accepted Monday 23 Feb 2026 + 30 days (Art. 30) = Wednesday 25 March, a working day
+    e = book.decide(engine, e.id, decision="accept", on=D(2026, 2, 23), who="cv.lan", documents=["05/TB-TTr"])
+    assert book.next_deadline(e).due == D(2026, 3, 25)
+    e = book.resolve(engine, e.id, on=D(2026, 3, 20), who="cv.lan")
+    assert book.next_deadline(e) is None
+    assert [h["status"] for h in book.history(engine, e.id)] == ["received", "processing", "decided", "resolved"]
+    with pytest.raises(book.RegisterError):
+        book.decide(engine, e.id, decision="forward", on=D(2026, 3, 1), who="x")  # forward needs a body
+
+
+def test_register_from_an_extracted_record(engine):
+    record = Record(
+        file="a.pdf", sha256="0" * 64, mime="application/pdf", type="complaint", kind="petition",
+        text="ĐƠN KHIẾU NẠI\nKính gửi: Chủ tịch UBND huyện Chợ Mới.\nTôi tên là Nguyễn Thị Hồng, khiếu nại Quyết "
+             "định số 123/QĐ-UBND về thu hồi thửa đất số 45, tờ bản đồ số 12.",
+        parties=[Party(name="Nguyễn Thị Hồng", role="complainant", id_number="089123456789",
+                       address="ấp Mỹ Hòa, xã Mỹ Hội Đông, huyện Chợ Mới"),
+                 Party(name="Trần Văn Bé", role="subject")],
+        parcels=[Parcel(parcel_no="45", map_sheet="12", commune="Mỹ Hội Đông")],
+        references=[Reference(number="123/QĐ-UBND"), Reference(number="02/2011/QH13")],
+    )
+    e, _ = book.register_record(engine, record, unit="an-giang", received=D(2026, 12, 7), channel="online",
+                                who="clerk")
+    assert e.recipient == "Chủ tịch UBND huyện Chợ Mới"
+    assert e.references == ["123/QĐ-UBND"] and e.subjects == ["Trần Văn Bé"]
+    assert e.senders[0]["name"] == "Nguyễn Thị Hồng" and e.sender_count == 1
+    assert e.summary.startswith("Tôi tên là")
+    # complaint: Art. 27 (10 days: Thursday 17 Dec) before Circular 05 (10 working days: Monday 21 Dec)
+    assert book.next_deadline(e).due == D(2026, 12, 17)
