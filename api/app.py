@@ -38,9 +38,12 @@ from donthu.config import Settings
 from donthu.schema import DocType, Kind
 from donthu.text import nfc
 from donthu.types import DonthuError, TooLarge
+from api.readers import request_reader
 from api.reasons import in_vietnamese
 from api.web import router as web_router
-from records.read import list_documents as read_list, read_document
+from records.confidential import cleared
+from records.read import Reader, list_documents as read_list, read_document
+from records.redaction import NotAllowed, needs_redaction, redacted_copy, redacted_page_image
 from records.typed import TypingError, add_typed
 from records.store import DocumentInfo, Store
 
@@ -60,6 +63,8 @@ class Services:
     store: Store
     submit: Submit | None
     workers: int
+    #: the reader of a request when the login did not set `request.state.reader` (api.readers)
+    reader_of: Callable[[Request], Reader] | None = None
     _backend: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -146,15 +151,18 @@ def _tesseract_version() -> str | None:
         return None
 
 
-def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool = True) -> FastAPI:
+def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool = True,
+               reader_of: Callable[[Request], Reader] | None = None) -> FastAPI:
     """The service. `submit(document_id)` hands a stored document to the workers; without it the app
     starts an `ingest.pool.LocalPool(settings)` in its lifespan — submitting the documents left queued or
-    processing by an earlier run when `resume` — and shuts it down on exit."""
+    processing by an earlier run when `resume` — and shuts it down on exit. `reader_of(request)`: who asks
+    (`api.readers.request_reader`; the system when neither it nor the login says)."""
     services = Services(
         settings=settings,
         store=Store(settings),
         submit=submit,
         workers=getattr(getattr(submit, "__self__", None), "workers", settings.workers),
+        reader_of=reader_of,
     )
 
     @asynccontextmanager
@@ -218,8 +226,8 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
             status_code=422,
         )
 
-    def _document(document_id: int) -> DocumentInfo:
-        info = read_document(services.store, document_id)
+    def _document(document_id: int, reader: Reader) -> DocumentInfo:
+        info = read_document(services.store, document_id, reader)
         if info is None:
             raise HTTPException(404, f"document {document_id} not found")
         return info
@@ -272,8 +280,8 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
         summary="A document's status and record",
         tags=["documents"],
     )
-    def get_document(document_id: int) -> DocumentResponse:
-        info = _document(document_id)
+    def get_document(document_id: int, request: Request) -> DocumentResponse:
+        info = _document(document_id, request_reader(request))
         return DocumentResponse.model_validate(info, from_attributes=True)
 
     @app.post(
@@ -283,21 +291,23 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
         summary="Store the text a clerk typed for a page (handwritten pages); the record is understood again",
         tags=["documents"],
     )
-    def type_page(document_id: int, number: int, body: TypedPageBody) -> DocumentResponse:
+    def type_page(document_id: int, number: int, body: TypedPageBody, request: Request) -> DocumentResponse:
         """The page's text becomes the typed text (source "typed", the OCR text kept as `ocr_text`, with who
         and when); type, parties, parcels and references are derived again and the search index follows."""
         from ingest.indexing import reindex_stored
 
-        _document(document_id)
+        reader = request_reader(request)
+        _document(document_id, reader)
         try:
             add_typed(services.store, document_id, number, body.text, body.who)
         except TypingError as exc:
             raise HTTPException(422, str(exc)) from exc
         reindex_stored(services.store, services.backend(), document_id)
-        return DocumentResponse.model_validate(_document(document_id), from_attributes=True)
+        return DocumentResponse.model_validate(_document(document_id, reader), from_attributes=True)
 
     @app.get("/documents", response_model=DocumentList, summary="List documents", tags=["documents"])
     def list_documents(
+        request: Request,
         status: Annotated[Status | None, Query(description="only documents in this state")] = None,
         batch: Annotated[int | None, Query(description="only documents of this batch id")] = None,
         page: Annotated[int, Query(ge=1, description="1-based page")] = 1,
@@ -305,7 +315,8 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
     ) -> DocumentList:
         """Newest first, without the records (GET one document for its record)."""
         store = services.store
-        infos = read_list(store, status=status, batch_id=batch, limit=per_page, offset=(page - 1) * per_page)
+        infos = read_list(store, request_reader(request), status=status, batch_id=batch, limit=per_page,
+                          offset=(page - 1) * per_page)
         return DocumentList(
             total=store.count_documents(status=status, batch_id=batch),
             page=page,
@@ -317,11 +328,14 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
         "/documents/{document_id}/pages/{number}/image",
         response_class=Response,
         responses={200: {"content": {"image/png": {}}, "description": "the page as PNG"}, **_errors(404, 422)},
-        summary="A page's image (word boxes are in its pixels)",
+        summary="A page's image (word boxes are in its pixels); a denunciation's with the denouncer's identity "
+                "and signature blacked out for readers not cleared to see them",
         tags=["documents"],
     )
-    def page_image(document_id: int, number: Annotated[int, Path(description="1-based page")]) -> Response:
-        info = _document(document_id)
+    def page_image(document_id: int, number: Annotated[int, Path(description="1-based page")],
+                   request: Request) -> Response:
+        reader = request_reader(request)
+        info = _document(document_id, reader)
         if number < 1 or (info.pages_total and number > info.pages_total):
             raise HTTPException(404, f"document {document_id} has {info.pages_total} page(s), not {number}")
         from ingest.pages import page_image as render
@@ -335,9 +349,40 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
             raise HTTPException(422, str(exc)) from exc
         if image is None:
             raise HTTPException(404, f"document {document_id} has no page {number}")
+        if needs_redaction(read_document(services.store, document_id).record, reader):
+            image = redacted_page_image(services.store, document_id, number, image, reader)
+            return Response(_png_bytes(image), media_type="image/png", headers={"Cache-Control": "no-store"})
         return Response(
             _png_bytes(image), media_type="image/png", headers={"Cache-Control": "private, max-age=86400"}
         )
+
+    @app.get(
+        "/documents/{document_id}/redacted.pdf",
+        response_class=Response,
+        responses={200: {"content": {"application/pdf": {}}, "description": "the redacted copy"},
+                   **_errors(403, 404, 422)},
+        summary="The redacted copy for the verification team (Luật Tố cáo 2018 Art. 56): page images with "
+                "the denouncer's identity, signature and handwriting blacked out, then the masked text",
+        tags=["documents"],
+    )
+    def redacted_pdf(document_id: int, request: Request) -> Response:
+        reader = request_reader(request)
+        info = read_document(services.store, document_id)
+        if info is None or info.record is None:
+            raise HTTPException(404, f"document {document_id} not found or not processed")
+        from ingest.pages import page_image as render
+
+        data = services.store.read_original(info.sha256)
+        try:
+            pdf = redacted_copy(services.store, document_id, reader,
+                                lambda n: render(data, info.mime, n, settings))
+        except NotAllowed as exc:
+            raise HTTPException(403, str(exc)) from exc
+        except DonthuError as exc:
+            raise HTTPException(422, str(exc)) from exc
+        return Response(pdf, media_type="application/pdf", headers={
+            "Cache-Control": "no-store",
+            "Content-Disposition": f'attachment; filename="van-ban-{document_id}-da-an-danh.pdf"'})
 
     @app.get(
         "/documents/{document_id}/original",
@@ -347,8 +392,12 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
         summary="The original file",
         tags=["documents"],
     )
-    def original(document_id: int) -> FileResponse:
-        info = _document(document_id)
+    def original(document_id: int, request: Request) -> FileResponse:
+        reader = request_reader(request)
+        info = _document(document_id, reader)
+        if needs_redaction(read_document(services.store, document_id).record, reader):
+            raise HTTPException(403, "the original of a denunciation is served only to those cleared to see "
+                                     "the denouncer's identity; ask for the redacted copy")
         path = services.store.blobs.path(info.sha256)
         if not path.is_file():
             raise HTTPException(404, f"the original of document {document_id} is missing")
@@ -362,6 +411,7 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
         tags=["search"],
     )
     def search(
+        request: Request,
         q: Annotated[str, Query(description='words and "quoted phrases", with or without diacritics')] = "",
         type: Annotated[DocType | None, Query(description="complaint, denunciation, recommendation, land_dispute")] = None,
         kind: Annotated[Kind | None, Query(description="petition, decision, conclusion, notice, minutes, other")] = None,
@@ -388,6 +438,7 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
             year_to=year_to,
             limit=per_page,
             offset=(page - 1) * per_page,
+            cleared=cleared(request_reader(request).principal),
         )
         results = services.backend().search(query)
         return SearchResponse(

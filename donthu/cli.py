@@ -271,6 +271,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ingest.distributed import add_commands  # worker, submit, db upgrade, reindex (scale-out)
 
     add_commands(sub)
+    from api.redact_cli import add_commands as add_redact  # redact (records.redaction)
+
+    add_redact(sub)
     return parser
 
 

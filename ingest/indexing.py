@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from donthu.schema import Record
+from records.confidential import is_confidential, redact_record
 from search.backend import IndexDocument, IndexPage
 
 
@@ -19,12 +20,19 @@ def _unique(values) -> list[str]:
 
 
 def index_document(doc_id: int, record: Record, dossier_id: int | None = None) -> IndexDocument:
+    """The index document of `record` as the system reads it, with the masked texts (`records.confidential`)
+    that searchers without clearance match against: for a denunciation, each page's text with the
+    denouncer's identity masked and the file name masked."""
+    masked = redact_record(record) if is_confidential(record) else None
+    masked_pages = {p.number: p.text for p in masked.pages} if masked is not None else {}
     return IndexDocument(
         doc_id=doc_id,
         file=record.file,
+        masked_file=masked.file if masked is not None else None,
         kind=record.kind,
         type=record.type,
-        pages=[IndexPage(number=p.number, text=p.text) for p in record.pages],
+        pages=[IndexPage(number=p.number, text=p.text, masked_text=masked_pages.get(p.number))
+               for p in record.pages],
         date=record.date,
         communes=_unique(p.commune for p in record.parcels),
         districts=_unique(p.district for p in record.parcels),

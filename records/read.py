@@ -11,7 +11,9 @@ correction through the same path.
 
 `reader` is the seam for access control: who asks. Today every reader sees every document
 (`SYSTEM` is the pipeline itself); when permissions arrive they are checked in `_visible` and the record
-narrowed in `_present`, in this module only. Another layer over the stored extraction is added as one more
+narrowed in `_present`, in this module only. `_present` masks a denouncer's identity (`records.confidential`:
+name, address, ID number, phone, e-mail, in parties, texts and the file name) for every reader whose
+principal lacks `Action.READ_IDENTITY`; the system (`SYSTEM`, no principal) sees it. Another layer over the stored extraction is added as one more
 step in `_present`, as typed pages are.
 """
 
@@ -24,6 +26,7 @@ from sqlalchemy import select
 
 from donthu.access import Principal
 from donthu.schema import Record
+from records.confidential import cleared, mask_record, masked_file_name
 from records.corrections import Correction, apply_corrections, corrections_for_many
 from records.typed import TypedPage, apply_typed, typed_for_many
 from records.store import DocumentInfo, Store
@@ -55,8 +58,9 @@ def _visible(info: DocumentInfo, reader: Reader) -> bool:
 
 def _present(record: Record | None, items: list[Correction], reader: Reader,
              typed: list[TypedPage] | None = None) -> Record | None:
-    """The record as `reader` sees it: the stored extraction, its typed pages, the latest corrections."""
-    return apply_corrections(apply_typed(record, typed or []), items)
+    """The record as `reader` sees it: the stored extraction, its typed pages, the latest corrections, and
+    the denouncer's identity masked unless the reader is cleared to see it."""
+    return mask_record(apply_corrections(apply_typed(record, typed or []), items), reader.principal)
 
 
 def _finish(store: Any, infos: list[DocumentInfo], reader: Reader) -> list[DocumentInfo]:
@@ -68,12 +72,15 @@ def _finish(store: Any, infos: list[DocumentInfo], reader: Reader) -> list[Docum
     for info in infos:
         items = found.get(info.id, [])
         pages = typed.get(info.id, [])
-        if info.record is None or not (items or pages):
+        if info.record is None and info.type == "denunciation" and not cleared(reader.principal):
+            out.append(replace(info, file=masked_file_name(info.file)))  # listed without its record
+            continue
+        if info.record is None or (not (items or pages) and cleared(reader.principal)):
             out.append(info)
             continue
         record = _present(info.record, items, reader, pages)
         out.append(replace(info, record=record, type=record.type, type_confidence=record.type_confidence,
-                           kind=record.kind, doc_date=record.date))
+                           kind=record.kind, doc_date=record.date, file=record.file))
     return out
 
 
