@@ -60,6 +60,8 @@ _NAME_STOP = {"sinh", "nam", "cccd", "cmnd", "so", "dia", "tru", "thuong", "hien
               "chung", "la", "toi", "nghe", "tai"}
 #: how far (characters) after a mention of the writer an address label still belongs to them
 _NEAR = 400
+#: the longest address taken after a label (characters; "số 223, đường …, khóm …, phường …, thành phố …, tỉnh …")
+_ADDRESS_CHARS = 160
 
 
 @dataclass(frozen=True)
@@ -169,10 +171,37 @@ def _label_name(text: str, folded: str, start: int) -> tuple[int, int] | None:
     return (start + first.start(), end)
 
 
+_CONTINUES = re.compile(r"(?:\w+[ \t]+){0,2}\w+,")
+
+
+def _continues(line: str) -> bool:
+    """Does a wrapped line go on with the address above it? It starts in lower case, with a number, or with up to
+    three words then a comma ("Sam, thành phố Châu Đốc"), and has no field label (no ':' in its first words)."""
+    head = line.strip()
+    if not head or ":" in " ".join(head.split()[:5]):
+        return False
+    return head[0].islower() or head[0].isdigit() or bool(_CONTINUES.match(head))
+
+
 def _clause_end(text: str, start: int) -> int:
-    """End of the clause starting at `start`: the next `;`, `.` followed by a space or line end, or line end."""
-    m = re.compile(r";|\.(?=\s|$)|\n").search(text, start)
-    return m.start() if m else len(text)
+    """End of the clause starting at `start`: the next `;` or `.` followed by a space or line end, or a line end
+    unless the next line goes on with the clause (`_continues`); at most `_ADDRESS_CHARS` on (cut at a word's
+    end)."""
+    stop = re.compile(r";|\.(?=\s|$)|\n")
+    pos = start
+    while True:
+        m = stop.search(text, pos)
+        end = m.start() if m else len(text)
+        if m is None or m.group() != "\n" or end - start > _ADDRESS_CHARS:
+            break
+        line_end = text.find("\n", m.end())
+        if not _continues(text[m.end():line_end if line_end >= 0 else len(text)]):
+            break
+        pos = m.end()
+    if end - start > _ADDRESS_CHARS:
+        cut = text.rfind(" ", start, start + _ADDRESS_CHARS)
+        end = cut if cut > start else start + _ADDRESS_CHARS
+    return end
 
 
 def identity_spans(text: str, identity: Identity) -> list[tuple[int, int]]:
@@ -266,19 +295,22 @@ def mask_text(text: str | None, identity: Identity) -> str | None:
     return "".join(out)
 
 
-def identity_word_indices(words: list[str], identity: Identity) -> set[int]:
+def identity_word_indices(words: list[str], identity: Identity, lines: list[object] | None = None) -> set[int]:
     """Indices of the OCR words (in reading order, e.g. `Word.text`) that are part of the identity: the words
-    are joined with spaces and searched like a page text, so names and addresses spread over words count."""
+    are joined — with spaces, and line breaks where `lines` (one line key per word) changes — and searched
+    like a page text, so names and addresses spread over words and lines count."""
     if identity.empty or not words:
         return set()
-    starts, pos = [], 0
+    starts: list[int] = []
     parts = []
-    for w in words:
+    joined = ""
+    for i, w in enumerate(words):
         w = nfc(w)
-        starts.append(pos)
+        if i:
+            joined += "\n" if lines is not None and lines[i] != lines[i - 1] else " "
+        starts.append(len(joined))
         parts.append(w)
-        pos += len(w) + 1
-    joined = " ".join(parts)
+        joined += w
     spans = identity_spans(joined, identity)
     out = set()
     for i, start in enumerate(starts):

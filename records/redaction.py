@@ -60,7 +60,7 @@ def _lines(words: list[Word]) -> list[list[Word]]:
 
 def identity_boxes(words: list[Word], record: Record) -> list[Box]:
     """Boxes of the page's words that are the record's denouncer identity."""
-    hits = identity_word_indices([w.text for w in words], identity_of(record))
+    hits = identity_word_indices([w.text for w in words], identity_of(record), [(w.block, w.line) for w in words])
     return [(w.left - _PAD, w.top - _PAD, w.left + w.width + _PAD, w.top + w.height + _PAD)
             for i, w in enumerate(words) if i in hits]
 

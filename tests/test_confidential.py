@@ -78,6 +78,14 @@ def test_words_of_the_identity_spread_over_ocr_words() -> None:
     words = ["Tôi", "tên", "là", "Nguyễn", "Thị", "Trinh,", "sinh", "năm", "1968,", "CCCD", "số", "089068001234"]
     identity = identity_of(_record(" ".join(words), [WRITER]))
     assert identity_word_indices(words, identity) == {3, 4, 5, 11}
+    # a form: the address label's value ends with its line, not at the next full stop of the letter
+    form = [("Địa", 0), ("chỉ:", 0), ("số", 0), ("12,", 0), ("ấp", 0), ("Mỹ", 0), ("Thạnh", 0),
+            ("Nội", 1), ("dung", 1), ("sự", 1), ("việc", 1), ("như", 1), ("sau:", 1), ("Ông", 2), ("Lê", 2),
+            ("Văn", 2), ("Sang", 2), ("nhận", 2), ("tiền.", 2)]
+    texts, lines = [w for w, _ in form], [line for _, line in form]
+    writer = _record(" ".join(texts), [Party(name="Lê Văn Tám", role="denouncer")])
+    assert identity_word_indices(["Tôi", "là", "Lê", "Văn", "Tám,"] + texts, identity_of(writer),
+                                 [9, 9, 9, 9, 9] + lines) == {2, 3, 4, 7, 8, 9, 10, 11}
 
 
 def test_who_sees_what() -> None:
@@ -145,10 +153,20 @@ def _letter(path: Path, seed: int, how: str, contact: bool = False) -> dict:
             "contact": contact}
 
 
+def _street(truth: dict, writer: dict) -> str | None:
+    """The first part of a writer's address (house, street or hamlet) when the letter writes it only there (a
+    letter may also place the land it is about in the writer's hamlet: that is the matter, not the identity)."""
+    first = (writer.get("address") or "").split(",")[0].strip()
+    text = fold(" ".join(line.text for line in truth["doc"].lines))
+    return first if first and text.count(fold(first)) == 1 else None
+
+
 def _secrets(truth: dict) -> list[str]:
+    """The writers' names, ID numbers, addresses and the addresses' first part (`_street`), the phone and e-mail
+    when added."""
     out = []
     for p in truth["writers"]:
-        out += [p["name"], *(v for v in (p.get("address"), p.get("id_number")) if v)]
+        out += [p["name"], *(v for v in (p.get("address"), p.get("id_number"), _street(truth, p)) if v)]
     if truth["contact"]:
         out += [PHONE, EMAIL]
     return out
@@ -318,6 +336,12 @@ def test_page_image_has_black_boxes_over_the_name_for_an_archivist(corpus, clien
     writer = truth["writers"][0]
     checked = 0
     for page in range(len(layout.pages)):
+        if _street(truth, writer):  # the first part of the address
+            street = _word_boxes(layout, page, _street(truth, writer).split())
+            if street:
+                hidden = _served(client, doc_id, page + 1, "archivist")
+                scale = hidden.shape[1] / layout.width
+                assert _ink_blacked(hidden, truth["clean"][page], street, scale)[1] > 0.9
         boxes = _word_boxes(layout, page, writer["name"].split())
         if not boxes:
             continue
@@ -331,6 +355,10 @@ def test_page_image_has_black_boxes_over_the_name_for_an_archivist(corpus, clien
         title = _word_boxes(layout, page, ["ĐƠN", "TỐ", "CÁO"])
         if title:  # the rest of the letter is left as it is
             assert _ink_blacked(hidden, truth["clean"][page], title, scale)[1] < 0.05
+        for subject in (p["name"] for p in truth["doc"].parties if p["role"] == "subject"):
+            accused = _word_boxes(layout, page, subject.split())
+            if accused:  # the accused is named in the body: not masked
+                assert _ink_blacked(hidden, truth["clean"][page], accused, scale)[1] < 0.05, subject
         checked += len(boxes)
     assert checked >= 2 * len(writer["name"].split())  # the introduction and the signature, at least
 
