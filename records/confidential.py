@@ -356,6 +356,26 @@ def redact_record(record: Record) -> Record:
     })
 
 
+def restore_masked_parties(values: list[dict], stored: Record | None) -> list[dict]:
+    """Parties a reader without clearance corrected (dicts, as `records.corrections` stores them), with each
+    masked field taken back from the stored record: the n-th party whose name is `MASK` is the n-th
+    confidential party, so saving a form that showed masks never overwrites the identity with them."""
+    hidden = confidential_parties(stored) if stored is not None and is_confidential(stored) else []
+    out, n = [], 0
+    for value in values:
+        value = dict(value)
+        if value.get("name") == MASK:
+            original = hidden[n] if n < len(hidden) else None
+            n += 1
+            if original is None:
+                continue  # a masked row that matches nothing stored: dropped rather than stored as a mask
+            for key in ("name", "address", "id_number"):
+                if value.get(key) == MASK:
+                    value[key] = getattr(original, key)
+        out.append(value)
+    return out
+
+
 def mask_record(record: Record | None, principal: Principal | None) -> Record | None:
     """The record as `principal` may see it: unchanged for the system (None) and for readers cleared to see
     the identity (`Action.READ_IDENTITY`), the identity masked for everyone else."""

@@ -26,10 +26,11 @@ from sqlalchemy import select
 
 from donthu.access import Principal
 from donthu.schema import Record
-from records.confidential import cleared, mask_record, masked_file_name
+from records.confidential import (cleared, confidential_parties, is_confidential, mask_record, masked_file_name,
+                                  redact_record)
 from records.corrections import Correction, apply_corrections, corrections_for_many
 from records.typed import TypedPage, apply_typed, typed_for_many
-from records.store import DocumentInfo, Store
+from records.store import DocumentInfo, SharedDocument, Store
 from records.tables import documents
 
 
@@ -114,3 +115,32 @@ def done_documents(store: Store, *, after: int = 0, limit: int = 200,
             .order_by(documents.c.id).limit(limit)
         ).mappings().all()
     return _finish(store, [Store._info(row, with_record=True) for row in rows], reader)
+
+
+def documents_sharing(store: Store, document_id: int, reader: Reader = SYSTEM) -> list[SharedDocument]:
+    """`Store.documents_sharing` as `reader` may see it: for a reader without clearance, no link through a
+    denouncer (of this document or of the other one: it would tell who denounced), and the other document's
+    file name masked when it is a denunciation."""
+    found = store.documents_sharing(document_id)
+    if cleared(reader.principal):
+        return found
+    def hidden_names(record: Record | None) -> set[str]:
+        return {p.name for p in confidential_parties(record)} if is_confidential(record) else set()
+
+    mine = read_document(store, document_id)
+    mine_hidden = hidden_names(mine.record if mine else None)
+    out = []
+    for shared in found:
+        other = read_document(store, shared.document_id)
+        record = other.record if other is not None else None
+        secret = mine_hidden | hidden_names(record)
+        links = [s for s in shared.shared if not (s.startswith("party: ") and s[len("party: "):] in secret)]
+        if not links:
+            continue
+        file = shared.file
+        if is_confidential(record):
+            file = redact_record(record).file
+        elif other is not None and other.type == "denunciation":
+            file = masked_file_name(shared.file)
+        out.append(replace(shared, file=file, shared=links))
+    return out

@@ -4,7 +4,7 @@ Art. 8(3), 56).
 - `page_boxes`: where to draw on a page image — a black box over every OCR word of the identity
   (`records.confidential.identity_word_indices` over the page's stored words, whose boxes are in pixels of
   the served page image), over the signature area of a letter (on the last page: from the signature block's
-  label — ``Người tố cáo``, ``(Ký, ghi rõ họ tên)`` … — down to the bottom of the page, around the block;
+  label — ``Người tố cáo``, ``(Ký, ghi rõ họ tên)`` … — down past the printed name, around the block;
   the bottom right of the page when no label was read), and over the whole of a handwritten page (the
   writer's handwriting, bút tích, identifies them too).
 - `redacted_page_image`: the page image as a reader may see it (unchanged for the system and for readers
@@ -67,8 +67,8 @@ def identity_boxes(words: list[Word], record: Record) -> list[Box]:
 
 def signature_box(words: list[Word], width: int, height: int) -> Box:
     """The signature area of a letter's last page: from the lowest line that opens the signature block down
-    to the page's bottom, as wide as the block and at least 40 % of the page around its centre. Without such a
-    line: the bottom right of the page."""
+    past the lowest word under it (the printed name; at least a fifth of the page), as wide as the block and at
+    least 40 % of the page around its centre. Without such a line: the bottom right of the page."""
     anchor = None
     for line in _lines(words):
         text = " ".join(fold(w.text) for w in line)
@@ -83,7 +83,11 @@ def signature_box(words: list[Word], width: int, height: int) -> Box:
     left, top, right = anchor
     centre = (left + right) / 2
     half = max((right - left) / 2 + 0.05 * width, 0.2 * width)
-    return (max(0, int(centre - half)), max(0, top - _PAD), min(width, int(centre + half)), height)
+    x0, x1 = max(0, int(centre - half)), min(width, int(centre + half))
+    # down to the lowest word under the label in that band (the printed name), and at least a fifth of the page
+    below = [w.top + w.height for w in words if w.top > top and x0 <= w.left + w.width / 2 <= x1]
+    bottom = max([top + 0.2 * height] + [b + 0.03 * height for b in below])
+    return (x0, max(0, top - _PAD), x1, min(height, int(bottom)))
 
 
 def page_boxes(record: Record, number: int, words: list[Word], width: int, height: int) -> list[Box]:

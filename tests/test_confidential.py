@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -432,3 +433,68 @@ def test_cli_redact_writes_the_copy(corpus, tmp_path: Path) -> None:
     for secret in _secrets(truth):
         assert not _contains(text, secret), secret
     Image.fromarray(images[0]).save(tmp_path / "page1.png")
+
+
+def test_restore_masked_parties() -> None:
+    from records.confidential import restore_masked_parties
+
+    stored = _record(LETTER, [WRITER, ACCUSED])
+    shown = [p.model_dump() for p in mask_record(stored, ARCHIVIST).parties]
+    shown[1]["address"] = "khóm Châu Long 3"  # the clerk adds the accused's address
+    restored = restore_masked_parties(shown, stored)
+    assert restored[0] == WRITER.model_dump() and restored[1]["address"] == "khóm Châu Long 3"
+    assert restore_masked_parties([{"name": MASK, "role": "denouncer"}], _record(LETTER, [ACCUSED])) == []
+
+
+def test_web_pages_mask_the_identity(corpus, client) -> None:
+    _, docs = corpus
+    doc_id, truth = docs["clean"]
+    writer = truth["writers"][0]
+    page = client.get(f"/van-ban/{doc_id}", params={"q": writer["name"]}, headers=_as("archivist"))
+    assert page.status_code == 200
+    html = page.text.replace(f'value="{writer["name"]}"', "")  # the search box shows what was typed
+    for secret in _secrets(truth):
+        assert not _contains(html, secret), secret
+    name_words = {w.lower() for w in writer["name"].split()}
+
+    def boxed(html: str) -> set[str]:  # the words the page boxes on the image as matches
+        return {t.lower().strip(",.;:") for t in re.findall(r'class="hit-box"[^>]*title="([^"]*)"', html)}
+
+    assert not boxed(page.text) & name_words  # no box shows where the name is (words like it may match)
+    shown = client.get(f"/van-ban/{doc_id}", params={"q": writer["name"]}, headers=_as("officer"))
+    assert _contains(shown.text, writer["name"]) and boxed(shown.text) >= name_words
+    found = client.get("/tra-cuu", params={"q": writer["name"]}, headers=_as("archivist"))
+    assert found.status_code == 200 and f"/van-ban/{doc_id}" not in found.text
+    assert f"/van-ban/{doc_id}" in client.get("/tra-cuu", params={"q": writer["name"]},
+                                              headers=_as("officer")).text
+    home = client.get("/", params={"docs": str(doc_id)}, headers=_as("archivist"))
+    for secret in _secrets(truth):
+        assert not _contains(home.text, secret), secret
+
+
+def test_a_correction_from_a_masked_form_keeps_the_identity(corpus, client) -> None:
+    from records.read import read_document
+    from records.store import Store
+
+    settings, docs = corpus
+    doc_id, truth = docs["light"]
+    record = client.get(f"/documents/{doc_id}", headers=_as("archivist")).json()["record"]
+    parties = record["parties"]
+    assert any(p["name"] == MASK for p in parties)
+    subject = next(p for p in parties if p["role"] == "subject")
+    subject["address"] = "ấp Phú Hạ"  # what the archivist changes
+    form = {"who": "Lưu Trữ", "next": f"/van-ban/{doc_id}", "type": record["type"],
+            "party_name": [p["name"] for p in parties], "party_role": [p["role"] for p in parties],
+            "party_id_number": [p["id_number"] or "" for p in parties],
+            "party_address": [p["address"] or "" for p in parties]}
+    answer = client.post(f"/van-ban/{doc_id}/sua", data=form, headers=_as("archivist"), follow_redirects=False)
+    assert answer.status_code == 303
+    store = Store(settings)
+    try:
+        stored = read_document(store, doc_id).record
+    finally:
+        store.close()
+    assert next(p for p in stored.parties if p.role == "subject").address == "ấp Phú Hạ"
+    names = {p.name for p in stored.parties}
+    assert MASK not in names and truth["writers"][0]["name"] in names
+    assert all(MASK not in (p.address or "") + (p.id_number or "") for p in stored.parties)
