@@ -7,7 +7,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils qpdf \
       fonts-liberation fonts-freefont-ttf fonts-texgyre fonts-dejavu-core \
-      libtesseract-dev libleptonica-dev pkg-config g++ \
+      libtesseract-dev libleptonica-dev pkg-config g++ libheif-examples \
  && rm -rf /var/lib/apt/lists/*
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -7,9 +7,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # corpus renderer (TeX Gyre Termes ≈ Times, FreeSerif, DejaVu); Chromium and its driver for the browser tests.
 # libtesseract-dev, libleptonica-dev, pkg-config and g++ build tesserocr against this libtesseract (README).
 # docker-compose (1.29, no engine needed) validates docker-compose.yml in tests/test_deploy.py.
+# libheif-examples: heif-convert reads HEIC phone photos (ingest/heif.py), heif-enc makes them for the tests.
 APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils qpdf \
 	fonts-freefont-ttf fonts-texgyre fonts-dejavu-core chromium chromium-driver \
-	libtesseract-dev libleptonica-dev pkg-config g++ docker-compose
+	libtesseract-dev libleptonica-dev pkg-config g++ docker-compose libheif-examples
 DEMO_DATA := demo-data
 DEMO_CORPUS := demo-corpus
 

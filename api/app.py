@@ -20,6 +20,8 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi_offline import FastAPIOffline
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as FormFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.models import (
@@ -33,13 +35,20 @@ from api.models import (
     SearchResponse,
     Status,
     UploadResponse,
+    MAX_ID,
+    MAX_PAGE,
+    MAX_QUERY_CHARS,
+    ORIGINAL_TYPES,
+    document_validation_errors,
 )
 from donthu.config import Settings
 from donthu.schema import DocType, Kind
-from donthu.text import nfc
+from donthu.text import neutral, nfc
 from donthu.types import DonthuError, TooLarge
+from api import hardening
 from api.readers import request_reader
 from api.reasons import in_vietnamese
+from api.uploads import BodyLimit, UploadGate, too_large_message, uploader_of
 from api.web import router as web_router
 from records.confidential import cleared
 from records.read import Reader, list_documents as read_list, read_document
@@ -48,9 +57,6 @@ from records.typed import TypingError, add_typed
 from records.store import DocumentInfo, Store
 
 log = logging.getLogger(__name__)
-
-#: multipart framing around the file (boundaries, part headers, small form fields)
-_MULTIPART_SLACK = 64 * 1024
 
 Submit = Callable[[int], object]
 
@@ -85,29 +91,6 @@ class Services:
         self.store.close()
 
 
-class _BodyLimit:
-    """Refuse an upload whose declared size is over the limit before its body is read (413)."""
-
-    def __init__(self, app: Any, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST":
-            length = dict(scope.get("headers") or []).get(b"content-length")
-            if length and length.isdigit() and int(length) > self.max_bytes + _MULTIPART_SLACK:
-                message = _too_large_message(int(length), self.max_bytes)
-                response = JSONResponse({"detail": message, "detail_vi": in_vietnamese(message)}, status_code=413)
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-
-def _too_large_message(size: int | None, limit: int) -> str:
-    what = f"{size / 2**20:.1f} MB" if size is not None else "more than the limit"
-    return f"file too large: {what} (limit {limit / 2**20:.0f} MB)"
-
-
 def _errors(code: int, *others: int) -> dict[int | str, dict[str, Any]]:
     return {c: {"model": ErrorResponse} for c in (code, *others)}
 
@@ -117,9 +100,15 @@ def _summary(info: DocumentInfo) -> DocumentSummary:
 
 
 def _safe_name(filename: str | None) -> str:
-    """The upload's own name without any client path, NFC."""
-    name = nfc(filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    """The upload's own name without any client path, NFC, hidden control characters (a right-to-left
+    override, ...) replaced by U+FFFD."""
+    name = neutral(nfc(filename or ""), lines=False).replace("\\", "/").rsplit("/", 1)[-1].strip()
     return name or "upload"
+
+
+#: path parameters: ids are PostgreSQL integers; a page number is at most max_pages (checked per document)
+DocumentId = Annotated[int, Path(ge=1, le=MAX_ID, description="document id")]
+PageNumber = Annotated[int, Path(ge=1, le=MAX_PAGE, description="1-based page")]
 
 
 def _png_bytes(image: Any) -> bytes:
@@ -169,7 +158,7 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = None
         if services.submit is None and settings.broker_url:
-            from ingest.distributed import enqueue  # scale-out: Celery workers on the intake queue
+            from ingest.submit import enqueue  # scale-out: Celery workers on the intake queue
 
             services.submit = lambda document_id: enqueue(services.store, document_id, "intake")
         if services.submit is None:
@@ -195,7 +184,7 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
         title="donthu",
         summary="Scanned Vietnamese petitions and land-dispute rulings in, searchable structured records out.",
         description=(
-            "Upload a scan (PDF, TIFF, PNG or JPEG) to `POST /documents`; it is queued and processed by the "
+            "Upload a scan (PDF, TIFF, PNG, JPEG or HEIC) to `POST /documents`; it is queued and processed by the "
             "worker pool (OCR, classification, extraction). Follow it with `GET /documents/{id}` until "
             "`status` is `done` (the record) or `failed` (`error` says why). Search with `GET /search` — "
             "with or without diacritics."
@@ -205,24 +194,33 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
         swagger_ui_parameters={"validatorUrl": None},
     )
     app.state.services = services
-    app.add_middleware(_BodyLimit, max_bytes=settings.max_file_bytes)
+    app.state.uploads = UploadGate(settings)
+    app.add_middleware(BodyLimit, settings=settings, gate=app.state.uploads)
+    hardening.install(app, settings)  # hosts, cross-site requests, security headers (outermost)
+    document_validation_errors(app)
     app.include_router(web_router)  # the clerks' pages
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         """`detail` in English for programs, `detail_vi` in Vietnamese for the clerks' pages."""
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405:  # every method of the path, not only the first matching route's
+            headers["Allow"] = ", ".join(hardening.allowed_methods(request.app, request.scope))
         return JSONResponse({"detail": detail, "detail_vi": in_vietnamese(detail)}, status_code=exc.status_code,
-                            headers=getattr(exc, "headers", None))
+                            headers=headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        """`detail` a string like every other error (api.models.ValidationErrorResponse), `errors` the list."""
         parts = []
         for error in exc.errors():
             where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("query", "body", "path"))
             parts.append(f"{where}: {error.get('msg')}" if where else str(error.get("msg")))
+        errors = [{k: v for k, v in e.items() if k in ("type", "loc", "msg")} for e in exc.errors()]
+        detail = "; ".join(parts) or "invalid request"
         return JSONResponse(
-            {"detail": "; ".join(parts) or "invalid request", "errors": jsonable_encoder(exc.errors())},
+            {"detail": detail, "detail_vi": in_vietnamese(detail), "errors": jsonable_encoder(errors)},
             status_code=422,
         )
 
@@ -236,22 +234,40 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
         "/documents",
         status_code=202,
         response_model=UploadResponse,
-        responses=_errors(400, 413, 415),
+        responses=_errors(400, 403, 413, 415, 429, 503),
         summary="Upload a scan for processing",
         tags=["documents"],
     )
-    def upload(
-        file: Annotated[UploadFile, File(description="PDF, TIFF, PNG or JPEG; the format is judged from content")],
-        dossier: Annotated[str | None, Form(description="dossier (hồ sơ) name to file it under")] = None,
-        batch: Annotated[str | None, Form(description="batch label to group uploads")] = None,
+    async def upload(
+        request: Request,
+        file: Annotated[UploadFile, File(description="PDF, TIFF, PNG, JPEG or HEIC; the format is judged from content. "
+                                         "One file per request (more are refused with 400).")],
+        dossier: Annotated[str | None, Form(max_length=200, description="dossier (hồ sơ) name to file it under")] = None,
+        batch: Annotated[str | None, Form(max_length=200, description="batch label to group uploads")] = None,
     ) -> UploadResponse:
         """Store the file and queue it; returns at once (202). Intake rules are `ingest.intake.admit`'s (those
         of `donthu ingest` too): the same content uploaded again returns the existing document
-        (`duplicate: true`) without processing it again — unless it failed before: then it is queued again."""
+        (`duplicate: true`) without processing it again — unless it failed before: then it is queued again.
+
+        One file per request: a request with several file parts is refused (400) rather than storing one and
+        dropping the others. The body is cut off with 413 once it passes the size limit; 503 (with
+        `Retry-After`) while `max_concurrent_uploads` uploads are being received; 429 over the uploader's
+        daily quota."""
+        form = await request.form()  # parsed already for the parameters: the cached form
+        files = [v for _, v in form.multi_items() if isinstance(v, FormFile)]
+        if len(files) > 1:
+            raise HTTPException(400, f"one file per upload: this request has {len(files)} files; "
+                                     "send each in its own POST /documents")
+        refusal = request.app.state.uploads.charge(uploader_of(request), file.size or 0)
+        if refusal:
+            raise HTTPException(429, refusal)
+        return await run_in_threadpool(_store_upload, file, dossier, batch)
+
+    def _store_upload(file: UploadFile, dossier: str | None, batch: str | None) -> UploadResponse:
         limit = settings.max_file_bytes
         data = file.file.read(limit + 1)
         if len(data) > limit:
-            raise HTTPException(413, _too_large_message(file.size, limit))
+            raise HTTPException(413, too_large_message(file.size, limit))
         from ingest.intake import EmptyFile, admit
 
         store = services.store
@@ -280,18 +296,19 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
         summary="A document's status and record",
         tags=["documents"],
     )
-    def get_document(document_id: int, request: Request) -> DocumentResponse:
+    def get_document(document_id: DocumentId, request: Request) -> DocumentResponse:
         info = _document(document_id, request_reader(request))
         return DocumentResponse.model_validate(info, from_attributes=True)
 
     @app.post(
         "/documents/{document_id}/pages/{number}/typed",
         response_model=DocumentResponse,
-        responses=_errors(404, 422),
+        responses=_errors(400, 404, 422),  # 400: a body that is not JSON at all
         summary="Store the text a clerk typed for a page (handwritten pages); the record is understood again",
         tags=["documents"],
     )
-    def type_page(document_id: int, number: int, body: TypedPageBody, request: Request) -> DocumentResponse:
+    def type_page(document_id: DocumentId, number: PageNumber, body: TypedPageBody,
+                  request: Request) -> DocumentResponse:
         """The page's text becomes the typed text (source "typed", the OCR text kept as `ocr_text`, with who
         and when); type, parties, parcels and references are derived again and the search index follows."""
         from ingest.indexing import reindex_stored
@@ -309,8 +326,8 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
     def list_documents(
         request: Request,
         status: Annotated[Status | None, Query(description="only documents in this state")] = None,
-        batch: Annotated[int | None, Query(description="only documents of this batch id")] = None,
-        page: Annotated[int, Query(ge=1, description="1-based page")] = 1,
+        batch: Annotated[int | None, Query(ge=1, le=MAX_ID, description="only documents of this batch id")] = None,
+        page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="1-based page")] = 1,
         per_page: Annotated[int, Query(ge=1, le=200)] = 50,
     ) -> DocumentList:
         """Newest first, without the records (GET one document for its record)."""
@@ -327,22 +344,36 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
     @app.get(
         "/documents/{document_id}/pages/{number}/image",
         response_class=Response,
-        responses={200: {"content": {"image/png": {}}, "description": "the page as PNG"}, **_errors(404, 422)},
-        summary="A page's image (word boxes are in its pixels); a denunciation's with the denouncer's identity "
-                "and signature blacked out for readers not cleared to see them",
+        responses={200: {"content": {"image/png": {"schema": {"type": "string", "format": "binary"}}},
+                         "description": "the page as PNG",
+                         "headers": {"X-Page-Scale": {
+                             "description": "served pixels per word-box pixel (1 unless the page was larger "
+                                            "than the pixel budget)", "schema": {"type": "number"}}}},
+                   **_errors(404, 422)},
+        summary="A page's image (word boxes are in its pixels, times X-Page-Scale); a denunciation's with the "
+                "denouncer's identity and signature blacked out for readers not cleared to see them",
         tags=["documents"],
     )
-    def page_image(document_id: int, number: Annotated[int, Path(description="1-based page")],
-                   request: Request) -> Response:
+    def page_image(document_id: DocumentId, number: PageNumber, request: Request) -> Response:
+        """A page larger than `preview_max_pixels` is served scaled down to fit; the header `X-Page-Scale`
+        says by how much (word boxes times it are in this image's pixels; 1 when not scaled)."""
         reader = request_reader(request)
         info = _document(document_id, reader)
-        if number < 1 or (info.pages_total and number > info.pages_total):
-            raise HTTPException(404, f"document {document_id} has {info.pages_total} page(s), not {number}")
-        from ingest.pages import page_image as render
-
+        total = info.pages_total
         data = services.store.read_original(info.sha256)
+        if not total:  # not counted yet (queued): count now, before anything is decoded
+            from ingest.pages import count_pages
+
+            try:
+                total = count_pages(data, info.mime, settings) if info.mime else 0
+            except DonthuError:
+                total = 0
+        if total and number > total:
+            raise HTTPException(404, f"document {document_id} has {total} page(s), not {number}")
+        from ingest.pages import page_preview
+
         try:
-            image = render(data, info.mime, number, settings)
+            image, scale = page_preview(data, info.mime, number, settings)
         except (IndexError, KeyError) as exc:
             raise HTTPException(404, f"document {document_id} has no page {number}") from exc
         except DonthuError as exc:
@@ -351,10 +382,8 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
             raise HTTPException(404, f"document {document_id} has no page {number}")
         if needs_redaction(read_document(services.store, document_id).record, reader):
             image = redacted_page_image(services.store, document_id, number, image, reader)
-            return Response(_png_bytes(image), media_type="image/png", headers={"Cache-Control": "no-store"})
-        return Response(
-            _png_bytes(image), media_type="image/png", headers={"Cache-Control": "private, max-age=86400"}
-        )
+        return Response(_png_bytes(image), media_type="image/png",
+                        headers={"Cache-Control": "no-store", "X-Page-Scale": f"{scale:.6g}"})
 
     @app.get(
         "/documents/{document_id}/redacted.pdf",
@@ -365,7 +394,7 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
                 "the denouncer's identity, signature and handwriting blacked out, then the masked text",
         tags=["documents"],
     )
-    def redacted_pdf(document_id: int, request: Request) -> Response:
+    def redacted_pdf(document_id: DocumentId, request: Request) -> Response:
         reader = request_reader(request)
         info = read_document(services.store, document_id)
         if info is None or info.record is None:
@@ -387,12 +416,13 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
     @app.get(
         "/documents/{document_id}/original",
         response_class=FileResponse,
-        responses={200: {"content": {"application/octet-stream": {}}, "description": "the file as uploaded"},
+        responses={200: {"content": {t: {"schema": {"type": "string", "format": "binary"}} for t in ORIGINAL_TYPES},
+                         "description": "the file as uploaded, with the media type judged from its content"},
                    **_errors(404)},
         summary="The original file",
         tags=["documents"],
     )
-    def original(document_id: int, request: Request) -> FileResponse:
+    def original(document_id: DocumentId, request: Request) -> FileResponse:
         reader = request_reader(request)
         info = _document(document_id, reader)
         if needs_redaction(read_document(services.store, document_id).record, reader):
@@ -412,19 +442,23 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
     )
     def search(
         request: Request,
-        q: Annotated[str, Query(description='words and "quoted phrases", with or without diacritics')] = "",
+        q: Annotated[str, Query(max_length=MAX_QUERY_CHARS,
+                                description='words and "quoted phrases", with or without diacritics')] = "",
         type: Annotated[DocType | None, Query(description="complaint, denunciation, recommendation, land_dispute")] = None,
         kind: Annotated[Kind | None, Query(description="petition, decision, conclusion, notice, minutes, other")] = None,
-        commune: Annotated[str | None, Query(description="xã / phường / thị trấn")] = None,
-        district: Annotated[str | None, Query(description="huyện / thị xã / thành phố")] = None,
-        parcel: Annotated[str | None, Query(description='"45/12" = parcel 45 on map sheet 12; "45" = any sheet')] = None,
+        commune: Annotated[str | None, Query(max_length=200, description="xã / phường / thị trấn")] = None,
+        district: Annotated[str | None, Query(max_length=200, description="huyện / thị xã / thành phố")] = None,
+        parcel: Annotated[str | None, Query(max_length=100, description='"45/12" = parcel 45 on map sheet 12; "45" = any sheet')] = None,
         year_from: Annotated[int | None, Query(alias="from", ge=1900, le=2100, description="from this year")] = None,
         year_to: Annotated[int | None, Query(alias="to", ge=1900, le=2100, description="up to this year")] = None,
-        page: Annotated[int, Query(ge=1, description="1-based page of results")] = 1,
+        page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="1-based page of results")] = 1,
         per_page: Annotated[int, Query(ge=1, le=100)] = 20,
     ) -> SearchResponse:
         if year_from is not None and year_to is not None and year_from > year_to:
             raise HTTPException(422, f"'from' ({year_from}) must not be after 'to' ({year_to})")
+        words = len(q.split())
+        if words > settings.max_query_words:
+            raise HTTPException(422, f"q: too many words ({words}, at most {settings.max_query_words})")
         from search.backend import SearchQuery
 
         query = SearchQuery(

@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, model_validator
 
 from donthu.schema import Record
+from donthu.text import neutral
 
 Status = Literal["queued", "processing", "done", "failed"]
+
+#: largest id a path or query accepts (ids are PostgreSQL `integer`s): larger ones are answered 422
+MAX_ID = 2**31 - 1
+#: largest page number (of a document, of a list or of search results) a request accepts
+MAX_PAGE = 100_000
+#: longest search query (characters) accepted; the number of words is bounded by Settings.max_query_words
+MAX_QUERY_CHARS = 1000
+#: what GET /documents/{id}/original answers with: the type judged from the file's bytes at intake
+ORIGINAL_TYPES = ("application/pdf", "image/tiff", "image/png", "image/jpeg", "application/octet-stream")
+
+#: a file name as shown: hidden control characters (right-to-left override, ...) replaced by U+FFFD
+ShownName = Annotated[str, AfterValidator(lambda v: neutral(v, lines=False))]
 
 
 class ErrorResponse(BaseModel):
@@ -17,8 +30,51 @@ class ErrorResponse(BaseModel):
     detail_vi: str | None = Field(default=None, description="the same in Vietnamese, for the web pages")
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"detail": "not a PDF, TIFF, PNG or JPEG (a ZIP archive or Word/Excel (.docx/.xlsx) document)"}]}
+        json_schema_extra={"examples": [{"detail": "not a PDF, TIFF, PNG, JPEG or HEIC (a ZIP archive or Word/Excel (.docx/.xlsx) document)"}]}
     )
+
+
+class ValidationErrorResponse(BaseModel):
+    """What a 422 carries: the same string `detail` as every other error, and the failed checks."""
+
+    detail: str = Field(description="what is wrong with the request, e.g. 'page: Input should be less than or "
+                                    "equal to 100000'")
+    detail_vi: str | None = Field(default=None, description="the same for the web pages")
+    errors: list[dict[str, Any]] | None = Field(
+        default=None, description="one entry per failed check: type, loc (where), msg (absent for checks made "
+                                  "by the handler itself)")
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "detail": "page: Input should be less than or equal to 100000",
+        "detail_vi": "page: Input should be less than or equal to 100000",
+        "errors": [{"type": "less_than_equal", "loc": ["query", "page"],
+                    "msg": "Input should be less than or equal to 100000"}]}]})
+
+
+def document_validation_errors(app: Any) -> None:
+    """Make the OpenAPI document say what a 422 really is (`ValidationErrorResponse`, `detail` a string)
+    instead of FastAPI's built-in `HTTPValidationError` (`detail` an array), which this service never sends."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        spec = build()
+        schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+        schemas["ValidationErrorResponse"] = ValidationErrorResponse.model_json_schema(
+            ref_template="#/components/schemas/{model}")
+        for operations in spec.get("paths", {}).values():
+            for operation in operations.values():
+                response = operation.get("responses", {}).get("422")
+                if response is not None:
+                    response["description"] = "the request's parameters or body are not valid"
+                    response["content"] = {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/ValidationErrorResponse"}}}
+        for name in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(name, None)
+        return spec
+
+    app.openapi = openapi
 
 
 class UploadResponse(BaseModel):
@@ -43,7 +99,8 @@ class UploadResponse(BaseModel):
 
 class DocumentResponse(BaseModel):
     id: int
-    file: str = Field(description="upload name or path the file was ingested from")
+    file: ShownName = Field(description="upload name or path the file was ingested from (control characters "
+                                        "shown as U+FFFD)")
     status: Status
     error: str | None = Field(description="why processing failed (status 'failed'), readable by a clerk")
     pages_done: int = Field(description="pages processed so far")
@@ -53,6 +110,12 @@ class DocumentResponse(BaseModel):
     created_at: datetime
     updated_at: datetime
     record: Record | None = Field(description="the structured record once status is 'done'")
+
+    @model_validator(mode="after")
+    def _shown_record_name(self) -> "DocumentResponse":
+        if self.record is not None:
+            self.record.file = neutral(self.record.file, lines=False)
+        return self
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -103,7 +166,7 @@ class TypedPageBody(BaseModel):
 
 class DocumentSummary(BaseModel):
     id: int
-    file: str
+    file: ShownName
     status: Status
     error: str | None
     pages_done: int
@@ -143,7 +206,7 @@ class DocumentList(BaseModel):
 
 class SearchHitModel(BaseModel):
     doc_id: int
-    file: str
+    file: ShownName
     kind: str
     type: str
     score: float = Field(description="relevance; higher is better")

@@ -30,9 +30,10 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from sqlalchemy import select
 
+from api.models import MAX_QUERY_CHARS
 from api.reasons import in_vietnamese
 from donthu.schema import KINDS, ROLES, TYPES, Parcel, Party, Record
-from donthu.text import fold, nfc
+from donthu.text import fold, neutral, nfc
 from records.corrections import CorrectionError, Correction, corrections_for
 from api.readers import request_reader
 from records.confidential import cleared, identity_of, identity_word_indices, restore_masked_parties
@@ -197,6 +198,17 @@ templates.env.globals.update(
     KINDS=KINDS,
     ROLES=ROLES,
 )
+
+
+def _shown(value: Any) -> Any:
+    """Every `{{ ... }}` of every template goes through this (Jinja's finalize): hidden control characters
+    (a right-to-left override in a file name, ...) are shown as U+FFFD."""
+    if isinstance(value, Markup):
+        return Markup(neutral(str(value)))
+    return neutral(value) if isinstance(value, str) else value
+
+
+templates.env.finalize = _shown
 templates.env.filters.update(
     local_time=local_time, iso_local_time=iso_local_time, vn_date=vn_date, area=area, percent=percent,
     input_number=_input_number, vi_reason=in_vietnamese,
@@ -518,6 +530,13 @@ def search_page(request: Request) -> HTMLResponse:
         errors.append(f"Loại đơn không hợp lệ: {params.pop('type')}")
     if params.get("kind") not in (None, *KINDS):
         errors.append(f"Loại văn bản không hợp lệ: {params.pop('kind')}")
+    limit = _services(request).settings.max_query_words
+    if len(params.get("q", "")) > MAX_QUERY_CHARS or len(params.get("q", "").split()) > limit:
+        params.pop("q")
+        errors.append(f"Câu tìm quá dài (tối đa {limit} từ, {MAX_QUERY_CHARS} ký tự).")
+    for name in ("commune", "district", "parcel"):
+        if len(params.get(name, "")) > 200:
+            errors.append(f"Giá trị lọc quá dài: {params.pop(name)[:40]}…")
     years = {}
     for name in ("from", "to"):
         try:

@@ -118,7 +118,7 @@ class CeleryRun:
             r.delete(key)
 
     def run(self, paths: list[Path]) -> tuple[float, dict[int, str], list[int]]:
-        from ingest.distributed import submit_paths, wait_for
+        from ingest.submit import submit_paths, wait_for
 
         started = time.perf_counter()
         _, items, ids = submit_paths([str(p) for p in paths], self.settings, client=self.client)

@@ -46,7 +46,7 @@ def build(folder: Path, n: int, seed: int, digital: bool) -> int:
 
 
 def ingest(folder: Path, data: Path, workers: int) -> tuple[float, str]:
-    cmd = [sys.executable, "-m", "donthu.cli", "--data-dir", str(data), "ingest", str(folder),
+    cmd = [sys.executable, "-m", "cli", "--data-dir", str(data), "ingest", str(folder),
            "--workers", str(workers), "--quiet"]
     start = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True)

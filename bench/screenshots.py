@@ -52,7 +52,7 @@ def start_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "DONTHU_WORKERS": os.environ.get("DONTHU_WORKERS", "1"), "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "donthu.cli", "--data-dir", str(data_dir), "serve", "--port", str(port)],
+        [sys.executable, "-m", "cli", "--data-dir", str(data_dir), "serve", "--port", str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, cwd=ROOT, env=env,
     )
     base = f"http://127.0.0.1:{port}"

@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     import random
 
-    from classify.training import ocr_noise
+    from corpus.training import ocr_noise
 
     rng = random.Random(5)
     report = EvalReport.from_json(args.report)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from classify.normalize import fold_aligned
+from donthu.text import fold
 
 # 1.234,5 | 1234,5 | 1234.5 | 14.683.4 (OCR read the decimal comma as a full stop)
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+|\.\d{1,2}(?!\d))?|\d+(?:,\d+)?|\d+\.\d{1,2}(?!\d)"
@@ -82,8 +83,6 @@ _DIGIT_WORDS = {
 
 def parse_number_words(text: str) -> int | None:
     """Vietnamese number words (folded or not): `hai nghìn không trăm hai mươi ba` → 2023, `mười chín` → 19."""
-    from donthu.text import fold
-
     words = fold(text).split()
     if not words:
         return None

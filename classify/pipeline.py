@@ -21,6 +21,7 @@ from donthu.schema import Analysis
 
 from classify.dates import document_date
 from classify.doctype import EVIDENCE, Hit, decide_type
+from classify.gazetteer import attach_places
 from classify.kind import detect_kind, title_lines
 from classify.normalize import fold_aligned, normalize_text
 from classify.parcels import extract_parcels
@@ -114,12 +115,13 @@ def evidence_hits(doc: Doc) -> list[Hit]:
 
 
 def analyse(text: str) -> Analysis:
-    """Kind, type (with confidence and evidence), parties, parcels, references and date of one document."""
+    """Kind, type (with confidence and evidence), parties, parcels, references and date of one document; the
+    places of addresses and parcels resolved to their old and new units (classify.gazetteer) last."""
     clean = normalize_text(text)
     doc = get_nlp()(folded_view(clean))
     kind = detect_kind(clean)
     decision = decide_type(clean, evidence_hits(doc), title_lines(clean), type_probabilities(doc), kind)
-    return Analysis(
+    analysis = Analysis(
         kind=kind,
         type=decision.type,
         type_confidence=decision.confidence,
@@ -129,3 +131,4 @@ def analyse(text: str) -> Analysis:
         references=extract_references(clean),
         date=document_date(clean),
     )
+    return attach_places(analysis, clean)

@@ -2,7 +2,7 @@
 
 The component sits in the same pipeline as the evidence PhraseMatcher (`classify.pipeline.get_nlp`) and reads
 the same folded tokens, so OCR's lost diacritics do not matter. Its weights ship with the package in
-`classify/model/type_textcat/` and are rebuilt reproducibly by `make model` (`classify.training`); the
+`classify/model/type_textcat/` and are rebuilt reproducibly by `make model` (`corpus.training`); the
 training seeds are recorded in `meta.json` and never include the evaluation seed.
 """
 

@@ -46,6 +46,17 @@ class Settings:
     #: characters of PDF text layers: "pdfium" (fast, where its coordinates map simply) or "pdfplumber"
     #: everywhere (ocr.textlayer)
     text_chars: str = "pdfium"
+    #: Host header values the service answers (DNS rebinding guard, api.hardening); "*" answers any
+    allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "testserver")
+    #: uploads received at the same time; one more is answered 503 with Retry-After (api.uploads)
+    max_concurrent_uploads: int = 2
+    #: bytes one uploader may send in 24 hours (0: no quota; api.uploads.UploadGate)
+    upload_quota_bytes: int = 0
+    #: pixel budget of a served page image: larger pages are scaled down to fit (ingest.pages.page_image)
+    preview_max_pixels: int = 12_000_000
+    #: most words (and quoted phrases' words) a search query may have — more are answered 422 (a query of
+    #: 1,000 words made the index fail with a 500)
+    max_query_words: int = 64
 
     @property
     def sqlite_path(self) -> Path:
@@ -98,7 +109,18 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         preview_dpi=_env_int(env, "DONTHU_PREVIEW_DPI", 150),
         ocr_backend=env.get("DONTHU_OCR_BACKEND", "").strip().lower(),
         text_chars="pdfplumber" if env.get("DONTHU_TEXT_CHARS", "").strip().lower() == "pdfplumber" else "pdfium",
+        allowed_hosts=_hosts(env.get("DONTHU_ALLOWED_HOSTS", "")),
+        max_concurrent_uploads=max(1, _env_int(env, "DONTHU_MAX_CONCURRENT_UPLOADS", 2)),
+        upload_quota_bytes=max(0, _env_int(env, "DONTHU_UPLOAD_QUOTA_BYTES", 0)),
+        preview_max_pixels=max(1_000_000, _env_int(env, "DONTHU_PREVIEW_MAX_PIXELS", 12_000_000)),
+        max_query_words=max(1, _env_int(env, "DONTHU_MAX_QUERY_WORDS", 64)),
     )
+
+
+def _hosts(value: str) -> tuple[str, ...]:
+    """DONTHU_ALLOWED_HOSTS: comma-separated host names (no port), e.g. "donthu.thanhtra.gov.vn,10.0.0.5"."""
+    hosts = tuple(h.strip().lower() for h in value.split(",") if h.strip())
+    return hosts or Settings.allowed_hosts
 
 
 DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/0"

@@ -39,11 +39,63 @@ class PageText(BaseModel):
     typed_at: str | None = Field(default=None, description="a typed page: when (ISO 8601, UTC)")
 
 
+PlaceStatus = Literal["resolved", "split", "ambiguous", "partial", "unknown"]
+
+
+class OldUnit(BaseModel):
+    """An administrative unit as it was before 1 July 2025 (province, district, commune; names without their
+    level word, which is in the *_type field; official GSO codes of that time: An Giang 89, Kiên Giang 91)."""
+
+    commune: str | None = None
+    commune_type: str | None = Field(default=None, description="xã, phường, thị trấn")
+    commune_code: str | None = None
+    district: str | None = None
+    district_type: str | None = Field(default=None, description="huyện, thị xã, thành phố")
+    district_code: str | None = None
+    province: str
+    province_code: str = Field(description="code before 1 July 2025 (89 An Giang, 91 Kiên Giang)")
+
+
+class NewUnit(BaseModel):
+    """A commune-level unit since 1 July 2025 (no district level; the new An Giang is code 91)."""
+
+    commune: str
+    commune_type: str = Field(description="xã, phường, đặc khu")
+    commune_code: str
+    province: str
+    province_code: str
+
+
+class PlaceCandidate(BaseModel):
+    old: OldUnit | None = None
+    new: NewUnit | None = None
+
+
+class ResolvedPlace(BaseModel):
+    """A place as written and the units it names before and after 1 July 2025 (classify.gazetteer).
+
+    `status`: "resolved" (one old unit and its one new unit, or one new unit), "split" (one old commune whose
+    land went to several new ones: `candidates`), "ambiguous" (several readings: `candidates`; `old`/`new` set
+    only where every reading agrees), "partial" (only a district or province named), "unknown"."""
+
+    written: str
+    status: PlaceStatus = "unknown"
+    era: Literal["old", "new"] | None = Field(default=None, description="which system the writing follows")
+    old: OldUnit | None = None
+    new: NewUnit | None = None
+    candidates: list[PlaceCandidate] = Field(default_factory=list)
+    formerly: list[OldUnit] = Field(default_factory=list,
+                                    description="a new unit: the old communes merged (wholly or partly) into it")
+    note: str | None = None
+
+
 class Party(BaseModel):
     name: str = Field(description="NFC, as written, without Ông/Bà")
     role: Role
     id_number: str | None = None
     address: str | None = None
+    place: ResolvedPlace | None = Field(default=None, exclude_if=lambda v: v is None,
+                                        description="the address's place, old and new units (left out when none)")
 
 
 class Parcel(BaseModel):
@@ -54,6 +106,8 @@ class Parcel(BaseModel):
     commune: str | None = None
     district: str | None = None
     province: str | None = None
+    place: ResolvedPlace | None = Field(default=None, exclude_if=lambda v: v is None,
+                                        description="the parcel's place, old and new units (left out when none)")
 
 
 class Reference(BaseModel):

@@ -26,3 +26,21 @@ def fold(text: str) -> str:
 
 def squash_spaces(text: str) -> str:
     return _WS.sub(" ", text).strip()
+
+
+#: characters that change how the text around them is shown without being seen: C0/C1 controls, the bidi
+#: marks, embeddings, overrides and isolates (U+202E turns "đơn<U+202E>fdp.exe" into what reads as
+#: "đơnexe.pdf"), zero-width characters and the line/paragraph separators
+_HIDDEN = re.compile(
+    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+)
+_LINE_BREAKS = re.compile("[\t\n\r]")
+REPLACEMENT = "\ufffd"
+
+
+def neutral(text: str, *, lines: bool = True) -> str:
+    """`text` with every hidden control or formatting character replaced by U+FFFD (shown as �), so that
+    what a clerk reads is what is there; tab, CR and LF are kept when `lines` (page text), replaced too when
+    not (a file name)."""
+    text = _HIDDEN.sub(REPLACEMENT, text)
+    return text if lines else _LINE_BREAKS.sub(REPLACEMENT, text)

@@ -14,7 +14,12 @@ from pathlib import Path
 from typing import Literal
 
 from donthu.config import Settings
+from ingest.indexing import reindex_stored
+from ingest.intake import admit
+from ingest.pool import LocalPool
 from ingest.sources import SourceFile, walk
+from records.store import Store
+from search import open_backend
 
 Outcome = Literal["done", "skipped", "failed", "queued"]
 
@@ -56,8 +61,6 @@ def _queue_files(store, batch_id: int, sources: list[SourceFile], settings: Sett
                  dossier_per_folder: bool) -> tuple[list[ItemOutcome], dict[int, ItemOutcome]]:
     """Admit each file (`ingest.intake.admit`); returns all items and the ones to run by document id: new
     files, earlier failures tried again, and documents an interrupted run left queued or processing."""
-    from ingest.intake import admit
-
     items: list[ItemOutcome] = []
     to_run: dict[int, ItemOutcome] = {}
     dossiers: dict[Path, int] = {}
@@ -93,8 +96,6 @@ def ingest_paths(
     workers: int | None = None,
     label: str | None = None,
 ) -> BatchReport:
-    from records.store import Store
-
     started = time.perf_counter()
     store = Store(settings)
     excluded: list[Path] = []
@@ -120,8 +121,6 @@ def _run_all(store, batch_id: int, to_run: dict[int, ItemOutcome], settings: Set
     from concurrent.futures.process import BrokenProcessPool
 
     from tqdm import tqdm
-
-    from ingest.pool import LocalPool
 
     total_pages = sum(item.pages for item in to_run.values())
     bar = tqdm(total=total_pages, unit="page", disable=not progress, dynamic_ncols=True,
@@ -196,6 +195,22 @@ def _run_all(store, batch_id: int, to_run: dict[int, ItemOutcome], settings: Set
         return False
     except KeyboardInterrupt:
         pool.terminate()
+        _index_interrupted(store, settings, [d for d in order if d in unfinished])
         return True
     finally:
         bar.close()
+
+
+def _index_interrupted(store, settings: Settings, doc_ids: list[int]) -> None:
+    """A worker stopped between saving a document (status done) and indexing it leaves a done document
+    that search cannot find, and the next run skips done documents: index those again here (indexing is
+    idempotent). A process killed outright (`kill -9`) is caught up by `donthu reindex --to sqlite`."""
+    done = [d for d in doc_ids if (info := store.get(d)) is not None and info.status == "done"]
+    if not done:
+        return
+    index = open_backend(settings)
+    try:
+        for doc_id in done:
+            reindex_stored(store, index, doc_id)
+    finally:
+        index.close()

@@ -25,6 +25,8 @@ from typing import Any, Literal
 
 from donthu.config import Settings
 from donthu.types import DonthuError, TooLarge, UnsupportedFile
+from ingest.pages import count_pages
+from ingest.sniff import sniff
 
 Action = Literal["new", "retry", "pending", "duplicate", "refused"]
 
@@ -79,9 +81,6 @@ def _read(source: bytes | Path, settings: Settings) -> bytes:
 
 def _check(data: bytes, settings: Settings) -> tuple[str, int]:
     """(mime, pages) or the refusal."""
-    from ingest.pages import count_pages
-    from ingest.sniff import sniff
-
     if not data:
         raise EmptyFile("empty file (0 bytes)")
     mime = sniff(data)

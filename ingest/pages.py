@@ -12,7 +12,8 @@ PDF pages are decided one by one (mixed files exist):
   (no re-render, no resampling), turned upright by the placement matrix and /Rotate; its dpi is the image's
   pixels over its placed size in inches (= the page size for a full-page scan);
 * any other page is rendered with pdfium at `settings.render_dpi`.
-TIFF (multi-page), PNG and JPEG go through Pillow (EXIF orientation honoured).
+TIFF (multi-page), PNG and JPEG go through Pillow (EXIF orientation honoured); HEIC phone photos are
+decoded to PNG first (ingest.heif).
 
 Images are uint8: gray (H, W), or BGR (H, W, 3) when the page has colour (a render or an RGB scan whose
 pixels are all neutral gray is returned as gray; a red stamp or blue ink keeps the page in colour).
@@ -35,7 +36,9 @@ from PIL import Image, ImageOps
 
 from donthu.config import Settings
 from donthu.types import DonthuError, EncryptedFile, PageImage, TooLarge, UnsupportedFile
-from ingest.sniff import JPEG, PDF, PNG, TIFF
+from ingest.heif import HEIC, decode_to_png
+from ingest.sniff import JPEG, PDF, PNG, sniff, TIFF
+from ocr.textlayer import judge_text_layer, pdfium_chars_enabled, PdfiumChars, read_text_layer
 
 #: a page has a meaningful text layer with at least this many visible non-space characters
 MIN_TEXT_CHARS = 20
@@ -65,12 +68,15 @@ def count_pages(data: bytes, mime: str, settings: Settings) -> int:
     if mime in (TIFF, PNG, JPEG):
         with _open_image(data) as im:
             return _frame_count(im, mime)
+    if mime == HEIC:
+        return 1  # its primary image (decoded when read: a damaged photo fails then, with the reason)
     raise UnsupportedFile(f"unsupported type {mime}")
 
 
 def iter_pages(data: bytes, mime: str, settings: Settings) -> Iterator[PageImage]:
     """One PageImage per page, lazily (only one page's pixels in memory at a time)."""
     _check_file_size(data, settings)
+    data, mime = _decoded(data, mime)
     if mime == PDF:
         yield from _iter_pdf(data, settings)
     elif mime in (TIFF, PNG, JPEG):
@@ -82,6 +88,7 @@ def iter_pages(data: bytes, mime: str, settings: Settings) -> Iterator[PageImage
 def page_image(data: bytes, mime: str, number: int, settings: Settings) -> np.ndarray:
     """The image served for page `number` (1-based); word boxes are in its pixel space."""
     _check_file_size(data, settings)
+    data, mime = _decoded(data, mime)
     if mime == PDF:
         with _PdfPages(data, settings) as pages:
             if not 1 <= number <= pages.count:
@@ -106,6 +113,104 @@ def page_image(data: bytes, mime: str, number: int, settings: Settings) -> np.nd
     raise UnsupportedFile(f"unsupported type {mime}")
 
 
+def page_preview(data: bytes, mime: str, number: int, settings: Settings) -> tuple[np.ndarray, float]:
+    """`page_image` within the pixel budget `settings.preview_max_pixels`, and the scale it was served at
+    (served pixels per word-box pixel; 1.0 when the page fits). A larger page is decoded reduced where the
+    format allows it (JPEG's DCT scaling, PDF rendered at a lower dpi) and scaled down to fit, so a
+    13000 x 13000 px page costs a fraction of its full decode and never a full-size PNG encode."""
+    budget = settings.preview_max_pixels
+    if mime == PDF:
+        with _PdfPages(data, settings) as pages:
+            if not 1 <= number <= pages.count:
+                raise IndexError(f"page {number} out of range 1..{pages.count}")
+            layout = pages.layout(number - 1)
+            text_page, _ = pages.trusted_text_page(number - 1, layout)
+            if text_page is not None:
+                width, height = pages.render_size(number - 1, settings.preview_dpi)
+                scale = min(1.0, math.sqrt(budget / max(1, width * height)))
+                image, _ = _fit(pages.render(number - 1, settings.preview_dpi * scale), budget)  # rounding
+                return image, image.shape[1] / width
+            page = pages.ocr_page(number - 1, layout)
+            if page.image is None:
+                raise UnsupportedFile(page.error or f"page {number} could not be read")
+            return _fit(page.image, budget)
+    if mime in (TIFF, PNG, JPEG):
+        with _open_image(data) as im:
+            count = _frame_count(im, mime)
+            if not 1 <= number <= count:
+                raise IndexError(f"page {number} out of range 1..{count}")
+            if count > 1:
+                im.seek(number - 1)
+            _check_pixels(im.width, im.height, settings, "image")
+            full_width, full_height = _upright_size(im)
+            scale = min(1.0, math.sqrt(budget / (full_width * full_height)))
+            if scale >= 1.0:
+                image, _ = _frame_to_array(im, settings)
+                return image, 1.0
+            return _reduced_frame(im, mime, full_width, full_height, scale)
+    raise UnsupportedFile(f"unsupported type {mime}")
+
+
+def _fit(image: np.ndarray, budget: int) -> tuple[np.ndarray, float]:
+    height, width = image.shape[:2]
+    if width * height <= budget:
+        return image, 1.0
+    scale = math.sqrt(budget / (width * height))
+    size = (max(1, int(width * scale)), max(1, int(height * scale)))
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA), size[0] / width
+
+
+_TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+              5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+              8: Image.Transpose.ROTATE_90}
+
+
+def _upright_size(im: Image.Image) -> tuple[int, int]:
+    """The size `_frame_to_array` gives this frame (EXIF orientation, square pixels), without decoding it."""
+    width, height = im.size
+    dpi_x, dpi_y = _metadata_dpi(im)
+    if _orientation(im) in (5, 6, 7, 8):
+        width, height, dpi_x, dpi_y = height, width, dpi_y, dpi_x
+    if dpi_x and dpi_y and max(dpi_x, dpi_y) / max(1e-6, min(dpi_x, dpi_y)) > _ANISOTROPY:
+        dpi = max(dpi_x, dpi_y)
+        width, height = round(width * dpi / dpi_x), round(height * dpi / dpi_y)
+    return width, height
+
+
+def _reduced_frame(im: Image.Image, mime: str, full_width: int, full_height: int, scale: float
+                   ) -> tuple[np.ndarray, float]:
+    """The current frame decoded reduced (JPEG: DCT scaling; others: Pillow's box reduce after decoding),
+    upright, then resized to exactly `scale` times the full upright size."""
+    orientation = _orientation(im)
+    target = (max(1, int(full_width * scale)), max(1, int(full_height * scale)))
+    if mime == JPEG:
+        im.draft(im.mode if im.mode in ("L", "RGB") else None, (max(1, int(im.width * scale)),
+                                                               max(1, int(im.height * scale))))
+    im.load()
+    # resized by Pillow before anything becomes a numpy array: the full-size pixels are never copied
+    size = (target[1], target[0]) if orientation in (5, 6, 7, 8) else target
+    reduced = _resizable(im).resize(size, Image.Resampling.BOX, reducing_gap=2.0)
+    if orientation in _TRANSPOSE:
+        reduced = reduced.transpose(_TRANSPOSE[orientation])
+    array = _pil_to_array(reduced)
+    if (array.shape[1], array.shape[0]) != target:
+        array = cv2.resize(array, target, interpolation=cv2.INTER_AREA)
+    return array, target[0] / full_width
+
+
+def _resizable(im: Image.Image) -> Image.Image:
+    """The frame in a mode Pillow resizes with a box filter (what `_pil_to_array` then turns into gray/BGR)."""
+    if im.mode in ("L", "RGB", "RGBA", "LA", "I", "F"):
+        return im
+    if im.mode == "1":
+        return im.convert("L")
+    if im.mode.startswith("I;16"):
+        return im.convert("I")
+    if im.mode in ("P", "PA"):
+        return im.convert("RGBA" if im.mode == "PA" or "transparency" in im.info else "RGB")
+    return im.convert("RGB")
+
+
 def page_at(data: bytes, mime: str, number: int, settings: Settings) -> PageImage:
     """Page `number` (1-based) of a file as `ingest.pages.iter_pages` yields it, without the pages before
     it for PDF (a worker reads one page of a long file, not all of them)."""
@@ -120,10 +225,15 @@ def page_at(data: bytes, mime: str, number: int, settings: Settings) -> PageImag
     raise IndexError(f"page {number} not in file")
 
 
+def _decoded(data: bytes, mime: str) -> tuple[bytes, str]:
+    """A HEIC photo as the PNG the image path reads (ingest.heif); other formats as they are."""
+    if mime == HEIC:
+        return decode_to_png(data), PNG
+    return data, mime
+
+
 def plan_file(data: bytes, settings: Settings) -> tuple[str, int]:
     """(mime, page count) of a file, with the limits `iter_pages` checks up front; raises DonthuError."""
-    from ingest.sniff import sniff
-
     mime = sniff(data)
     total = count_pages(data, mime, settings)
     _check_page_count(total, settings)
@@ -272,8 +382,6 @@ class _PdfPages:
     def chars_page(self, index: int):
         """The page's characters: pdfium's text page where its coordinates map simply (fast), else the
         pdfplumber page (see ocr.textlayer); None when neither can read the page."""
-        from ocr.textlayer import PdfiumChars, pdfium_chars_enabled
-
         if pdfium_chars_enabled(self.settings):
             try:
                 page = PdfiumChars(self.pdfium[index])
@@ -340,8 +448,6 @@ class _PdfPages:
     def trusted_text_page(self, index: int, layout: _Layout) -> tuple[PageImage | None, str | None]:
         """(the "text" page, None) when the page's text layer reads as the language; (None, why not) when it
         has a layer that does not (ocr.textlayer.judge_text_layer); (None, None) when it has none."""
-        from ocr.textlayer import judge_text_layer
-
         layer = self.text_layer(index, layout)
         if layer is None:
             return None, None
@@ -356,8 +462,6 @@ class _PdfPages:
     # -------------------------------------------------------------------------------- producing
     def text_page(self, index: int, page) -> PageImage:
         """Read (and close) the characters' page `text_layer` returned."""
-        from ocr.textlayer import read_text_layer
-
         scale = self.settings.preview_dpi / 72.0
         try:
             text, words = read_text_layer(page, scale)

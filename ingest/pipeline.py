@@ -15,6 +15,8 @@ from donthu.config import Settings
 from donthu.schema import PageText, Record, with_analysis
 from donthu.text import nfc
 from donthu.types import DonthuError, PageImage, PageResult
+from ingest.pages import count_pages, iter_pages
+from ingest.sniff import sniff
 
 ProgressCallback = Callable[[int, int], None]  # (pages_done, pages_total)
 
@@ -83,9 +85,6 @@ def process_bytes(
     on_page: ProgressCallback | None = None,
 ) -> ProcessedDocument:
     """Run the whole pipeline on one file's bytes. Never raises for bad input: errors go in the record."""
-    from ingest.pages import count_pages, iter_pages
-    from ingest.sniff import sniff
-
     seconds: dict[str, float] = {}
     record = Record(file=filename, sha256=sha256_hex(data), mime="application/octet-stream")
     pages: list[PageResult] = []

@@ -1,12 +1,13 @@
 """Real file format from content (never from the file name).
 
-`sniff(data)` returns one of the four MIME types donthu reads or raises `UnsupportedFile` with a message a
-clerk can act on ("empty file (0 bytes)", "truncated PDF ...", "not a PDF, TIFF, PNG or JPEG (...)").
+`sniff(data)` returns one of the MIME types donthu reads (PDF, TIFF, PNG, JPEG, HEIC) or raises `UnsupportedFile` with a message a
+clerk can act on ("empty file (0 bytes)", "truncated PDF ...", "not a PDF, TIFF, PNG, JPEG or HEIC (...)").
 """
 
 from __future__ import annotations
 
 from donthu.types import UnsupportedFile
+from ingest.heif import HEIC, is_heif
 
 PDF = "application/pdf"
 TIFF = "image/tiff"
@@ -39,7 +40,8 @@ _KNOWN_OTHERS: tuple[tuple[bytes, str], ...] = (
 
 
 def sniff(data: bytes) -> str:
-    """The MIME type of `data` judged from its bytes: application/pdf, image/tiff, image/png, image/jpeg."""
+    """The MIME type of `data` judged from its bytes: application/pdf, image/tiff, image/png, image/jpeg,
+    image/heic."""
     if not data:
         raise UnsupportedFile("empty file (0 bytes)")
     head = bytes(data[:_PDF_HEADER_WINDOW])
@@ -55,7 +57,9 @@ def sniff(data: bytes) -> str:
         if len(data) < 16:
             raise UnsupportedFile(f"truncated TIFF ({len(data)} bytes)")
         return TIFF
-    raise UnsupportedFile(f"not a PDF, TIFF, PNG or JPEG ({_describe(head)})")
+    if is_heif(head):
+        return HEIC
+    raise UnsupportedFile(f"not a PDF, TIFF, PNG, JPEG or HEIC ({_describe(head)})")
 
 
 def _check_pdf_complete(data: bytes) -> None:
@@ -81,9 +85,6 @@ def _describe(head: bytes) -> str:
         if head.startswith(magic):
             return f"looks like {name}"
     if head[4:8] == b"ftyp":
-        brand = head[8:12]
-        if brand in (b"heic", b"heix", b"mif1", b"msf1", b"hevc"):
-            return "looks like a HEIC phone photo; export it as JPEG"
         return "looks like a video or MP4/MOV file"
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
         return "looks like a WebP image"

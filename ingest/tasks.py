@@ -12,21 +12,20 @@ import os
 import traceback
 
 from donthu.config import Settings
+from ingest.indexing import reindex_stored
+from records.store import Store
+from search import open_backend
 
 log = logging.getLogger(__name__)
 
 
 @functools.lru_cache(maxsize=4)
 def _store(settings: Settings):
-    from records.store import Store
-
     return Store(settings)
 
 
 @functools.lru_cache(maxsize=4)
 def _index(settings: Settings):
-    from search import open_backend
-
     return open_backend(settings)
 
 
@@ -59,7 +58,6 @@ def warm_up(settings: Settings) -> None:
 
 def run_document(document_id: int, settings: Settings) -> str:
     """Process one stored document; returns its final status ("done", "failed" or "skipped")."""
-    from ingest.indexing import reindex_stored
     from ingest.pipeline import process_bytes
 
     store = _store(settings)

@@ -340,7 +340,10 @@ def redact_record(record: Record) -> Record:
     if identity.empty:
         return record
     hidden = {id(p) for p in confidential_parties(record)}
-    parties = [p.model_copy(update={"name": MASK, "address": MASK if p.address else None,
+    secret = {"name": MASK}
+    if "place" in Party.model_fields:
+        secret["place"] = None  # the resolved place of the address
+    parties = [p.model_copy(update={**secret, "address": MASK if p.address else None,
                                     "id_number": MASK if p.id_number else None})
                if id(p) in hidden else p.model_copy(update={"address": mask_text(p.address, identity)})
                for p in record.parties]

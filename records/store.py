@@ -31,22 +31,18 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from donthu.config import Settings
+from donthu.procs import owner_tag, process_alive
 from donthu.schema import Record
 from donthu.text import nfc
 from donthu.types import PageResult, Word
 from records.blobs import BlobStore
+from records.corrections import apply_corrections, corrections_for
+from records.migrations import ensure_schema
 from records.tables import (
-    OUTCOMES,
-    batch_items,
-    batches,
-    doc_references,
-    documents,
-    dossiers,
-    pages as page_table,
-    parcels,
-    parties,
+    batch_items, batches, doc_references, documents, dossiers, OUTCOMES, pages as page_table, parcels, parties,
     words,
 )
+from records.typed import apply_typed, typed_for
 
 #: a `processing` claim whose heartbeat is older than this (seconds) may be taken over by another worker
 DEFAULT_LEASE_SECONDS = 1800.0
@@ -182,18 +178,6 @@ def _num(value: float | None) -> float | None:
     return float(value)
 
 
-def _owner() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def engine_url(url: str) -> str:
@@ -266,8 +250,6 @@ class Store:
 
     def create_tables(self) -> None:
         """Migrate the database to the latest schema (several processes may open the store at once)."""
-        from records.migrations import ensure_schema
-
         ensure_schema(self.engine)
 
     # -- plumbing ---------------------------------------------------------------------------------------
@@ -581,7 +563,7 @@ class Store:
                 )
                 .values(
                     status="processing",
-                    owner=_owner(),
+                    owner=owner_tag(),
                     attempts=row.attempts + 1,
                     error=None,
                     pages_done=0,
@@ -600,7 +582,7 @@ class Store:
         if host != socket.gethostname() or not pid_text.isdigit():
             return False  # another machine: only the lease tells
         pid = int(pid_text)
-        return pid == os.getpid() or not _process_alive(pid)
+        return pid == os.getpid() or not process_alive(pid)
 
     def set_progress(self, document_id: int, pages_done: int, pages_total: int) -> None:
         """Pages done so far (also the heartbeat of the processing claim)."""
@@ -627,9 +609,6 @@ class Store:
         parcels, references) follow the record as readers see it, i.e. with the pages clerks typed
         (records.typed) and the staff's corrections of a document processed again.
         """
-        from records.corrections import apply_corrections, corrections_for
-        from records.typed import apply_typed, typed_for
-
         record_json = _clean(record.model_dump_json())
         shown = apply_corrections(apply_typed(record, typed_for(self, document_id)),
                                   corrections_for(self, document_id)) or record

@@ -30,6 +30,7 @@ from sqlalchemy.engine import Engine
 
 from donthu.schema import Analysis, Record
 from donthu.text import nfc
+from records.corrections import apply_corrections, corrections_for
 from records.tables import doc_references, documents, pages, parcels, parties, typed_pages
 
 #: longest text accepted for one page (a dense A4 page is about 5,000 characters)
@@ -146,8 +147,6 @@ def add_typed(
     """Store what a clerk typed for one page: the understanding is derived again from the document's text
     with the typed pages (classify.analyse, as for OCR text) and the derived rows follow it."""
     from classify import analyse
-    from records.corrections import apply_corrections, corrections_for
-
     who = nfc(who or "").strip()[:200]
     if not who:
         raise TypingError("cần ghi tên người nhập")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 #: facet names in `SearchResults.facets`
-FACETS: tuple[str, ...] = ("type", "kind", "district", "commune", "year")
+FACETS: tuple[str, ...] = ("type", "kind", "district", "commune", "year", "new_commune")
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,15 @@ class IndexDocument:
     dossier_id: int | None = None
     #: the file name with a denouncer's name masked; None: the same as `file`
     masked_file: str | None = None
+    #: places resolved across 1 July 2025 (classify.gazetteer): the old units' commune and district names and
+    #: the new communes' names. The `commune` filter matches `communes`, `old_communes` and `new_communes`, the
+    #: `district` filter `districts` and `old_districts`; free text matches a page or `places`
+    old_communes: list[str] = field(default_factory=list)
+    old_districts: list[str] = field(default_factory=list)
+    new_communes: list[str] = field(default_factory=list)
+    #: the names of both systems as one searchable text (a query matches a document whose pages or whose
+    #: places hold every unit: `Nhơn Mỹ` finds a letter that says `xã Mỹ Hội Đông, huyện Chợ Mới`)
+    places: list[str] = field(default_factory=list)
 
     @property
     def year(self) -> int | None:

@@ -20,6 +20,12 @@ scores and highlights only `text_masked` and names the file by `file_masked`. An
 fields gets them added to its mapping on open; its pages without them are found by such searchers only after
 `donthu reindex`.
 
+Places across 1 July 2025 (classify.gazetteer): keyword fields `old_communes`, `old_districts`, `new_communes`
+(with `*_keys`) on every page; the commune filter matches commune, old and new commune keys, the district filter
+district and old district keys; the text field `places` (with `places.folded`) holds the names of both systems,
+and a query matches a page whose text holds every unit OR whose document's places hold every unit (as in
+SQLite). `ensure_index` adds these fields to an index created before them (put_mapping; adding is allowed).
+
 Document ids: page i (0-based, in `IndexDocument.pages` order) of document d is `"{d}-{i}"`; page 0 also
 stores `page_count`, read back with a real-time GET when a document is re-indexed or deleted so the pages
 it no longer has are deleted in the same bulk request.
@@ -83,6 +89,14 @@ MAPPINGS: dict[str, Any] = {
         "parcel_nos": {"type": "keyword"},
         "parties": {"type": "text", "analyzer": "vi_exact",
                     "fields": {"folded": {"type": "text", "analyzer": "vi_folded"}}},
+        "old_communes": {"type": "keyword"},
+        "old_commune_keys": {"type": "keyword"},
+        "old_districts": {"type": "keyword"},
+        "old_district_keys": {"type": "keyword"},
+        "new_communes": {"type": "keyword"},
+        "new_commune_keys": {"type": "keyword"},
+        "places": {"type": "text", "analyzer": "vi_exact",
+                   "fields": {"folded": {"type": "text", "analyzer": "vi_folded"}}},
         "text": {"type": "text", "analyzer": "vi_exact",
                  "fields": {"folded": {"type": "text", "analyzer": "vi_folded"}}},
         "text_masked": {"type": "text", "analyzer": "vi_exact",
@@ -90,15 +104,16 @@ MAPPINGS: dict[str, Any] = {
         "file_masked": {"type": "keyword"},
     },
 }
-#: fields added after the first release: put into an existing index's mapping when it is opened
-ADDED_FIELDS = ("text_masked", "file_masked")
 
 
 def _text_field(q: SearchQuery) -> str:
     """The text field a query reads: the full text, or the masked one for a searcher without clearance."""
     return "text" if q.cleared else "text_masked"
 
-_FACET_FIELDS = {"type": "type", "kind": "kind", "district": "districts", "commune": "communes", "year": "year"}
+_FACET_FIELDS = {"type": "type", "kind": "kind", "district": "districts", "commune": "communes", "year": "year",
+                 "new_commune": "new_communes"}
+#: the place names (old and new) fields beside a page's text
+_PLACE_FIELDS = ("old_communes", "old_districts", "new_communes")
 
 
 def _valid_date(value: str | None) -> str | None:
@@ -130,6 +145,10 @@ def page_sources(doc: IndexDocument) -> list[dict[str, Any]]:
         "parcel_nos": sorted({no for no, _ in parcels}),
         "parties": [nfc(p) for p in doc.parties],
         "file_masked": doc.masked_file if doc.masked_file is not None else doc.file,
+        **{name: sorted({nfc(v).strip() for v in getattr(doc, name) if v}) for name in _PLACE_FIELDS},
+        **{name[:-1] + "_keys": sorted({k for v in getattr(doc, name) if v for k in place_keys(v)})
+           for name in _PLACE_FIELDS},
+        "places": [nfc(p) for p in doc.places if p],
     }
     pages = doc.pages or []
     count = max(1, len(pages))
@@ -160,6 +179,15 @@ def _exact_bonus(term: Term, field: str = "text") -> dict[str, Any]:
     return {"constant_score": {"filter": match, "boost": EXACT_BONUS}}
 
 
+def _text_or_places(terms: list[Term], field: str = "text") -> dict[str, Any]:
+    """Every unit on the page's text (`field`: `text`, or `text_masked` for a searcher without clearance), or
+    every unit in the document's places."""
+    return {"bool": {"should": [
+        {"bool": {"must": [_unit_query(t, field) for t in terms]}},
+        {"bool": {"must": [_unit_query(t, "places") for t in terms]}},
+    ], "minimum_should_match": 1}}
+
+
 def filter_clauses(q: SearchQuery) -> list[dict[str, Any]]:
     clauses: list[dict[str, Any]] = []
     if q.type:
@@ -167,9 +195,14 @@ def filter_clauses(q: SearchQuery) -> list[dict[str, Any]]:
     if q.kind:
         clauses.append({"term": {"kind_key": value_key(q.kind)}})
     if q.commune:
-        clauses.append({"terms": {"commune_keys": place_keys(q.commune) or [""]}})
+        keys = place_keys(q.commune) or [""]
+        clauses.append({"bool": {"should": [{"terms": {f: keys}} for f in
+                                            ("commune_keys", "old_commune_keys", "new_commune_keys")],
+                                 "minimum_should_match": 1}})
     if q.district:
-        clauses.append({"terms": {"district_keys": place_keys(q.district) or [""]}})
+        keys = place_keys(q.district) or [""]
+        clauses.append({"bool": {"should": [{"terms": {f: keys}} for f in ("district_keys", "old_district_keys")],
+                                 "minimum_should_match": 1}})
     parcel = parse_parcel(q.parcel) if q.parcel else None
     if parcel:
         no, sheet = parcel
@@ -194,7 +227,7 @@ def build_request(parsed: ParsedQuery, q: SearchQuery) -> dict[str, Any]:
         sort: list[Any] = date_sort + [{"ordinal": {"order": "asc"}}]
     else:
         query = {"bool": {
-            "must": [_unit_query(t, field) for t in parsed.terms],
+            "must": [_text_or_places(parsed.terms, field)],
             "should": [_exact_bonus(t, field) for t in parsed.terms if t.has_diacritics],
             "filter": filters,
         }}
@@ -211,7 +244,7 @@ def build_request(parsed: ParsedQuery, q: SearchQuery) -> dict[str, Any]:
         "from_": max(0, int(q.offset)),
         "size": max(0, min(int(q.limit), MAX_LIMIT)),
         "source_includes": ["doc_id", "page", "file" if q.cleared else "file_masked", "kind", "type", "date",
-                            field],
+                            field, "places"],
         "collapse": {
             "field": "doc_id",
             "inner_hits": {"name": "pages", "size": MAX_MATCHED_PAGES, "_source": False,
@@ -224,7 +257,8 @@ def build_request(parsed: ParsedQuery, q: SearchQuery) -> dict[str, Any]:
         request["highlight"] = {
             "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
             "fields": {f"{field}.folded": {"number_of_fragments": 1, "fragment_size": 240},
-                       field: {"number_of_fragments": 1, "fragment_size": 240}},
+                       field: {"number_of_fragments": 1, "fragment_size": 240},
+                       "places.folded": {"number_of_fragments": 1, "fragment_size": 240}},
         }
     return request
 
@@ -232,7 +266,8 @@ def build_request(parsed: ParsedQuery, q: SearchQuery) -> dict[str, Any]:
 def _hit(raw: dict[str, Any], parsed: ParsedQuery, browsing: bool, field: str = "text") -> SearchHit:
     source = raw.get("_source", {})
     fragments = raw.get("highlight", {})
-    snippet_parts = fragments.get(f"{field}.folded") or fragments.get(field)
+    snippet_parts = (fragments.get(f"{field}.folded") or fragments.get(field)
+                     or fragments.get("places.folded"))
     snippet = " ".join(snippet_parts[0].split()) if snippet_parts else highlight(source.get(field, ""), parsed)
     file = source.get("file", source.get("file_masked", "")) if field == "text" else source.get("file_masked", "")
     pages: list[int] = []
@@ -277,9 +312,8 @@ class ElasticBackend:
         )
         if not self._es.indices.exists(index=self.index_name):
             self._es.options(ignore_status=400).indices.create(index=self.index_name)
-        else:  # an index of an earlier release: add the fields it lacks (adding fields is allowed)
-            self._es.indices.put_mapping(index=self.index_name,
-                                         properties={f: MAPPINGS["properties"][f] for f in ADDED_FIELDS})
+        else:  # an index made before a field was added gets it (new fields only; nothing is re-analysed)
+            self._es.indices.put_mapping(index=self.index_name, properties=MAPPINGS["properties"])
 
     def _old_counts(self, doc_ids: list[int]) -> dict[int, int]:
         if not doc_ids:

@@ -10,9 +10,12 @@ Layout (created on open):
   with `cleared=False` matches, ranks and snippets only these (an index written before they existed has no
   rows there: such searchers find nothing in it until `donthu reindex`).
 - `pages(id = pages_fts.rowid, doc_id, number)`; `docs` one row of fields per document;
-  `doc_places` (commune/district, folded key + name) and `doc_parcels` (folded keys) for filters/facets.
+  `doc_places` (commune/district, folded key + name) and `doc_parcels` (folded keys) for filters/facets;
+  `doc_places` also holds the resolved names across 1 July 2025 (fields old_commune, old_district,
+  new_commune; classify.gazetteer) and `places_fts(exact, folded)` (rowid = doc_id) their text.
 
-Matching: every query unit must match the `folded` column (so `dat` finds `đất`, and `đất` finds `dat`);
+Matching: every query unit must match the `folded` column (of one page, or of the document's places row: a
+document whose places match the whole query is a hit at its first page, snippet from its place names) (so `dat` finds `đất`, and `đất` finds `dat`);
 a unit typed with diacritics also matches `exact`. Page score = number of diacritic units matched in
 their exact spelling (the tier) + r/(1+r) with r = −bm25 (exact column weighted 2, folded 1), so an
 exactly-spelled page always ranks above a page matching only after folding. A document's score is
@@ -86,6 +89,9 @@ CREATE VIRTUAL TABLE IF NOT EXISTS pages_masked_fts USING fts5(
 CREATE TABLE IF NOT EXISTS masked_files (
     doc_id INTEGER PRIMARY KEY,
     file TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS places_fts USING fts5(
+    exact, folded, tokenize = 'unicode61 remove_diacritics 0'
 );
 """
 
@@ -198,6 +204,11 @@ class SqliteFtsBackend:
         doc_id, score, page, rid, pages, file, kind, type_, date = row
         text_row = self._db.execute(f"SELECT exact, folded FROM {fts} WHERE rowid = ?", (rid,)).fetchone()
         matched = sorted({int(p) for p in pages.split(",")}) if pages else []
+        if not matched and not parsed.empty:  # matched by its places only
+            place_row = self._db.execute("SELECT exact, folded FROM places_fts WHERE rowid = ?",
+                                         (doc_id,)).fetchone()
+            if place_row:
+                text_row = place_row
         return SearchHit(
             doc_id=doc_id, file=file, kind=kind, type=type_, score=float(score),
             page=int(page) if page is not None else 1,
@@ -241,6 +252,7 @@ class _Transaction:
 def _delete(db: sqlite3.Connection, doc_id: int) -> None:
     for fts in ("pages_fts", "pages_masked_fts"):
         db.execute(f"DELETE FROM {fts} WHERE rowid IN (SELECT id FROM pages WHERE doc_id = ?)", (doc_id,))
+    db.execute("DELETE FROM places_fts WHERE rowid = ?", (doc_id,))
     for table in ("pages", "doc_places", "doc_parcels", "masked_files", "docs"):
         db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
 
@@ -259,13 +271,19 @@ def _insert(db: sqlite3.Connection, doc: IndexDocument) -> None:
         ),
     )
     places = {
-        (field, key, nfc(name).strip(), int(i == 0))
-        for field, names in (("commune", doc.communes), ("district", doc.districts))
+        (field, key, nfc(name).strip(), int(i == 0 and field in _FACET_PLACES))
+        for field, names in (("commune", doc.communes), ("district", doc.districts),
+                             ("old_commune", doc.old_communes), ("old_district", doc.old_districts),
+                             ("new_commune", doc.new_communes))
         for name in names if name
         for i, key in enumerate(place_keys(name))
     }
     db.executemany("INSERT INTO doc_places (doc_id, field, key, name, canonical) VALUES (?,?,?,?,?)",
                    [(doc.doc_id, *p) for p in sorted(places)])
+    place_text = "\n".join(nfc(p) for p in doc.places if p)
+    if place_text:
+        db.execute("INSERT INTO places_fts (rowid, exact, folded) VALUES (?, ?, ?)",
+                   (doc.doc_id, place_text, fold(place_text)))
     parcels = {parcel_key(no, sheet) for no, sheet in doc.parcels if no}
     db.executemany("INSERT INTO doc_parcels (doc_id, parcel_no, map_sheet) VALUES (?,?,?)",
                    [(doc.doc_id, no, sheet) for no, sheet in sorted(parcels, key=str)])
@@ -280,6 +298,12 @@ def _insert(db: sqlite3.Connection, doc: IndexDocument) -> None:
                    (page_id, masked, fold(masked)))
     if doc.masked_file is not None and doc.masked_file != doc.file:
         db.execute("INSERT INTO masked_files (doc_id, file) VALUES (?, ?)", (doc.doc_id, doc.masked_file))
+
+
+#: doc_places fields that facets count (the old names of resolved places only filter)
+_FACET_PLACES = ("commune", "district", "new_commune")
+#: a filter on a commune or district also matches the names resolved across 1 July 2025
+_FILTER_FIELDS = {"commune": ("commune", "old_commune", "new_commune"), "district": ("district", "old_district")}
 
 
 def _filters(q: SearchQuery, params: dict[str, Any]) -> list[str]:
@@ -299,9 +323,10 @@ def _filters(q: SearchQuery, params: dict[str, Any]) -> list[str]:
             for i, key in enumerate(keys):
                 params[f"{field}{i}"] = key
                 names.append(f":{field}{i}")
+            fields = ", ".join(f"'{f}'" for f in _FILTER_FIELDS[field])
             where.append(
                 "EXISTS (SELECT 1 FROM doc_places x WHERE x.doc_id = d.doc_id"
-                f" AND x.field = '{field}' AND x.key IN ({', '.join(names)}))"
+                f" AND x.field IN ({fields}) AND x.key IN ({', '.join(names)}))"
             )
     parcel = parse_parcel(q.parcel) if q.parcel else None
     if parcel:
@@ -342,14 +367,30 @@ def _matched_select(parsed: ParsedQuery, q: SearchQuery) -> tuple[str, dict[str,
         tiers.append(f"(f.rowid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH :exact{i}))")
     tier = " + ".join(tiers) or "0"
     cond = ("WHERE " + " AND ".join(where)) if where else ""
+    # a document matches on a page, or on its places row (then at its first page, with no matched pages and
+    # no exact-spelling tier: a page with the words ranks above a document found by its place names)
     return (
         f"""WITH hits AS MATERIALIZED (
                 SELECT f.rowid AS rid, {tier} AS tier, -bm25({fts}, 2.0, 1.0) AS r
-                FROM {fts} f WHERE {fts} MATCH :match)
-            SELECT p.doc_id, max(h.tier + h.r / (1.0 + h.r)), p.number, h.rid, group_concat(p.number)
-            FROM hits h JOIN pages p ON p.id = h.rid JOIN docs d ON d.doc_id = p.doc_id
-            {cond}
-            GROUP BY p.doc_id""",
+                FROM {fts} f WHERE {fts} MATCH :match),
+            place_hits AS MATERIALIZED (
+                SELECT f.rowid AS doc_id, 0 AS tier, -bm25(places_fts, 2.0, 1.0) AS r
+                FROM places_fts f WHERE places_fts MATCH :match),
+            both_hits AS (
+                SELECT p.doc_id AS doc_id, max(h.tier + h.r / (1.0 + h.r)) AS score, p.number AS page,
+                       h.rid AS rid, group_concat(p.number) AS pages, 0 AS src
+                FROM hits h JOIN pages p ON p.id = h.rid JOIN docs d ON d.doc_id = p.doc_id
+                {cond}
+                GROUP BY p.doc_id
+                UNION ALL
+                SELECT d.doc_id, ph.tier + ph.r / (1.0 + ph.r), fp.number, fp.id, '', 1
+                FROM place_hits ph JOIN docs d ON d.doc_id = ph.doc_id
+                LEFT JOIN pages fp ON fp.id =
+                    (SELECT id FROM pages WHERE doc_id = d.doc_id ORDER BY number LIMIT 1)
+                {cond})
+            SELECT doc_id, max(score), coalesce(max(CASE WHEN src = 0 THEN page END), max(page)),
+                   coalesce(max(CASE WHEN src = 0 THEN rid END), max(rid)), max(pages)
+            FROM both_hits GROUP BY doc_id""",
         params,
     )
 
@@ -367,7 +408,8 @@ def _facets(db: sqlite3.Connection) -> tuple[int, dict[str, dict[str, int]]]:
         UNION ALL SELECT x.field, max(x.name), count(DISTINCT x.doc_id) FROM temp.search_matched m
             JOIN doc_places x ON x.doc_id = m.doc_id WHERE x.canonical = 1 GROUP BY x.field, x.key"""
     ).fetchall()
-    facets: dict[str, dict[str, int]] = {"type": {}, "kind": {}, "district": {}, "commune": {}, "year": {}}
+    facets: dict[str, dict[str, int]] = {"type": {}, "kind": {}, "district": {}, "commune": {}, "year": {},
+                                         "new_commune": {}}
     total = 0
     for name, value, n in rows:
         if name == "total":

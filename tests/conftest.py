@@ -61,7 +61,7 @@ def start_serve(data_dir: Path, log: Path, env: dict | None = None, timeout: flo
     env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
     out = open(log, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "donthu.cli", "--data-dir",
+        [sys.executable, "-m", "cli", "--data-dir",
          str(data_dir), "serve", "--port", "0"],
         stdout=out, stderr=subprocess.STDOUT, text=True, cwd=REPO, env=env,
     )

@@ -127,7 +127,7 @@ def test_empty_file_400(client: TestClient) -> None:
 def test_random_bytes_415(client: TestClient, submitted: list[int]) -> None:
     r = upload(client, bytes(range(256)) * 8, "scan.pdf")
     assert r.status_code == 415
-    assert "not a PDF, TIFF, PNG or JPEG" in r.json()["detail"]
+    assert "not a PDF, TIFF, PNG, JPEG or HEIC" in r.json()["detail"]
     r = upload(client, b"PK\x03\x04" + b"\x00" * 100, "don.docx")
     assert r.status_code == 415 and "Word" in r.json()["detail"]
     assert r.json()["detail_vi"].startswith("Không phải tệp PDF") and "Word" in r.json()["detail_vi"]
@@ -165,7 +165,7 @@ def test_page_image_of_queued_document(client: TestClient) -> None:
     assert r.status_code == 200 and r.headers["content-type"] == "image/png"
     assert Image.open(io.BytesIO(r.content)).size == size
     assert client.get(f"/documents/{doc_id}/pages/2/image").status_code == 404
-    assert client.get(f"/documents/{doc_id}/pages/0/image").status_code == 404
+    assert client.get(f"/documents/{doc_id}/pages/0/image").status_code == 422  # not a page number at all
 
 
 def test_search_on_indexed_documents(client: TestClient, settings: Settings) -> None:

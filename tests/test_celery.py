@@ -132,14 +132,14 @@ class Cluster:
         return Store(self.settings)
 
     def submit(self, paths: list[Path], queue: str = "archive") -> list[int]:
-        from ingest.distributed import submit_paths
+        from ingest.submit import submit_paths
 
         _, items, ids = submit_paths([str(p) for p in paths], self.settings, queue=queue, client=self.client)
         assert not [i for i in items if i.outcome == "failed"], items
         return ids
 
     def wait(self, ids: list[int], timeout: float) -> dict[int, str]:
-        from ingest.distributed import wait_for
+        from ingest.submit import wait_for
 
         statuses = wait_for(self.settings, ids, timeout=timeout, poll=0.3)
         if not all(statuses.get(i) in ("done", "failed") for i in ids):
@@ -288,7 +288,7 @@ def test_documents_of_a_batch_are_done_one_after_another(cluster, tmp_path):
 def test_corrupt_file_fails_fast_with_its_reason(cluster, tmp_path):
     import pikepdf
 
-    from ingest.distributed import submit_paths
+    from ingest.submit import submit_paths
 
     good = _scan(tmp_path, "whole", "complaint_letter", 30, fmt="digital")
     corrupt = tmp_path / "truncated.pdf"

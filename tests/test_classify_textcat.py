@@ -1,4 +1,4 @@
-"""The learned type component (classify.textcat) and its reproducible training (classify.training)."""
+"""The learned type component (classify.textcat) and its reproducible training (corpus.training)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from classify.doctype import decide_type
 from classify.normalize import normalize_text
 from classify.pipeline import blank_nlp, folded_view, get_nlp
 from classify.textcat import PIPE, TYPES, add_type_textcat, has_model, model_meta, type_probabilities
-from classify.training import EVAL_SEEDS, ocr_noise, samples, train_type_model
+from corpus.training import EVAL_SEEDS, ocr_noise, samples, train_type_model
 
 # hand-written letters (not from the corpus generator): what the textcat must generalise to
 HANDWRITTEN = [

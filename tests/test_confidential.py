@@ -425,7 +425,7 @@ def test_cli_redact_writes_the_copy(corpus, tmp_path: Path) -> None:
     doc_id, truth = docs["digital"]
     out = tmp_path / "ban-sao.pdf"
     env = {k: v for k, v in os.environ.items() if not k.startswith("DONTHU_")}
-    done = subprocess.run([sys.executable, "-m", "donthu.cli", "--data-dir", str(settings.data_dir), "redact",
+    done = subprocess.run([sys.executable, "-m", "cli", "--data-dir", str(settings.data_dir), "redact",
                            str(doc_id), "--out", str(out)], cwd=REPO, env={**env, "PYTHONPATH": str(REPO)},
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr

@@ -207,7 +207,7 @@ def _typed_text_reaches_every_reader_and_survives_processing_again(stored) -> No
     store = client.app.state.services.store
     assert typed_for(store, doc_id), "runs after _typed_text_is_understood_indexed_and_marked"
     shown = subprocess.run(
-        [sys.executable, "-m", "donthu.cli", "--data-dir", str(settings.data_dir), "show", str(doc_id), "--json"],
+        [sys.executable, "-m", "cli", "--data-dir", str(settings.data_dir), "show", str(doc_id), "--json"],
         capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[1],
     )
     record = json.loads(shown.stdout)["record"]

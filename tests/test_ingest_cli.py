@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow
 
 
 def donthu(*args: str, data_dir: Path | None = None, check: bool = False, timeout: int = 600):
-    cmd = [sys.executable, "-m", "donthu.cli"]
+    cmd = [sys.executable, "-m", "cli"]
     if data_dir is not None:
         cmd += ["--data-dir", str(data_dir)]
     proc = subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=timeout)
@@ -113,7 +113,7 @@ def test_interrupted_ingest_finishes_only_what_is_missing(tmp_path):
     data = tmp_path / "data"
     store = Store(Settings(data_dir=data))
 
-    cmd = [sys.executable, "-m", "donthu.cli", "--data-dir", str(data), "ingest", str(inbox), "--workers", "1",
+    cmd = [sys.executable, "-m", "cli", "--data-dir", str(data), "ingest", str(inbox), "--workers", "1",
            "--quiet"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.time() + 300
@@ -154,7 +154,7 @@ def test_a_killed_worker_does_not_lose_its_document(tmp_path):
         make_scan(inbox / f"{i}.pdf", family=family, seed=60 + i, level="heavy", dpi=300, max_pages=2)
     data = tmp_path / "data"
     store = Store(Settings(data_dir=data))
-    cmd = [sys.executable, "-m", "donthu.cli", "--data-dir", str(data), "ingest", str(inbox), "--workers", "1",
+    cmd = [sys.executable, "-m", "cli", "--data-dir", str(data), "ingest", str(inbox), "--workers", "1",
            "--quiet"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 300
@@ -191,7 +191,7 @@ def test_two_ingests_of_one_folder_at_once_process_each_file_once(tmp_path):
         make_scan(inbox / f"{i}.png", family=family, seed=80 + i, level="light", dpi=200, fmt="png")
     make_scan(inbox / "4.pdf", family="land_dispute_ruling", seed=84, fmt="digital")
     data = tmp_path / "data"
-    cmd = [sys.executable, "-m", "donthu.cli", "--data-dir", str(data), "ingest", str(inbox), "--workers", "1",
+    cmd = [sys.executable, "-m", "cli", "--data-dir", str(data), "ingest", str(inbox), "--workers", "1",
            "--quiet"]
     runs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outputs = [run.communicate(timeout=600) for run in runs]

@@ -207,7 +207,7 @@ def test_ingest_dot_with_the_default_data_folder_inside(tmp_path: Path) -> None:
     env.update(PYTHONPATH=str(REPO), DONTHU_WORKERS="1")
 
     def ingest() -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "donthu.cli", "ingest", ".", "--quiet"], cwd=tmp_path,
+        return subprocess.run([sys.executable, "-m", "cli", "ingest", ".", "--quiet"], cwd=tmp_path,
                               env=env, capture_output=True, text=True, timeout=600)
 
     first = ingest()

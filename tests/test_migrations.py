@@ -78,10 +78,10 @@ def test_upgrade_on_fresh_database_matches_metadata(backend, request):
 def test_every_table_is_declared_in_records_tables():
     """One schema: the scale-out and correction tables are declared beside the records'."""
     assert {"documents", "corrections", "document_jobs", "page_results", "batch_items"} <= set(metadata.tables)
-    import ingest.distributed
+    import ingest.jobs
     import records.corrections
 
-    assert ingest.distributed.page_results is metadata.tables["page_results"]
+    assert ingest.jobs.page_results is metadata.tables["page_results"]
     assert records.corrections.corrections is metadata.tables["corrections"]
 
 

@@ -436,3 +436,40 @@ def test_fax_resolution_is_resampled_to_square_pixels(small_scan):
     fax.save(tiff, format="TIFF", compression="group4", dpi=(200, 100))
     [page] = pages_of(tiff.getvalue())
     assert page.image.shape == (876, 620) and page.dpi == 200
+
+
+def test_page_preview_is_the_page_image_scaled_to_the_budget():
+    """`page_preview` (the API's page image) is `page_image` scaled to fit `preview_max_pixels`, for every
+    branch: a PDF text page (rendered at a lower dpi), a scanned PDF page, an EXIF-rotated JPEG (decoded
+    reduced), a fax-like TIFF of unequal dpi; the word boxes times the scale land on the drawn words."""
+    from ingest.pages import page_preview
+
+    text_pdf = born_digital_pdf([petition_page(12)])
+    scan = Image.new("L", (1700, 2200), 245)
+    scan.paste(20, (200, 300, 900, 360))
+    scanned_pdf = io.BytesIO()
+    scan.save(scanned_pdf, format="PDF", resolution=200)
+    rotated = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # shown turned 90° clockwise
+    scan.save(rotated, format="JPEG", exif=exif, quality=92)
+    fax = io.BytesIO()
+    scan.resize((1700, 1100)).save(fax, format="TIFF", dpi=(204, 98))
+    for name, data in (("text PDF", text_pdf), ("scanned PDF", scanned_pdf.getvalue()),
+                       ("rotated JPEG", rotated.getvalue()), ("fax TIFF", fax.getvalue())):
+        mime = sniff(data)
+        full = page_image(data, mime, 1, SETTINGS)
+        height, width = full.shape[:2]
+        assert page_preview(data, mime, 1, SETTINGS)[1] == 1.0, name  # fits the default budget
+        settings = replace(SETTINGS, preview_max_pixels=width * height // 4)
+        image, scale = page_preview(data, mime, 1, settings)
+        assert image.shape[0] * image.shape[1] <= settings.preview_max_pixels, name
+        assert abs(scale - 0.5) < 0.01 and abs(image.shape[1] - width * scale) <= 1, name
+        assert abs(image.shape[0] - height * scale) <= 2, name
+        expected = np.asarray(Image.fromarray(full).resize((image.shape[1], image.shape[0]), Image.BOX))
+        assert np.abs(image.astype(int) - expected.astype(int)).mean() < 6, name
+    [page] = pages_of(text_pdf)
+    image, scale = page_preview(text_pdf, PDF, 1, replace(SETTINGS, preview_max_pixels=page.width * page.height // 4))
+    for word in (w for w in page.words if len(w.text) >= 3):  # a hyphen's box is mostly paper
+        box = tuple(round(v * scale) for v in (word.left, word.top, word.width, word.height))
+        assert dark_fraction(image, box) > 0.05, word

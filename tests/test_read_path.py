@@ -29,7 +29,7 @@ PARCELS = [{"parcel_no": "318", "map_sheet": "21", "area_m2": 1250.5, "land_use"
 
 def _cli(settings: Settings, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DONTHU_")}
-    return subprocess.run([sys.executable, "-m", "donthu.cli", "--data-dir", str(settings.data_dir), *args],
+    return subprocess.run([sys.executable, "-m", "cli", "--data-dir", str(settings.data_dir), *args],
                           cwd=REPO, env={**env, "PYTHONPATH": str(REPO)}, capture_output=True, text=True,
                           timeout=300)
 

@@ -200,11 +200,16 @@ def test_es_request() -> None:
 
     q = SearchQuery(text='khiếu "dat dai"', commune="my hoi dong", parcel="45/12", year_from=2020, limit=5, offset=10)
     req = build_request(parse_query(q.text), q)
-    must = req["query"]["bool"]["must"]
+    text, places = req["query"]["bool"]["must"][0]["bool"]["should"]  # every unit on a page, or in the places
+    must = text["bool"]["must"]
     assert must[0]["multi_match"]["fields"] == ["text^3", "text.folded"]
     assert must[1]["bool"]["should"][1] == {"match_phrase": {"text.folded": {"query": "dat dai", "boost": 1}}}
+    assert places["bool"]["must"][0]["multi_match"]["fields"] == ["places^3", "places.folded"]
     assert len(req["query"]["bool"]["should"]) == 1  # exact bonus only for the term typed with diacritics
-    assert {"terms": {"commune_keys": ["my hoi dong"]}} in req["query"]["bool"]["filter"]
+    assert {"bool": {"should": [{"terms": {"commune_keys": ["my hoi dong"]}},
+                                {"terms": {"old_commune_keys": ["my hoi dong"]}},
+                                {"terms": {"new_commune_keys": ["my hoi dong"]}}],
+                     "minimum_should_match": 1}} in req["query"]["bool"]["filter"]
     assert {"term": {"parcels": "45/12"}} in req["query"]["bool"]["filter"]
     assert {"range": {"year": {"gte": 2020}}} in req["query"]["bool"]["filter"]
     assert (req["from_"], req["size"], req["collapse"]["field"]) == (10, 5, "doc_id")
@@ -361,13 +366,20 @@ def test_es_search_builds_the_request(fake_es: FakeTransport) -> None:
     (_, method, path, params, body), = fake_es.of("search")
     assert (method, path) == ("POST", "/donthu-pages/_search")
     assert (body["from"], body["size"]) == (5, 5)
-    assert params["_source_includes"] == ["doc_id", "page", "file", "kind", "type", "date", "text"]
+    assert params["_source_includes"] == ["doc_id", "page", "file", "kind", "type", "date", "text", "places"]
     query = body["query"]["bool"]
     # both words, on the exact and the folded field; the district by its key, without its level word
-    assert query["must"] == [{"multi_match": {"query": word, "fields": ["text^3", "text.folded"],
-                                              "type": "most_fields", "operator": "and"}}
-                             for word in ("khiếu", "nại")]
-    assert {"terms": {"district_keys": ["cho moi"]}} in query["filter"] and len(query["filter"]) == 1
+    # (every unit on the page's text, or every unit in the document's places, old and new names)
+    text, places = query["must"][0]["bool"]["should"]
+    assert text["bool"]["must"] == [{"multi_match": {"query": word, "fields": ["text^3", "text.folded"],
+                                                     "type": "most_fields", "operator": "and"}}
+                                    for word in ("khiếu", "nại")]
+    assert places["bool"]["must"] == [{"multi_match": {"query": word, "fields": ["places^3", "places.folded"],
+                                                       "type": "most_fields", "operator": "and"}}
+                                      for word in ("khiếu", "nại")]
+    assert query["filter"] == [{"bool": {"should": [{"terms": {"district_keys": ["cho moi"]}},
+                                                    {"terms": {"old_district_keys": ["cho moi"]}}],
+                                         "minimum_should_match": 1}}]
     # a query with diacritics ranks pages that have them exactly first
     assert [c["constant_score"]["filter"] for c in query["should"]] == [{"match": {"text": "khiếu"}},
                                                                        {"match": {"text": "nại"}}]

@@ -5,6 +5,8 @@
   var list = document.getElementById("cards");
   var batch = document.querySelector("#upload-form [name=batch]");
   var ids = (list.dataset.docs || "").split(",").filter(Boolean);
+  // the form is only the drop zone: files are posted one by one below (no inline handler: the CSP forbids it)
+  document.getElementById("upload-form").addEventListener("submit", function (e) { e.preventDefault(); });
 
   function here() { return ids.length ? "/?docs=" + ids.join(",") : "/"; }
   function remember(id) {
@@ -70,6 +72,21 @@
       '<div class="progress"><div class="bar"></div></div><p class="status-line">Đang tải lên…</p>';
     card.querySelector("h2").textContent = file.name;
     list.insertBefore(card, list.firstChild);
+    waiting.push([card, file]);
+    next();
+  }
+  // two files are sent at a time (the server's default max_concurrent_uploads); should the server still be
+  // busy it answers 503 with Retry-After: wait, send again
+  var waiting = [], sending = 0;
+  function next() {
+    while (sending < 2 && waiting.length) {
+      var job = waiting.shift();
+      sending++;
+      send(job[0], job[1]);
+    }
+  }
+  function sent() { sending--; next(); }
+  function send(card, file) {
     var xhr = new XMLHttpRequest();
     xhr.open("POST", "/documents");
     xhr.upload.onprogress = function (e) {
@@ -78,6 +95,13 @@
     xhr.onload = function () {
       var body = {};
       try { body = JSON.parse(xhr.responseText); } catch (e) { /* not JSON */ }
+      if (xhr.status === 503) {
+        var wait = parseInt(xhr.getResponseHeader("Retry-After"), 10) || 5;
+        show(card, 0.02, "Đang chờ lượt tải lên…");
+        setTimeout(function () { send(card, file); }, wait * 1000);
+        return;
+      }
+      sent();
       if (xhr.status === 202) {
         card.dataset.id = body.id;
         card.querySelector(".badge").textContent = "Đã nhận";
@@ -86,7 +110,7 @@
         refuse(card, body.detail_vi || body.detail || "máy chủ trả lời mã " + xhr.status);
       }
     };
-    xhr.onerror = function () { refuse(card, "mất kết nối tới máy chủ"); };
+    xhr.onerror = function () { sent(); refuse(card, "mất kết nối tới máy chủ"); };
     var data = new FormData();
     data.append("file", file);
     if (batch.value.trim()) data.append("batch", batch.value.trim());

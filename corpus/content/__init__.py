@@ -11,6 +11,7 @@ import random
 from corpus.content.conclusions import denunciation_conclusion
 from corpus.content.dossiers import generate_dossier
 from corpus.content.letters import write_letter
+from corpus.content.letters_2025 import NEW_FAMILIES, write_letter_2025
 from corpus.content.matter import random_matter
 from corpus.content.minutes import mediation_minutes, reception_minutes, working_minutes
 from corpus.content.notices import acceptance_notice
@@ -42,6 +43,8 @@ def generate_doc(rng: random.Random, family: str | None = None, doc_id: str = "d
     """One document of `family` (drawn by FAMILIES' weights when None)."""
     if family is None:
         family = rng.choices(list(FAMILIES), list(FAMILIES.values()))[0]
+    if family in NEW_FAMILIES:  # opt-in: letters since 1 July 2025 (new addresses, no district)
+        return write_letter_2025(rng, family[: -len("_letter_2025")], doc_id, family=family)
     if family.endswith("_letter"):
         m = random_matter(rng, family[: -len("_letter")])
         return write_letter(rng, m, doc_id, family=family)
@@ -87,4 +90,4 @@ def generate_docs(n: int, seed: int) -> list[GeneratedDoc]:
     return docs[:n]
 
 
-__all__ = ["FAMILIES", "generate_doc", "generate_docs", "generate_dossier"]
+__all__ = ["FAMILIES", "NEW_FAMILIES", "generate_doc", "generate_docs", "generate_dossier"]

@@ -1,4 +1,8 @@
-"""The `donthu` command: ingest, process, search, show, list, serve, corpus, eval, train-type."""
+"""The `donthu` command: ingest, process, search, show, list, serve; the scale-out commands (`cli.scale`);
+and the commands of installed tools (the corpus generator, evaluation, training: `corpus.cli`), found through
+the `donthu.commands` entry points so that the package never imports its tools.
+
+A command imports what it runs when it runs, so that `donthu --help` and quick commands start fast."""
 
 from __future__ import annotations
 
@@ -6,8 +10,10 @@ import argparse
 import json
 import re
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
+from cli import backup, places, redact, scale
 from donthu.config import Settings, load_settings
 
 _MARK = re.compile(r"<mark>(.*?)</mark>")
@@ -162,35 +168,6 @@ def cmd_serve(args, settings: Settings) -> int:
     return 0
 
 
-def cmd_corpus(args, settings: Settings) -> int:
-    from corpus.generate import generate_corpus
-
-    docs = None
-    if args.templates == "wordings":  # the second template set of issue 14 (corpus/content/wordings.py)
-        from corpus.content.wordings import generate_wordings
-
-        docs = generate_wordings(args.n, args.seed)
-    truths = generate_corpus(Path(args.outdir), args.n, args.seed, docs=docs)
-    print(f"{len(truths)} documents written to {args.outdir} (seed {args.seed})")
-    return 0
-
-
-def cmd_eval(args, settings: Settings) -> int:
-    from corpus.evaluate import run_cli
-
-    return run_cli(args.corpus_dir, args.json, args.workers or settings.workers, not args.no_baseline, args.limit,
-                   details=args.details, settings=settings, reanalyse_from=args.reanalyse)
-
-
-def cmd_train_type(args, settings: Settings) -> int:
-    from classify.training import train_type_model
-
-    meta = train_type_model(Path(args.out), n=args.n, seed=args.seed, dev_n=args.dev_n, dev_seed=args.dev_seed,
-                            epochs=args.epochs)
-    print(f"type textcat written to {args.out}: held-out {meta['held_out']}")
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="donthu", description=__doc__)
     parser.add_argument("--data-dir", help="where records, originals and the index live (env DONTHU_DATA_DIR)")
@@ -238,42 +215,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000)
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("corpus", help="generate a Vietnamese evaluation corpus with ground truth")
-    p.add_argument("outdir")
-    p.add_argument("--n", type=int, default=30)
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--templates", choices=("own", "wordings"), default="own",
-                   help="'wordings': the second, independently written template set (docs/quality.md)")
-    p.set_defaults(func=cmd_corpus)
-
-    p = sub.add_parser("eval", help="run the pipeline on a generated corpus and report accuracy")
-    p.add_argument("corpus_dir")
-    p.add_argument("--json", help="write the full report as JSON here")
-    p.add_argument("--workers", type=int)
-    p.add_argument("--no-baseline", action="store_true", help="skip raw tesseract -l vie")
-    p.add_argument("--limit", type=int)
-    p.add_argument("--details", action="store_true", help="list every document's mistakes")
-    p.add_argument("--reanalyse", metavar="REPORT_JSON",
-                   help="skip OCR: run understanding again on the page texts of this earlier --json report")
-    p.set_defaults(func=cmd_eval)
-
-    from classify.textcat import MODEL_DIR
-
-    p = sub.add_parser("train-type", help="train the type textcat on generated documents (make model)")
-    p.add_argument("--out", default=str(MODEL_DIR), help="model directory (default: the shipped one)")
-    p.add_argument("--n", type=int, default=4000, help="training documents")
-    p.add_argument("--seed", type=int, default=1001, help="generator seed of the training documents")
-    p.add_argument("--dev-n", type=int, default=600, help="held-out documents")
-    p.add_argument("--dev-seed", type=int, default=1002, help="generator seed of the held-out documents")
-    p.add_argument("--epochs", type=int, default=4)
-    p.set_defaults(func=cmd_train_type)
-
-    from ingest.distributed import add_commands  # worker, submit, db upgrade, reindex (scale-out)
-
-    add_commands(sub)
-    from api.redact_cli import add_commands as add_redact  # redact (records.redaction)
-
-    add_redact(sub)
+    scale.add_commands(sub)  # worker, submit, db upgrade, reindex
+    backup.add_commands(sub)  # backup, verify-backup, restore
+    places.add_commands(sub)  # place (issue 18)
+    redact.add_commands(sub)  # redact (records.redaction: the redacted copy of a denunciation)
+    for entry in entry_points(group="donthu.commands"):  # installed tools: corpus, eval, train-type
+        entry.load()(sub)
     return parser
 
 

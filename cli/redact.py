@@ -9,14 +9,13 @@ import sys
 from pathlib import Path
 
 from donthu.config import Settings
+from ingest.pages import page_image
+from records.read import SYSTEM, read_document
+from records.redaction import redacted_copy
+from records.store import Store
 
 
 def cmd_redact(args, settings: Settings) -> int:
-    from ingest.pages import page_image
-    from records.read import SYSTEM, read_document
-    from records.redaction import redacted_copy
-    from records.store import Store
-
     store = Store(settings)
     try:
         info = read_document(store, args.id)
