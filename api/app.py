@@ -46,10 +46,13 @@ from donthu.schema import DocType, Kind
 from donthu.text import neutral, nfc
 from donthu.types import DonthuError, TooLarge
 from api import hardening
+from api.readers import request_reader
 from api.reasons import in_vietnamese
 from api.uploads import BodyLimit, UploadGate, too_large_message, uploader_of
 from api.web import router as web_router
-from records.read import list_documents as read_list, read_document
+from records.confidential import cleared
+from records.read import Reader, list_documents as read_list, read_document
+from records.redaction import NotAllowed, needs_redaction, redacted_copy, redacted_page_image
 from records.typed import TypingError, add_typed
 from records.store import DocumentInfo, Store
 
@@ -66,6 +69,8 @@ class Services:
     store: Store
     submit: Submit | None
     workers: int
+    #: the reader of a request when the login did not set `request.state.reader` (api.readers)
+    reader_of: Callable[[Request], Reader] | None = None
     _backend: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -135,15 +140,18 @@ def _tesseract_version() -> str | None:
         return None
 
 
-def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool = True) -> FastAPI:
+def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool = True,
+               reader_of: Callable[[Request], Reader] | None = None) -> FastAPI:
     """The service. `submit(document_id)` hands a stored document to the workers; without it the app
     starts an `ingest.pool.LocalPool(settings)` in its lifespan — submitting the documents left queued or
-    processing by an earlier run when `resume` — and shuts it down on exit."""
+    processing by an earlier run when `resume` — and shuts it down on exit. `reader_of(request)`: who asks
+    (`api.readers.request_reader`; the system when neither it nor the login says)."""
     services = Services(
         settings=settings,
         store=Store(settings),
         submit=submit,
         workers=getattr(getattr(submit, "__self__", None), "workers", settings.workers),
+        reader_of=reader_of,
     )
 
     @asynccontextmanager
@@ -216,8 +224,8 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
             status_code=422,
         )
 
-    def _document(document_id: int) -> DocumentInfo:
-        info = read_document(services.store, document_id)
+    def _document(document_id: int, reader: Reader) -> DocumentInfo:
+        info = read_document(services.store, document_id, reader)
         if info is None:
             raise HTTPException(404, f"document {document_id} not found")
         return info
@@ -288,8 +296,8 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
         summary="A document's status and record",
         tags=["documents"],
     )
-    def get_document(document_id: DocumentId) -> DocumentResponse:
-        info = _document(document_id)
+    def get_document(document_id: DocumentId, request: Request) -> DocumentResponse:
+        info = _document(document_id, request_reader(request))
         return DocumentResponse.model_validate(info, from_attributes=True)
 
     @app.post(
@@ -299,21 +307,24 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
         summary="Store the text a clerk typed for a page (handwritten pages); the record is understood again",
         tags=["documents"],
     )
-    def type_page(document_id: DocumentId, number: PageNumber, body: TypedPageBody) -> DocumentResponse:
+    def type_page(document_id: DocumentId, number: PageNumber, body: TypedPageBody,
+                  request: Request) -> DocumentResponse:
         """The page's text becomes the typed text (source "typed", the OCR text kept as `ocr_text`, with who
         and when); type, parties, parcels and references are derived again and the search index follows."""
         from ingest.indexing import reindex_stored
 
-        _document(document_id)
+        reader = request_reader(request)
+        _document(document_id, reader)
         try:
             add_typed(services.store, document_id, number, body.text, body.who)
         except TypingError as exc:
             raise HTTPException(422, str(exc)) from exc
         reindex_stored(services.store, services.backend(), document_id)
-        return DocumentResponse.model_validate(_document(document_id), from_attributes=True)
+        return DocumentResponse.model_validate(_document(document_id, reader), from_attributes=True)
 
     @app.get("/documents", response_model=DocumentList, summary="List documents", tags=["documents"])
     def list_documents(
+        request: Request,
         status: Annotated[Status | None, Query(description="only documents in this state")] = None,
         batch: Annotated[int | None, Query(ge=1, le=MAX_ID, description="only documents of this batch id")] = None,
         page: Annotated[int, Query(ge=1, le=MAX_PAGE, description="1-based page")] = 1,
@@ -321,7 +332,8 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
     ) -> DocumentList:
         """Newest first, without the records (GET one document for its record)."""
         store = services.store
-        infos = read_list(store, status=status, batch_id=batch, limit=per_page, offset=(page - 1) * per_page)
+        infos = read_list(store, request_reader(request), status=status, batch_id=batch, limit=per_page,
+                          offset=(page - 1) * per_page)
         return DocumentList(
             total=store.count_documents(status=status, batch_id=batch),
             page=page,
@@ -338,13 +350,15 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
                              "description": "served pixels per word-box pixel (1 unless the page was larger "
                                             "than the pixel budget)", "schema": {"type": "number"}}}},
                    **_errors(404, 422)},
-        summary="A page's image (word boxes are in its pixels, times X-Page-Scale)",
+        summary="A page's image (word boxes are in its pixels, times X-Page-Scale); a denunciation's with the "
+                "denouncer's identity and signature blacked out for readers not cleared to see them",
         tags=["documents"],
     )
-    def page_image(document_id: DocumentId, number: PageNumber) -> Response:
+    def page_image(document_id: DocumentId, number: PageNumber, request: Request) -> Response:
         """A page larger than `preview_max_pixels` is served scaled down to fit; the header `X-Page-Scale`
         says by how much (word boxes times it are in this image's pixels; 1 when not scaled)."""
-        info = _document(document_id)
+        reader = request_reader(request)
+        info = _document(document_id, reader)
         total = info.pages_total
         data = services.store.read_original(info.sha256)
         if not total:  # not counted yet (queued): count now, before anything is decoded
@@ -366,8 +380,38 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
             raise HTTPException(422, str(exc)) from exc
         if image is None:
             raise HTTPException(404, f"document {document_id} has no page {number}")
+        if needs_redaction(read_document(services.store, document_id).record, reader):
+            image = redacted_page_image(services.store, document_id, number, image, reader)
         return Response(_png_bytes(image), media_type="image/png",
                         headers={"Cache-Control": "no-store", "X-Page-Scale": f"{scale:.6g}"})
+
+    @app.get(
+        "/documents/{document_id}/redacted.pdf",
+        response_class=Response,
+        responses={200: {"content": {"application/pdf": {}}, "description": "the redacted copy"},
+                   **_errors(403, 404, 422)},
+        summary="The redacted copy for the verification team (Luật Tố cáo 2018 Art. 56): page images with "
+                "the denouncer's identity, signature and handwriting blacked out, then the masked text",
+        tags=["documents"],
+    )
+    def redacted_pdf(document_id: DocumentId, request: Request) -> Response:
+        reader = request_reader(request)
+        info = read_document(services.store, document_id)
+        if info is None or info.record is None:
+            raise HTTPException(404, f"document {document_id} not found or not processed")
+        from ingest.pages import page_image as render
+
+        data = services.store.read_original(info.sha256)
+        try:
+            pdf = redacted_copy(services.store, document_id, reader,
+                                lambda n: render(data, info.mime, n, settings))
+        except NotAllowed as exc:
+            raise HTTPException(403, str(exc)) from exc
+        except DonthuError as exc:
+            raise HTTPException(422, str(exc)) from exc
+        return Response(pdf, media_type="application/pdf", headers={
+            "Cache-Control": "no-store",
+            "Content-Disposition": f'attachment; filename="van-ban-{document_id}-da-an-danh.pdf"'})
 
     @app.get(
         "/documents/{document_id}/original",
@@ -378,8 +422,12 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
         summary="The original file",
         tags=["documents"],
     )
-    def original(document_id: DocumentId) -> FileResponse:
-        info = _document(document_id)
+    def original(document_id: DocumentId, request: Request) -> FileResponse:
+        reader = request_reader(request)
+        info = _document(document_id, reader)
+        if needs_redaction(read_document(services.store, document_id).record, reader):
+            raise HTTPException(403, "the original of a denunciation is served only to those cleared to see "
+                                     "the denouncer's identity; ask for the redacted copy")
         path = services.store.blobs.path(info.sha256)
         if not path.is_file():
             raise HTTPException(404, f"the original of document {document_id} is missing")
@@ -393,6 +441,7 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
         tags=["search"],
     )
     def search(
+        request: Request,
         q: Annotated[str, Query(max_length=MAX_QUERY_CHARS,
                                 description='words and "quoted phrases", with or without diacritics')] = "",
         type: Annotated[DocType | None, Query(description="complaint, denunciation, recommendation, land_dispute")] = None,
@@ -423,6 +472,7 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
             year_to=year_to,
             limit=per_page,
             offset=(page - 1) * per_page,
+            cleared=cleared(request_reader(request).principal),
         )
         results = services.backend().search(query)
         return SearchResponse(

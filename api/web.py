@@ -35,7 +35,10 @@ from api.reasons import in_vietnamese
 from donthu.schema import KINDS, ROLES, TYPES, Parcel, Party, Record
 from donthu.text import fold, neutral, nfc
 from records.corrections import CorrectionError, Correction, corrections_for
-from records.read import list_documents as read_list, read_document
+from api.readers import request_reader
+from records.confidential import cleared, identity_of, identity_word_indices, restore_masked_parties
+from records.read import documents_sharing, list_documents as read_list, read_document
+from records.redaction import needs_redaction
 from records.typed import TypingError, add_typed, pages_to_type
 
 log = logging.getLogger(__name__)
@@ -305,7 +308,8 @@ def _shared_label(text: str) -> str:
     return {"party": "Đương sự", "parcel": "Thửa"}.get(what, what) + ": " + value
 
 
-def build_card(services: Any, info: Any) -> Card:
+def build_card(services: Any, info: Any, reader: Any = None) -> Card:
+    """The card of a document as `reader` sees it (`info` read by that reader; None: the system)."""
     store = services.store
     items = corrections_for(store, info.id)  # the history shown beside the fields
     record = info.record  # read through records.read: corrections applied
@@ -314,7 +318,8 @@ def build_card(services: Any, info: Any) -> Card:
         latest[item.field] = item
     sharing = []
     if info.status == "done":
-        for shared in store.documents_sharing(info.id):
+        for shared in documents_sharing(store, info.id, reader) if reader is not None \
+                else store.documents_sharing(info.id):
             sharing.append((shared.document_id, shared.file, [_shared_label(s) for s in shared.shared]))
     return Card(
         id=info.id,
@@ -348,10 +353,10 @@ def intake(request: Request, docs: str = "") -> HTMLResponse:
     cards = []
     for part in docs.split(","):
         doc_id = _parse_id(part.strip())
-        info = read_document(services.store, doc_id) if doc_id else None
+        info = read_document(services.store, doc_id, request_reader(request)) if doc_id else None
         if info is not None:
-            cards.append(build_card(services, info))
-    recent = read_list(services.store, limit=8)
+            cards.append(build_card(services, info, request_reader(request)))
+    recent = read_list(services.store, request_reader(request), limit=8)
     today = datetime.now(VN_TIME).strftime("%d/%m/%Y")
     return _render(request, "intake.html", {
         "cards": cards,
@@ -366,11 +371,11 @@ def card_fragment(request: Request, document_id: str, next: str = "/", trung: st
     """One card (HTML fragment) — the intake page inserts it once the document is processed."""
     services = _services(request)
     doc_id = _parse_id(document_id)
-    info = read_document(services.store, doc_id) if doc_id else None
+    info = read_document(services.store, doc_id, request_reader(request)) if doc_id else None
     if info is None:
         return HTMLResponse('<p class="error">Không tìm thấy văn bản.</p>', status_code=404)
     return _render(request, "_card_fragment.html", {
-        "card": build_card(services, info), "next": _safe_next(next, "/"), "duplicate": bool(trung),
+        "card": build_card(services, info, request_reader(request)), "next": _safe_next(next, "/"), "duplicate": bool(trung),
     })
 
 
@@ -381,7 +386,7 @@ async def correct(request: Request, document_id: str) -> Response:
     form = await request.form()
     doc_id = _parse_id(document_id)
     next_url = _safe_next(str(form.get("next") or ""), f"/van-ban/{document_id}")
-    info = read_document(services.store, doc_id) if doc_id else None
+    info = read_document(services.store, doc_id, request_reader(request)) if doc_id else None
     if info is None:
         return _not_found(request, f"văn bản số {document_id}")
     who = nfc(str(form.get("who") or "")).strip()
@@ -395,8 +400,13 @@ async def correct(request: Request, document_id: str) -> Response:
         return response
     from ingest.indexing import correct as store_corrections
 
+    reader = request_reader(request)
     try:
         changes = _changes(form, info.record)
+        if not cleared(reader.principal):  # the form showed masked parties: keep the stored identity
+            stored = read_document(services.store, doc_id).record
+            changes = [(field, restore_masked_parties(value, stored) if field == "parties" else value)
+                       for field, value in changes]
         store_corrections(services.store, services.backend, doc_id, changes, who)
     except CorrectionError as exc:
         _flash(response, f"Chưa lưu: {exc}", "error")
@@ -484,7 +494,7 @@ async def retry(request: Request, document_id: str) -> Response:
     form = await request.form()
     next_url = _safe_next(str(form.get("next") or ""), "/luu-tru")
     doc_id = _parse_id(document_id)
-    info = read_document(services.store, doc_id) if doc_id else None
+    info = read_document(services.store, doc_id, request_reader(request)) if doc_id else None
     if info is None:
         return _not_found(request, f"văn bản số {document_id}")
     response = RedirectResponse(next_url, status_code=303)
@@ -561,6 +571,7 @@ def search_page(request: Request) -> HTMLResponse:
             year_to=years["to"],
             limit=PER_PAGE,
             offset=(page - 1) * PER_PAGE,
+            cleared=cleared(request_reader(request).principal),
         )
         results = _services(request).backend().search(query)
     pages = max(1, math.ceil(results.total / PER_PAGE)) if results else 1
@@ -591,20 +602,28 @@ def search_page(request: Request) -> HTMLResponse:
 def document_page(request: Request, document_id: str, page: str = "1", q: str = "") -> HTMLResponse:
     services = _services(request)
     doc_id = _parse_id(document_id)
-    info = read_document(services.store, doc_id) if doc_id else None
+    info = read_document(services.store, doc_id, request_reader(request)) if doc_id else None
     if info is None:
         return _not_found(request, f"văn bản số {document_id}")
-    card = build_card(services, info)
+    reader = request_reader(request)
+    card = build_card(services, info, reader)
     total = info.pages_total or (len(info.record.pages) if info.record else 0)
     number = int(page) if page.isdigit() else 1
     number = max(1, min(number, total or 1))
     parsed = _parsed(q)
     page_info = services.store.page(info.id, number) if info.status == "done" else None
     words = services.store.page_words(info.id, number) if page_info else []
+    system = read_document(services.store, info.id).record if info.record is not None else None
+    masked = needs_redaction(system, reader)
+    if masked:  # no box may show where a searched name is; the page's text is the masked record's
+        hidden = identity_word_indices([w.text for w in words], identity_of(system),
+                                       [(w.block, w.line) for w in words])
+        words = [w for i, w in enumerate(words) if i not in hidden]
     hits = matched_words(words, parsed)
     boxes = hit_boxes(words, hits, page_info.width, page_info.height) if page_info else []
     shown = next((p for p in card.record.pages if p.number == number), None) if card.record else None
-    text = shown.text if shown is not None and shown.source == "typed" else (page_info.text if page_info else "")
+    text = shown.text if shown is not None and (shown.source == "typed" or masked) \
+        else (page_info.text if page_info else "")
     if not text and shown is not None:
         text = shown.text
     matched_pages: list[int] = []
@@ -689,7 +708,7 @@ def typing_page(request: Request, document_id: str, number: str) -> HTMLResponse
     """Cần nhập tay: the page image beside a form where a clerk types the page's text."""
     services = _services(request)
     doc_id = _parse_id(document_id)
-    info = read_document(services.store, doc_id) if doc_id else None
+    info = read_document(services.store, doc_id, request_reader(request)) if doc_id else None
     record = info.record if info is not None else None
     page = None
     if record is not None and number.isdigit():
@@ -706,7 +725,7 @@ async def type_page(request: Request, document_id: str, number: str) -> Response
     services = _services(request)
     form = await request.form()
     doc_id = _parse_id(document_id)
-    info = read_document(services.store, doc_id) if doc_id else None
+    info = read_document(services.store, doc_id, request_reader(request)) if doc_id else None
     if info is None or not number.isdigit():
         return _not_found(request, f"văn bản số {document_id}")
     who = nfc(str(form.get("who") or "")).strip()

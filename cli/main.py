@@ -13,7 +13,7 @@ import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from cli import backup, places, register, scale, stats
+from cli import backup, places, redact, register, scale, stats
 from donthu.config import Settings, load_settings
 
 _MARK = re.compile(r"<mark>(.*?)</mark>")
@@ -222,6 +222,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_commands(sub)  # stats
     places.add_commands(sub)  # place (issue 18)
     register.add_commands(sub)  # the register of letters (issue 17)
+    redact.add_commands(sub)  # redact (records.redaction: the redacted copy of a denunciation)
     for entry in entry_points(group="donthu.commands"):  # installed tools: corpus, eval, train-type
         entry.load()(sub)
     return parser

@@ -10,6 +10,7 @@ from typing import Any
 from classify.gazetteer import place_names, place_text, resolve_parts
 from donthu.config import Settings
 from donthu.schema import Record, ResolvedPlace
+from records.confidential import confidential_parties, is_confidential, redact_record
 from records.corrections import add_correction
 from records.read import done_documents, read_document
 from records.store import Store
@@ -39,14 +40,23 @@ def record_places(record: Record) -> list[ResolvedPlace]:
 
 
 def index_document(doc_id: int, record: Record, dossier_id: int | None = None) -> IndexDocument:
-    places = record_places(record)
+    """The index document of `record` as the system reads it, with the masked texts (`records.confidential`)
+    that searchers without clearance match against: for a denunciation, each page's text with the
+    denouncer's identity masked and the file name masked."""
+    masked = redact_record(record) if is_confidential(record) else None
+    masked_pages = {p.number: p.text for p in masked.pages} if masked is not None else {}
+    # a denouncer's address is not a searchable place (the places index serves every searcher)
+    hidden = confidential_parties(record) if masked is not None else []
+    places = record_places(record.model_copy(update={"parties": [p for p in record.parties if p not in hidden]}))
     names = [place_names(p) for p in places]
     return IndexDocument(
         doc_id=doc_id,
         file=record.file,
+        masked_file=masked.file if masked is not None else None,
         kind=record.kind,
         type=record.type,
-        pages=[IndexPage(number=p.number, text=p.text) for p in record.pages],
+        pages=[IndexPage(number=p.number, text=p.text, masked_text=masked_pages.get(p.number))
+               for p in record.pages],
         date=record.date,
         communes=_unique(p.commune for p in record.parcels),
         districts=_unique(p.district for p in record.parcels),

@@ -11,7 +11,9 @@ correction through the same path.
 
 `reader` is the seam for access control: who asks. Today every reader sees every document
 (`SYSTEM` is the pipeline itself); when permissions arrive they are checked in `_visible` and the record
-narrowed in `_present`, in this module only. Another layer over the stored extraction is added as one more
+narrowed in `_present`, in this module only. `_present` masks a denouncer's identity (`records.confidential`:
+name, address, ID number, phone, e-mail, in parties, texts and the file name) for every reader whose
+principal lacks `Action.READ_IDENTITY`; the system (`SYSTEM`, no principal) sees it. Another layer over the stored extraction is added as one more
 step in `_present`, as typed pages are.
 """
 
@@ -24,9 +26,11 @@ from sqlalchemy import select
 
 from donthu.access import Principal
 from donthu.schema import Record
+from records.confidential import (cleared, confidential_parties, is_confidential, mask_record, masked_file_name,
+                                  redact_record)
 from records.corrections import Correction, apply_corrections, corrections_for_many
 from records.typed import TypedPage, apply_typed, typed_for_many
-from records.store import DocumentInfo, Store
+from records.store import DocumentInfo, SharedDocument, Store
 from records.tables import documents
 
 
@@ -55,8 +59,9 @@ def _visible(info: DocumentInfo, reader: Reader) -> bool:
 
 def _present(record: Record | None, items: list[Correction], reader: Reader,
              typed: list[TypedPage] | None = None) -> Record | None:
-    """The record as `reader` sees it: the stored extraction, its typed pages, the latest corrections."""
-    return apply_corrections(apply_typed(record, typed or []), items)
+    """The record as `reader` sees it: the stored extraction, its typed pages, the latest corrections, and
+    the denouncer's identity masked unless the reader is cleared to see it."""
+    return mask_record(apply_corrections(apply_typed(record, typed or []), items), reader.principal)
 
 
 def _finish(store: Any, infos: list[DocumentInfo], reader: Reader) -> list[DocumentInfo]:
@@ -68,12 +73,15 @@ def _finish(store: Any, infos: list[DocumentInfo], reader: Reader) -> list[Docum
     for info in infos:
         items = found.get(info.id, [])
         pages = typed.get(info.id, [])
-        if info.record is None or not (items or pages):
+        if info.record is None and info.type == "denunciation" and not cleared(reader.principal):
+            out.append(replace(info, file=masked_file_name(info.file)))  # listed without its record
+            continue
+        if info.record is None or (not (items or pages) and cleared(reader.principal)):
             out.append(info)
             continue
         record = _present(info.record, items, reader, pages)
         out.append(replace(info, record=record, type=record.type, type_confidence=record.type_confidence,
-                           kind=record.kind, doc_date=record.date))
+                           kind=record.kind, doc_date=record.date, file=record.file))
     return out
 
 
@@ -107,3 +115,32 @@ def done_documents(store: Store, *, after: int = 0, limit: int = 200,
             .order_by(documents.c.id).limit(limit)
         ).mappings().all()
     return _finish(store, [Store._info(row, with_record=True) for row in rows], reader)
+
+
+def documents_sharing(store: Store, document_id: int, reader: Reader = SYSTEM) -> list[SharedDocument]:
+    """`Store.documents_sharing` as `reader` may see it: for a reader without clearance, no link through a
+    denouncer (of this document or of the other one: it would tell who denounced), and the other document's
+    file name masked when it is a denunciation."""
+    found = store.documents_sharing(document_id)
+    if cleared(reader.principal):
+        return found
+    def hidden_names(record: Record | None) -> set[str]:
+        return {p.name for p in confidential_parties(record)} if is_confidential(record) else set()
+
+    mine = read_document(store, document_id)
+    mine_hidden = hidden_names(mine.record if mine else None)
+    out = []
+    for shared in found:
+        other = read_document(store, shared.document_id)
+        record = other.record if other is not None else None
+        secret = mine_hidden | hidden_names(record)
+        links = [s for s in shared.shared if not (s.startswith("party: ") and s[len("party: "):] in secret)]
+        if not links:
+            continue
+        file = shared.file
+        if is_confidential(record):
+            file = redact_record(record).file
+        elif other is not None and other.type == "denunciation":
+            file = masked_file_name(shared.file)
+        out.append(replace(shared, file=file, shared=links))
+    return out

@@ -2,6 +2,9 @@
 
 Index unit: one `IndexDocument` (a processed file) with its pages; hits come back per document,
 with the best-matching page, a snippet of that page and the list of all matching pages.
+
+Every page is indexed twice: as read, and with a denouncer's identity masked (`IndexPage.masked_text`);
+a query from a searcher without clearance (`SearchQuery.cleared` False) uses only the masked form.
 """
 
 from __future__ import annotations
@@ -17,6 +20,13 @@ FACETS: tuple[str, ...] = ("type", "kind", "district", "commune", "year", "new_c
 class IndexPage:
     number: int
     text: str
+    #: the text with a denouncer's identity masked (`records.confidential`); None: the same as `text`.
+    #: Searchers not cleared to see the identity match and get snippets only from this one.
+    masked_text: str | None = None
+
+    @property
+    def masked(self) -> str:
+        return self.text if self.masked_text is None else self.masked_text
 
 
 @dataclass
@@ -34,6 +44,8 @@ class IndexDocument:
     parcels: list[tuple[str, str | None]] = field(default_factory=list)
     parties: list[str] = field(default_factory=list)
     dossier_id: int | None = None
+    #: the file name with a denouncer's name masked; None: the same as `file`
+    masked_file: str | None = None
     #: places resolved across 1 July 2025 (classify.gazetteer): the old units' commune and district names and
     #: the new communes' names. The `commune` filter matches `communes`, `old_communes` and `new_communes`, the
     #: `district` filter `districts` and `old_districts`; free text matches a page or `places`
@@ -65,6 +77,10 @@ class SearchQuery:
     year_to: int | None = None
     limit: int = 20
     offset: int = 0
+    #: may the searcher see a denouncer's identity? False: only the masked texts are matched, snippeted and
+    #: named (`IndexPage.masked_text`, `IndexDocument.masked_file`), so searching a denouncer's name finds
+    #: nothing and no snippet, facet or count shows it. True (the default) is the system's view.
+    cleared: bool = True
 
 
 @dataclass

@@ -14,6 +14,12 @@ a constant bonus when matched exactly, so exact spellings rank above folded-only
 Filters are `term` queries on keyword fields holding folded keys computed in Python (the same keys as
 the SQLite backend: `search.analysis.place_keys`, `value_key`, `parcel_key`).
 
+Confidentiality: every page document also holds `text_masked` (the page with a denouncer's identity masked,
+`IndexPage.masked`; same analyzers and sub-field) and `file_masked`; a query with `cleared=False` matches,
+scores and highlights only `text_masked` and names the file by `file_masked`. An index created before these
+fields gets them added to its mapping on open; its pages without them are found by such searchers only after
+`donthu reindex`.
+
 Places across 1 July 2025 (classify.gazetteer): keyword fields `old_communes`, `old_districts`, `new_communes`
 (with `*_keys`) on every page; the commune filter matches commune, old and new commune keys, the district filter
 district and old district keys; the text field `places` (with `places.folded`) holds the names of both systems,
@@ -93,8 +99,16 @@ MAPPINGS: dict[str, Any] = {
                    "fields": {"folded": {"type": "text", "analyzer": "vi_folded"}}},
         "text": {"type": "text", "analyzer": "vi_exact",
                  "fields": {"folded": {"type": "text", "analyzer": "vi_folded"}}},
+        "text_masked": {"type": "text", "analyzer": "vi_exact",
+                        "fields": {"folded": {"type": "text", "analyzer": "vi_folded"}}},
+        "file_masked": {"type": "keyword"},
     },
 }
+
+
+def _text_field(q: SearchQuery) -> str:
+    """The text field a query reads: the full text, or the masked one for a searcher without clearance."""
+    return "text" if q.cleared else "text_masked"
 
 _FACET_FIELDS = {"type": "type", "kind": "kind", "district": "districts", "commune": "communes", "year": "year",
                  "new_commune": "new_communes"}
@@ -130,6 +144,7 @@ def page_sources(doc: IndexDocument) -> list[dict[str, Any]]:
         "parcels": [f"{no}/{sheet}" if sheet else no for no, sheet in parcels],
         "parcel_nos": sorted({no for no, _ in parcels}),
         "parties": [nfc(p) for p in doc.parties],
+        "file_masked": doc.masked_file if doc.masked_file is not None else doc.file,
         **{name: sorted({nfc(v).strip() for v in getattr(doc, name) if v}) for name in _PLACE_FIELDS},
         **{name[:-1] + "_keys": sorted({k for v in getattr(doc, name) if v for k in place_keys(v)})
            for name in _PLACE_FIELDS},
@@ -141,7 +156,8 @@ def page_sources(doc: IndexDocument) -> list[dict[str, Any]]:
     for ordinal in range(count):
         page = pages[ordinal] if pages else None
         source = dict(common, ordinal=ordinal, page=page.number if page else 1,
-                      text=nfc(page.text or "") if page else "")
+                      text=nfc(page.text or "") if page else "",
+                      text_masked=nfc(page.masked or "") if page else "")
         if ordinal == 0:
             source["page_count"] = count
         out.append(source)
@@ -158,15 +174,16 @@ def _unit_query(term: Term, field: str = "text") -> dict[str, Any]:
                             "type": "most_fields", "operator": "and"}}
 
 
-def _exact_bonus(term: Term) -> dict[str, Any]:
-    match = {"match_phrase": {"text": term.exact}} if term.phrase else {"match": {"text": term.exact}}
+def _exact_bonus(term: Term, field: str = "text") -> dict[str, Any]:
+    match = {"match_phrase": {field: term.exact}} if term.phrase else {"match": {field: term.exact}}
     return {"constant_score": {"filter": match, "boost": EXACT_BONUS}}
 
 
-def _text_or_places(terms: list[Term]) -> dict[str, Any]:
-    """Every unit on the page's text, or every unit in the document's places."""
+def _text_or_places(terms: list[Term], field: str = "text") -> dict[str, Any]:
+    """Every unit on the page's text (`field`: `text`, or `text_masked` for a searcher without clearance), or
+    every unit in the document's places."""
     return {"bool": {"should": [
-        {"bool": {"must": [_unit_query(t) for t in terms]}},
+        {"bool": {"must": [_unit_query(t, field) for t in terms]}},
         {"bool": {"must": [_unit_query(t, "places") for t in terms]}},
     ], "minimum_should_match": 1}}
 
@@ -203,14 +220,15 @@ def filter_clauses(q: SearchQuery) -> list[dict[str, Any]]:
 def build_request(parsed: ParsedQuery, q: SearchQuery) -> dict[str, Any]:
     """Keyword arguments for `Elasticsearch.search` (no index)."""
     filters = filter_clauses(q)
+    field = _text_field(q)
     date_sort = [{"date": {"order": "desc", "missing": "_last"}}, {"doc_id": {"order": "desc"}}]
     if parsed.empty:
         query: dict[str, Any] = {"bool": {"filter": filters}}
         sort: list[Any] = date_sort + [{"ordinal": {"order": "asc"}}]
     else:
         query = {"bool": {
-            "must": [_text_or_places(parsed.terms)],
-            "should": [_exact_bonus(t) for t in parsed.terms if t.has_diacritics],
+            "must": [_text_or_places(parsed.terms, field)],
+            "should": [_exact_bonus(t, field) for t in parsed.terms if t.has_diacritics],
             "filter": filters,
         }}
         sort = ["_score"] + date_sort
@@ -225,7 +243,8 @@ def build_request(parsed: ParsedQuery, q: SearchQuery) -> dict[str, Any]:
         "track_scores": True,
         "from_": max(0, int(q.offset)),
         "size": max(0, min(int(q.limit), MAX_LIMIT)),
-        "source_includes": ["doc_id", "page", "file", "kind", "type", "date", "text", "places"],
+        "source_includes": ["doc_id", "page", "file" if q.cleared else "file_masked", "kind", "type", "date",
+                            field, "places"],
         "collapse": {
             "field": "doc_id",
             "inner_hits": {"name": "pages", "size": MAX_MATCHED_PAGES, "_source": False,
@@ -237,37 +256,40 @@ def build_request(parsed: ParsedQuery, q: SearchQuery) -> dict[str, Any]:
     if not parsed.empty:
         request["highlight"] = {
             "pre_tags": ["<mark>"], "post_tags": ["</mark>"], "encoder": "html",
-            "fields": {"text.folded": {"number_of_fragments": 1, "fragment_size": 240},
-                       "text": {"number_of_fragments": 1, "fragment_size": 240},
+            "fields": {f"{field}.folded": {"number_of_fragments": 1, "fragment_size": 240},
+                       field: {"number_of_fragments": 1, "fragment_size": 240},
                        "places.folded": {"number_of_fragments": 1, "fragment_size": 240}},
         }
     return request
 
 
-def _hit(raw: dict[str, Any], parsed: ParsedQuery, browsing: bool) -> SearchHit:
+def _hit(raw: dict[str, Any], parsed: ParsedQuery, browsing: bool, field: str = "text") -> SearchHit:
     source = raw.get("_source", {})
     fragments = raw.get("highlight", {})
-    snippet_parts = fragments.get("text.folded") or fragments.get("text") or fragments.get("places.folded")
-    snippet = " ".join(snippet_parts[0].split()) if snippet_parts else highlight(source.get("text", ""), parsed)
+    snippet_parts = (fragments.get(f"{field}.folded") or fragments.get(field)
+                     or fragments.get("places.folded"))
+    snippet = " ".join(snippet_parts[0].split()) if snippet_parts else highlight(source.get(field, ""), parsed)
+    file = source.get("file", source.get("file_masked", "")) if field == "text" else source.get("file_masked", "")
     pages: list[int] = []
     if not browsing:
         inner = raw.get("inner_hits", {}).get("pages", {}).get("hits", {}).get("hits", [])
         pages = sorted({int(h["fields"]["page"][0]) for h in inner if h.get("fields", {}).get("page")})
     return SearchHit(
-        doc_id=int(source["doc_id"]), file=source.get("file", ""), kind=source.get("kind", ""),
+        doc_id=int(source["doc_id"]), file=file, kind=source.get("kind", ""),
         type=source.get("type", ""), score=float(raw.get("_score") or 0.0), page=int(source.get("page", 1)),
         snippet=snippet, matched_pages=pages, date=source.get("date"),
     )
 
 
-def parse_response(resp: dict[str, Any], parsed: ParsedQuery) -> SearchResults:
+def parse_response(resp: dict[str, Any], parsed: ParsedQuery, cleared: bool = True) -> SearchResults:
     aggs = resp.get("aggregations", {})
     facets: dict[str, dict[str, int]] = {}
     for name in _FACET_FIELDS:
         buckets = aggs.get(name, {}).get("buckets", [])
         counts = {str(b.get("key_as_string", b["key"])): int(b["docs"]["value"]) for b in buckets}
         facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    hits = [_hit(h, parsed, parsed.empty) for h in resp.get("hits", {}).get("hits", [])]
+    field = "text" if cleared else "text_masked"
+    hits = [_hit(h, parsed, parsed.empty, field) for h in resp.get("hits", {}).get("hits", [])]
     return SearchResults(total=int(aggs.get("total", {}).get("value", 0)), hits=hits, facets=facets)
 
 
@@ -339,7 +361,7 @@ class ElasticBackend:
     def search(self, q: SearchQuery) -> SearchResults:
         parsed = parse_query(q.text)
         resp = self._es.search(index=self.index_name, **build_request(parsed, q))
-        return parse_response(resp.body, parsed)
+        return parse_response(resp.body, parsed, q.cleared)
 
     def count(self) -> int:
         try:

@@ -5,6 +5,10 @@ Layout (created on open):
   `exact` holds the NFC page text (the original spelling; unicode61 lower-cases it), `folded` holds
   `donthu.text.fold` of it (FTS5 cannot fold đ). Both are cut into the same words, so word N of one
   column is word N of the other.
+- `pages_masked_fts(exact, folded)`: the same for every page with a denouncer's identity masked
+  (`IndexPage.masked`), same rowid; `masked_files(doc_id, file)` the masked file names that differ. A query
+  with `cleared=False` matches, ranks and snippets only these (an index written before they existed has no
+  rows there: such searchers find nothing in it until `donthu reindex`).
 - `pages(id = pages_fts.rowid, doc_id, number)`; `docs` one row of fields per document;
   `doc_places` (commune/district, folded key + name) and `doc_parcels` (folded keys) for filters/facets;
   `doc_places` also holds the resolved names across 1 July 2025 (fields old_commune, old_district,
@@ -79,6 +83,13 @@ CREATE INDEX IF NOT EXISTS pages_doc ON pages(doc_id, number);
 CREATE VIRTUAL TABLE IF NOT EXISTS pages_fts USING fts5(
     exact, folded, tokenize = 'unicode61 remove_diacritics 0'
 );
+CREATE VIRTUAL TABLE IF NOT EXISTS pages_masked_fts USING fts5(
+    exact, folded, tokenize = 'unicode61 remove_diacritics 0'
+);
+CREATE TABLE IF NOT EXISTS masked_files (
+    doc_id INTEGER PRIMARY KEY,
+    file TEXT NOT NULL
+);
 CREATE VIRTUAL TABLE IF NOT EXISTS places_fts USING fts5(
     exact, folded, tokenize = 'unicode61 remove_diacritics 0'
 );
@@ -88,6 +99,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS places_fts USING fts5(
 def _fts_string(text: str) -> str:
     """An FTS5 string literal (a phrase when it holds several words)."""
     return '"' + text.replace('"', '""') + '"'
+
+
+def _fts_table(q: SearchQuery) -> str:
+    """The FTS table a query reads: the full texts, or the masked ones for a searcher without clearance."""
+    return "pages_fts" if q.cleared else "pages_masked_fts"
 
 
 def match_expression(parsed: ParsedQuery) -> str:
@@ -170,21 +186,23 @@ class SqliteFtsBackend:
             try:
                 self._db.execute("DELETE FROM temp.search_matched")
                 self._db.execute(f"INSERT INTO temp.search_matched {select}", params)
+                file = "d.file" if q.cleared else "coalesce(mf.file, d.file)"
                 rows = self._db.execute(
-                    f"""SELECT m.doc_id, m.score, m.page, m.rid, m.pages, d.file, d.kind, d.type, d.date
+                    f"""SELECT m.doc_id, m.score, m.page, m.rid, m.pages, {file}, d.kind, d.type, d.date
                     FROM temp.search_matched m JOIN docs d ON d.doc_id = m.doc_id
+                    LEFT JOIN masked_files mf ON mf.doc_id = m.doc_id
                     ORDER BY m.score DESC, d.date IS NULL, d.date DESC, m.doc_id DESC
                     LIMIT {limit} OFFSET {offset}"""
                 ).fetchall()
                 total, facets = _facets(self._db)
-                hits = [self._hit(row, parsed) for row in rows]
+                hits = [self._hit(row, parsed, _fts_table(q)) for row in rows]
             finally:
                 self._db.execute("COMMIT")
         return SearchResults(total=total, hits=hits, facets=facets)
 
-    def _hit(self, row: tuple, parsed: ParsedQuery) -> SearchHit:
+    def _hit(self, row: tuple, parsed: ParsedQuery, fts: str) -> SearchHit:
         doc_id, score, page, rid, pages, file, kind, type_, date = row
-        text_row = self._db.execute("SELECT exact, folded FROM pages_fts WHERE rowid = ?", (rid,)).fetchone()
+        text_row = self._db.execute(f"SELECT exact, folded FROM {fts} WHERE rowid = ?", (rid,)).fetchone()
         matched = sorted({int(p) for p in pages.split(",")}) if pages else []
         if not matched and not parsed.empty:  # matched by its places only
             place_row = self._db.execute("SELECT exact, folded FROM places_fts WHERE rowid = ?",
@@ -232,9 +250,10 @@ class _Transaction:
 
 
 def _delete(db: sqlite3.Connection, doc_id: int) -> None:
-    db.execute("DELETE FROM pages_fts WHERE rowid IN (SELECT id FROM pages WHERE doc_id = ?)", (doc_id,))
+    for fts in ("pages_fts", "pages_masked_fts"):
+        db.execute(f"DELETE FROM {fts} WHERE rowid IN (SELECT id FROM pages WHERE doc_id = ?)", (doc_id,))
     db.execute("DELETE FROM places_fts WHERE rowid = ?", (doc_id,))
-    for table in ("pages", "doc_places", "doc_parcels", "docs"):
+    for table in ("pages", "doc_places", "doc_parcels", "masked_files", "docs"):
         db.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
 
 
@@ -274,6 +293,11 @@ def _insert(db: sqlite3.Connection, doc: IndexDocument) -> None:
                              (doc.doc_id, page.number)).lastrowid
         db.execute("INSERT INTO pages_fts (rowid, exact, folded) VALUES (?, ?, ?)",
                    (page_id, text, fold(text)))
+        masked = nfc(page.masked or "")
+        db.execute("INSERT INTO pages_masked_fts (rowid, exact, folded) VALUES (?, ?, ?)",
+                   (page_id, masked, fold(masked)))
+    if doc.masked_file is not None and doc.masked_file != doc.file:
+        db.execute("INSERT INTO masked_files (doc_id, file) VALUES (?, ?)", (doc.doc_id, doc.masked_file))
 
 
 #: doc_places fields that facets count (the old names of resolved places only filter)
@@ -336,18 +360,19 @@ def _matched_select(parsed: ParsedQuery, q: SearchQuery) -> tuple[str, dict[str,
             params,
         )
     params["match"] = match_expression(parsed)
+    fts = _fts_table(q)
     tiers = []
     for i, term in enumerate(t for t in parsed.terms if t.has_diacritics):
         params[f"exact{i}"] = _exact_expression(term)
-        tiers.append(f"(f.rowid IN (SELECT rowid FROM pages_fts WHERE pages_fts MATCH :exact{i}))")
+        tiers.append(f"(f.rowid IN (SELECT rowid FROM {fts} WHERE {fts} MATCH :exact{i}))")
     tier = " + ".join(tiers) or "0"
     cond = ("WHERE " + " AND ".join(where)) if where else ""
     # a document matches on a page, or on its places row (then at its first page, with no matched pages and
     # no exact-spelling tier: a page with the words ranks above a document found by its place names)
     return (
         f"""WITH hits AS MATERIALIZED (
-                SELECT f.rowid AS rid, {tier} AS tier, -bm25(pages_fts, 2.0, 1.0) AS r
-                FROM pages_fts f WHERE pages_fts MATCH :match),
+                SELECT f.rowid AS rid, {tier} AS tier, -bm25({fts}, 2.0, 1.0) AS r
+                FROM {fts} f WHERE {fts} MATCH :match),
             place_hits AS MATERIALIZED (
                 SELECT f.rowid AS doc_id, 0 AS tier, -bm25(places_fts, 2.0, 1.0) AS r
                 FROM places_fts f WHERE places_fts MATCH :match),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import unicodedata
 
@@ -384,3 +385,27 @@ def test_es_search_builds_the_request(fake_es: FakeTransport) -> None:
                                                                        {"match": {"text": "nại"}}]
     assert body["collapse"]["field"] == "doc_id" and "highlight" in body
     assert body["aggs"]["total"] == {"cardinality": {"field": "doc_id", "precision_threshold": 40000}}
+
+
+def test_es_uncleared_query_reads_only_the_masked_fields() -> None:
+    """A searcher without clearance (`cleared=False`): every text clause, the exact bonus and the highlight
+    are on `text_masked`, and the file name comes from `file_masked` (the behaviour suite runs it on a server)."""
+    from search.elastic import build_request, page_sources, parse_response
+
+    doc = _doc()
+    doc.masked_file = "[đã ẩn].pdf"
+    doc.pages = [IndexPage(1, "Tôi tên là Trần Văn Hùng", masked_text="Tôi tên là [đã ẩn]")]
+    source = page_sources(doc)[0]
+    assert (source["text_masked"], source["file_masked"]) == ("Tôi tên là [đã ẩn]", "[đã ẩn].pdf")
+    assert page_sources(_doc())[0]["text_masked"] == "trang một"  # nothing masked: the same text
+    q = SearchQuery(text='hùng "trần văn"', cleared=False)
+    body = json.dumps(build_request(parse_query(q.text), q), ensure_ascii=False)
+    assert '"text"' not in body and '"text.folded"' not in body and '"text^3"' not in body
+    assert "text_masked" in body and '"file"' not in body
+    resp = {"hits": {"hits": [{"_score": 1.0, "_source": {"doc_id": 7, "page": 1, "file_masked": "[đã ẩn].pdf",
+                                                          "kind": "petition", "type": "denunciation",
+                                                          "text_masked": "Tôi tên là [đã ẩn]"},
+                               "highlight": {"text_masked": ["Tôi <mark>tên</mark> là [đã ẩn]"]}}]},
+            "aggregations": {"total": {"value": 1}}}
+    hit = parse_response(resp, parse_query("tên"), cleared=False).hits[0]
+    assert hit.file == "[đã ẩn].pdf" and hit.snippet == "Tôi <mark>tên</mark> là [đã ẩn]"

@@ -370,6 +370,43 @@ def test_document_without_date_or_places(empty: SearchBackend) -> None:
 
 
 
+# -- confidentiality: a searcher without clearance reads only the masked texts --------------------------------
+
+def _denunciation() -> IndexDocument:
+    return IndexDocument(
+        doc_id=7, file="to-cao-nguyen-thi-trinh.pdf", masked_file="to-cao-[đã ẩn].pdf", kind="petition",
+        type="denunciation", date="2024-03-04", communes=["Vĩnh Ngươn"], districts=["Châu Đốc"],
+        parties=["Nguyễn Thị Trinh", "Lê Văn Sang"],
+        pages=[IndexPage(1, "ĐƠN TỐ CÁO\nTôi tên là Nguyễn Thị Trinh, CCCD số 089068001234, trú tại khóm Mỹ Thọ.\n"
+                            "Tôi tố cáo ông Lê Văn Sang nhận tiền của người dân.",
+                         masked_text="ĐƠN TỐ CÁO\nTôi tên là [đã ẩn], CCCD số [đã ẩn], trú tại [đã ẩn].\n"
+                                     "Tôi tố cáo ông Lê Văn Sang nhận tiền của người dân."),
+               IndexPage(2, "Người tố cáo\nNguyễn Thị Trinh", masked_text="Người tố cáo\n[đã ẩn]")],
+    )
+
+
+def test_uncleared_search_matches_only_masked_text(empty: SearchBackend) -> None:
+    empty.index_many([_denunciation(), _doc(8, "Bà Nguyễn Thị Trinh khiếu nại việc thu hồi đất.")])
+    for query in ("Nguyễn Thị Trinh", "nguyen thi trinh", '"thị trinh"', "trinh", "089068001234", "Mỹ Thọ"):
+        hidden = find(empty, query, cleared=False)
+        assert 7 not in ids(hidden), query  # the denunciation is not found by its denouncer
+        assert hidden.facets["type"].get("denunciation", 0) == 0, query
+        assert 7 in ids(find(empty, query)), query  # the system (and a cleared reader) finds it
+    assert ids(find(empty, "Nguyễn Thị Trinh", cleared=False)) == [8]  # a complaint is not confidential
+    assert find(empty, "Nguyễn Thị Trinh", cleared=False).total == 1
+    hit = find(empty, "tố cáo Lê Văn Sang", cleared=False).hits[0]
+    assert hit.doc_id == 7 and "Trinh" not in hit.snippet and "0890" not in hit.snippet
+    assert "<mark>Sang</mark>" in hit.snippet and hit.file == "to-cao-[đã ẩn].pdf"
+    assert find(empty, "tố cáo Lê Văn Sang").hits[0].file == "to-cao-nguyen-thi-trinh.pdf"
+    browse = find(empty, type="denunciation", cleared=False)
+    assert ids(browse) == [7] and "Trinh" not in browse.hits[0].snippet
+    assert find(empty, type="denunciation", cleared=False).facets["type"] == {"denunciation": 1}
+    empty.index(_denunciation())  # re-indexed: still one masked copy per page
+    assert find(empty, "tố cáo", cleared=False).total == 1
+    empty.delete(7)
+    assert find(empty, "tố cáo", cleared=False).total == 0
+
+
 # -- SQLite only: several processes writing one index file -----------------------------------------
 
 def _write_docs(path: str, first: int) -> None:

@@ -242,7 +242,7 @@ def test_corrupt_uploads_show_the_reason(server, browser, tmp_path: Path) -> Non
     browser.get(server + "/")
     browser.find_element(*_by("#files")).send_keys(str(not_a_scan))
     rejected = _card(browser, "rejected", 20)
-    assert "Không tiếp nhận được tệp" in rejected.text and "Không phải tệp PDF, TIFF, PNG hay JPEG" in rejected.text
+    assert "Không tiếp nhận được tệp" in rejected.text and "Không phải tệp PDF, TIFF, PNG, JPEG hay HEIC" in rejected.text
     assert "văn bản thường" in rejected.text  # what the file looks like, in Vietnamese too
     browser.find_element(*_by("#files")).send_keys(str(broken_png))
     failed = _card(browser, "failed", 60)
