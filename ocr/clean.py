@@ -86,6 +86,11 @@ SPECK_DIVISOR = 9.0
 MIN_SPECK_TEXT_HEIGHT = 16.0
 #: smaller skews are left to Tesseract (see module doc)
 MIN_DESKEW_DEGREES = 0.1
+#: a red or blue ink pixel (stamp, signature, pen) differs by at least this between its brightest and darkest
+#: colour channel. Measured on the shared real pages (docs/quality.md, "Ink chroma"): the "blue" pixels of
+#: black print with a JPEG tint have chroma 10-25 (90th percentile ≤ 25 on five pages), stamps 42-133 (10th
+#: to 90th percentile), ballpoint and pen blue 36-94, a phone photo's blue handwriting 22-49 (median 34)
+MIN_INK_CHROMA = 30
 #: ink points used by the coarse (0.5°) deskew search; the finer steps use up to 150 000
 COARSE_SKEW_POINTS = 30_000
 
@@ -149,14 +154,20 @@ def _as_tuple(matrix: np.ndarray) -> tuple[tuple[float, ...], ...]:
 
 
 def _colour_masks(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(red ink, blue ink, saturated-ish) uint8 0/255 masks of a BGR image, from HSV."""
+    """(red ink, blue ink, saturated-ish) uint8 0/255 masks of a BGR image, from HSV; an ink pixel also has a
+    chroma (brightest − darkest channel) of at least MIN_INK_CHROMA."""
     hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)
     # thresholds measured on the real 500 dpi scans: stamp red H 170-178 S 70-155; ballpoint blue/violet
     # H 115-140 S 45-105; black print there has S < 60 but a cyan JPEG tint (H ~85)
     red = cv2.bitwise_or(cv2.inRange(hsv, (0, 60, 60), (12, 255, 255)), cv2.inRange(hsv, (158, 60, 60), (180, 255, 255)))
     blue = cv2.inRange(hsv, (100, 45, 50), (150, 255, 255))
     tinted = cv2.inRange(hsv, (0, 40, 0), (180, 255, 255))
-    return red, blue, tinted
+    # saturation is chroma / brightness: on dark print (V 50-80) a JPEG tint of 10-25 levels is already
+    # "saturated" blue, and whitening it erased strokes of black print (module doc, "ink chroma")
+    chroma = cv2.subtract(cv2.max(cv2.max(image[..., 0], image[..., 1]), image[..., 2]),
+                          cv2.min(cv2.min(image[..., 0], image[..., 1]), image[..., 2]))
+    strong = cv2.threshold(chroma, MIN_INK_CHROMA - 1, 255, cv2.THRESH_BINARY)[1]
+    return cv2.bitwise_and(red, strong), cv2.bitwise_and(blue, strong), tinted
 
 
 def _whiten_ink(image: np.ndarray, gray: np.ndarray) -> np.ndarray:
