@@ -1,9 +1,11 @@
-"""Page clean-up before Tesseract: small pure steps on numpy arrays, composed by `clean()`.
+"""Page clean-up before Tesseract: small pure functions on numpy arrays, run as page-level steps by `clean()`.
 
-Every step takes and returns uint8 images (gray (H, W) unless stated) and keeps no state. Steps that move
-pixels (page outline, quarter turns, rescale, deskew) also return a 3x3 matrix mapping input pixel
-coordinates to output pixel coordinates; `clean()` composes them into a `Transform`, so word boxes found on
-the cleaned image map back onto the original page image (`Transform.box_to_original`).
+Every function takes and returns uint8 images (gray (H, W) unless stated) and keeps no state. Functions that
+move pixels (page outline, quarter turns, rescale, deskew) also return a 3x3 matrix mapping input pixel
+coordinates to output pixel coordinates. `clean()` runs the steps of `CLEAN_STEPS` in turn, as OCRmyPDF runs
+its pipeline: each `step_*` reads and updates one `PageInCleaning` (the gray page, the composed `Transform`,
+notes, timings), so word boxes found on the cleaned image map back onto the original page image
+(`Transform.box_to_original`).
 
 Order (each step is one function): page outline of a photographed sheet (perspective) → red/blue ink
 (stamps, signatures) → background flattening → text-line axis (0/90) → text height → specks → rescale →
