@@ -10,15 +10,17 @@ overlapping one to one), each word is voted (`vote`): in a line Tesseract kept, 
 misformed Tesseract word, or a well-formed one that is not a syllable in use (ocr.syllables.in_use: a
 misread tone, "truyển") when its own is, or else a well-formed one Tesseract is unsure of (confidence below
 WORD_TESSERACT_BELOW) when TrueOCR is sure of its own (WORD_TRUEOCR_FROM); in a line TrueOCR won, only a
-misformed TrueOCR word, or one not in use, gives way to a well-formed Tesseract one (in use). The kept TrueOCR words take the place (and
-layout numbers) of the Tesseract words they replace; TrueOCR lines over which Tesseract found nothing are
-added as blocks of their own where they sit on the page, when they score above zero; Tesseract words on no
-TrueOCR line are kept when their line scores above zero.
+misformed TrueOCR word, or one not in use, gives way to a well-formed Tesseract one (in use). The kept TrueOCR
+words take the place (and layout numbers) of the Tesseract words they replace; TrueOCR lines over which
+Tesseract found nothing are added as blocks of their own where they sit on the page, when they score above
+zero; Tesseract words on no TrueOCR line are kept when their line scores above zero.
 
 The word thresholds were chosen on a tuning corpus (`donthu corpus --n 30 --seed 77`, up to 4 pages a level,
 487 word pairs where the engines differ): of 365 pairs where both readings are well-formed and one is right,
 Tesseract's word is right in 159 and the rule picks the right one in 316 (every level at least as well as
-Tesseract alone except typewriter pages, 33 of 36 against 34). Evaluated elsewhere (docs/quality.md).
+Tesseract alone except typewriter pages, 33 of 36 against 34). The preference for syllables in use came from
+the words the vote lost on the real pages and was checked on the generated corpus (docs/quality.md, "Real
+pages below plain Tesseract"). Evaluated elsewhere (docs/quality.md).
 """
 
 from __future__ import annotations
