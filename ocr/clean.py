@@ -1,9 +1,11 @@
-"""Page clean-up before Tesseract: small pure steps on numpy arrays, composed by `clean()`.
+"""Page clean-up before Tesseract: small pure functions on numpy arrays, run as page-level steps by `clean()`.
 
-Every step takes and returns uint8 images (gray (H, W) unless stated) and keeps no state. Steps that move
-pixels (page outline, quarter turns, rescale, deskew) also return a 3x3 matrix mapping input pixel
-coordinates to output pixel coordinates; `clean()` composes them into a `Transform`, so word boxes found on
-the cleaned image map back onto the original page image (`Transform.box_to_original`).
+Every function takes and returns uint8 images (gray (H, W) unless stated) and keeps no state. Functions that
+move pixels (page outline, quarter turns, rescale, deskew) also return a 3x3 matrix mapping input pixel
+coordinates to output pixel coordinates. `clean()` runs the steps of `CLEAN_STEPS` in turn, as OCRmyPDF runs
+its pipeline: each `step_*` reads and updates one `PageInCleaning` (the gray page, the composed `Transform`,
+notes, timings), so word boxes found on the cleaned image map back onto the original page image
+(`Transform.box_to_original`).
 
 Order (each step is one function): page outline of a photographed sheet (perspective) → red/blue ink
 (stamps, signatures) → background flattening → text-line axis (0/90) → text height → specks → rescale →
@@ -86,6 +88,11 @@ SPECK_DIVISOR = 9.0
 MIN_SPECK_TEXT_HEIGHT = 16.0
 #: smaller skews are left to Tesseract (see module doc)
 MIN_DESKEW_DEGREES = 0.1
+#: a red or blue ink pixel (stamp, signature, pen) differs by at least this between its brightest and darkest
+#: colour channel. Measured on the shared real pages (docs/quality.md, "Ink chroma"): the "blue" pixels of
+#: black print with a JPEG tint have chroma 10-25 (90th percentile ≤ 25 on five pages), stamps 42-133 (10th
+#: to 90th percentile), ballpoint and pen blue 36-94, a phone photo's blue handwriting 22-49 (median 34)
+MIN_INK_CHROMA = 30
 #: ink points used by the coarse (0.5°) deskew search; the finer steps use up to 150 000
 COARSE_SKEW_POINTS = 30_000
 
@@ -149,14 +156,20 @@ def _as_tuple(matrix: np.ndarray) -> tuple[tuple[float, ...], ...]:
 
 
 def _colour_masks(image: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(red ink, blue ink, saturated-ish) uint8 0/255 masks of a BGR image, from HSV."""
+    """(red ink, blue ink, saturated-ish) uint8 0/255 masks of a BGR image, from HSV; an ink pixel also has a
+    chroma (brightest − darkest channel) of at least MIN_INK_CHROMA."""
     hsv = cv2.cvtColor(image, cv2.COLOR_BGR2HSV)
     # thresholds measured on the real 500 dpi scans: stamp red H 170-178 S 70-155; ballpoint blue/violet
     # H 115-140 S 45-105; black print there has S < 60 but a cyan JPEG tint (H ~85)
     red = cv2.bitwise_or(cv2.inRange(hsv, (0, 60, 60), (12, 255, 255)), cv2.inRange(hsv, (158, 60, 60), (180, 255, 255)))
     blue = cv2.inRange(hsv, (100, 45, 50), (150, 255, 255))
     tinted = cv2.inRange(hsv, (0, 40, 0), (180, 255, 255))
-    return red, blue, tinted
+    # saturation is chroma / brightness: on dark print (V 50-80) a JPEG tint of 10-25 levels is already
+    # "saturated" blue, and whitening it erased strokes of black print (module doc, "ink chroma")
+    chroma = cv2.subtract(cv2.max(cv2.max(image[..., 0], image[..., 1]), image[..., 2]),
+                          cv2.min(cv2.min(image[..., 0], image[..., 1]), image[..., 2]))
+    strong = cv2.threshold(chroma, MIN_INK_CHROMA - 1, 255, cv2.THRESH_BINARY)[1]
+    return cv2.bitwise_and(red, strong), cv2.bitwise_and(blue, strong), tinted
 
 
 def _whiten_ink(image: np.ndarray, gray: np.ndarray) -> np.ndarray:
@@ -750,6 +763,208 @@ def binarise(gray: np.ndarray, text_height: float) -> tuple[np.ndarray, str]:
 # ---------------------------------------------------------------------------------------------- compose
 
 
+@dataclass(frozen=True)
+class CleanOptions:
+    """What `clean()` was asked for (see its docstring)."""
+
+    osd: Callable[[np.ndarray], int | None] | None = None
+    target_text_height: float = TARGET_TEXT_HEIGHT
+    output: str = "auto"
+    min_text_height: float = MIN_TEXT_HEIGHT
+    min_deskew: float = MIN_DESKEW_DEGREES
+
+
+@dataclass
+class PageInCleaning:
+    """The page as the steps of `clean()` hand it on: each step reads and updates it."""
+
+    image: np.ndarray  # the page as captured (colour or gray); the page outline step may cut it out
+    options: CleanOptions
+    transform: Transform
+    gray: np.ndarray | None = None  # the gray page, from the colour step on
+    notes: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+    mask: np.ndarray | None = None  # ink mask of `gray`, from the blank check to speck removal
+    components: tuple[np.ndarray, np.ndarray] | None = None  # labelled `mask`, for text height and specks
+    height: float | None = None  # median text height (px) on `gray` as it is now
+    scanned_height: float | None = None  # ... as scanned, before rescaling
+    turn: int = 0  # quarter turns made (degrees)
+    deskewed: bool = False
+    bilevel: bool = False
+    blank: bool = False
+
+    def moved(self, image: np.ndarray, step: np.ndarray) -> None:
+        """`gray` replaced by `image`, made from it by the 3x3 matrix `step`."""
+        self.gray = image
+        self.transform = self.transform.then(step)
+
+    @property
+    def line_height(self) -> float:
+        return self.height or self.options.target_text_height
+
+    def result(self) -> CleanResult:
+        return CleanResult(self.gray, self.transform, self.notes, self.seconds, self.height, self.bilevel)
+
+
+def step_page_outline(page: PageInCleaning) -> None:
+    """A photographed sheet on a table: cut it out first (the table would read as noise and colour)."""
+    plain = page.image if page.image.ndim == 2 else cv2.cvtColor(page.image[..., :3], cv2.COLOR_BGR2GRAY)
+    quad = find_page_quad(plain)
+    if quad is not None:
+        page.image, step = warp_page(page.image, quad)
+        page.transform = page.transform.then(step)
+        page.notes.append("page outline: perspective corrected")
+
+
+def step_colour(page: PageInCleaning) -> None:
+    """Gray, with red and blue ink (stamps, signatures) whitened."""
+    page.gray, removed = remove_colour_ink(page.image)
+    if removed:
+        page.notes.append("stamp removed")
+
+
+def step_background(page: PageInCleaning) -> None:
+    page.gray = flatten_background(page.gray)
+
+
+def step_blank(page: PageInCleaning) -> None:
+    """The ink mask; a page with almost no ink is blank and cleaning stops."""
+    page.mask = ink_mask(page.gray)
+    if np.count_nonzero(page.mask) < 50:
+        page.notes.append("blank page")
+        page.blank = True
+
+
+def step_text_axis(page: PageInCleaning) -> None:
+    """Text lines running up the page: turn it a quarter (the axis is judged on a reduced copy, fast)."""
+    axis, _ = estimate_axis(ink_mask(_reduced(page.gray)))
+    if axis:
+        page.moved(*rotate_quarter(page.gray, 90))
+        page.mask = rotate_quarter(page.mask.view(np.uint8), 90)[0].view(bool)  # = ink_mask of the turned page
+        page.turn = 90
+
+
+def step_text_height(page: PageInCleaning) -> None:
+    page.components = ink_components(page.mask)
+    page.height = page.scanned_height = estimate_text_height(page.gray, page.components[1])
+
+
+def step_specks(page: PageInCleaning) -> None:
+    """Salt-and-pepper specks, removed at the scanned resolution before rescaling blows them up."""
+    if page.height and page.height >= MIN_SPECK_TEXT_HEIGHT:
+        page.gray, removed = remove_specks(page.gray, page.height, page.components)
+        if removed:
+            page.notes.append(f"specks removed: {removed}")
+    page.mask = page.components = None
+
+
+def step_rescale(page: PageInCleaning) -> None:
+    """Text taller than the target reduced to it, text smaller than the minimum enlarged to that."""
+    if not page.height:
+        return
+    target = min(page.options.target_text_height, max(page.height, page.options.min_text_height))
+    factor = target / page.height
+    if abs(factor - 1) > SCALE_TOLERANCE:
+        page.moved(*rescale(page.gray, factor))
+        page.notes.append(f"scale {factor:.2f}")
+        page.height = target
+
+
+def step_long_runs(page: PageInCleaning) -> None:
+    """Scanner streaks and ruling lines; streaks run along the scan direction (the image axes): before deskew."""
+    page.gray, line_notes = remove_long_runs(page.gray, page.line_height)
+    page.notes.extend(line_notes)
+
+
+def step_deskew(page: PageInCleaning) -> None:
+    angle = estimate_skew(ink_mask(page.gray), page.height)
+    page.deskewed = abs(angle) >= page.options.min_deskew
+    if page.deskewed:
+        page.moved(*rotate_degrees(page.gray, -angle))
+        page.notes.append(f"deskew {angle:+.1f}°")
+
+
+def step_upside_down(page: PageInCleaning) -> None:
+    """Half a turn when the page is upside down (the `osd` callback asked only when the cheap check is unsure)."""
+    small = _reduced(page.gray)
+    flipped, confidence = estimate_upside_down(ink_mask(small))
+    if confidence < 0.08 and page.options.osd is not None:
+        suggestion = page.options.osd(small)
+        if suggestion in (0, 180):
+            flipped = suggestion == 180
+            page.notes.append("orientation: osd")
+    if flipped:
+        page.moved(*rotate_quarter(page.gray, 180))
+        page.turn = (page.turn + 180) % 360
+    if page.turn:
+        page.notes.append(f"rotated {page.turn}")
+
+
+def step_straight_lines(page: PageInCleaning) -> None:
+    """Ruling lines are straight once the page is deskewed: a second look (an unturned page's first pass found
+    them all)."""
+    if page.deskewed:
+        page.gray, line_notes = remove_long_runs(page.gray, page.line_height)
+        page.notes.extend(n for n in line_notes if n not in page.notes)
+
+
+def step_denoise(page: PageInCleaning) -> None:
+    sigma = estimate_noise(page.gray)
+    page.gray, note = denoise(page.gray, sigma)
+    if note:
+        page.notes.append(f"{note} (noise {sigma:.0f})")
+
+
+def output_kind(page: PageInCleaning) -> str:
+    """The output asked for; "auto": masked for a low-resolution scan, else binary. Measured (module doc):
+    binarising the glyphs of a low-resolution scan hurts, keeping their gray ink (paper white) helps; sharp
+    pages at their own resolution read as well or better binarised."""
+    if page.options.output != "auto":
+        return page.options.output
+    return "masked" if page.scanned_height and page.scanned_height < SMALL_TEXT_HEIGHT else "binary"
+
+
+def step_binarise(page: PageInCleaning) -> None:
+    """The image Tesseract reads: binarised (Otsu or Sauvola), masked (ink keeps its gray) or gray."""
+    output = output_kind(page)
+    if output == "gray":
+        page.notes.append("binarise: none (gray)")
+        return
+    binary, note = binarise(page.gray, page.line_height)
+    if binary is not page.gray:
+        if output == "masked":  # a binarised sharp page keeps its specks: measured, see module doc
+            binary, removed = despeckle(binary, max(2, int(page.line_height ** 2 / 200)))
+            if removed:
+                page.notes.append(f"despeckle: {removed} specks")
+            # keep the gray levels of the ink and its rim (anti-aliasing helps the LSTM), paper → white
+            rim = cv2.dilate((binary == 0).astype(np.uint8), np.ones((3, 3), np.uint8))
+            binary = np.where(rim > 0, page.gray, 255).astype(np.uint8)
+            note = note + " (gray ink kept)"
+        else:
+            page.bilevel = True
+        page.gray = binary
+    page.notes.append(note)
+
+
+#: the steps of `clean()` in order, each with the `CleanResult.seconds` entry its time adds to (None: untimed)
+CLEAN_STEPS: tuple[tuple[str | None, Callable[[PageInCleaning], None]], ...] = (
+    ("clean.page", step_page_outline),
+    ("clean.colour", step_colour),
+    ("clean.background", step_background),
+    (None, step_blank),
+    ("clean.orientation", step_text_axis),
+    ("clean.scale", step_text_height),
+    ("clean.denoise", step_specks),
+    ("clean.scale", step_rescale),
+    ("clean.lines", step_long_runs),
+    ("clean.deskew", step_deskew),
+    ("clean.orientation", step_upside_down),
+    ("clean.lines", step_straight_lines),
+    ("clean.denoise", step_denoise),
+    ("clean.binarise", step_binarise),
+)
+
+
 def clean(
     image: np.ndarray,
     dpi: float | None = None,
@@ -759,153 +974,23 @@ def clean(
     min_text_height: float = MIN_TEXT_HEIGHT,
     min_deskew: float = MIN_DESKEW_DEGREES,
 ) -> CleanResult:
-    """All clean-up steps in order; `osd` (e.g. `ocr.engine.osd_rotation`) is consulted only when the cheap
-    orientation check is unsure. `dpi` is informational (the text height is measured, not assumed).
+    """All clean-up steps in order (`CLEAN_STEPS`); `osd` (e.g. `ocr.engine.osd_rotation`) is consulted only
+    when the cheap orientation check is unsure. `dpi` is informational (the text height is measured, not
+    assumed).
 
     Text taller than `target_text_height` is reduced to it, text smaller than `min_text_height` enlarged
     to that; in between the page keeps its size (SCALE_TOLERANCE either side too).
     output: "auto" (masked when the scanned text is smaller than SMALL_TEXT_HEIGHT, else binary), "gray", "binary"
     (Otsu or Sauvola) or "masked" (Otsu/Sauvola + despeckle decide ink, ink keeps its gray levels, paper white).
     """
-    seconds: dict[str, float] = {}
-    notes: list[str] = []
     h, w = image.shape[:2]
-    transform = Transform.identity(w, h)
-
-    def timed(name: str, start: float) -> None:
-        seconds[name] = round(seconds.get(name, 0.0) + time.perf_counter() - start, 4)
-
-    # a photographed sheet on a table: cut it out first (the table would read as noise and colour)
-    start = time.perf_counter()
-    plain = image if image.ndim == 2 else cv2.cvtColor(image[..., :3], cv2.COLOR_BGR2GRAY)
-    quad = find_page_quad(plain)
-    if quad is not None:
-        image, step = warp_page(image, quad)
-        transform = transform.then(step)
-        notes.append("page outline: perspective corrected")
-    timed("clean.page", start)
-
-    start = time.perf_counter()
-    gray, removed = remove_colour_ink(image)
-    if removed:
-        notes.append("stamp removed")
-    timed("clean.colour", start)
-
-    start = time.perf_counter()
-    gray = flatten_background(gray)
-    timed("clean.background", start)
-
-    mask = ink_mask(gray)
-    if np.count_nonzero(mask) < 50:
-        notes.append("blank page")
-        return CleanResult(gray, transform, notes, seconds, None)
-
-    # text-line axis on a reduced copy (fast), then act on the full image
-    start = time.perf_counter()
-    turn = 0
-    axis, _ = estimate_axis(ink_mask(_reduced(gray)))
-    if axis:
-        gray, step = rotate_quarter(gray, 90)
-        mask = rotate_quarter(mask.view(np.uint8), 90)[0].view(bool)  # = ink_mask of the turned page
-        transform = transform.then(step)
-        turn = 90
-    timed("clean.orientation", start)
-
-    start = time.perf_counter()
-    components = ink_components(mask)
-    height = estimate_text_height(gray, components[1])
-    timed("clean.scale", start)
-
-    # salt-and-pepper specks are removed at the scanned resolution, before rescaling blows them up
-    start = time.perf_counter()
-    if height and height >= MIN_SPECK_TEXT_HEIGHT:
-        gray, removed_specks = remove_specks(gray, height, components)
-        if removed_specks:
-            notes.append(f"specks removed: {removed_specks}")
-    del mask, components
-    timed("clean.denoise", start)
-
-    start = time.perf_counter()
-    factor = 1.0
-    scanned_height = height
-    if height:
-        target = min(target_text_height, max(height, min_text_height))
-        factor = target / height
-        if abs(factor - 1) > SCALE_TOLERANCE:
-            gray, step = rescale(gray, factor)
-            transform = transform.then(step)
-            notes.append(f"scale {factor:.2f}")
-            height = target
-        else:
-            factor = 1.0
-    timed("clean.scale", start)
-
-    # scanner streaks run along the scan direction, i.e. the image axes: remove before deskew
-    start = time.perf_counter()
-    gray, line_notes = remove_long_runs(gray, height or target_text_height)
-    notes.extend(line_notes)
-    timed("clean.lines", start)
-
-    start = time.perf_counter()
-    angle = estimate_skew(ink_mask(gray), height)
-    deskewed = abs(angle) >= min_deskew
-    if deskewed:
-        gray, step = rotate_degrees(gray, -angle)
-        transform = transform.then(step)
-        notes.append(f"deskew {angle:+.1f}°")
-    timed("clean.deskew", start)
-
-    start = time.perf_counter()
-    small = _reduced(gray)
-    flipped, confidence = estimate_upside_down(ink_mask(small))
-    if confidence < 0.08 and osd is not None:
-        suggestion = osd(small)
-        if suggestion in (0, 180):
-            flipped = suggestion == 180
-            notes.append("orientation: osd")
-    if flipped:
-        gray, step = rotate_quarter(gray, 180)
-        transform = transform.then(step)
-        turn = (turn + 180) % 360
-    if turn:
-        notes.append(f"rotated {turn}")
-    timed("clean.orientation", start)
-
-    if deskewed:  # ruling lines are straight now: a second look (unturned, the first pass found them all)
+    options = CleanOptions(osd, target_text_height, output, min_text_height, min_deskew)
+    page = PageInCleaning(image=image, options=options, transform=Transform.identity(w, h))
+    for timer, step in CLEAN_STEPS:
         start = time.perf_counter()
-        gray, line_notes = remove_long_runs(gray, height or target_text_height)
-        notes.extend(n for n in line_notes if n not in notes)
-        timed("clean.lines", start)
-
-    start = time.perf_counter()
-    sigma = estimate_noise(gray)
-    gray, note = denoise(gray, sigma)
-    if note:
-        notes.append(f"{note} (noise {sigma:.0f})")
-    timed("clean.denoise", start)
-
-    if output == "auto":
-        # measured (see module doc): binarising the glyphs of a low-resolution scan hurts, keeping their gray
-        # ink (paper white) helps; sharp pages at their own resolution read as well or better binarised
-        output = "masked" if scanned_height and scanned_height < SMALL_TEXT_HEIGHT else "binary"
-    bilevel = False
-    if output == "gray":
-        notes.append("binarise: none (gray)")
-    else:
-        start = time.perf_counter()
-        binary, note = binarise(gray, height or target_text_height)
-        if binary is not gray:
-            if output == "masked":  # a binarised sharp page keeps its specks: measured, see module doc
-                binary, removed = despeckle(binary, max(2, int((height or target_text_height) ** 2 / 200)))
-                if removed:
-                    notes.append(f"despeckle: {removed} specks")
-                # keep the gray levels of the ink and its rim (anti-aliasing helps the LSTM), paper → white
-                rim = cv2.dilate((binary == 0).astype(np.uint8), np.ones((3, 3), np.uint8))
-                binary = np.where(rim > 0, gray, 255).astype(np.uint8)
-                note = note + " (gray ink kept)"
-            else:
-                bilevel = True
-            gray = binary
-        notes.append(note)
-        timed("clean.binarise", start)
-    return CleanResult(gray, transform, notes, seconds, height, bilevel)
+        step(page)
+        if timer:
+            page.seconds[timer] = round(page.seconds.get(timer, 0.0) + time.perf_counter() - start, 4)
+        if page.blank:
+            break
+    return page.result()

@@ -113,6 +113,19 @@ def test_coloured_print_is_not_removed() -> None:
     assert np.count_nonzero(gray < 128) > 0.5 * np.count_nonzero(doc.pages[0] < 128)
 
 
+def test_black_print_with_a_blue_jpeg_tint_is_not_whitened_as_ink() -> None:
+    """congvan_colour300_showthrough_p2 (real 300 dpi colour scan): its black print carries a blue JPEG tint
+    (chroma 10-25, saturated by HSV at its low brightness); the colour step whitened 3,491 pixels darker than
+    90 and the speck step then took the broken strokes ("tụ tập" read "?u tâp"). The red stamp still goes."""
+    path = require_real_scans() / "congvan_colour300_showthrough_p2.jpg"
+    image = cv2.imread(str(path))
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    out, removed = clean.remove_colour_ink(image)
+    assert removed
+    assert np.count_nonzero((gray < 90) & (out > 160)) < 500  # was 3,491: print whitened
+    assert np.count_nonzero(out.astype(np.int16) - gray > 60) > 5000  # the stamp's pixels
+
+
 def test_transform_maps_boxes_back_through_rotation_scale_and_deskew() -> None:
     transform = clean.Transform.identity(1000, 2000)
     _, quarter = clean.rotate_quarter(np.zeros((2000, 1000), np.uint8), 90)

@@ -16,7 +16,7 @@ from corpus import degrade, render
 from donthu.config import Settings, load_settings
 from donthu.types import PageImage
 from ocr import clean, engine, engines
-from ocr.engines.combined import combine
+from ocr.engines.combined import combine, prefer_trueocr
 from ocr.page import ocr_page
 
 #: word recall against the generator's text on the light page below, measured 2026-12-07: Tesseract 0.983,
@@ -139,6 +139,21 @@ def test_combination_is_not_worse_than_the_better_engine(page, readings):
     _, truth = page
     best = max(_recall(truth, [w.text for w in readings[n]]) for n in ("tesseract", "trueocr"))
     assert _recall(truth, [w.text for w in readings["combined"]]) >= best - 0.01
+
+
+def _word(text: str, confidence: float) -> engine.RecognisedWord:
+    return engine.RecognisedWord(text=text, left=0, top=0, width=40, height=20, confidence=confidence, block=1,
+                                 paragraph=1, line=1)
+
+
+def test_word_vote_prefers_the_syllable_in_use_to_a_misread_tone():
+    """Both readings well-formed, one a syllable nobody writes ("truyển", a misread tone): the one in use
+    wins whatever the confidences; between two syllables in use the confidence thresholds decide."""
+    assert prefer_trueocr(_word("truyền", 91), _word("truyển", 99)) is False
+    assert prefer_trueocr(_word("truyển", 97), _word("truyền", 85)) is True
+    assert prefer_trueocr(_word("phần,", 91), _word("phẩn,", 95)) is False
+    assert prefer_trueocr(_word("tô", 79), _word("tổ", 96)) is True  # both in use: Tesseract unsure
+    assert prefer_trueocr(_word("thể", 95), _word("thế", 99)) is False  # both in use: Tesseract sure
 
 
 # -------------------------------------------------------------------------------- fault injection

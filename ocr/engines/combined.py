@@ -7,17 +7,20 @@ most of it, at least half its height and half its width); the two readings of th
 language has a closed set of syllables, so garbage scores low whoever produced it) and the higher one is
 kept; a tie keeps Tesseract's. Then, where the two engines cut the line into the same words (boxes
 overlapping one to one), each word is voted (`vote`): in a line Tesseract kept, TrueOCR's word replaces a
-misformed Tesseract word, or a well-formed one Tesseract is unsure of (confidence below
+misformed Tesseract word, or a well-formed one that is not a syllable in use (ocr.syllables.in_use: a
+misread tone, "truyển") when its own is, or else a well-formed one Tesseract is unsure of (confidence below
 WORD_TESSERACT_BELOW) when TrueOCR is sure of its own (WORD_TRUEOCR_FROM); in a line TrueOCR won, only a
-misformed TrueOCR word gives way to a well-formed Tesseract one. The kept TrueOCR words take the place (and
-layout numbers) of the Tesseract words they replace; TrueOCR lines over which Tesseract found nothing are
-added as blocks of their own where they sit on the page, when they score above zero; Tesseract words on no
-TrueOCR line are kept when their line scores above zero.
+misformed TrueOCR word, or one not in use, gives way to a well-formed Tesseract one (in use). The kept TrueOCR
+words take the place (and layout numbers) of the Tesseract words they replace; TrueOCR lines over which
+Tesseract found nothing are added as blocks of their own where they sit on the page, when they score above
+zero; Tesseract words on no TrueOCR line are kept when their line scores above zero.
 
 The word thresholds were chosen on a tuning corpus (`donthu corpus --n 30 --seed 77`, up to 4 pages a level,
 487 word pairs where the engines differ): of 365 pairs where both readings are well-formed and one is right,
 Tesseract's word is right in 159 and the rule picks the right one in 316 (every level at least as well as
-Tesseract alone except typewriter pages, 33 of 36 against 34). Evaluated elsewhere (docs/quality.md).
+Tesseract alone except typewriter pages, 33 of 36 against 34). The preference for syllables in use came from
+the words the vote lost on the real pages and was checked on the generated corpus (docs/quality.md, "Real
+pages below plain Tesseract"). Evaluated elsewhere (docs/quality.md).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ocr.engine import RecognisedWord
-from ocr.syllables import is_syllable
+from ocr.syllables import in_use, is_syllable
 
 #: a TrueOCR reading must beat Tesseract's by more than this many points to replace it
 MARGIN = 0.0
@@ -58,6 +61,13 @@ def token_ok(token: str) -> bool | None:
     if any(ch.isdigit() for ch in token) or "/" in token or "-" in token:
         return bool(_NUMBER.match(token)) or all(is_syllable(part) for part in re.split(r"[/-]", token) if part)
     return is_syllable(token)
+
+
+def words_in_use(token: str) -> bool:
+    """True when every syllable of a well-formed token is one Vietnamese text writes (ocr.syllables.in_use;
+    numbers and codes count as in use): "truyền" yes, "truyển" (a misread tone) no."""
+    parts = [part for part in re.split(r"[,;:/-]", token.strip(_PUNCT)) if part]
+    return all(in_use(part) for part in parts if part.isalpha() and is_syllable(part))
 
 
 def line_score(words: list[RecognisedWord]) -> float:
@@ -118,11 +128,16 @@ def match(tesseract: list[RecognisedWord], trueocr: list[RecognisedWord]) -> lis
 
 def prefer_trueocr(tesseract: RecognisedWord, trueocr: RecognisedWord) -> bool | None:
     """Of two readings of one word (boxes overlapping one to one), whether TrueOCR's is the better: the
-    well-formed one when only one is; when both are, TrueOCR's when Tesseract is unsure of its word and
+    well-formed one when only one is; when both are, the one in use when only one is (`words_in_use`: on
+    the real pages the engines' disagreements are mostly tone marks, and a misread tone often lands on a
+    syllable nobody writes); else TrueOCR's when Tesseract is unsure of its word and
     TrueOCR sure of its own (WORD_TESSERACT_BELOW, WORD_TRUEOCR_FROM: measured on generated pages,
     docs/quality.md); None (no opinion) when neither is well-formed."""
     t_ok, r_ok = token_ok(tesseract.text), token_ok(trueocr.text)
     if t_ok is True and r_ok is True:
+        t_used, r_used = words_in_use(tesseract.text), words_in_use(trueocr.text)
+        if t_used != r_used:
+            return r_used
         return tesseract.confidence < WORD_TESSERACT_BELOW and trueocr.confidence >= WORD_TRUEOCR_FROM
     if True in (t_ok, r_ok):
         return r_ok is True
@@ -146,8 +161,11 @@ def vote(base: list[RecognisedWord], other: list[RecognisedWord], base_is_tesser
             tess, true = (word, partners[0]) if base_is_tesseract else (partners[0], word)
             if base_is_tesseract:
                 take = prefer_trueocr(tess, true) is True
-            else:  # the line went to TrueOCR: Tesseract's word only where TrueOCR's alone is misformed
-                take = token_ok(true.text) is False and token_ok(tess.text) is True
+            else:  # the line went to TrueOCR: Tesseract's word only where TrueOCR's alone is misformed, or
+                # both are well-formed and only Tesseract's is a syllable in use
+                t_ok, r_ok = token_ok(tess.text), token_ok(true.text)
+                take = t_ok is True and (r_ok is False or (r_ok is True and words_in_use(tess.text)
+                                                           and not words_in_use(true.text)))
             if take:
                 other_word = partners[0]
                 word = RecognisedWord(text=other_word.text, left=word.left, top=word.top, width=word.width,
