@@ -3,46 +3,36 @@
 `create_app(settings)` builds the app; nothing is global. Uploads are stored (original once by SHA-256,
 document queued) and handed to `submit(document_id)` — by default a local worker pool the app starts in its
 lifespan — so processing never runs inside a request.
+
+The routes live in one module per area (`api.routes.documents`, `.search`, `.service`, `.login`, `.audit`,
+and the clerks' pages in `api.web`); every route but `/health`, the login page and static files needs a login
+and declares the `donthu.access.Action` it needs (`api.auth`).
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Any
+from urllib.parse import quote
 
-from fastapi import FastAPI, File, Form, HTTPException, Path, Query, Request, UploadFile
+from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.models import (
-    TypedPageBody,
-    DocumentList,
-    DocumentResponse,
-    DocumentSummary,
-    ErrorResponse,
-    HealthResponse,
-    SearchHitModel,
-    SearchResponse,
-    Status,
-    UploadResponse,
-)
-from donthu.config import Settings
-from donthu.schema import DocType, Kind
-from donthu.text import nfc
-from donthu.types import DonthuError, TooLarge
+from api.auth import LOGIN_PATH, NotAllowed, NotLoggedIn, SessionCookies, quiet_access_log, secret_key
 from api.reasons import in_vietnamese
-from api.web import router as web_router
-from records.read import list_documents as read_list, read_document
-from records.typed import TypingError, add_typed
-from records.store import DocumentInfo, Store
+from api.routes import audit as audit_routes, documents, login, search, service
+from api.routes.common import too_large_message
+from api.web import _render, router as web_router
+from donthu.config import Settings
+from records.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +50,8 @@ class Services:
     store: Store
     submit: Submit | None
     workers: int
+    #: the key that signs session cookies and CSRF tokens (api.auth.secret_key)
+    secret: bytes = b""
     _backend: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -91,59 +83,11 @@ class _BodyLimit:
         if scope["type"] == "http" and scope["method"] == "POST":
             length = dict(scope.get("headers") or []).get(b"content-length")
             if length and length.isdigit() and int(length) > self.max_bytes + _MULTIPART_SLACK:
-                message = _too_large_message(int(length), self.max_bytes)
+                message = too_large_message(int(length), self.max_bytes)
                 response = JSONResponse({"detail": message, "detail_vi": in_vietnamese(message)}, status_code=413)
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
-
-
-def _too_large_message(size: int | None, limit: int) -> str:
-    what = f"{size / 2**20:.1f} MB" if size is not None else "more than the limit"
-    return f"file too large: {what} (limit {limit / 2**20:.0f} MB)"
-
-
-def _errors(code: int, *others: int) -> dict[int | str, dict[str, Any]]:
-    return {c: {"model": ErrorResponse} for c in (code, *others)}
-
-
-def _summary(info: DocumentInfo) -> DocumentSummary:
-    return DocumentSummary.model_validate(info, from_attributes=True)
-
-
-def _safe_name(filename: str | None) -> str:
-    """The upload's own name without any client path, NFC."""
-    name = nfc(filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
-    return name or "upload"
-
-
-def _png_bytes(image: Any) -> bytes:
-    """PNG of what `ingest.pages.page_image` returns (a gray or BGR numpy array; PIL images and PNG bytes
-    are accepted too)."""
-    if isinstance(image, (bytes, bytearray)):
-        return bytes(image)
-    from PIL import Image
-
-    if isinstance(image, Image.Image):
-        out = io.BytesIO()
-        image.save(out, format="PNG")
-        return out.getvalue()
-    import cv2
-    import numpy as np
-
-    ok, encoded = cv2.imencode(".png", np.ascontiguousarray(image), [cv2.IMWRITE_PNG_COMPRESSION, 1])
-    if not ok:
-        raise HTTPException(500, "could not encode the page image")
-    return encoded.tobytes()
-
-
-def _tesseract_version() -> str | None:
-    try:
-        import pytesseract
-
-        return str(pytesseract.get_tesseract_version())
-    except Exception:  # noqa: BLE001 - not installed / not runnable
-        return None
 
 
 def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool = True) -> FastAPI:
@@ -155,7 +99,9 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
         store=Store(settings),
         submit=submit,
         workers=getattr(getattr(submit, "__self__", None), "workers", settings.workers),
+        secret=secret_key(settings),
     )
+    quiet_access_log()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -197,7 +143,10 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
         swagger_ui_parameters={"validatorUrl": None},
     )
     app.state.services = services
+    app.add_middleware(SessionCookies)
     app.add_middleware(_BodyLimit, max_bytes=settings.max_file_bytes)
+    for module in (documents, search, service, login, audit_routes):
+        app.include_router(module.router)
     app.include_router(web_router)  # the clerks' pages
 
     @app.exception_handler(StarletteHTTPException)
@@ -218,221 +167,19 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
             status_code=422,
         )
 
-    def _document(document_id: int) -> DocumentInfo:
-        info = read_document(services.store, document_id)
-        if info is None:
-            raise HTTPException(404, f"document {document_id} not found")
-        return info
+    @app.exception_handler(NotLoggedIn)
+    async def _not_logged_in(request: Request, exc: NotLoggedIn) -> Response:
+        """A page: to the login page (and back afterwards); the API: 401."""
+        if exc.page:
+            return RedirectResponse(f"{LOGIN_PATH}?next={quote(exc.next_url, safe='/')}", status_code=303)
+        message = "login required: a session cookie (log in at /dang-nhap) or Authorization: Bearer <token>"
+        return JSONResponse({"detail": message, "detail_vi": in_vietnamese(message)}, status_code=401,
+                            headers={"WWW-Authenticate": "Bearer"})
 
-    @app.post(
-        "/documents",
-        status_code=202,
-        response_model=UploadResponse,
-        responses=_errors(400, 413, 415),
-        summary="Upload a scan for processing",
-        tags=["documents"],
-    )
-    def upload(
-        file: Annotated[UploadFile, File(description="PDF, TIFF, PNG or JPEG; the format is judged from content")],
-        dossier: Annotated[str | None, Form(description="dossier (hồ sơ) name to file it under")] = None,
-        batch: Annotated[str | None, Form(description="batch label to group uploads")] = None,
-    ) -> UploadResponse:
-        """Store the file and queue it; returns at once (202). Intake rules are `ingest.intake.admit`'s (those
-        of `donthu ingest` too): the same content uploaded again returns the existing document
-        (`duplicate: true`) without processing it again — unless it failed before: then it is queued again."""
-        limit = settings.max_file_bytes
-        data = file.file.read(limit + 1)
-        if len(data) > limit:
-            raise HTTPException(413, _too_large_message(file.size, limit))
-        from ingest.intake import EmptyFile, admit
-
-        store = services.store
-        batch_id = (store.find_batch(batch) or store.create_batch(batch)) if batch else None
-        admission = admit(store, data, _safe_name(file.filename), settings, batch_id=batch_id,
-                          dossier=(lambda: store.find_or_create_dossier(dossier)) if dossier else None)
-        if admission.action == "refused":
-            code = 413 if isinstance(admission.error, TooLarge) else 400 if isinstance(admission.error, EmptyFile) else 415
-            raise HTTPException(code, admission.reason)
-        if admission.to_run:  # a new file, or one that failed before: to the workers
-            if services.submit is None:
-                log.warning("no worker pool: document %s stays queued", admission.document_id)
-            else:
-                try:
-                    services.submit(admission.document_id)
-                except Exception:  # the document stays queued and is resumed on the next start
-                    log.exception("could not submit document %s", admission.document_id)
-        status = admission.earlier_status if admission.action in ("duplicate", "pending") else "queued"
-        return UploadResponse(id=admission.document_id, status=status, sha256=admission.sha256,
-                              duplicate=admission.action != "new")
-
-    @app.get(
-        "/documents/{document_id}",
-        response_model=DocumentResponse,
-        responses=_errors(404),
-        summary="A document's status and record",
-        tags=["documents"],
-    )
-    def get_document(document_id: int) -> DocumentResponse:
-        info = _document(document_id)
-        return DocumentResponse.model_validate(info, from_attributes=True)
-
-    @app.post(
-        "/documents/{document_id}/pages/{number}/typed",
-        response_model=DocumentResponse,
-        responses=_errors(404, 422),
-        summary="Store the text a clerk typed for a page (handwritten pages); the record is understood again",
-        tags=["documents"],
-    )
-    def type_page(document_id: int, number: int, body: TypedPageBody) -> DocumentResponse:
-        """The page's text becomes the typed text (source "typed", the OCR text kept as `ocr_text`, with who
-        and when); type, parties, parcels and references are derived again and the search index follows."""
-        from ingest.indexing import reindex_stored
-
-        _document(document_id)
-        try:
-            add_typed(services.store, document_id, number, body.text, body.who)
-        except TypingError as exc:
-            raise HTTPException(422, str(exc)) from exc
-        reindex_stored(services.store, services.backend(), document_id)
-        return DocumentResponse.model_validate(_document(document_id), from_attributes=True)
-
-    @app.get("/documents", response_model=DocumentList, summary="List documents", tags=["documents"])
-    def list_documents(
-        status: Annotated[Status | None, Query(description="only documents in this state")] = None,
-        batch: Annotated[int | None, Query(description="only documents of this batch id")] = None,
-        page: Annotated[int, Query(ge=1, description="1-based page")] = 1,
-        per_page: Annotated[int, Query(ge=1, le=200)] = 50,
-    ) -> DocumentList:
-        """Newest first, without the records (GET one document for its record)."""
-        store = services.store
-        infos = read_list(store, status=status, batch_id=batch, limit=per_page, offset=(page - 1) * per_page)
-        return DocumentList(
-            total=store.count_documents(status=status, batch_id=batch),
-            page=page,
-            per_page=per_page,
-            items=[_summary(i) for i in infos],
-        )
-
-    @app.get(
-        "/documents/{document_id}/pages/{number}/image",
-        response_class=Response,
-        responses={200: {"content": {"image/png": {}}, "description": "the page as PNG"}, **_errors(404, 422)},
-        summary="A page's image (word boxes are in its pixels)",
-        tags=["documents"],
-    )
-    def page_image(document_id: int, number: Annotated[int, Path(description="1-based page")]) -> Response:
-        info = _document(document_id)
-        if number < 1 or (info.pages_total and number > info.pages_total):
-            raise HTTPException(404, f"document {document_id} has {info.pages_total} page(s), not {number}")
-        from ingest.pages import page_image as render
-
-        data = services.store.read_original(info.sha256)
-        try:
-            image = render(data, info.mime, number, settings)
-        except (IndexError, KeyError) as exc:
-            raise HTTPException(404, f"document {document_id} has no page {number}") from exc
-        except DonthuError as exc:
-            raise HTTPException(422, str(exc)) from exc
-        if image is None:
-            raise HTTPException(404, f"document {document_id} has no page {number}")
-        return Response(
-            _png_bytes(image), media_type="image/png", headers={"Cache-Control": "private, max-age=86400"}
-        )
-
-    @app.get(
-        "/documents/{document_id}/original",
-        response_class=FileResponse,
-        responses={200: {"content": {"application/octet-stream": {}}, "description": "the file as uploaded"},
-                   **_errors(404)},
-        summary="The original file",
-        tags=["documents"],
-    )
-    def original(document_id: int) -> FileResponse:
-        info = _document(document_id)
-        path = services.store.blobs.path(info.sha256)
-        if not path.is_file():
-            raise HTTPException(404, f"the original of document {document_id} is missing")
-        return FileResponse(path, media_type=info.mime or "application/octet-stream", filename=_safe_name(info.file))
-
-    @app.get(
-        "/search",
-        response_model=SearchResponse,
-        responses=_errors(422),
-        summary="Full-text search with filters",
-        tags=["search"],
-    )
-    def search(
-        q: Annotated[str, Query(description='words and "quoted phrases", with or without diacritics')] = "",
-        type: Annotated[DocType | None, Query(description="complaint, denunciation, recommendation, land_dispute")] = None,
-        kind: Annotated[Kind | None, Query(description="petition, decision, conclusion, notice, minutes, other")] = None,
-        commune: Annotated[str | None, Query(description="xã / phường / thị trấn")] = None,
-        district: Annotated[str | None, Query(description="huyện / thị xã / thành phố")] = None,
-        parcel: Annotated[str | None, Query(description='"45/12" = parcel 45 on map sheet 12; "45" = any sheet')] = None,
-        year_from: Annotated[int | None, Query(alias="from", ge=1900, le=2100, description="from this year")] = None,
-        year_to: Annotated[int | None, Query(alias="to", ge=1900, le=2100, description="up to this year")] = None,
-        page: Annotated[int, Query(ge=1, description="1-based page of results")] = 1,
-        per_page: Annotated[int, Query(ge=1, le=100)] = 20,
-    ) -> SearchResponse:
-        if year_from is not None and year_to is not None and year_from > year_to:
-            raise HTTPException(422, f"'from' ({year_from}) must not be after 'to' ({year_to})")
-        from search.backend import SearchQuery
-
-        query = SearchQuery(
-            text=nfc(q),
-            type=type,
-            kind=kind,
-            commune=nfc(commune) if commune else None,
-            district=nfc(district) if district else None,
-            parcel=parcel,
-            year_from=year_from,
-            year_to=year_to,
-            limit=per_page,
-            offset=(page - 1) * per_page,
-        )
-        results = services.backend().search(query)
-        return SearchResponse(
-            total=results.total,
-            page=page,
-            per_page=per_page,
-            hits=[
-                SearchHitModel(
-                    doc_id=h.doc_id,
-                    file=h.file,
-                    kind=h.kind,
-                    type=h.type,
-                    score=h.score,
-                    page=h.page,
-                    snippet=h.snippet,
-                    matched_pages=list(h.matched_pages),
-                    date=h.date,
-                    document_url=f"/documents/{h.doc_id}",
-                    page_image_url=f"/documents/{h.doc_id}/pages/{h.page}/image",
-                )
-                for h in results.hits
-            ],
-            facets=results.facets,
-        )
-
-    @app.get("/health", response_model=HealthResponse, summary="Is the service able to work?", tags=["service"])
-    def health(response: Response) -> HealthResponse:
-        """200 when the database, the index and Tesseract answer; 503 (status 'degraded') otherwise."""
-        database = services.store.ping()
-        try:
-            services.backend().count()
-            index = True
-        except Exception:  # noqa: BLE001 - any failure means unreachable
-            log.exception("search index unreachable")
-            index = False
-        tesseract = _tesseract_version()
-        ok = database and index and tesseract is not None
-        if not ok:
-            response.status_code = 503
-        return HealthResponse(
-            status="ok" if ok else "degraded",
-            database=database,
-            index=index,
-            tesseract=tesseract,
-            workers=services.workers,
-        )
+    @app.exception_handler(NotAllowed)
+    async def _not_allowed(request: Request, exc: NotAllowed) -> Response:
+        if exc.page:
+            return _render(request, "403.html", {"message": ""}, status_code=403)
+        return JSONResponse({"detail": exc.message, "detail_vi": in_vietnamese(exc.message)}, status_code=403)
 
     return app

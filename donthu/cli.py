@@ -21,7 +21,7 @@ def cmd_ingest(args, settings: Settings) -> int:
     from ingest.batch import ingest_paths
 
     report = ingest_paths(args.paths, settings, dossier_per_folder=args.dossier_per_folder,
-                          progress=not args.quiet, workers=args.workers)
+                          progress=not args.quiet, workers=args.workers, unit=args.unit)
     pages = report.pages_processed
     rate = pages / report.seconds if report.seconds else 0.0
     print(f"batch {report.batch_id}: {report.count('done')} done, {report.count('skipped')} skipped, "
@@ -201,6 +201,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dossier-per-folder", action="store_true", help="group each folder's files into one dossier (hồ sơ)")
     p.add_argument("--workers", type=int, help="worker processes (default: DONTHU_WORKERS or all cores)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--unit", default="", help="the unit the new documents belong to (e.g. an-giang/long-xuyen; "
+                   "default: the root, seen only by province-level staff)")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("process", help="run the whole pipeline on one file, store nothing")
@@ -271,6 +273,9 @@ def build_parser() -> argparse.ArgumentParser:
     from ingest.distributed import add_commands  # worker, submit, db upgrade, reindex (scale-out)
 
     add_commands(sub)
+    from api.accounts_cli import add_commands as add_account_commands  # user, token, audit
+
+    add_account_commands(sub)
     return parser
 
 

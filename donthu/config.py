@@ -46,6 +46,13 @@ class Settings:
     #: characters of PDF text layers: "pdfium" (fast, where its coordinates map simply) or "pdfplumber"
     #: everywhere (ocr.textlayer)
     text_chars: str = "pdfium"
+    #: key that signs the web session cookies (DONTHU_SECRET_KEY); None: a random one kept in
+    #: data_dir/secret.key (made on first start, readable by the service's user only)
+    secret_key: str | None = None
+    #: a web session ends after this many minutes without a request (DONTHU_SESSION_IDLE_MINUTES)
+    session_idle_minutes: int = 30
+    #: and at the latest this many hours after the login (DONTHU_SESSION_MAX_HOURS)
+    session_max_hours: int = 12
 
     @property
     def sqlite_path(self) -> Path:
@@ -98,6 +105,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         preview_dpi=_env_int(env, "DONTHU_PREVIEW_DPI", 150),
         ocr_backend=env.get("DONTHU_OCR_BACKEND", "").strip().lower(),
         text_chars="pdfplumber" if env.get("DONTHU_TEXT_CHARS", "").strip().lower() == "pdfplumber" else "pdfium",
+        secret_key=env.get("DONTHU_SECRET_KEY") or None,
+        session_idle_minutes=_env_int(env, "DONTHU_SESSION_IDLE_MINUTES", 30),
+        session_max_hours=_env_int(env, "DONTHU_SESSION_MAX_HOURS", 12),
     )
 
 

@@ -18,7 +18,7 @@ def _unique(values) -> list[str]:
     return list(seen)
 
 
-def index_document(doc_id: int, record: Record, dossier_id: int | None = None) -> IndexDocument:
+def index_document(doc_id: int, record: Record, dossier_id: int | None = None, unit: str = "") -> IndexDocument:
     return IndexDocument(
         doc_id=doc_id,
         file=record.file,
@@ -31,6 +31,7 @@ def index_document(doc_id: int, record: Record, dossier_id: int | None = None) -
         parcels=_unique((p.parcel_no, p.map_sheet) for p in record.parcels),
         parties=_unique(p.name for p in record.parties),
         dossier_id=dossier_id,
+        unit=unit,
     )
 
 
@@ -41,7 +42,7 @@ def stored_index_document(store: Any, document_id: int) -> IndexDocument | None:
     info = read_document(store, document_id)
     if info is None or info.status != "done" or info.record is None:
         return None
-    return index_document(info.id, info.record, info.dossier_id)
+    return index_document(info.id, info.record, info.dossier_id, info.unit)
 
 
 def stored_index_documents(store: Any, batch: int = 200) -> Iterator[list[IndexDocument]]:
@@ -54,7 +55,7 @@ def stored_index_documents(store: Any, batch: int = 200) -> Iterator[list[IndexD
         infos = done_documents(store, after=last, limit=batch)
         if not infos:
             return
-        yield [index_document(i.id, i.record, i.dossier_id) for i in infos if i.record is not None]
+        yield [index_document(i.id, i.record, i.dossier_id, i.unit) for i in infos if i.record is not None]
         last = infos[-1].id
 
 

@@ -34,6 +34,8 @@ class IndexDocument:
     parcels: list[tuple[str, str | None]] = field(default_factory=list)
     parties: list[str] = field(default_factory=list)
     dossier_id: int | None = None
+    #: the unit the document belongs to (donthu.access path, "" = the root): `SearchQuery.unit` filters on it
+    unit: str = ""
 
     @property
     def year(self) -> int | None:
@@ -56,6 +58,9 @@ class SearchQuery:
     year_to: int | None = None
     limit: int = 20
     offset: int = 0
+    #: only documents of this unit or a unit below it (donthu.access.unit_contains); None: every document.
+    #: The API sets it from the logged-in reader, so hits, totals and facets never count a hidden document.
+    unit: str | None = None
 
 
 @dataclass

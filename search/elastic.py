@@ -26,6 +26,7 @@ from typing import Any, Iterable
 
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 
+from donthu.access import normalise_unit
 from donthu.text import nfc
 from search.analysis import ParsedQuery, Term, highlight, parcel_key, parse_parcel, parse_query, place_keys, value_key
 from search.backend import IndexDocument, SearchHit, SearchQuery, SearchResults
@@ -75,6 +76,8 @@ MAPPINGS: dict[str, Any] = {
         "district_keys": {"type": "keyword"},
         "parcels": {"type": "keyword"},
         "parcel_nos": {"type": "keyword"},
+        "unit": {"type": "keyword"},
+        "unit_paths": {"type": "keyword"},  # the unit and every unit above it ("" = the root)
         "parties": {"type": "text", "analyzer": "vi_exact",
                     "fields": {"folded": {"type": "text", "analyzer": "vi_folded"}}},
         "text": {"type": "text", "analyzer": "vi_exact",
@@ -113,6 +116,8 @@ def page_sources(doc: IndexDocument) -> list[dict[str, Any]]:
         "parcels": [f"{no}/{sheet}" if sheet else no for no, sheet in parcels],
         "parcel_nos": sorted({no for no, _ in parcels}),
         "parties": [nfc(p) for p in doc.parties],
+        "unit": normalise_unit(doc.unit),
+        "unit_paths": unit_paths(doc.unit),
     }
     pages = doc.pages or []
     count = max(1, len(pages))
@@ -142,8 +147,16 @@ def _exact_bonus(term: Term) -> dict[str, Any]:
     return {"constant_score": {"filter": match, "boost": EXACT_BONUS}}
 
 
+def unit_paths(unit: str) -> list[str]:
+    """`a/b/c` → ["", "a", "a/b", "a/b/c"]: a query for any of them finds the document."""
+    parts = normalise_unit(unit).split("/") if normalise_unit(unit) else []
+    return [""] + ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+
+
 def filter_clauses(q: SearchQuery) -> list[dict[str, Any]]:
     clauses: list[dict[str, Any]] = []
+    if q.unit is not None and normalise_unit(q.unit):
+        clauses.append({"term": {"unit_paths": normalise_unit(q.unit)}})
     if q.type:
         clauses.append({"term": {"type_key": value_key(q.type)}})
     if q.kind:
@@ -255,6 +268,9 @@ class ElasticBackend:
         )
         if not self._es.indices.exists(index=self.index_name):
             self._es.options(ignore_status=400).indices.create(index=self.index_name)
+        else:  # an index made before documents had units: add the unit fields (its documents are the root's)
+            self._es.indices.put_mapping(index=self.index_name, properties={
+                name: MAPPINGS["properties"][name] for name in ("unit", "unit_paths")})
 
     def _old_counts(self, doc_ids: list[int]) -> dict[int, int]:
         if not doc_ids:

@@ -26,6 +26,7 @@ from ingest.pipeline import process_bytes
 from ingest.tasks import run_document
 from records.migrations import HEAD_REVISION, current, upgrade
 from records.typed import pages_to_type, typed_for
+from accounts import logged_in
 
 HANDWRITTEN = ("handwritten_grid.jpg", "handwritten_notebook.jpg")
 #: every other real page is printed (some with handwritten fill-ins: a number and a date)
@@ -110,6 +111,7 @@ def stored(tmp_path_factory) -> Iterator[tuple[TestClient, int, Settings]]:
     upgrade(settings)
     assert current(settings) == HEAD_REVISION
     with TestClient(create_app(settings, submit=lambda _id: None)) as client:
+        logged_in(client)
         store = client.app.state.services.store
         data = _real("handwritten_notebook.jpg")
         sha = store.put_original(data)

@@ -25,6 +25,7 @@ import pytest
 from conftest import start_serve, stop
 from donthu.text import fold
 from tests.scans import make_scan
+from accounts import logged_in
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -304,6 +305,7 @@ def stored(tmp_path: Path):
 
     app = create_app(Settings(data_dir=tmp_path / "data", workers=1), submit=lambda _id: None)
     with TestClient(app) as client:
+        logged_in(client)
         services = app.state.services
         ids = []
         for n in range(2):

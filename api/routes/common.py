@@ -1,0 +1,66 @@
+"""Small helpers the routers share: the app's services, error response docs, upload names, PNG encoding."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from fastapi import HTTPException, Request
+
+from api.models import DocumentSummary, ErrorResponse
+from donthu.text import nfc
+from records.read import Reader, read_document
+from records.store import DocumentInfo
+
+
+def services(request: Request) -> Any:
+    """The `api.app.Services` of the app serving this request."""
+    return request.app.state.services
+
+
+def errors(code: int, *others: int) -> dict[int | str, dict[str, Any]]:
+    return {c: {"model": ErrorResponse} for c in (code, *others)}
+
+
+def too_large_message(size: int | None, limit: int) -> str:
+    what = f"{size / 2**20:.1f} MB" if size is not None else "more than the limit"
+    return f"file too large: {what} (limit {limit / 2**20:.0f} MB)"
+
+
+def summary(info: DocumentInfo) -> DocumentSummary:
+    return DocumentSummary.model_validate(info, from_attributes=True)
+
+
+def safe_name(filename: str | None) -> str:
+    """The upload's own name without any client path, NFC."""
+    name = nfc(filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return name or "upload"
+
+
+def document_or_404(request: Request, document_id: int, reader: Reader) -> DocumentInfo:
+    """The document as `reader` sees it; 404 when missing or not visible to them (never 403: a hidden
+    document's existence is not revealed)."""
+    info = read_document(services(request).store, document_id, reader)
+    if info is None:
+        raise HTTPException(404, f"document {document_id} not found")
+    return info
+
+
+def png_bytes(image: Any) -> bytes:
+    """PNG of what `ingest.pages.page_image` returns (a gray or BGR numpy array; PIL images and PNG bytes
+    are accepted too)."""
+    if isinstance(image, (bytes, bytearray)):
+        return bytes(image)
+    from PIL import Image
+
+    if isinstance(image, Image.Image):
+        out = io.BytesIO()
+        image.save(out, format="PNG")
+        return out.getvalue()
+    import cv2
+    import numpy as np
+
+    ok, encoded = cv2.imencode(".png", np.ascontiguousarray(image), [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    if not ok:
+        raise HTTPException(500, "could not encode the page image")
+    return encoded.tobytes()
