@@ -9,8 +9,12 @@ Pages (server-rendered Jinja2, a few lines of vanilla JS):
 - `/nhap-tay/{id}/{n}` a handwritten page's image beside a form where a clerk types its text (records.typed)
 
 Uploads go to the API's own `POST /documents` from the browser; pages read the store and the search
-backend through `app.state.services` (see `api.app.Services`). Records are read through `records.read`
-(corrections applied, as everywhere); a correction is stored and re-indexed by `ingest.indexing.correct`.
+backend through `app.state.services` (see `api.app.Services`). Records are read through `records.read` as the
+logged-in person sees them (their units only; corrections applied, as everywhere); a correction is stored and
+re-indexed by `ingest.indexing.correct`, signed by the logged-in user. Every page but `/static` declares the
+`donthu.access.Action` it needs (`api.auth.need(..., page=True)`: anonymous → the login page, a role without it
+→ 403); every form carries the session's CSRF token (`csrf`), and reads, searches, corrections, typed pages and
+retries are written to the audit trail.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from sqlalchemy import select
 
 from api.auth import Caller, audit_event, csrf_token, need
 from api.reasons import in_vietnamese
-from donthu.access import Action, Principal, Role
+from donthu.access import Action
 from donthu.schema import KINDS, ROLES, TYPES, Parcel, Party, Record
 from donthu.text import fold, nfc
 from records.corrections import CorrectionError, Correction, corrections_for
@@ -166,12 +170,6 @@ def _flash(response: Response, message: str, kind: str = "ok") -> None:
 
 def _caller(request: Request) -> Caller | None:
     return getattr(request.state, "caller", None)
-
-
-def _reader(request: Request) -> Reader:
-    """The logged-in person's reader (every page route has a `need` dependency that set the caller)."""
-    caller = _caller(request)
-    return caller.reader if caller else Reader("anonymous", Principal("", Role.VERIFIER, "~"))
 
 
 def _render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:

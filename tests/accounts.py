@@ -38,7 +38,8 @@ def log_in(client: TestClient, username: str, password: str = PASSWORD) -> TestC
 def session_csrf(client: TestClient) -> str:
     """The CSRF token of `client`'s session (what the pages put in their forms)."""
     services = client.app.state.services
-    session = decode_session(services.secret, client.cookies.get(SESSION_COOKIE))
+    value = [c.value for c in client.cookies.jar if c.name == SESSION_COOKIE][-1]
+    session = decode_session(services.secret, value)
     return csrf_token(services.secret, session.nonce)
 
 
@@ -52,3 +53,24 @@ def bearer(client: TestClient, role: Role | str, unit: str = "", label: str = "t
     store = client.app.state.services.store
     token = accounts.create_token(store, add_user(store, role, unit), label)
     return {"Authorization": f"Bearer {token}"}
+
+
+def cli(data_dir, *args: str, stdin: str = "") -> str:
+    """`donthu --data-dir DATA_DIR ARGS…` (the real CLI in a subprocess); its standard output."""
+    import os
+    import subprocess
+    import sys
+
+    from services import REPO
+
+    done = subprocess.run([sys.executable, "-m", "donthu.cli", "--data-dir", str(data_dir), *args], input=stdin,
+                          capture_output=True, text=True, cwd=REPO, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def cli_token(data_dir, role: Role | str = Role.OFFICER, name: str = "officer") -> dict[str, str]:
+    """A user made by `donthu user add` and the Authorization header of a token from `donthu token add`."""
+    cli(data_dir, "user", "add", name, "--role", Role(role).value, "--password-stdin", stdin=PASSWORD + "\n")
+    return {"Authorization": "Bearer " + cli(data_dir, "token", "add", name, "--label", "tests").strip()}

@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from api.app import create_app
 from donthu.config import Settings
-from accounts import logged_in
+from tests.accounts import logged_in
 
 # Liberation Serif has no glyphs for most Vietnamese letters (ơ, ư, ạ, ễ ...); FreeSerif has them all
 FONT = "/usr/share/fonts/truetype/freefont/FreeSerif.ttf"

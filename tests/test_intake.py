@@ -21,7 +21,7 @@ import pytest
 from donthu.config import Settings
 from donthu.types import TooLarge, UnsupportedFile
 from scans import make_scan
-from accounts import logged_in
+from tests.accounts import logged_in
 
 REPO = Path(__file__).resolve().parents[1]
 

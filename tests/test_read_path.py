@@ -19,7 +19,7 @@ import pytest
 
 from donthu.config import Settings
 from scans import make_scan
-from accounts import logged_in
+from tests.accounts import logged_in
 
 REPO = Path(__file__).resolve().parents[1]
 WHO = "Nguyễn Thị Thu"

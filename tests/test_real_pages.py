@@ -11,7 +11,7 @@ import pytest
 from corpus.realpages import SHARED_PAGES, recall, transcribed_pages, transcription_words
 from donthu.config import Settings
 from ingest.pipeline import process_bytes
-from accounts import logged_in
+from tests.accounts import logged_in
 
 #: page: (floor for donthu, plain tesseract's recall measured 2026-12-07)
 PRINTED = {

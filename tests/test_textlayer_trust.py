@@ -25,7 +25,7 @@ from ingest.pages import iter_pages, page_image
 from ingest.pipeline import process_bytes
 from ingest.sniff import PDF
 from ocr.textlayer import MIN_JUDGED_WORDS, judge_text_layer
-from accounts import logged_in
+from tests.accounts import logged_in
 
 try:
     from fixtures_files import TextItem, born_digital_pdf, petition_page

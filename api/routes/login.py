@@ -15,8 +15,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from api.auth import (LOGIN_CSRF_COOKIE, LOGIN_PATH, SESSION_COOKIE, NotAllowed, audit_event, check_csrf,
-                      cookie_header, encode_session, identify, new_session, set_cookie_later, _origin_ok)
+from api.auth import (LOGIN_CSRF_COOKIE, LOGIN_PATH, SESSION_COOKIE, _origin_ok, audit_event, check_csrf,
+                      cookie_header, encode_session, identify, new_session, set_cookie_later)
 from api.routes.common import services
 from api.web import _render, _safe_next
 from donthu.access import Action, Principal
@@ -89,5 +89,3 @@ async def logout(request: Request) -> Response:
     set_cookie_later(request, cookie_header(request, SESSION_COOKIE, "", 0))
     return RedirectResponse(LOGIN_PATH, status_code=303)
 
-
-__all__ = ["router", "home", "NotAllowed"]
