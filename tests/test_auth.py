@@ -408,3 +408,20 @@ def test_search_backends_filter_by_unit(tmp_path: Path) -> None:
     assert unit_paths(COMMUNE_A) == ["", "an-giang", DISTRICT, COMMUNE_A]
     doc = IndexDocument(1, "d", "petition", "complaint", [IndexPage(1, "x")], unit=COMMUNE_A)
     assert page_sources(doc)[0]["unit_paths"] == unit_paths(COMMUNE_A)
+
+
+def test_ingest_cli_sets_the_unit(tmp_path: Path) -> None:
+    """`donthu ingest --unit U` (the real command, OCR included): the new documents belong to U."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "don.png").write_bytes(letter_png("DON KHIEU NAI"))
+    done = subprocess.run([sys.executable, "-m", "donthu.cli", "--data-dir", str(tmp_path / "data"), "ingest",
+                           str(folder), "--unit", f"/{COMMUNE_A}/", "--quiet", "--workers", "1"],
+                          capture_output=True, text=True, cwd=REPO, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    from records.store import Store
+
+    store = Store(Settings(data_dir=tmp_path / "data"))
+    (info,) = store.list_documents()
+    assert info.unit == COMMUNE_A  # normalised
+    store.close()
