@@ -160,8 +160,7 @@ class DocumentResponse(BaseModel):
 class TypedPageBody(BaseModel):
     """What a clerk typed for one page (a handwritten page the OCR cannot read)."""
 
-    text: str = Field(description="the page's text, as typed")
-    who: str = Field(description="who typed it")
+    text: str = Field(description="the page's text, as typed (the logged-in user is recorded as who typed it)")
 
 
 class DocumentSummary(BaseModel):

@@ -9,8 +9,12 @@ Pages (server-rendered Jinja2, a few lines of vanilla JS):
 - `/nhap-tay/{id}/{n}` a handwritten page's image beside a form where a clerk types its text (records.typed)
 
 Uploads go to the API's own `POST /documents` from the browser; pages read the store and the search
-backend through `app.state.services` (see `api.app.Services`). Records are read through `records.read`
-(corrections applied, as everywhere); a correction is stored and re-indexed by `ingest.indexing.correct`.
+backend through `app.state.services` (see `api.app.Services`). Records are read through `records.read` as the
+logged-in person sees them (their units only; corrections applied, as everywhere); a correction is stored and
+re-indexed by `ingest.indexing.correct`, signed by the logged-in user. Every page but `/static` declares the
+`donthu.access.Action` it needs (`api.auth.need(..., page=True)`: anonymous → the login page, a role without it
+→ 403); every form carries the session's CSRF token (`csrf`), and reads, searches, corrections, typed pages and
+retries are written to the audit trail.
 """
 
 from __future__ import annotations
@@ -24,20 +28,23 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlencode
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from sqlalchemy import select
 
 from api.models import MAX_QUERY_CHARS
+from api.auth import Caller, audit_event, csrf_token, need
 from api.reasons import in_vietnamese
+from donthu.access import Action
 from donthu.schema import KINDS, ROLES, TYPES, Parcel, Party, Record
 from donthu.text import fold, neutral, nfc
 from records.corrections import CorrectionError, Correction, corrections_for
 from api.readers import request_reader
 from records.confidential import cleared, identity_of, identity_word_indices, restore_masked_parties
-from records.read import documents_sharing, list_documents as read_list, read_document
+from records.read import (Reader, count_documents, documents_sharing, list_documents as read_list,
+                          read_document, reader_unit, visible_ids)
 from records.redaction import needs_redaction
 from records.typed import TypingError, add_typed, pages_to_type
 
@@ -51,7 +58,6 @@ router = APIRouter(include_in_schema=False)
 
 #: Vietnam has no daylight saving time
 VN_TIME = timezone(timedelta(hours=7), "ICT")
-WHO_COOKIE = "donthu_nguoi_sua"
 FLASH_COOKIE = "donthu_thong_bao"
 #: OCR pages below this mean word confidence go to the review queue
 REVIEW_THRESHOLD = 70.0
@@ -97,6 +103,15 @@ OCR_PATH_LABELS: dict[str, str] = {
     "clean, turned 270°": "đọc lại sau khi xoay 270°",
     "original": "đọc lại từ ảnh gốc, không làm sạch",
     "original, enlarged": "đọc lại từ ảnh gốc phóng to",
+}
+#: the roles of donthu.access in the staff's words
+ROLE_NAMES: dict[str, str] = {
+    "intake": "Cán bộ tiếp công dân",
+    "officer": "Chuyên viên xử lý đơn",
+    "leader": "Lãnh đạo",
+    "archivist": "Lưu trữ",
+    "verifier": "Tổ xác minh",
+    "admin": "Quản trị",
 }
 FACET_LABELS: dict[str, str] = {
     "type": "Loại đơn", "kind": "Loại văn bản", "district": "Huyện", "commune": "Xã", "year": "Năm",
@@ -153,21 +168,29 @@ def _safe_next(value: str | None, default: str) -> str:
     return default
 
 
-def _who(request: Request) -> str:
-    return unquote(request.cookies.get(WHO_COOKIE, ""))
-
-
 def _flash(response: Response, message: str, kind: str = "ok") -> None:
     response.set_cookie(FLASH_COOKIE, quote(f"{kind}|{message}"), max_age=60, httponly=True, samesite="lax")
+
+
+def _caller(request: Request) -> Caller | None:
+    return getattr(request.state, "caller", None)
 
 
 def _render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     flash = unquote(request.cookies.get(FLASH_COOKIE, ""))
     kind, _, message = flash.partition("|")
+    caller = _caller(request)
+    principal = caller.principal if caller else None
+    csrf = ""
+    if caller is not None and caller.session is not None:
+        csrf = csrf_token(request.app.state.services.secret, caller.session.nonce)
     context = {
         "flash": message or None,
         "flash_kind": kind or "ok",
-        "who": _who(request),
+        "who": principal.username if principal else "",
+        "user": principal,
+        "csrf": csrf,
+        "may": (lambda action: principal is not None and principal.may(Action(action))),
         "path": request.url.path,
         **context,
     }
@@ -194,6 +217,7 @@ templates.env.globals.update(
     SOURCE_LABELS=SOURCE_LABELS,
     OCR_PATH_LABELS=OCR_PATH_LABELS,
     FACET_LABELS=FACET_LABELS,
+    ROLE_NAMES=ROLE_NAMES,
     TYPES=TYPES,
     KINDS=KINDS,
     ROLES=ROLES,
@@ -308,8 +332,9 @@ def _shared_label(text: str) -> str:
     return {"party": "Đương sự", "parcel": "Thửa"}.get(what, what) + ": " + value
 
 
-def build_card(services: Any, info: Any, reader: Any = None) -> Card:
-    """The card of a document as `reader` sees it (`info` read by that reader; None: the system)."""
+def build_card(services: Any, info: Any, reader: Reader) -> Card:
+    """The card of a document `reader` may see (documents sharing a party or parcel: only those they may see
+    too)."""
     store = services.store
     items = corrections_for(store, info.id)  # the history shown beside the fields
     record = info.record  # read through records.read: corrections applied
@@ -318,8 +343,11 @@ def build_card(services: Any, info: Any, reader: Any = None) -> Card:
         latest[item.field] = item
     sharing = []
     if info.status == "done":
-        for shared in documents_sharing(store, info.id, reader) if reader is not None \
-                else store.documents_sharing(info.id):
+        found = documents_sharing(store, info.id, reader)  # not through a denouncer the reader may not see
+        visible = visible_ids(store, [shared.document_id for shared in found], reader)
+        for shared in found:
+            if shared.document_id not in visible:
+                continue
             sharing.append((shared.document_id, shared.file, [_shared_label(s) for s in shared.shared]))
     return Card(
         id=info.id,
@@ -346,17 +374,25 @@ def static(name: str) -> Response:
     return FileResponse(path, headers={"Cache-Control": "no-cache"})
 
 
+PAGE_READ = Depends(need(Action.READ, page=True))
+PAGE_SEARCH = Depends(need(Action.SEARCH, page=True))
+PAGE_CORRECT = Depends(need(Action.CORRECT, page=True))
+PAGE_UPLOAD = Depends(need(Action.UPLOAD, page=True))
+
+
 @router.get("/", response_class=HTMLResponse)
-def intake(request: Request, docs: str = "") -> HTMLResponse:
-    """Tiếp nhận: the upload zone; `?docs=1,2` shows those documents' cards (kept after a correction)."""
+def intake(request: Request, docs: str = "", caller: Caller = PAGE_READ) -> HTMLResponse:
+    """Tiếp nhận: the upload zone (for roles that may upload); `?docs=1,2` shows those documents' cards
+    (kept after a correction)."""
     services = _services(request)
+    reader = caller.reader
     cards = []
     for part in docs.split(","):
         doc_id = _parse_id(part.strip())
-        info = read_document(services.store, doc_id, request_reader(request)) if doc_id else None
+        info = read_document(services.store, doc_id, reader) if doc_id else None
         if info is not None:
-            cards.append(build_card(services, info, request_reader(request)))
-    recent = read_list(services.store, request_reader(request), limit=8)
+            cards.append(build_card(services, info, reader))
+    recent = read_list(services.store, reader, limit=8)
     today = datetime.now(VN_TIME).strftime("%d/%m/%Y")
     return _render(request, "intake.html", {
         "cards": cards,
@@ -367,34 +403,33 @@ def intake(request: Request, docs: str = "") -> HTMLResponse:
 
 
 @router.get("/the/{document_id}", response_class=HTMLResponse)
-def card_fragment(request: Request, document_id: str, next: str = "/", trung: str = "") -> HTMLResponse:
+def card_fragment(request: Request, document_id: str, next: str = "/", trung: str = "",
+                  caller: Caller = PAGE_READ) -> HTMLResponse:
     """One card (HTML fragment) — the intake page inserts it once the document is processed."""
     services = _services(request)
     doc_id = _parse_id(document_id)
-    info = read_document(services.store, doc_id, request_reader(request)) if doc_id else None
+    info = read_document(services.store, doc_id, caller.reader) if doc_id else None
     if info is None:
         return HTMLResponse('<p class="error">Không tìm thấy văn bản.</p>', status_code=404)
+    audit_event(request, "read", f"document {doc_id}")
     return _render(request, "_card_fragment.html", {
-        "card": build_card(services, info, request_reader(request)), "next": _safe_next(next, "/"), "duplicate": bool(trung),
+        "card": build_card(services, info, caller.reader), "next": _safe_next(next, "/"), "duplicate": bool(trung),
     })
 
 
 @router.post("/van-ban/{document_id}/sua")
-async def correct(request: Request, document_id: str) -> Response:
-    """Store the fields a clerk changed in the correction form (type, parties, parcels)."""
+async def correct(request: Request, document_id: str, caller: Caller = PAGE_CORRECT) -> Response:
+    """Store the fields a clerk changed in the correction form (type, parties, parcels), signed by the
+    logged-in user."""
     services = _services(request)
     form = await request.form()
     doc_id = _parse_id(document_id)
     next_url = _safe_next(str(form.get("next") or ""), f"/van-ban/{document_id}")
-    info = read_document(services.store, doc_id, request_reader(request)) if doc_id else None
-    if info is None:
+    info = read_document(services.store, doc_id, caller.reader) if doc_id else None
+    if info is None or not caller.principal.may_on(Action.CORRECT, info.unit):
         return _not_found(request, f"văn bản số {document_id}")
-    who = nfc(str(form.get("who") or "")).strip()
+    who = caller.principal.username
     response = RedirectResponse(f"{next_url}#van-ban-{doc_id}", status_code=303)
-    if not who:
-        _flash(response, "Chưa lưu: cần ghi tên người sửa.", "error")
-        return response
-    response.set_cookie(WHO_COOKIE, quote(who), max_age=365 * 86400, samesite="lax")
     if info.record is None:
         _flash(response, "Văn bản chưa xử lý xong, chưa sửa được.", "error")
         return response
@@ -409,11 +444,13 @@ async def correct(request: Request, document_id: str) -> Response:
                        for field, value in changes]
         store_corrections(services.store, services.backend, doc_id, changes, who)
     except CorrectionError as exc:
+        audit_event(request, "correct", f"document {doc_id}", "refused")
         _flash(response, f"Chưa lưu: {exc}", "error")
         return response
     if not changes:
         _flash(response, "Không có gì thay đổi.")
         return response
+    audit_event(request, "correct", f"document {doc_id} " + ",".join(n for n, _ in changes))
     names = ", ".join(FIELD_LABELS[n] for n, _ in changes)
     _flash(response, f"Đã lưu sửa {names} của văn bản số {doc_id} (người sửa: {who}).")
     return response
@@ -488,13 +525,13 @@ def _changes(form: Any, current: Record) -> list[tuple[str, Any]]:
 
 
 @router.post("/van-ban/{document_id}/thu-lai")
-async def retry(request: Request, document_id: str) -> Response:
+async def retry(request: Request, document_id: str, caller: Caller = PAGE_UPLOAD) -> Response:
     """Hand a failed document to the app's worker pool again."""
     services = _services(request)
     form = await request.form()
     next_url = _safe_next(str(form.get("next") or ""), "/luu-tru")
     doc_id = _parse_id(document_id)
-    info = read_document(services.store, doc_id, request_reader(request)) if doc_id else None
+    info = read_document(services.store, doc_id, caller.reader) if doc_id else None
     if info is None:
         return _not_found(request, f"văn bản số {document_id}")
     response = RedirectResponse(next_url, status_code=303)
@@ -510,6 +547,7 @@ async def retry(request: Request, document_id: str) -> Response:
         log.exception("could not submit document %s again", doc_id)
         _flash(response, f"Không gửi lại được văn bản số {doc_id}.", "error")
         return response
+    audit_event(request, "retry", f"document {doc_id}")
     _flash(response, f"Đã gửi xử lý lại: {info.file} (văn bản số {doc_id}).")
     return response
 
@@ -525,7 +563,7 @@ def _int_param(value: str | None, low: int, high: int) -> int | None:
 
 
 @router.get("/tra-cuu", response_class=HTMLResponse)
-def search_page(request: Request) -> HTMLResponse:
+def search_page(request: Request, caller: Caller = PAGE_SEARCH) -> HTMLResponse:
     from search.backend import SearchQuery
 
     params = {k: nfc(v).strip() for k, v in request.query_params.items() if k in (
@@ -571,8 +609,11 @@ def search_page(request: Request) -> HTMLResponse:
             year_to=years["to"],
             limit=PER_PAGE,
             offset=(page - 1) * PER_PAGE,
-            cleared=cleared(request_reader(request).principal),
+            unit=reader_unit(caller.reader),
+            cleared=cleared(caller.principal),
         )
+        audit_event(request, "search", " ".join(f"{k}={v}" for k, v in sorted(params.items()))
+                    + (f" page={page}" if page > 1 else ""))
         results = _services(request).backend().search(query)
     pages = max(1, math.ceil(results.total / PER_PAGE)) if results else 1
 
@@ -599,13 +640,15 @@ def search_page(request: Request) -> HTMLResponse:
 
 # --------------------------------------------------------------------------------------- document view
 @router.get("/van-ban/{document_id}", response_class=HTMLResponse)
-def document_page(request: Request, document_id: str, page: str = "1", q: str = "") -> HTMLResponse:
+def document_page(request: Request, document_id: str, page: str = "1", q: str = "",
+                  caller: Caller = PAGE_READ) -> HTMLResponse:
     services = _services(request)
     doc_id = _parse_id(document_id)
-    info = read_document(services.store, doc_id, request_reader(request)) if doc_id else None
+    info = read_document(services.store, doc_id, caller.reader) if doc_id else None
     if info is None:
         return _not_found(request, f"văn bản số {document_id}")
-    reader = request_reader(request)
+    audit_event(request, "read", f"document {doc_id} page {page}" + (f" q={q}" if q else ""))
+    reader = caller.reader
     card = build_card(services, info, reader)
     total = info.pages_total or (len(info.record.pages) if info.record else 0)
     number = int(page) if page.isdigit() else 1
@@ -667,48 +710,61 @@ def _unknown_type(store: Any, limit: int = 50) -> list[Any]:
         return list(conn.execute(query).mappings())
 
 
-def _archive_context(services: Any, threshold: float) -> dict[str, Any]:
+def _archive_context(services: Any, threshold: float, reader: Reader) -> dict[str, Any]:
+    """The archive page's lists, each limited to the documents `reader` may see (a batch: when it has one
+    of them, or for readers of the whole tree; a file refused before it became a document has no unit and
+    is shown with its batch)."""
     store = services.store
+    everything = reader_unit(reader) in (None, "")
+
+    def seen(items: list[Any], key: str = "document_id") -> list[Any]:
+        if everything:
+            return items
+        visible = visible_ids(store, [getattr(i, key, None) or i[key] for i in items], reader)
+        return [i for i in items if (getattr(i, key, None) or i[key]) in visible]
+
     batches = []
     for batch_id in _batch_ids(store):
-        summary = store.batch_summary(batch_id)
         items = store.batch_items(batch_id)
+        if not everything and not visible_ids(store, [i.document_id for i in items if i.document_id], reader):
+            continue
+        summary = store.batch_summary(batch_id)
         unstored = [i for i in items if i.effective_outcome == "failed" and i.document_id is None]
         batches.append((summary, unstored))
-    failed = read_list(store, status="failed", limit=50)
-    working = store.count_documents(status="queued") + store.count_documents(status="processing")
+    failed = read_list(store, reader, status="failed", limit=50)
+    working = count_documents(store, reader, status="queued") + count_documents(store, reader, status="processing")
     active = working > 0 or any(s.counts.get("queued") for s, _ in batches)
     return {
         "batches": batches,
         "failed": failed,
         "active": active,
         "working": working,
-        "low_pages": store.low_confidence_pages(threshold, limit=50),
-        "unknown": _unknown_type(store),
-        "to_type": pages_to_type(store, limit=50),
+        "low_pages": seen(store.low_confidence_pages(threshold, limit=50)),
+        "unknown": seen(_unknown_type(store), "id"),
+        "to_type": seen(pages_to_type(store, limit=50)),
         "threshold": threshold,
-        "totals": {s: store.count_documents(status=s) for s in ("queued", "processing", "done", "failed")},
+        "totals": {s: count_documents(store, reader, status=s) for s in ("queued", "processing", "done", "failed")},
     }
 
 
 @router.get("/luu-tru", response_class=HTMLResponse)
-def archive(request: Request, khung: str = "", nguong: str = "") -> HTMLResponse:
+def archive(request: Request, khung: str = "", nguong: str = "", caller: Caller = PAGE_READ) -> HTMLResponse:
     """Lưu trữ. `?khung=1` returns only the live part (the page's script refreshes it while work runs)."""
     try:
         threshold = float(nguong) if nguong else REVIEW_THRESHOLD
     except ValueError:
         threshold = REVIEW_THRESHOLD
-    context = _archive_context(_services(request), max(0.0, min(100.0, threshold)))
+    context = _archive_context(_services(request), max(0.0, min(100.0, threshold)), caller.reader)
     return _render(request, "_archive_live.html" if khung else "archive.html", context)
 
 
 # --------------------------------------------------------------------------------------- typing a page
 @router.get("/nhap-tay/{document_id}/{number}", response_class=HTMLResponse)
-def typing_page(request: Request, document_id: str, number: str) -> HTMLResponse:
+def typing_page(request: Request, document_id: str, number: str, caller: Caller = PAGE_CORRECT) -> HTMLResponse:
     """Cần nhập tay: the page image beside a form where a clerk types the page's text."""
     services = _services(request)
     doc_id = _parse_id(document_id)
-    info = read_document(services.store, doc_id, request_reader(request)) if doc_id else None
+    info = read_document(services.store, doc_id, caller.reader) if doc_id else None
     record = info.record if info is not None else None
     page = None
     if record is not None and number.isdigit():
@@ -720,26 +776,26 @@ def typing_page(request: Request, document_id: str, number: str) -> HTMLResponse
 
 
 @router.post("/nhap-tay/{document_id}/{number}")
-async def type_page(request: Request, document_id: str, number: str) -> Response:
-    """Store the typed text (records.typed.add_typed), re-index, and show the document's page."""
+async def type_page(request: Request, document_id: str, number: str, caller: Caller = PAGE_CORRECT) -> Response:
+    """Store the typed text (records.typed.add_typed) signed by the logged-in user, re-index, and show the
+    document's page."""
     services = _services(request)
     form = await request.form()
     doc_id = _parse_id(document_id)
-    info = read_document(services.store, doc_id, request_reader(request)) if doc_id else None
-    if info is None or not number.isdigit():
+    info = read_document(services.store, doc_id, caller.reader) if doc_id else None
+    if info is None or not number.isdigit() or not caller.principal.may_on(Action.CORRECT, info.unit):
         return _not_found(request, f"văn bản số {document_id}")
-    who = nfc(str(form.get("who") or "")).strip()
+    who = caller.principal.username
     try:
         add_typed(services.store, doc_id, int(number), str(form.get("text") or ""), who)
     except TypingError as exc:
+        audit_event(request, "type_page", f"document {doc_id} page {number}", "refused")
         response = RedirectResponse(f"/nhap-tay/{doc_id}/{number}", status_code=303)
         _flash(response, f"Chưa lưu: {exc}", "error")
-        if who:
-            response.set_cookie(WHO_COOKIE, quote(who), max_age=365 * 86400, samesite="lax")
         return response
+    audit_event(request, "type_page", f"document {doc_id} page {number}")
     _reindex_typed(services, doc_id)
     response = RedirectResponse(f"/van-ban/{doc_id}?page={number}", status_code=303)
-    response.set_cookie(WHO_COOKIE, quote(who), max_age=365 * 86400, samesite="lax")
     _flash(response, f"Đã lưu nội dung nhập tay trang {number} của văn bản số {doc_id} (người nhập: {who}).")
     return response
 

@@ -2,11 +2,12 @@
 
     python bench/screenshots.py [--out screenshots] [--url http://127.0.0.1:8000]
 
-Without --url it starts `donthu serve` on a free port with a fresh temporary data dir, uploads a small
+Without --url it makes a handling officer (`donthu user add`) in a fresh temporary data dir, starts `donthu
+serve` on a free port, logs in (the login page is shot first), uploads a small
 generated dossier (documents sharing parties and parcels) and a corrupt file through the intake page, and
 shoots: intake (empty, processing, cards, correction form), search (empty state, hits typed without
 diacritics, no hits), the document view with the matched words boxed on the page image, the archive and
-the 404 page. Needs Debian's chromium + chromium-driver; no browser is downloaded.
+the 404 page. With --url it logs in as DONTHU_SHOT_USER / DONTHU_SHOT_PASSWORD. Needs Debian's chromium + chromium-driver; no browser is downloaded.
 """
 
 from __future__ import annotations
@@ -46,9 +47,16 @@ def wait(predicate, timeout: float, what: str):
     raise TimeoutError(f"timed out waiting for {what}")
 
 
+#: the account the screenshots are taken as (made with `donthu user add` in the server's fresh data folder)
+USER, PASSWORD = "officer", "mat-khau-anh-chup"
+
+
 def start_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
     import httpx
 
+    subprocess.run([sys.executable, "-m", "cli", "--data-dir", str(data_dir), "user", "add", USER, "--role",
+                    "officer", "--password-stdin"], input=PASSWORD + "\n", text=True, check=True, cwd=ROOT,
+                   env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL)
     port = free_port()
     env = {**os.environ, "DONTHU_WORKERS": os.environ.get("DONTHU_WORKERS", "1"), "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
@@ -145,6 +153,12 @@ def main(argv: list[str] | None = None) -> int:
             print(out / f"{name}.png")
 
         css = By.CSS_SELECTOR
+        driver.get(base + "/dang-nhap")
+        shot("00-dang-nhap")
+        driver.find_element(css, "input[name=username]").send_keys(os.environ.get("DONTHU_SHOT_USER", USER))
+        driver.find_element(css, "input[name=password]").send_keys(os.environ.get("DONTHU_SHOT_PASSWORD", PASSWORD))
+        driver.find_element(css, ".login button[type=submit]").click()
+        wait(lambda: "/dang-nhap" not in driver.current_url, 30, "the login")
         driver.get(base + "/")
         shot("01-tiep-nhan")
         if not args.url:

@@ -54,7 +54,8 @@ POLICY: dict[Role, frozenset[Action]] = {
                              A.SEARCH, A.UPLOAD, A.CORRECT, A.EXPORT}),
     Role.LEADER: frozenset({A.READ, A.READ_IDENTITY, A.READ_PAGE_IMAGE, A.READ_ORIGINAL, A.READ_REDACTED,
                             A.SEARCH, A.CORRECT, A.EXPORT, A.STATISTICS, A.READ_AUDIT}),
-    Role.ARCHIVIST: frozenset({A.READ, A.READ_PAGE_IMAGE, A.SEARCH, A.UPLOAD, A.CORRECT, A.EXPORT}),
+    Role.ARCHIVIST: frozenset({A.READ, A.READ_PAGE_IMAGE, A.READ_ORIGINAL, A.SEARCH, A.UPLOAD, A.CORRECT,
+                               A.EXPORT}),  # originals of denunciations: refused (records.redaction)
     Role.VERIFIER: frozenset({A.READ_REDACTED}),
     Role.ADMIN: frozenset({A.READ_AUDIT, A.MANAGE_USERS}),
 }

@@ -57,6 +57,13 @@ class Settings:
     #: most words (and quoted phrases' words) a search query may have — more are answered 422 (a query of
     #: 1,000 words made the index fail with a 500)
     max_query_words: int = 64
+    #: key that signs the web session cookies (DONTHU_SECRET_KEY); None: a random one kept in
+    #: data_dir/secret.key (made on first start, readable by the service's user only)
+    secret_key: str | None = None
+    #: a web session ends after this many minutes without a request (DONTHU_SESSION_IDLE_MINUTES)
+    session_idle_minutes: int = 30
+    #: and at the latest this many hours after the login (DONTHU_SESSION_MAX_HOURS)
+    session_max_hours: int = 12
 
     @property
     def sqlite_path(self) -> Path:
@@ -114,6 +121,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         upload_quota_bytes=max(0, _env_int(env, "DONTHU_UPLOAD_QUOTA_BYTES", 0)),
         preview_max_pixels=max(1_000_000, _env_int(env, "DONTHU_PREVIEW_MAX_PIXELS", 12_000_000)),
         max_query_words=max(1, _env_int(env, "DONTHU_MAX_QUERY_WORDS", 64)),
+        secret_key=env.get("DONTHU_SECRET_KEY") or None,
+        session_idle_minutes=_env_int(env, "DONTHU_SESSION_IDLE_MINUTES", 30),
+        session_max_hours=_env_int(env, "DONTHU_SESSION_MAX_HOURS", 12),
     )
 
 

@@ -58,7 +58,7 @@ class BatchReport:
 
 
 def _queue_files(store, batch_id: int, sources: list[SourceFile], settings: Settings,
-                 dossier_per_folder: bool) -> tuple[list[ItemOutcome], dict[int, ItemOutcome]]:
+                 dossier_per_folder: bool, unit: str = "") -> tuple[list[ItemOutcome], dict[int, ItemOutcome]]:
     """Admit each file (`ingest.intake.admit`); returns all items and the ones to run by document id: new
     files, earlier failures tried again, and documents an interrupted run left queued or processing."""
     items: list[ItemOutcome] = []
@@ -74,7 +74,7 @@ def _queue_files(store, batch_id: int, sources: list[SourceFile], settings: Sett
             return dossiers[folder]
 
         admission = admit(store, src.path, name, settings, batch_id=batch_id, seen=seen,
-                          dossier=dossier if dossier_per_folder else None)
+                          dossier=dossier if dossier_per_folder else None, unit=unit)
         if admission.action == "refused":
             items.append(ItemOutcome(name, "failed", error=admission.reason))
         elif admission.action == "duplicate":
@@ -95,13 +95,14 @@ def ingest_paths(
     progress: bool = True,
     workers: int | None = None,
     label: str | None = None,
+    unit: str = "",
 ) -> BatchReport:
     started = time.perf_counter()
     store = Store(settings)
     excluded: list[Path] = []
     sources = walk(paths, exclude=[settings.data_dir], excluded=excluded)
     batch_id = store.create_batch(label or " ".join(str(p) for p in paths)[:200])
-    items, to_run = _queue_files(store, batch_id, sources, settings, dossier_per_folder)
+    items, to_run = _queue_files(store, batch_id, sources, settings, dossier_per_folder, unit)
     report = BatchReport(batch_id, items, excluded=[str(p) for p in excluded])
     if to_run:
         report.interrupted = _run_all(store, batch_id, to_run, settings, workers, progress)

@@ -39,7 +39,7 @@ def record_places(record: Record) -> list[ResolvedPlace]:
     return places
 
 
-def index_document(doc_id: int, record: Record, dossier_id: int | None = None) -> IndexDocument:
+def index_document(doc_id: int, record: Record, dossier_id: int | None = None, unit: str = "") -> IndexDocument:
     """The index document of `record` as the system reads it, with the masked texts (`records.confidential`)
     that searchers without clearance match against: for a denunciation, each page's text with the
     denouncer's identity masked and the file name masked."""
@@ -67,6 +67,7 @@ def index_document(doc_id: int, record: Record, dossier_id: int | None = None) -
         old_districts=_unique(n for x in names for n in x["old_districts"]),
         new_communes=_unique(n for x in names for n in x["new_communes"]),
         places=_unique(place_text(p) for p in places),
+        unit=unit,
     )
 
 
@@ -75,7 +76,7 @@ def stored_index_document(store: Any, document_id: int) -> IndexDocument | None:
     info = read_document(store, document_id)
     if info is None or info.status != "done" or info.record is None:
         return None
-    return index_document(info.id, info.record, info.dossier_id)
+    return index_document(info.id, info.record, info.dossier_id, info.unit)
 
 
 def stored_index_documents(store: Any, batch: int = 200) -> Iterator[list[IndexDocument]]:
@@ -86,7 +87,7 @@ def stored_index_documents(store: Any, batch: int = 200) -> Iterator[list[IndexD
         infos = done_documents(store, after=last, limit=batch)
         if not infos:
             return
-        yield [index_document(i.id, i.record, i.dossier_id) for i in infos if i.record is not None]
+        yield [index_document(i.id, i.record, i.dossier_id, i.unit) for i in infos if i.record is not None]
         last = infos[-1].id
 
 

@@ -104,9 +104,11 @@ def admit(
     batch_id: int | None = None,
     dossier: int | Callable[[], int] | None = None,
     seen: dict[str, str] | None = None,
+    unit: str = "",
 ) -> Admission:
     """Take one file in (see the module docstring); `source` is its bytes or its path, `name` what the
-    record calls it; `seen` (sha256 → name) spots the same content twice within one batch."""
+    record calls it; `seen` (sha256 → name) spots the same content twice within one batch; `unit` is the unit
+    a new document belongs to (the uploader's, or `donthu ingest --unit`; "" = the root)."""
     from ingest.pipeline import sha256_hex
 
     try:
@@ -133,7 +135,8 @@ def admit(
         return _record(store, batch_id, admission)
     dossier_id = dossier() if callable(dossier) else dossier
     store.put_original(data)
-    document_id = store.add_document(name, sha, len(data), mime=mime, batch_id=batch_id, dossier_id=dossier_id)
+    document_id = store.add_document(name, sha, len(data), mime=mime, batch_id=batch_id, dossier_id=dossier_id,
+                                     unit=unit)
     return _record(store, batch_id, Admission(name, "new", document_id, sha, mime, pages=pages))
 
 

@@ -9,11 +9,13 @@ correction of type, parties and parcels). The API, the web pages,
 here, so all of them show the same record; `ingest.indexing.reindex_stored` re-indexes a document after a
 correction through the same path.
 
-`reader` is the seam for access control: who asks. Today every reader sees every document
-(`SYSTEM` is the pipeline itself); when permissions arrive they are checked in `_visible` and the record
-narrowed in `_present`, in this module only. `_present` masks a denouncer's identity (`records.confidential`:
-name, address, ID number, phone, e-mail, in parties, texts and the file name) for every reader whose
-principal lacks `Action.READ_IDENTITY`; the system (`SYSTEM`, no principal) sees it. Another layer over the stored extraction is added as one more
+`reader` is who asks: the system itself (`SYSTEM`: the pipeline, indexers, reindex) sees every document; a
+logged-in person or token (`reader_for(principal)`) sees only the documents whose unit their unit contains,
+and only if their role may READ (`donthu.access`). That is decided in `_visible`; lists and counts
+(`list_documents`, `count_documents`) also filter in SQL by `reader_unit`, so pages and totals never include
+a hidden document. What a reader may see of a visible record is narrowed in `_present` — a denouncer's identity (`records.confidential`:
+name, address, ID number, phone, e-mail, in parties, texts and the file name) is masked for every reader whose
+principal lacks `Action.READ_IDENTITY` — in this module only. Another layer over the stored extraction is added as one more
 step in `_present`, as typed pages are.
 """
 
@@ -24,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from donthu.access import Principal
+from donthu.access import Action, Principal
 from donthu.schema import Record
 from records.confidential import (cleared, confidential_parties, is_confidential, mask_record, masked_file_name,
                                   redact_record)
@@ -53,8 +55,33 @@ def reader_for(principal: Principal) -> Reader:
 
 
 def _visible(info: DocumentInfo, reader: Reader) -> bool:
-    """May `reader` see this document? (Everyone may, until access control.)"""
-    return True
+    """May `reader` see this document? The system sees all; a person needs READ on the document's unit."""
+    if reader.principal is None:
+        return True
+    return reader.principal.may_on(Action.READ, info.unit)
+
+
+#: a unit no document can have (unit paths are slugs; "~" is none): what a reader who may not READ at all is limited to
+_NOTHING = "~"
+
+
+def reader_unit(reader: Reader) -> str | None:
+    """The unit subtree whose documents `reader` may list (None: all, for the system)."""
+    if reader.principal is None:
+        return None
+    if not reader.principal.may(Action.READ):
+        return _NOTHING
+    return reader.principal.unit
+
+
+def visible_ids(store: Store, ids: list[int], reader: Reader) -> set[int]:
+    """Which of these document ids `reader` may see (for lists built outside the read path: review
+    queues, documents sharing a party, search hits)."""
+    if reader.principal is None or not ids:
+        return set(ids)
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(documents.c.id, documents.c.unit).where(documents.c.id.in_(set(ids)))).all()
+    return {i for i, unit in rows if reader.principal.may_on(Action.READ, unit)}
 
 
 def _present(record: Record | None, items: list[Correction], reader: Reader,
@@ -101,8 +128,13 @@ def read_documents(store: Store, infos: list[DocumentInfo], reader: Reader = SYS
 
 
 def list_documents(store: Store, reader: Reader = SYSTEM, **filters: Any) -> list[DocumentInfo]:
-    """`Store.list_documents(**filters)` through the read path."""
-    return _finish(store, store.list_documents(**filters), reader)
+    """`Store.list_documents(**filters)` through the read path (only what `reader` may see)."""
+    return _finish(store, store.list_documents(unit=reader_unit(reader), **filters), reader)
+
+
+def count_documents(store: Store, reader: Reader = SYSTEM, **filters: Any) -> int:
+    """`Store.count_documents(**filters)`, counting only what `reader` may see."""
+    return store.count_documents(unit=reader_unit(reader), **filters)
 
 
 def done_documents(store: Store, *, after: int = 0, limit: int = 200,

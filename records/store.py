@@ -26,10 +26,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, create_engine, delete, event, func, insert, or_, select, text, update
+from sqlalchemy import (Connection, Engine, and_, create_engine, delete, event, func, insert, or_, select, text, true,
+                        update)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
+from donthu.access import normalise_unit
 from donthu.config import Settings
 from donthu.procs import owner_tag, process_alive
 from donthu.schema import Record
@@ -69,6 +71,8 @@ class DocumentInfo:
     type_confidence: float | None = None
     doc_date: str | None = None
     attempts: int = 0
+    #: the unit the document belongs to (donthu.access path; "" = the root)
+    unit: str = ""
 
 
 @dataclass
@@ -152,6 +156,14 @@ def _positional_insert(table, columns: tuple[str, ...], dialect) -> tuple[str, t
     """The INSERT statement of `columns` for a positional-parameter dialect, and the parameters' order."""
     compiled = insert(table).values({name: None for name in columns}).compile(dialect=dialect)
     return str(compiled), tuple(compiled.positiontup or ())
+
+
+def unit_condition(column: Any, unit: str) -> Any:
+    """SQL: `column` is `unit` or a unit below it (donthu.access.unit_contains); the root contains all."""
+    unit = normalise_unit(unit)
+    if not unit:
+        return true()
+    return or_(column == unit, func.substr(column, 1, len(unit) + 1) == unit + "/")
 
 
 def _now() -> datetime:
@@ -448,8 +460,10 @@ class Store:
         mime: str | None = None,
         batch_id: int | None = None,
         dossier_id: int | None = None,
+        unit: str = "",
     ) -> int:
-        """A new queued document; if one with this SHA-256 exists, its id (the caller decides to skip)."""
+        """A new queued document of `unit`; if one with this SHA-256 exists, its id (the caller decides to
+        skip)."""
         existing = self.find_by_sha(sha256)
         if existing is not None:
             return existing.id
@@ -464,6 +478,7 @@ class Store:
                         size_bytes=size_bytes,
                         batch_id=batch_id,
                         dossier_id=dossier_id,
+                        unit=normalise_unit(unit),
                         status="queued",
                         pages_total=0,
                         pages_done=0,
@@ -499,22 +514,27 @@ class Store:
         offset: int = 0,
         *,
         with_records: bool = False,
+        unit: str | None = None,
     ) -> list[DocumentInfo]:
-        """Newest first. `record` stays None unless `with_records` (records carry the full text)."""
+        """Newest first. `record` stays None unless `with_records` (records carry the full text); `unit`:
+        only the documents of that unit and the units below it (None: all)."""
         columns = [c for c in documents.c if with_records or c.name != "record_json"]
         query = select(*columns).order_by(documents.c.id.desc()).limit(limit).offset(offset)
-        query = self._filter(query, status, batch_id)
+        query = self._filter(query, status, batch_id, unit)
         with self._read() as conn:
             rows = conn.execute(query).mappings().all()
         return [self._info(row, with_record=with_records) for row in rows]
 
-    def count_documents(self, status: str | None = None, batch_id: int | None = None) -> int:
-        query = self._filter(select(func.count()).select_from(documents), status, batch_id)
+    def count_documents(self, status: str | None = None, batch_id: int | None = None, *,
+                        unit: str | None = None) -> int:
+        query = self._filter(select(func.count()).select_from(documents), status, batch_id, unit)
         with self._read() as conn:
             return int(conn.execute(query).scalar() or 0)
 
     @staticmethod
-    def _filter(query: Any, status: str | None, batch_id: int | None) -> Any:
+    def _filter(query: Any, status: str | None, batch_id: int | None, unit: str | None = None) -> Any:
+        if unit is not None:
+            query = query.where(unit_condition(documents.c.unit, unit))
         if status is not None:
             query = query.where(documents.c.status == status)
         if batch_id is not None:
@@ -848,4 +868,5 @@ class Store:
             type_confidence=row["type_confidence"],
             doc_date=row["doc_date"],
             attempts=row["attempts"],
+            unit=row.get("unit") or "",
         )

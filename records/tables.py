@@ -73,12 +73,16 @@ documents = Table(
     # the claim of a `processing` document: "host:pid" of the worker, and how many claims so far
     Column("owner", String(300)),
     Column("attempts", Integer, nullable=False, default=0),
+    # the unit (donthu.access path, "" = the root) the document belongs to: the uploader's unit, or
+    # `donthu ingest --unit`; records.read shows it only to readers whose unit contains it (migration 0005)
+    Column("unit", String(300), nullable=False, default="", server_default=""),
     Column("created_at", DateTime, nullable=False),
     # also the lease heartbeat of a `processing` claim (see Store.claim)
     Column("updated_at", DateTime, nullable=False),
     Index("ix_documents_status", "status"),
     Index("ix_documents_batch", "batch_id"),
     Index("ix_documents_dossier", "dossier_id"),
+    Index("ix_documents_unit", "unit"),
 )
 
 pages = Table(
@@ -311,4 +315,44 @@ register_links = Table(
     Column("decided_at", DateTime),
     UniqueConstraint("letter_id", "other_id", name="uq_register_links_pair"),
     Index("ix_register_links_letter", "letter_id"),
+)
+
+# Accounts (records.accounts; migration 0005): local users with an argon2 password hash, a role and a unit of
+# donthu.access; API tokens for scripts (only their SHA-256 is stored); no default user.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("password_hash", String(300), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("unit", String(300), nullable=False, default=""),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True),  # SHA-256 hex of the token
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime),
+)
+
+# The audit trail (records.audit; migration 0005): append-only, each row's `hash` is the SHA-256 of the previous
+# row's hash and this row's canonical content, so an edited, removed or inserted row breaks the chain.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),  # naive UTC
+    Column("username", String(100), nullable=False),  # "" when nobody is logged in (a failed login)
+    Column("client", String(100), nullable=False),  # the client's address
+    Column("action", String(40), nullable=False),
+    Column("target", Text, nullable=False),
+    Column("result", String(40), nullable=False),
+    Column("hash", String(64), nullable=False),
 )

@@ -55,6 +55,8 @@ class IndexDocument:
     #: the names of both systems as one searchable text (a query matches a document whose pages or whose
     #: places hold every unit: `Nhơn Mỹ` finds a letter that says `xã Mỹ Hội Đông, huyện Chợ Mới`)
     places: list[str] = field(default_factory=list)
+    #: the unit the document belongs to (donthu.access path, "" = the root): `SearchQuery.unit` filters on it
+    unit: str = ""
 
     @property
     def year(self) -> int | None:
@@ -81,6 +83,9 @@ class SearchQuery:
     #: named (`IndexPage.masked_text`, `IndexDocument.masked_file`), so searching a denouncer's name finds
     #: nothing and no snippet, facet or count shows it. True (the default) is the system's view.
     cleared: bool = True
+    #: only documents of this unit or a unit below it (donthu.access.unit_contains); None: every document.
+    #: The API sets it from the logged-in reader, so hits, totals and facets never count a hidden document.
+    unit: str | None = None
 
 
 @dataclass

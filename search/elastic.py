@@ -38,6 +38,7 @@ from typing import Any, Iterable
 
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 
+from donthu.access import normalise_unit
 from donthu.text import nfc
 from search.analysis import ParsedQuery, Term, highlight, parcel_key, parse_parcel, parse_query, place_keys, value_key
 from search.backend import IndexDocument, SearchHit, SearchQuery, SearchResults
@@ -87,6 +88,8 @@ MAPPINGS: dict[str, Any] = {
         "district_keys": {"type": "keyword"},
         "parcels": {"type": "keyword"},
         "parcel_nos": {"type": "keyword"},
+        "unit": {"type": "keyword"},
+        "unit_paths": {"type": "keyword"},  # the unit and every unit above it ("" = the root)
         "parties": {"type": "text", "analyzer": "vi_exact",
                     "fields": {"folded": {"type": "text", "analyzer": "vi_folded"}}},
         "old_communes": {"type": "keyword"},
@@ -149,6 +152,8 @@ def page_sources(doc: IndexDocument) -> list[dict[str, Any]]:
         **{name[:-1] + "_keys": sorted({k for v in getattr(doc, name) if v for k in place_keys(v)})
            for name in _PLACE_FIELDS},
         "places": [nfc(p) for p in doc.places if p],
+        "unit": normalise_unit(doc.unit),
+        "unit_paths": unit_paths(doc.unit),
     }
     pages = doc.pages or []
     count = max(1, len(pages))
@@ -188,8 +193,16 @@ def _text_or_places(terms: list[Term], field: str = "text") -> dict[str, Any]:
     ], "minimum_should_match": 1}}
 
 
+def unit_paths(unit: str) -> list[str]:
+    """`a/b/c` → ["", "a", "a/b", "a/b/c"]: a query for any of them finds the document."""
+    parts = normalise_unit(unit).split("/") if normalise_unit(unit) else []
+    return [""] + ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+
+
 def filter_clauses(q: SearchQuery) -> list[dict[str, Any]]:
     clauses: list[dict[str, Any]] = []
+    if q.unit is not None and normalise_unit(q.unit):
+        clauses.append({"term": {"unit_paths": normalise_unit(q.unit)}})
     if q.type:
         clauses.append({"term": {"type_key": value_key(q.type)}})
     if q.kind:

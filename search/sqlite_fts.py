@@ -33,6 +33,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from donthu.access import normalise_unit
 from donthu.text import fold, nfc
 from search.analysis import ParsedQuery, Term, highlight, parcel_key, parse_parcel, parse_query, place_keys, value_key
 from search.backend import IndexDocument, SearchHit, SearchQuery, SearchResults
@@ -54,7 +55,8 @@ CREATE TABLE IF NOT EXISTS docs (
     communes TEXT NOT NULL DEFAULT '[]',
     districts TEXT NOT NULL DEFAULT '[]',
     parcels TEXT NOT NULL DEFAULT '[]',
-    parties TEXT NOT NULL DEFAULT '[]'
+    parties TEXT NOT NULL DEFAULT '[]',
+    unit TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS docs_date ON docs(date);
 CREATE INDEX IF NOT EXISTS docs_year ON docs(year);
@@ -145,6 +147,9 @@ class SqliteFtsBackend:
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     db.execute(statement)
+            # an index made before documents had units: its documents are the root's until re-indexed
+            if "unit" not in {row[1] for row in db.execute("PRAGMA table_info(docs)")}:
+                db.execute("ALTER TABLE docs ADD COLUMN unit TEXT NOT NULL DEFAULT ''")
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -260,7 +265,7 @@ def _delete(db: sqlite3.Connection, doc_id: int) -> None:
 def _insert(db: sqlite3.Connection, doc: IndexDocument) -> None:
     db.execute(
         "INSERT INTO docs (doc_id, file, kind, type, kind_key, type_key, date, year, dossier_id,"
-        " communes, districts, parcels, parties) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        " communes, districts, parcels, parties, unit) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
             doc.doc_id, doc.file, doc.kind, doc.type, value_key(doc.kind), value_key(doc.type),
             doc.date, doc.year, doc.dossier_id,
@@ -268,6 +273,7 @@ def _insert(db: sqlite3.Connection, doc: IndexDocument) -> None:
             json.dumps([nfc(d) for d in doc.districts], ensure_ascii=False),
             json.dumps([list(p) for p in doc.parcels], ensure_ascii=False),
             json.dumps([nfc(p) for p in doc.parties], ensure_ascii=False),
+            normalise_unit(doc.unit),
         ),
     )
     places = {
@@ -309,6 +315,10 @@ _FILTER_FIELDS = {"commune": ("commune", "old_commune", "new_commune"), "distric
 def _filters(q: SearchQuery, params: dict[str, Any]) -> list[str]:
     """SQL conditions on `docs d` for the query's filters (values compared folded)."""
     where: list[str] = []
+    if q.unit is not None and normalise_unit(q.unit):
+        params["unit"] = normalise_unit(q.unit)
+        params["unit_below"] = params["unit"] + "/"
+        where.append("(d.unit = :unit OR substr(d.unit, 1, length(:unit_below)) = :unit_below)")
     if q.type:
         params["type_key"] = value_key(q.type)
         where.append("d.type_key = :type_key")

@@ -15,6 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from api.app import create_app
 from donthu.config import Settings
+from tests.accounts import logged_in
 
 # Liberation Serif has no glyphs for most Vietnamese letters (ơ, ư, ạ, ễ ...); FreeSerif has them all
 FONT = "/usr/share/fonts/truetype/freefont/FreeSerif.ttf"
@@ -78,6 +79,7 @@ def submitted() -> list[int]:
 def client(settings: Settings, submitted: list[int]) -> Iterator[TestClient]:
     """The app with a recording submit (documents stay queued: nothing runs in the request)."""
     with TestClient(create_app(settings, submit=submitted.append)) as c:
+        logged_in(c)
         yield c
 
 
@@ -137,6 +139,7 @@ def test_random_bytes_415(client: TestClient, submitted: list[int]) -> None:
 def test_too_large_413(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "data", workers=1, max_file_bytes=1000)
     with TestClient(create_app(settings, submit=lambda _id: None)) as client:
+        logged_in(client)
         r = upload(client, b"\xff\xd8\xff" + b"\x00" * 2000, "big.jpg")  # read limit in the endpoint
         assert r.status_code == 413 and "too large" in r.json()["detail"]
         r = upload(client, b"\xff\xd8\xff" + b"\x00" * 200_000, "huge.jpg")  # refused by Content-Length
@@ -237,6 +240,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """The app as `donthu serve` runs it: its own local worker pool (one process)."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("live") / "data", workers=1)
     with TestClient(create_app(settings)) as c:
+        logged_in(c)
         yield c
 
 
@@ -295,6 +299,7 @@ def test_api_docs_are_served_from_local_files(tmp_path: Path) -> None:
     import re
 
     with TestClient(create_app(Settings(data_dir=tmp_path / "data"), submit=lambda _id: None)) as client:
+        logged_in(client)
         for page in ("/docs", "/redoc"):
             r = client.get(page)
             assert r.status_code == 200

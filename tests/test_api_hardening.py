@@ -18,6 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw
 
+from accounts import bearer
 from api.app import create_app
 from api.hardening import CSP
 from api.uploads import UploadGate
@@ -45,6 +46,7 @@ def submitted() -> list[int]:
 @pytest.fixture
 def client(settings: Settings, submitted: list[int]) -> Iterator[TestClient]:
     with TestClient(create_app(settings, submit=submitted.append)) as c:
+        c.headers.update(bearer(c, "officer"))
         yield c
 
 
@@ -85,6 +87,7 @@ def test_cross_site_posts_are_refused(client: TestClient, settings: Settings, su
 def test_only_allowed_hosts_are_answered(tmp_path: Path) -> None:
     """Probe: `Host: evil.example` was answered 200 (a DNS-rebinding page could read every record)."""
     with TestClient(create_app(Settings(data_dir=tmp_path / "a"), submit=lambda _: None)) as c:
+        c.headers.update(bearer(c, "officer"))
         assert c.get("/health", headers={"host": "evil.example"}).status_code == 400
         assert c.get("/documents", headers={"host": "donthu.evil.example:8000"}).status_code == 400
         for host in ("127.0.0.1:8000", "localhost", "testserver"):
@@ -94,6 +97,7 @@ def test_only_allowed_hosts_are_answered(tmp_path: Path) -> None:
     assert settings.allowed_hosts == ("donthu.thanhtra.gov.vn", "10.0.0.5")
     assert load_settings({}).allowed_hosts == ("localhost", "127.0.0.1", "testserver")
     with TestClient(create_app(settings, submit=lambda _: None), base_url="http://10.0.0.5:8000") as c:
+        c.headers.update(bearer(c, "officer"))
         assert c.get("/documents").status_code == 200
         assert c.get("/documents", headers={"host": "donthu.thanhtra.gov.vn"}).status_code == 200
         assert c.get("/documents", headers={"host": "127.0.0.1:8000"}).status_code == 400
@@ -145,6 +149,7 @@ def test_concurrent_uploads_are_bounded(settings: Settings, submitted: list[int]
     while two bodies are still arriving is answered 503 with Retry-After, and taken once they are done."""
     app = create_app(settings, submit=submitted.append)
     assert settings.max_concurrent_uploads == 2
+    auth = bearer(TestClient(app), "officer")  # a real user's token (the store only; no lifespan)
 
     async def scenario() -> list[httpx.Response]:
         release = asyncio.Event()
@@ -161,7 +166,7 @@ def test_concurrent_uploads_are_bounded(settings: Settings, submitted: list[int]
 
         headers = {"content-type": "multipart/form-data; boundary=b"}
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver", headers=auth) as c:
             first = [asyncio.create_task(c.post("/documents", content=slow_body(s), headers=headers))
                      for s in (10, 20)]
             while started < 2:
@@ -188,6 +193,7 @@ def test_upload_quota_per_uploader(tmp_path: Path) -> None:
     assert gate.charge("user:an", 600, now=24 * 3600 + 1) is None  # a day later
     settings = Settings(data_dir=tmp_path / "data", upload_quota_bytes=3 * len(png()) // 2)
     with TestClient(create_app(settings, submit=lambda _: None)) as c:
+        c.headers.update(bearer(c, "officer"))
         assert upload(c, png(1)).status_code == 202
         r = upload(c, png(2))
         assert r.status_code == 429 and r.json()["detail"].startswith("upload quota exceeded")
@@ -202,6 +208,7 @@ def test_refused_uploads_are_not_kept(tmp_path: Path) -> None:
     frames = [Image.new("L", (40, 40), s) for s in (10, 20, 30)]
     frames[0].save(pages, format="TIFF", save_all=True, append_images=frames[1:])
     with TestClient(create_app(settings, submit=lambda _: None)) as c:
+        c.headers.update(bearer(c, "officer"))
         assert upload(c, b"").status_code == 400
         assert upload(c, b"PK\x03\x04" + bytes(500)).status_code == 415
         assert upload(c, pages.getvalue(), "ba-trang.tif").status_code == 413

@@ -24,6 +24,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, settings
 from PIL import Image
 
+from accounts import bearer
 from api.app import create_app
 from donthu.config import Settings
 
@@ -32,9 +33,10 @@ EXAMPLES = 20
 
 
 @pytest.fixture
-def api_headers() -> dict[str, str]:
-    """Headers every generated request carries (the login's token once there are accounts)."""
-    return {}
+def api_headers(api_app) -> dict[str, str]:
+    """Headers every generated request carries: a handling officer's API token (a real user,
+    tests/accounts.py), so every operation is reached past the login."""
+    return api_app.state.test_headers
 
 
 @pytest.fixture
@@ -44,13 +46,15 @@ def api_app(tmp_path: Path):
     out = io.BytesIO()
     Image.new("L", (120, 80), 230).save(out, format="PNG")
     client = TestClient(app)  # no lifespan here: schemathesis starts the app's own once
-    assert client.post("/documents", files={"file": ("don.png", out.getvalue(), "image/png")}).status_code == 202
+    app.state.test_headers = bearer(client, "officer")
+    assert client.post("/documents", files={"file": ("don.png", out.getvalue(), "image/png")},
+                       headers=app.state.test_headers).status_code == 202
     return app
 
 
 @pytest.fixture
 def api_schema(api_app):
-    return schemathesis.openapi.from_asgi("/openapi.json", api_app)
+    return schemathesis.openapi.from_asgi("/openapi.json", api_app, headers=api_app.state.test_headers)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")

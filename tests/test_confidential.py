@@ -24,6 +24,7 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
+from accounts import bearer
 from donthu.access import Principal, Role
 from donthu.config import Settings
 from donthu.schema import PageText, Party, Record
@@ -173,13 +174,6 @@ def _secrets(truth: dict) -> list[str]:
     return out
 
 
-def _reader_of(request):
-    from records.read import SYSTEM, reader_for
-
-    who = {"archivist": ARCHIVIST, "officer": OFFICER, "verifier": VERIFIER}.get(request.headers.get("x-test-as", ""))
-    return reader_for(who) if who else SYSTEM
-
-
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     """(settings, {name: (document id, truth)}): three denunciations and a complaint, ingested."""
@@ -208,12 +202,18 @@ def client(corpus):
     from api.app import create_app
 
     settings, _ = corpus
-    with TestClient(create_app(settings, submit=lambda _id: None, resume=False, reader_of=_reader_of)) as c:
+    with TestClient(create_app(settings, submit=lambda _id: None, resume=False)) as c:
+        for who in ("archivist", "officer", "verifier"):  # real users with real API tokens (tests/accounts.py)
+            _HEADERS[who] = bearer(c, who)
         yield c
 
 
+_HEADERS: dict[str, dict[str, str]] = {}
+
+
 def _as(who: str) -> dict[str, str]:
-    return {"x-test-as": who}
+    """The Authorization header of a logged-in user of role `who` (whole tree)."""
+    return _HEADERS[who]
 
 
 def _strings(value) -> str:

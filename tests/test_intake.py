@@ -21,6 +21,7 @@ import pytest
 from donthu.config import Settings
 from donthu.types import TooLarge, UnsupportedFile
 from scans import make_scan
+from tests.accounts import logged_in
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -139,6 +140,7 @@ def test_api_upload_follows_the_same_rules(settings, letters) -> None:
 
     submitted: list[int] = []
     with TestClient(create_app(settings, submit=submitted.append)) as client:
+        logged_in(client)
         def upload(data: bytes, name: str):
             return client.post("/documents", files={"file": (name, data, "application/octet-stream")})
 
@@ -160,6 +162,7 @@ def test_api_upload_follows_the_same_rules(settings, letters) -> None:
         two_pages = upload(letters["ruling.tiff"], "ruling.tiff")
         assert two_pages.status_code == 202
     with TestClient(create_app(replace(settings, max_pages=1), submit=submitted.append)) as client:
+        logged_in(client)
         r = client.post("/documents", files={"file": ("anh.png", letters["anh.png"], "image/png")})
         assert r.status_code == 202  # one page is within the limit
         big = make_scan_bytes(letters)

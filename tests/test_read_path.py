@@ -19,6 +19,7 @@ import pytest
 
 from donthu.config import Settings
 from scans import make_scan
+from tests.accounts import logged_in
 
 REPO = Path(__file__).resolve().parents[1]
 WHO = "Nguyễn Thị Thu"
@@ -87,6 +88,7 @@ def test_api_and_pages_read_the_corrected_record(corrected) -> None:
 
     settings, doc_id, _ = corrected
     with TestClient(create_app(settings, submit=lambda _id: None)) as client:
+        logged_in(client)
         record = client.get(f"/documents/{doc_id}").json()["record"]
         assert (record["type"], record["parties"], record["parcels"]) == ("denunciation", PARTIES, PARCELS)
         summary = next(d for d in client.get("/documents").json()["items"] if d["id"] == doc_id)

@@ -12,6 +12,7 @@ import pytest
 from corpus.realpages import SHARED_PAGES, recall, transcribed_pages, transcription_words
 from donthu.config import Settings
 from ingest.pipeline import process_bytes
+from tests.accounts import logged_in
 
 #: page: (floor for donthu, plain tesseract's recall measured 2026-12-07)
 PRINTED = {
@@ -88,6 +89,7 @@ def test_the_reading_kept_is_shown_in_json_and_on_the_document_page(tmp_path):
 
     image = SHARED_PAGES / "phone_landcert_2006.jpg"
     with TestClient(create_app(Settings(data_dir=tmp_path / "data", workers=1))) as client:
+        logged_in(client)
         r = client.post("/documents", files={"file": (image.name, image.read_bytes(), "image/jpeg")})
         assert r.status_code == 202, r.text
         doc_id = r.json()["id"]

@@ -17,6 +17,7 @@ import httpx
 import pytest
 from PIL import Image
 
+from accounts import cli_token
 from conftest import start_serve, stop
 
 pytestmark = pytest.mark.slow
@@ -100,12 +101,14 @@ def test_chunked_upload_is_cut_off_at_the_limit(tmp_path: Path) -> None:
 def test_pool_workers_exit_when_the_server_is_killed(tmp_path: Path) -> None:
     """Probe: after `kill -9` of `donthu serve`, its pool's worker processes kept running, re-parented,
     for good. Now each worker watches its parent and exits within about a second."""
+    auth = cli_token(tmp_path / "data", "officer", "officer")  # a real user and token (`donthu user/token add`)
     proc, base = start_serve(tmp_path / "data", tmp_path / "serve.log", env={"DONTHU_WORKERS": "2"})
     workers: list[int] = []
     try:
         out = io.BytesIO()
         Image.new("L", (400, 300), 250).save(out, format="PNG")
-        r = httpx.post(f"{base}/documents", files={"file": ("trang.png", out.getvalue(), "image/png")}, timeout=30)
+        r = httpx.post(f"{base}/documents", files={"file": ("trang.png", out.getvalue(), "image/png")}, timeout=30,
+                       headers=auth)
         assert r.status_code == 202
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -25,6 +25,7 @@ from ingest.pages import iter_pages, page_image
 from ingest.pipeline import process_bytes
 from ingest.sniff import PDF
 from ocr.textlayer import MIN_JUDGED_WORDS, judge_text_layer
+from tests.accounts import logged_in
 
 try:
     from fixtures_files import TextItem, born_digital_pdf, petition_page
@@ -205,6 +206,7 @@ def test_a_clerk_sees_why_the_layer_was_not_used(tmp_path: Path) -> None:
         PageText(number=1, source="ocr", confidence=93.0, text="ỦY BAN NHÂN DÂN", notes=[reason, "stamp removed"])])
     app = create_app(Settings(data_dir=tmp_path / "data", workers=1), submit=lambda _id: None)
     with TestClient(app) as client:
+        logged_in(client)
         store = app.state.services.store
         doc_id = store.add_document(record.file, record.sha256, 10, mime=PDF)
         store.save_result(doc_id, record, [])

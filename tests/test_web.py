@@ -25,6 +25,7 @@ import pytest
 from conftest import start_serve, stop
 from donthu.text import fold
 from tests.scans import make_scan
+from tests.accounts import PASSWORD, cli_token, logged_in
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -59,10 +60,17 @@ def _wait(predicate, timeout: float, what: str, interval: float = 0.3):
     pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
+#: the handling officer the browser logs in as, and the Authorization header of their API token (filled by `server`)
+USERNAME = "officer"
+AUTH: dict[str, str] = {}
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`donthu serve` on a port the OS chose and uvicorn holds (tests/conftest.py)."""
+    """`donthu serve` on a port the OS chose and uvicorn holds (tests/conftest.py), with a handling officer
+    made by `donthu user add` and an API token by `donthu token add`."""
     tmp = tmp_path_factory.mktemp("web")
+    AUTH.update(cli_token(tmp / "data", "officer", USERNAME))
     proc, base = start_serve(tmp / "data", tmp / "serve.log", env={"DONTHU_WORKERS": "1"})
 
     def up() -> bool:
@@ -80,7 +88,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser(server: str) -> Iterator[object]:
+    """Headless Chromium logged in as `USERNAME` through the login page."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -94,6 +103,11 @@ def browser() -> Iterator[object]:
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
     try:
+        driver.get(f"{server}/dang-nhap")
+        driver.find_element(*_by("input[name=username]")).send_keys(USERNAME)
+        driver.find_element(*_by("input[name=password]")).send_keys(PASSWORD)
+        driver.find_element(*_by(".login button[type=submit]")).click()
+        _wait(lambda: "/dang-nhap" not in driver.current_url, 20, "the login")
         yield driver
     finally:
         driver.quit()
@@ -122,12 +136,12 @@ def document(server: str, stored_scan) -> int:
     shows on its card)."""
     path, _, _ = stored_scan
     with path.open("rb") as f:
-        answer = httpx.post(f"{server}/documents", files={"file": (path.name, f, "image/png")}, timeout=30)
+        answer = httpx.post(f"{server}/documents", files={"file": (path.name, f, "image/png")}, timeout=30, headers=AUTH)
     assert answer.status_code in (200, 202), answer.text
     doc_id = answer.json()["id"]
 
     def done() -> bool:
-        status = httpx.get(f"{server}/documents/{doc_id}", timeout=10).json()["status"]
+        status = httpx.get(f"{server}/documents/{doc_id}", timeout=10, headers=AUTH).json()["status"]
         assert status != "failed", status
         return status == "done"
 
@@ -213,18 +227,14 @@ def test_correct_type_persists(server, browser, document) -> None:
     from selenium.webdriver.support.ui import Select
 
     Select(form.find_element(*_by("select[name=type]"))).select_by_value(new_type)
-    who = form.find_element(*_by("input[name=who]"))
-    who.clear()
-    who.send_keys("Trần Thị Mai")
+    assert USERNAME in form.text  # signed by the logged-in user, no name to type
     form.find_element(*_by("button[type=submit]")).click()
     _wait(lambda: browser.find_elements(*_by(".flash")), 20, "the confirmation")
     assert "Đã lưu" in browser.find_element(*_by(".flash")).text
     browser.refresh()
     assert browser.find_element(*_by(".fields-pane .type-label")).text == TYPE_LABELS[new_type]
-    assert "Trần Thị Mai" in browser.find_element(*_by(".history")).text
-    # the name is remembered for the next correction
-    assert browser.find_element(*_by("input[name=who]")).get_attribute("value") == "Trần Thị Mai"
-    record = httpx.get(f"{server}/documents/{doc_id}", timeout=10).json()["record"]
+    assert USERNAME in browser.find_element(*_by(".history")).text
+    record = httpx.get(f"{server}/documents/{doc_id}", timeout=10, headers=AUTH).json()["record"]
     assert record["type"] == new_type and record["type_confidence"] == 1.0
     # the intake card shows the corrected record too
     browser.get(f"{server}/?docs={doc_id}")
@@ -262,10 +272,10 @@ def test_corrupt_uploads_show_the_reason(server, browser, tmp_path: Path) -> Non
 @pytest.mark.slow
 @needs_chromium
 def test_missing_document_404_page(server, browser) -> None:
-    assert httpx.get(f"{server}/van-ban/99999", timeout=10).status_code == 404
+    assert httpx.get(f"{server}/van-ban/99999", timeout=10, headers=AUTH).status_code == 404
     browser.get(f"{server}/van-ban/99999")
     assert "Không tìm thấy" in browser.find_element(*_by("h1")).text
-    assert httpx.get(f"{server}/documents/99999", timeout=10).json()["detail"] == "document 99999 not found"
+    assert httpx.get(f"{server}/documents/99999", timeout=10, headers=AUTH).json()["detail"] == "document 99999 not found"
 
 
 @pytest.mark.slow
@@ -304,6 +314,7 @@ def stored(tmp_path: Path):
 
     app = create_app(Settings(data_dir=tmp_path / "data", workers=1), submit=lambda _id: None)
     with TestClient(app) as client:
+        logged_in(client)
         services = app.state.services
         ids = []
         for n in range(2):
@@ -318,7 +329,7 @@ def stored(tmp_path: Path):
 def test_corrections_apply_everywhere(stored) -> None:
     client, services, (first, second) = stored
     form = {
-        "who": "Lê Thị Hoa", "next": f"/van-ban/{first}", "type": "land_dispute",
+        "who": "Lê Thị Hoa", "next": f"/van-ban/{first}", "type": "land_dispute",  # a typed name is ignored
         "party_name": ["Nguyễn Văn Bình", "Trần Văn Cường", ""],
         "party_role": ["disputant", "disputant", "complainant"],
         "party_id_number": ["", "089083391500", ""],
@@ -346,7 +357,8 @@ def test_corrections_apply_everywhere(stored) -> None:
     hits = client.get("/search", params={"q": "khieu nai", "type": "land_dispute"}).json()["hits"]
     assert [h["doc_id"] for h in hits] == [first]
     page = client.get(f"/van-ban/{first}").text
-    assert "Tranh chấp đất đai" in page and "Lê Thị Hoa" in page and "Trần Văn Cường" in page
+    assert "Tranh chấp đất đai" in page and "Lê Thị Hoa" not in page and "Trần Văn Cường" in page
+    assert "<strong>officer</strong> sửa" in page  # signed by the logged-in user
     assert "1\u202f250,5 m²" in page
     # the same form again changes nothing
     r = client.post(f"/van-ban/{first}/sua", data=form, follow_redirects=True)
@@ -356,10 +368,8 @@ def test_corrections_apply_everywhere(stored) -> None:
     assert [c.field for c in corrections_for(services.store, first)] == ["type", "parties", "parcels"]
 
 
-def test_correction_needs_a_name_and_valid_values(stored) -> None:
+def test_correction_needs_valid_values(stored) -> None:
     client, _, (first, _) = stored
-    r = client.post(f"/van-ban/{first}/sua", data={"who": " ", "type": "denunciation"}, follow_redirects=True)
-    assert "cần ghi tên người sửa" in r.text
     r = client.post(f"/van-ban/{first}/sua", data={"who": "Hoa", "type": "exploded"}, follow_redirects=True)
     assert "loại đơn không hợp lệ" in r.text
     r = client.post(f"/van-ban/{first}/sua", data={"who": "Hoa", "parcel_no": [""], "parcel_commune": ["Mỹ Hội"]},

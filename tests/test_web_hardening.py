@@ -14,13 +14,19 @@ import pytest
 from PIL import Image
 
 from conftest import start_serve, stop
-from tests.test_web import _by, _wait, browser, chromium_installed, needs_chromium  # noqa: F401 - fixtures
+from tests.test_web import (PASSWORD, USERNAME, _by, _wait, browser, chromium_installed, cli_token,  # noqa: F401
+                            server,
+                            needs_chromium)
+
+
+NARROW_AUTH: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
 def narrow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`donthu serve` that receives one upload at a time."""
     tmp = tmp_path_factory.mktemp("narrow")
+    NARROW_AUTH.update(cli_token(tmp / "data", "officer", USERNAME))  # the same officer as tests/test_web.py's
     proc, base = start_serve(tmp / "data", tmp / "serve.log",
                              env={"DONTHU_WORKERS": "1", "DONTHU_MAX_CONCURRENT_UPLOADS": "1"})
     try:
@@ -39,8 +45,13 @@ def test_dropping_more_files_than_the_server_takes_at_once(narrow_server: str, b
         image.paste(0, (100 + 50 * i, 100, 300 + 50 * i, 140))  # different content: four documents
         image.save(path)
         paths.append(path)
+    browser.get(narrow_server + "/dang-nhap")  # its own data folder signs its own sessions: log in there
+    browser.find_element(*_by("input[name=username]")).send_keys(USERNAME)
+    browser.find_element(*_by("input[name=password]")).send_keys(PASSWORD)
+    browser.find_element(*_by(".login button[type=submit]")).click()
+    _wait(lambda: "/dang-nhap" not in browser.current_url, 20, "the login")
     browser.get(narrow_server + "/")
-    csp = httpx.get(narrow_server + "/", timeout=10).headers["content-security-policy"]
+    csp = httpx.get(narrow_server + "/", timeout=10, headers=NARROW_AUTH).headers["content-security-policy"]
     assert "script-src 'self';" in csp
     browser.find_element(*_by("#files")).send_keys("\n".join(str(p) for p in paths))
     accepted = _wait(lambda: len(browser.find_elements(*_by("#cards .card[data-id]"))) == 4 and
@@ -48,5 +59,5 @@ def test_dropping_more_files_than_the_server_takes_at_once(narrow_server: str, b
     assert not browser.find_elements(*_by("#cards .card[data-status=rejected]"))
     ids = {int(card.get_attribute("data-id")) for card in accepted}
     assert len(ids) == 4
-    listed = httpx.get(narrow_server + "/documents", timeout=10).json()
+    listed = httpx.get(narrow_server + "/documents", timeout=10, headers=NARROW_AUTH).json()
     assert listed["total"] == 4 and {d["file"] for d in listed["items"]} == {p.name for p in paths}

@@ -19,12 +19,14 @@ from donthu.schema import PageText, Record, with_analysis
 def app_with_letters(tmp_path: Path):
     from fastapi.testclient import TestClient
 
+    from accounts import logged_in
     from api.app import create_app
     from donthu.config import Settings
     from ingest.indexing import index_document
 
     app = create_app(Settings(data_dir=tmp_path / "data", workers=1), submit=lambda _id: None)
     with TestClient(app) as client:
+        logged_in(client)  # a handling officer of the whole tree (tests/accounts.py)
         services = app.state.services
         ids = {}
         for n in (1, 3, 6):

@@ -112,6 +112,8 @@
     };
     xhr.onerror = function () { sent(); refuse(card, "mất kết nối tới máy chủ"); };
     var data = new FormData();
+    var token = document.querySelector("meta[name=csrf-token]");
+    if (token) xhr.setRequestHeader("X-CSRF-Token", token.content);
     data.append("file", file);
     if (batch.value.trim()) data.append("batch", batch.value.trim());
     xhr.send(data);
@@ -122,14 +124,16 @@
   Array.prototype.forEach.call(list.querySelectorAll(".card[data-status=queued], .card[data-status=processing]"),
     function (card) { poll(card, card.dataset.id, false); });
 
-  input.addEventListener("change", function () { uploadAll(input.files); input.value = ""; });
-  ["dragenter", "dragover"].forEach(function (name) {
-    zone.addEventListener(name, function (e) { e.preventDefault(); zone.classList.add("over"); });
-  });
-  ["dragleave", "drop"].forEach(function (name) {
-    zone.addEventListener(name, function (e) { e.preventDefault(); zone.classList.remove("over"); });
-  });
-  zone.addEventListener("drop", function (e) { uploadAll(e.dataTransfer.files); });
+  if (input && zone) {  // roles that may not upload have no upload zone
+    input.addEventListener("change", function () { uploadAll(input.files); input.value = ""; });
+    ["dragenter", "dragover"].forEach(function (name) {
+      zone.addEventListener(name, function (e) { e.preventDefault(); zone.classList.add("over"); });
+    });
+    ["dragleave", "drop"].forEach(function (name) {
+      zone.addEventListener(name, function (e) { e.preventDefault(); zone.classList.remove("over"); });
+    });
+    zone.addEventListener("drop", function (e) { uploadAll(e.dataTransfer.files); });
+  }
   // forms inside cards come back to this page with every card shown so far
   list.addEventListener("submit", function (e) {
     var next = e.target.querySelector("input[name=next]");

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_register"
-down_revision = "0004_handwriting"
+down_revision = "0005_accounts"
 branch_labels = None
 depends_on = None
 
