@@ -119,6 +119,8 @@ def page_preview(data: bytes, mime: str, number: int, settings: Settings) -> tup
     format allows it (JPEG's DCT scaling, PDF rendered at a lower dpi) and scaled down to fit, so a
     13000 x 13000 px page costs a fraction of its full decode and never a full-size PNG encode."""
     budget = settings.preview_max_pixels
+    _check_file_size(data, settings)
+    data, mime = _decoded(data, mime)
     if mime == PDF:
         with _PdfPages(data, settings) as pages:
             if not 1 <= number <= pages.count:

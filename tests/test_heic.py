@@ -47,6 +47,12 @@ def test_a_heic_photo_is_read_like_a_png(tmp_path):
     assert result.record.mime == HEIC
     assert result.record.type == truth.type
     assert _recall(pages[0], result.record.text) >= 0.9
+    from PIL import Image
+
+    from ingest.pages import page_preview
+
+    image, scale = page_preview(data, HEIC, 1, Settings(data_dir=tmp_path / "data"))  # the page image served
+    assert scale == 1.0 and image.shape[:2] == Image.open(tmp_path / "don.png").size[::-1]
 
 
 def test_a_damaged_heic_fails_with_the_reason(tmp_path):
