@@ -91,10 +91,7 @@ def page_image(data: bytes, mime: str, number: int, settings: Settings) -> np.nd
     data, mime = _decoded(data, mime)
     if mime == PDF:
         with _PdfPages(data, settings) as pages:
-            if not 1 <= number <= pages.count:
-                raise IndexError(f"page {number} out of range 1..{pages.count}")
-            layout = pages.layout(number - 1)
-            text_page, _ = pages.trusted_text_page(number - 1, layout)
+            layout, text_page = _served_pdf_page(pages, number)
             if text_page is not None:
                 return pages.render(number - 1, settings.preview_dpi)
             page = pages.ocr_page(number - 1, layout)
@@ -103,14 +100,28 @@ def page_image(data: bytes, mime: str, number: int, settings: Settings) -> np.nd
             return page.image
     if mime in (TIFF, PNG, JPEG):
         with _open_image(data) as im:
-            count = _frame_count(im, mime)
-            if not 1 <= number <= count:
-                raise IndexError(f"page {number} out of range 1..{count}")
-            if count > 1:
-                im.seek(number - 1)
+            _seek_frame(im, mime, number)
             image, _ = _frame_to_array(im, settings)
             return image
     raise UnsupportedFile(f"unsupported type {mime}")
+
+
+def _served_pdf_page(pages: "_PdfPages", number: int) -> tuple[_Layout, PageImage | None]:
+    """Page `number` (1-based) of a PDF being served: its layout and its trusted text page (None: OCR'd)."""
+    if not 1 <= number <= pages.count:
+        raise IndexError(f"page {number} out of range 1..{pages.count}")
+    layout = pages.layout(number - 1)
+    text_page, _ = pages.trusted_text_page(number - 1, layout)
+    return layout, text_page
+
+
+def _seek_frame(im: Image.Image, mime: str, number: int) -> None:
+    """Put an image file on its frame `number` (1-based; TIFF pages), or IndexError."""
+    count = _frame_count(im, mime)
+    if not 1 <= number <= count:
+        raise IndexError(f"page {number} out of range 1..{count}")
+    if count > 1:
+        im.seek(number - 1)
 
 
 def page_preview(data: bytes, mime: str, number: int, settings: Settings) -> tuple[np.ndarray, float]:
@@ -123,10 +134,7 @@ def page_preview(data: bytes, mime: str, number: int, settings: Settings) -> tup
     data, mime = _decoded(data, mime)
     if mime == PDF:
         with _PdfPages(data, settings) as pages:
-            if not 1 <= number <= pages.count:
-                raise IndexError(f"page {number} out of range 1..{pages.count}")
-            layout = pages.layout(number - 1)
-            text_page, _ = pages.trusted_text_page(number - 1, layout)
+            layout, text_page = _served_pdf_page(pages, number)
             if text_page is not None:
                 width, height = pages.render_size(number - 1, settings.preview_dpi)
                 scale = min(1.0, math.sqrt(budget / max(1, width * height)))
@@ -138,11 +146,7 @@ def page_preview(data: bytes, mime: str, number: int, settings: Settings) -> tup
             return _fit(page.image, budget)
     if mime in (TIFF, PNG, JPEG):
         with _open_image(data) as im:
-            count = _frame_count(im, mime)
-            if not 1 <= number <= count:
-                raise IndexError(f"page {number} out of range 1..{count}")
-            if count > 1:
-                im.seek(number - 1)
+            _seek_frame(im, mime, number)
             _check_pixels(im.width, im.height, settings, "image")
             full_width, full_height = _upright_size(im)
             scale = min(1.0, math.sqrt(budget / (full_width * full_height)))
