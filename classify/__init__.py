@@ -6,6 +6,14 @@ areas and dates), `places` (An Giang gazetteer), `parcels`, `parties`, `referenc
 `doctype` (type by content), `pipeline` (the spaCy pipeline built once per process).
 """
 
-from classify.pipeline import analyse
-
 __all__ = ["analyse"]
+
+
+def __getattr__(name: str):
+    """`classify.analyse`, imported on first use: the spaCy pipeline is heavy, and `classify.gazetteer` or
+    `classify.normalize` alone (the CLI's `place`, the search analysers) must not load it."""
+    if name == "analyse":
+        from classify.pipeline import analyse
+
+        return analyse
+    raise AttributeError(f"module 'classify' has no attribute {name!r}")

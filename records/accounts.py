@@ -13,6 +13,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from functools import cache
 from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
@@ -23,8 +24,15 @@ from donthu.access import Principal, Role, normalise_unit
 from records.tables import api_tokens, users
 
 _hasher = PasswordHasher()
-#: the hash compared against when the user does not exist, so a wrong name costs as long as a wrong password
-_DUMMY_HASH = _hasher.hash("donthu: no such user")
+
+
+@cache
+def _dummy_hash() -> str:
+    """The hash compared against when the user does not exist, so a wrong name costs as long as a wrong
+    password (made on first use: an argon2 hash costs ~0.3 s, which every CLI call would pay at import)."""
+    return _hasher.hash("donthu: no such user")
+
+
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 UNIT = re.compile(r"^([a-z0-9-]+(/[a-z0-9-]+)*)?$")
 MIN_PASSWORD = 10
@@ -128,7 +136,7 @@ def verify_password(store, username: str, password: str) -> User | None:
     with store._read() as conn:
         row = conn.execute(select(users).where(users.c.username == username.strip().lower())).mappings().first()
     try:
-        _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password)
+        _hasher.verify(row["password_hash"] if row else _dummy_hash(), password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return None
     if row is None or not row["active"]:

@@ -87,6 +87,19 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=30)
 
 
+# ------------------------------------------------------------------------------ the real pages, read once
+@pytest.fixture(scope="session")
+def real_readings() -> dict[str, object]:
+    """file name → what the whole pipeline (default settings) made of each shared real page image
+    (tests/real_readings.py: read once per session, two at a time)."""
+    from tests.real_readings import read_all
+
+    folder = require_real_scans()
+    images = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
+    assert images, f"no page images in {folder}"
+    return read_all(images)
+
+
 # ------------------------------------------------------------------------------------------ skip summary
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     """Every skip with its reason, and the count (also when it is 0), at the end of every run; then the

@@ -22,7 +22,6 @@ from api.app import create_app
 from conftest import require_real_scans
 from corpus import degrade, render
 from donthu.config import Settings
-from ingest.pipeline import process_bytes
 from ingest.tasks import run_document
 from records.migrations import HEAD_REVISION, current, upgrade
 from records.typed import pages_to_type, typed_for
@@ -67,8 +66,8 @@ def settings_plain() -> Settings:
 
 
 @pytest.mark.parametrize("name", HANDWRITTEN)
-def test_real_handwritten_page_is_flagged_on_page_and_record(name, settings_plain) -> None:
-    result = process_bytes(_real(name), name, settings_plain)
+def test_real_handwritten_page_is_flagged_on_page_and_record(name, real_readings) -> None:
+    result = real_readings[name]
     data = json.loads(result.record.model_dump_json())  # what `donthu process --json` prints
     assert data["handwritten"] is True
     assert [p["handwritten"] for p in data["pages"]] == [True]
@@ -77,8 +76,8 @@ def test_real_handwritten_page_is_flagged_on_page_and_record(name, settings_plai
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", PRINTED)
-def test_real_printed_page_is_not_flagged(name, settings_plain) -> None:
-    result = process_bytes(_real(name), name, settings_plain)
+def test_real_printed_page_is_not_flagged(name, real_readings) -> None:
+    result = real_readings[name]
     assert result.record.handwritten is False
     assert not any(p.handwritten for p in result.record.pages)
 

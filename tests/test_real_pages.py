@@ -11,7 +11,6 @@ import pytest
 
 from corpus.realpages import SHARED_PAGES, recall, transcribed_pages, transcription_words
 from donthu.config import Settings
-from ingest.pipeline import process_bytes
 from tests.accounts import logged_in
 
 #: page: (floor for donthu, plain tesseract's recall measured 2026-12-07)
@@ -34,14 +33,12 @@ PRINTED = {
 
 
 @pytest.fixture(scope="module")
-def readings() -> dict[str, object]:
+def readings(real_readings) -> dict[str, object]:
     assert SHARED_PAGES.is_dir(), f"the shared real pages are missing: {SHARED_PAGES} (CI has them beside the repo)"
     pages = {page.name: page for page in transcribed_pages()}
     missing = sorted(set(PRINTED) - set(pages))
     assert not missing, f"transcribed pages missing: {missing}"
-    settings = Settings(workers=1)
-    return {name: process_bytes(pages[name].image.read_bytes(), pages[name].image.name, settings)
-            for name in PRINTED} | {"_pages": pages}
+    return {name: real_readings[pages[name].image.name] for name in PRINTED} | {"_pages": pages}
 
 
 @pytest.mark.slow

@@ -8,7 +8,6 @@ exact text; and the wordings and OCR slips the extractor must read, with hand-ch
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
@@ -174,20 +173,14 @@ def test_truth_of_the_second_template_set_is_written_in_the_text():
 
 # --- real paper (../shared/real-scans): official letters that are not citizens' letters ---------------------
 
-REAL_SCANS = Path("/work/shared/real-scans")
-
-
 @pytest.mark.parametrize("name, expected_refs", [
     # a provincial department's công văn on road safety in the summer holidays (the issue's "denunciation")
     ("congvan_fax200_p1.png", {"2114/BGDĐT-GDCTHSSV"}),
     # a hospital's công văn on an auction: its "Đơn vị thực hiện" line is not a letter's title
     ("scan95_bleedthrough_congvan.png", {"01/2016/QH14", "5337/QĐ-BVT", "5958/QĐ-BVT", "5959/QĐ-BVT"}),
 ])
-def test_real_official_letters_are_other_unknown_without_parties(name, expected_refs):
-    from donthu.config import load_settings
-    from ingest.pipeline import process_bytes
-
-    record = process_bytes((REAL_SCANS / name).read_bytes(), name, load_settings()).record
+def test_real_official_letters_are_other_unknown_without_parties(name, expected_refs, real_readings):
+    record = real_readings[name].record
     assert (record.kind, record.type) == ("other", "unknown")
     assert record.parties == []
     assert expected_refs <= {r.number for r in record.references}

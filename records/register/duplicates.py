@@ -32,13 +32,17 @@ import unicodedata
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Hamming
 
 from donthu.text import fold
+
+if TYPE_CHECKING:  # datasketch (and SciPy under it) is imported when a MinHash is first made, not by every CLI call
+    from datasketch import MinHash
 
 NUM_PERM = 128
 SHINGLE = 5
@@ -163,7 +167,12 @@ def shingles(text: str, senders: list[Sender] = ()) -> set[int]:
     return {zlib.crc32(key[i:i + SHINGLE]) for i in range(max(1, len(key) - SHINGLE + 1))}
 
 
-_PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32").permutations  # generated once, shared
+@cache
+def _permutations():
+    """The MinHash permutations, generated once and shared by every MinHash of the process."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32").permutations
 
 
 def _identity(x: int) -> int:
@@ -171,7 +180,9 @@ def _identity(x: int) -> int:
 
 
 def minhash(text: str, senders: list[Sender] = ()) -> MinHash:
-    m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_identity, permutations=_PERMUTATIONS,
+    from datasketch import MinHash
+
+    m = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_identity, permutations=_permutations(),
                 scheme="affine32")
     m.update_batch(list(shingles(text, senders)))
     return m
@@ -230,6 +241,8 @@ class DuplicateIndex:
     """Earlier letters, indexed for candidate look-up; `propose(letter)` scores the candidates."""
 
     def __init__(self) -> None:
+        from datasketch import MinHashLSH
+
         self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
         self._entries: dict[int, _Entry] = {}
         self._by_id: dict[str, set[int]] = defaultdict(set)
@@ -388,5 +401,7 @@ def signature(letter: Letter) -> np.ndarray:
 
 
 def from_signature(values: np.ndarray) -> MinHash:
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_identity, hashvalues=values,
-                   permutations=_PERMUTATIONS, scheme="affine32")
+                   permutations=_permutations(), scheme="affine32")
