@@ -7,8 +7,9 @@ software (issue 17). Tables: `records.tables.register_letters`, `register_events
 (migration 0006). Whether a letter can be processed follows Luật Tố cáo 2018 Art. 23–25 and 27
 (`UNPROCESSABLE_REASONS`); deadlines come from `records.register.deadlines`.
 
-Who may see what (roles, units, a denouncer's identity) is the caller's check: this module stores and reads;
-the web pages and API, which arrive with the accounts, filter through `donthu.access`.
+Who may see what (roles, units, a denouncer's identity) is not this module's: it stores and reads for the
+system; people read through `records.register.read` (the register's read path: `donthu.access` units and
+roles, the denouncer's identity masked), which the pages and the API (`api.routes.register`) use.
 """
 
 from __future__ import annotations
@@ -181,6 +182,22 @@ def load_index(engine: Engine, exclude: int | None = None) -> DuplicateIndex:
     return index
 
 
+def refresh_index(engine: Engine, index: DuplicateIndex, seen: set[int]) -> None:
+    """Add to a kept `index` the letters registered since it was built (by this service or another process,
+    the CLI); `seen`: the ids already in it, updated. Lets a running service keep one index in memory
+    instead of rebuilding it for each letter."""
+    after = max(seen, default=0)
+    with engine.connect() as conn:
+        rows = conn.execute(select(register_letters).where(register_letters.c.id > after)
+                            .order_by(register_letters.c.id)).all()
+    for row in rows:
+        if row.id in seen:
+            continue
+        mh = from_signature(np.frombuffer(row.signature, dtype=np.uint64)) if row.signature else None
+        index.add(_entry(row).as_letter(), mh)
+        seen.add(row.id)
+
+
 def register(engine: Engine, *, unit: str, received: dt.date, channel: str, type: str, text: str,
              senders: list[dict], who: str, summary: str = "", recipient: str | None = None,
              parcels: list[dict] | None = None, references: list[str] | None = None,
@@ -302,6 +319,12 @@ def _change(engine: Engine, letter_id: int, who: str, status: str, note: str, **
                      .values(status=status, updated_at=_now(), **values))
         _event(conn, letter_id, who, status, note)
     return get(engine, letter_id)
+
+
+def assign(engine: Engine, letter_id: int, *, officer: str, who: str) -> Entry:
+    """The handling officer of a letter (the due list is per officer); the status does not change."""
+    entry = get(engine, letter_id)
+    return _change(engine, letter_id, who, entry.status, f"phân công cán bộ xử lý: {officer}", officer=officer)
 
 
 def judge(engine: Engine, letter_id: int, *, processable: bool, reason: str | None, who: str) -> Entry:
