@@ -154,10 +154,15 @@ def test_register_from_a_document_and_decide(client: TestClient) -> None:
     assert decided["next_deadline"]["due"] == "2026-03-16" and "Art. 28" in decided["next_deadline"]["article"]
     bad = client.post(f"/register/letters/{letter}/decision", json={"decision": "forward"}, headers=officer)
     assert bad.status_code == 400  # forwarding needs the competent body
-    # the clerk answers the proposal: both letters are one matter
-    joined = client.post(f"/register/letters/{again.json()['id']}/proposals/{letter}", json={"confirm": True},
-                         headers=clerk)
-    assert joined.status_code == 200 and joined.json()["matter_id"] == letter
+    # the earlier letter's sheet shows the proposal too; the clerk answers it there: both letters, one matter
+    later = again.json()["id"]
+    seen = client.get(f"/register/letters/{letter}", headers=clerk).json()["proposals"]
+    assert [(p["other"]["id"], p["state"]) for p in seen] == [(later, "proposed")]
+    joined = client.post(f"/register/letters/{letter}/proposals/{later}", json={"confirm": True}, headers=clerk)
+    assert joined.status_code == 200 and joined.json()["proposals"][0]["state"] == "confirmed"
+    later_sheet = client.get(f"/register/letters/{later}", headers=clerk).json()
+    assert later_sheet["matter_id"] == letter and later_sheet["proposals"][0]["state"] == "confirmed"
+    assert len(book.links(services.store.engine, later)) == 1  # the stored proposal answered, none added
     assert book.matters_count(services.store.engine, unit=COMMUNE_B) == 1
     # each step is in the audit trail
     actions = [r.action for r in audit.rows(services.store, limit=50)]
@@ -294,7 +299,7 @@ def test_pages_list_sheet_due_and_forms(client: TestClient, register: dict[str, 
     assert "Không có đơn nào khớp bộ lọc" in only_complaints
     # the sheet: fields, next deadline with its article, the proposal with its reasons and the two buttons
     sheet = client.get(f"/so-don/{register['rescan']}").text
-    assert "Phiếu đơn số 2/2026" in sheet and "Luật Tố cáo 2018 (25/2018/QH14) Art. 24" in sheet
+    assert "Phiếu đơn số 2/2026" in sheet and "Luật Tố cáo 2018 (25/2018/QH14) Điều 24" in sheet
     assert "09/12/2026" in sheet  # Art. 24 from Mon 30/11: 1, 2, 3, 4, 7, 8, 9/12
     assert f'action="/so-don/{register["rescan"]}/de-xuat/{register["first"]}"' in sheet
     token = session_csrf(client)

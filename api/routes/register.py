@@ -426,7 +426,7 @@ def api_decide(request: Request, letter_id: LetterId, body: DecisionBody, caller
 
 
 @router.post("/register/letters/{letter_id}/resolution", response_model=LetterSheet,
-             responses=errors(401, 403, 404), summary="The letter's matter is resolved")
+             responses=errors(400, 401, 403, 404), summary="The letter's matter is resolved")
 def api_resolve(request: Request, letter_id: LetterId, body: ResolutionBody, caller: Caller = DECIDE) -> LetterSheet:
     _acting_on(request, caller, letter_id, Action.DECIDE)
     book.resolve(services(request).store.engine, letter_id, on=body.on or today(), who=caller.principal.username,
@@ -441,13 +441,16 @@ def _answer(request: Request, caller: Caller, letter_id: int, other_id: int, con
     engine = services(request).store.engine
     if not register_read.proposal_pair(engine, letter_id, other_id, caller.reader):
         raise HTTPException(404, f"no letter {other_id} to join to letter {letter_id}")
+    if not any(link["other_id"] == other_id for link in book.links(engine, letter_id)) and \
+            any(link["other_id"] == letter_id for link in book.links(engine, other_id)):
+        letter_id, other_id = other_id, letter_id  # answered on the earlier letter's sheet: the stored proposal
     book.answer(engine, letter_id, other_id, confirm=confirm, who=caller.principal.username)
     audit_event(request, "link", f"letter {letter_id} {'confirmed' if confirm else 'rejected'} as the same "
                                  f"matter as letter {other_id}")
 
 
 @router.post("/register/letters/{letter_id}/proposals/{other_id}", response_model=LetterSheet,
-             responses=errors(401, 403, 404),
+             responses=errors(400, 401, 403, 404),
              summary="Confirm (the same matter: the letters join one matter) or reject a duplicate proposal")
 def api_answer(request: Request, letter_id: LetterId, other_id: OtherId, body: ProposalAnswer,
                caller: Caller = REGISTER) -> LetterSheet:
@@ -539,7 +542,7 @@ def due_page(request: Request, caller: Caller = PAGE_READ) -> HTMLResponse:
             group = groups.setdefault((entry.unit, entry.officer or ""), {"overdue": [], "this_week": []})
             group[key].append((entry, d, (d.due - on).days))
     return _render(request, "register_due.html", {
-        "groups": sorted(groups.items(), key=lambda kv: (-len(kv[1]["overdue"]), kv[0])), "today": on,
+        "groups": sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] == "", kv[0][1])), "today": on,
         "unit": unit or "", "overdue_total": len(found["overdue"]), "week_total": len(found["this_week"]),
     })
 
@@ -674,7 +677,17 @@ def reason_vi(reason: str) -> str:
     return reason
 
 
-templates.env.filters.update(reason_vi=reason_vi)
+def article_vi(article: str) -> str:
+    """`Luật Tố cáo 2018 (…) Art. 24` as clerks write it: `… Điều 24`."""
+    return article.replace("Art. ", "Điều ")
+
+
+def unit_short(unit: str) -> str:
+    """The last part of a unit path (the commune, the district); the root: the whole province."""
+    return unit.rsplit("/", 1)[-1] if unit else "toàn tỉnh"
+
+
+templates.env.filters.update(reason_vi=reason_vi, article_vi=article_vi, unit_short=unit_short)
 
 
 def page_url(path: str, **params: Any) -> str:

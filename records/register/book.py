@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from donthu.access import normalise_unit, unit_contains
 from donthu.schema import Record
-from donthu.text import nfc
+from donthu.text import fold, nfc
 from records.register import deadlines
 from records.register.duplicates import DuplicateIndex, Letter, ParcelRef, Proposal, Sender, from_signature, minhash
 from records.tables import register_events, register_letters, register_links
@@ -138,13 +139,29 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+#: where a letter's matter begins (folded): "Nay tôi làm đơn…", "khiếu nại…", "Sự việc như sau…" — not the
+#: label of the writer ("Người khiếu nại: …"), which belongs to the writer's identity
+_MATTER_STARTS = re.compile(r"(?<!nguoi )\b(nay toi|lam don|khieu nai|to cao|kien nghi|phan anh|de nghi|"
+                            r"yeu cau|tranh chap|su viec|noi dung)\b")
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+")
+
+
 def recipient_and_summary(text: str) -> tuple[str | None, str]:
-    """The addressee (the `Kính gửi:` line) and a first summary: the text after it, 400 characters at most."""
+    """The addressee (the `Kính gửi:` line) and a first summary, 400 characters at most: the text after the
+    addressees (further `- …` addressee lines skipped), from the first sentence that states the matter, so that
+    the writer's name, birth year, ID number and address (the opening sentences) are not the summary."""
     lines = [ln.strip() for ln in nfc(text).splitlines() if ln.strip()]
     at = next((i for i, ln in enumerate(lines) if ln.lower().startswith("kính gửi")), None)
     if at is None:
         return None, " ".join(lines)[:400]
-    return lines[at].split(":", 1)[-1].strip(" .") or None, " ".join(lines[at + 1:])[:400]
+    recipient = lines[at].split(":", 1)[-1].strip(" .;") or None
+    body = lines[at + 1:]
+    while body and body[0][:1] in "-–+•":
+        recipient = recipient or body[0].lstrip("-–+• ").strip(" .;") or None  # the first of a list
+        body = body[1:]
+    sentences = _SENTENCE.split(" ".join(body))
+    start = next((i for i, sentence in enumerate(sentences) if _MATTER_STARTS.search(fold(sentence))), 0)
+    return recipient, " ".join(sentences[start:])[:400]
 
 
 def fields_from_record(record: Record) -> dict:
@@ -309,6 +326,15 @@ def links(engine: Engine, letter_id: int) -> list[dict]:
         rows = conn.execute(select(register_links).where(register_links.c.letter_id == letter_id)
                             .order_by(register_links.c.score.desc())).all()
     return [{"other_id": r.other_id, "score": r.score, "reasons": json.loads(r.reasons_json), "state": r.state,
+             "who": r.who} for r in rows]
+
+
+def links_to(engine: Engine, letter_id: int) -> list[dict]:
+    """The proposals made for later letters that name this one (`links` seen from the other side)."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(register_links).where(register_links.c.other_id == letter_id)
+                            .order_by(register_links.c.score.desc())).all()
+    return [{"letter_id": r.letter_id, "score": r.score, "reasons": json.loads(r.reasons_json), "state": r.state,
              "who": r.who} for r in rows]
 
 

@@ -9,7 +9,8 @@ names, ID numbers and addresses, and the summary's and text's mentions of them, 
 `records.confidential.MASK` for a reader not cleared to see a denouncer's identity (Luật Tố cáo 2018,
 Law 25/2018/QH14, Art. 47(1)(b): keep the denouncer's name, address and handwriting confidential).
 
-Duplicate proposals (`proposals`) are shown to the reader of the letter they were made for: the score and the
+Duplicate proposals (`proposals`) are shown on the sheets of both letters (made when the later one was
+registered): the score and the
 reasons (which never quote a name, an ID number or an address, `records.register.duplicates`), and the other
 letter as this reader may see it — its number, unit and date only when it is outside the reader's units (a
 copy sent to another body, Luật Tố cáo 2018 Art. 24(3)), never its senders or summary.
@@ -159,14 +160,19 @@ def proposals(engine: Engine, letter_id: int, reader: Reader) -> list[ProposalVi
     if read_letter(engine, letter_id, reader) is None:
         return None
     out = []
-    for link in book.links(engine, letter_id):
+    found = [(link, link["other_id"]) for link in book.links(engine, letter_id)]
+    mine = {other for _, other in found}
+    # proposals made for later letters that name this one: shown here too (answered on either sheet)
+    found += [(link, link["letter_id"]) for link in book.links_to(engine, letter_id) if link["letter_id"] not in mine]
+    for link, other_id in found:
         try:
-            other = book.get(engine, link["other_id"])
+            other = book.get(engine, other_id)
         except book.RegisterError:
             continue
         shown = _present(other, reader) if may_read(reader, other.unit) else None
         out.append(ProposalView(other.id, other.register_number, other.unit, other.received, link["score"],
                                 list(link["reasons"]), link["state"], link["who"], shown))
+    out.sort(key=lambda p: -p.score)
     return out
 
 
@@ -183,7 +189,8 @@ def proposal_pair(engine: Engine, letter_id: int, other_id: int, reader: Reader)
         return False
     if may_read(reader, other.unit):
         return True
-    return any(link["other_id"] == other_id for link in book.links(engine, letter_id))
+    return any(link["other_id"] == other_id for link in book.links(engine, letter_id)) or \
+        any(link["letter_id"] == other_id for link in book.links_to(engine, letter_id))
 
 
 def due(engine: Engine, reader: Reader, *, today: dt.date, unit: str | None = None, officer: str | None = None
