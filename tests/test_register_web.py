@@ -349,3 +349,18 @@ def test_intake_clerk_pages(client: TestClient, register: dict[str, int]) -> Non
     refused = client.post(f"/so-don/{register['rescan']}/xu-ly", data={"buoc": "judge"}, follow_redirects=False)
     assert refused.status_code == 403
     assert re.search(r"Vào sổ đơn từ văn bản", client.get("/so-don").text)
+
+
+def test_the_service_index_sees_letters_registered_by_the_cli(client: TestClient) -> None:
+    """The service keeps one duplicate index; a letter entered meanwhile by another process (the CLI: straight
+    into the store) is still proposed to the next letter registered through the service."""
+    services = client.app.state.services
+    doc = store_document(services, "don-khieu-nai-binh.png", COMMUNE_B)
+    clerk = bearer(client, Role.INTAKE, COMMUNE_B)
+    first = client.post("/register/letters", json={"document_id": doc, "received": "2026-02-10"}, headers=clerk)
+    by_cli, _ = book.register(services.store.engine, unit=COMMUNE_B, received=D(2026, 2, 20), channel="post",
+                              type="complaint", text=COMPLAINT, who="cli",
+                              senders=[{"name": COMPLAINANT, "id_number": "089062001234", "address": None}])
+    again = client.post("/register/letters", json={"document_id": doc, "received": "2026-03-02"}, headers=clerk)
+    assert {p["other"]["id"] for p in again.json()["proposals"]} == {first.json()["id"], by_cli.id}
+    assert again.json()["register_number"] == "3/2026"

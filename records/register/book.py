@@ -203,13 +203,13 @@ def refresh_index(engine: Engine, index: DuplicateIndex, seen: set[int]) -> None
     """Add to a kept `index` the letters registered since it was built (by this service or another process,
     the CLI); `seen`: the ids already in it, updated. Lets a running service keep one index in memory
     instead of rebuilding it for each letter."""
-    after = max(seen, default=0)
-    with engine.connect() as conn:
-        rows = conn.execute(select(register_letters).where(register_letters.c.id > after)
-                            .order_by(register_letters.c.id)).all()
+    with engine.connect() as conn:  # by id, not "after the last one": another process may commit a lower id later
+        missing = sorted(set(conn.execute(select(register_letters.c.id)).scalars()) - seen)
+        rows = []
+        for at in range(0, len(missing), 500):
+            rows += conn.execute(select(register_letters).where(register_letters.c.id.in_(missing[at:at + 500]))
+                                 .order_by(register_letters.c.id)).all()
     for row in rows:
-        if row.id in seen:
-            continue
         mh = from_signature(np.frombuffer(row.signature, dtype=np.uint64)) if row.signature else None
         index.add(_entry(row).as_letter(), mh)
         seen.add(row.id)
