@@ -3,8 +3,8 @@
 duplicate proposal, and list what is due this week and overdue. The records module is
 `records.register.book`; this module only parses arguments and prints.
 
-The command line is the operator's: it shows senders in full. Pages and API (with roles, units and the
-denouncer's confidentiality, `donthu.access`) come with the accounts.
+The command line is the operator's: it shows senders in full. The pages and API (`api.routes.register`)
+read through `records.register.read`, with roles, units and the denouncer's confidentiality.
 """
 
 from __future__ import annotations

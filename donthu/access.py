@@ -2,10 +2,12 @@
 
 Roles follow the inspectorate's staff (Circular 05/2021/TT-TTCP; Luật Tố cáo 2018, Law 25/2018/QH14):
 
-- ``intake`` — intake clerk (tiếp công dân): registers and uploads the letters of their unit;
+- ``intake`` — intake clerk (tiếp công dân): registers and uploads the letters of their unit, enters them in
+  the register and answers duplicate proposals;
 - ``officer`` — handling officer (chuyên viên xử lý đơn): the letters of their unit, the denouncer's identity
   included (they receive and forward denunciations, Art. 8(3));
 - ``leader`` — leader (lãnh đạo): everything of their unit and the units below it, statistics, the audit trail;
+  the register of their unit subtree and its decisions (the head of the body decides to accept, thụ lý);
 - ``archivist`` — archivist (lưu trữ): bulk ingest and search of archived dossiers, never a denouncer's identity;
 - ``verifier`` — verification team (tổ xác minh): only redacted copies (Luật Tố cáo 2018 Art. 56);
 - ``admin`` — administrator: users and settings, the audit trail; no letters.
@@ -43,17 +45,21 @@ class Action(StrEnum):
     STATISTICS = "statistics"
     READ_AUDIT = "read_audit"
     MANAGE_USERS = "manage_users"
+    READ_REGISTER = "read_register"      # the register of letters (sổ xử lý đơn): list, sheet, due list
+    REGISTER = "register"                # enter a letter in the register; confirm/reject a duplicate proposal
+    DECIDE = "decide"                    # judge a letter, record the decision (accept, forward, …), resolve
 
 
 A = Action
 #: the policy table: what each role may do (within its unit subtree for record actions)
 POLICY: dict[Role, frozenset[Action]] = {
     Role.INTAKE: frozenset({A.READ, A.READ_IDENTITY, A.READ_PAGE_IMAGE, A.READ_ORIGINAL, A.SEARCH,
-                            A.UPLOAD}),
+                            A.UPLOAD, A.READ_REGISTER, A.REGISTER}),
     Role.OFFICER: frozenset({A.READ, A.READ_IDENTITY, A.READ_PAGE_IMAGE, A.READ_ORIGINAL, A.READ_REDACTED,
-                             A.SEARCH, A.UPLOAD, A.CORRECT, A.EXPORT}),
+                             A.SEARCH, A.UPLOAD, A.CORRECT, A.EXPORT, A.READ_REGISTER, A.REGISTER, A.DECIDE}),
     Role.LEADER: frozenset({A.READ, A.READ_IDENTITY, A.READ_PAGE_IMAGE, A.READ_ORIGINAL, A.READ_REDACTED,
-                            A.SEARCH, A.CORRECT, A.EXPORT, A.STATISTICS, A.READ_AUDIT}),
+                            A.SEARCH, A.CORRECT, A.EXPORT, A.STATISTICS, A.READ_AUDIT, A.READ_REGISTER,
+                            A.DECIDE}),
     Role.ARCHIVIST: frozenset({A.READ, A.READ_PAGE_IMAGE, A.READ_ORIGINAL, A.SEARCH, A.UPLOAD, A.CORRECT,
                                A.EXPORT}),  # originals of denunciations: refused (records.redaction)
     Role.VERIFIER: frozenset({A.READ_REDACTED}),
@@ -63,7 +69,8 @@ del A
 
 #: actions on records, limited to the reader's unit subtree (the others are about the service itself)
 RECORD_ACTIONS = frozenset({Action.READ, Action.READ_IDENTITY, Action.READ_PAGE_IMAGE, Action.READ_ORIGINAL,
-                            Action.READ_REDACTED, Action.SEARCH, Action.CORRECT, Action.EXPORT})
+                            Action.READ_REDACTED, Action.SEARCH, Action.CORRECT, Action.EXPORT,
+                            Action.READ_REGISTER, Action.REGISTER, Action.DECIDE})
 
 
 def normalise_unit(unit: str) -> str:

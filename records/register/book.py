@@ -7,14 +7,16 @@ software (issue 17). Tables: `records.tables.register_letters`, `register_events
 (migration 0006). Whether a letter can be processed follows Luật Tố cáo 2018 Art. 23–25 and 27
 (`UNPROCESSABLE_REASONS`); deadlines come from `records.register.deadlines`.
 
-Who may see what (roles, units, a denouncer's identity) is the caller's check: this module stores and reads;
-the web pages and API, which arrive with the accounts, filter through `donthu.access`.
+Who may see what (roles, units, a denouncer's identity) is not this module's: it stores and reads for the
+system; people read through `records.register.read` (the register's read path: `donthu.access` units and
+roles, the denouncer's identity masked), which the pages and the API (`api.routes.register`) use.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 
 from donthu.access import normalise_unit, unit_contains
 from donthu.schema import Record
-from donthu.text import nfc
+from donthu.text import fold, nfc
 from records.register import deadlines
 from records.register.duplicates import DuplicateIndex, Letter, ParcelRef, Proposal, Sender, from_signature, minhash
 from records.tables import register_events, register_letters, register_links
@@ -137,13 +139,29 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+#: where a letter's matter begins (folded): "Nay tôi làm đơn…", "khiếu nại…", "Sự việc như sau…" — not the
+#: label of the writer ("Người khiếu nại: …"), which belongs to the writer's identity
+_MATTER_STARTS = re.compile(r"(?<!nguoi )\b(nay toi|lam don|khieu nai|to cao|kien nghi|phan anh|de nghi|"
+                            r"yeu cau|tranh chap|su viec|noi dung)\b")
+_SENTENCE = re.compile(r"(?<=[.;!?])\s+")
+
+
 def recipient_and_summary(text: str) -> tuple[str | None, str]:
-    """The addressee (the `Kính gửi:` line) and a first summary: the text after it, 400 characters at most."""
+    """The addressee (the `Kính gửi:` line) and a first summary, 400 characters at most: the text after the
+    addressees (further `- …` addressee lines skipped), from the first sentence that states the matter, so that
+    the writer's name, birth year, ID number and address (the opening sentences) are not the summary."""
     lines = [ln.strip() for ln in nfc(text).splitlines() if ln.strip()]
     at = next((i for i, ln in enumerate(lines) if ln.lower().startswith("kính gửi")), None)
     if at is None:
         return None, " ".join(lines)[:400]
-    return lines[at].split(":", 1)[-1].strip(" .") or None, " ".join(lines[at + 1:])[:400]
+    recipient = lines[at].split(":", 1)[-1].strip(" .;") or None
+    body = lines[at + 1:]
+    while body and body[0][:1] in "-–+•":
+        recipient = recipient or body[0].lstrip("-–+• ").strip(" .;") or None  # the first of a list
+        body = body[1:]
+    sentences = _SENTENCE.split(" ".join(body))
+    start = next((i for i, sentence in enumerate(sentences) if _MATTER_STARTS.search(fold(sentence))), 0)
+    return recipient, " ".join(sentences[start:])[:400]
 
 
 def fields_from_record(record: Record) -> dict:
@@ -179,6 +197,22 @@ def load_index(engine: Engine, exclude: int | None = None) -> DuplicateIndex:
             mh = from_signature(np.frombuffer(row.signature, dtype=np.uint64)) if row.signature else None
             index.add(entry.as_letter(), mh)
     return index
+
+
+def refresh_index(engine: Engine, index: DuplicateIndex, seen: set[int]) -> None:
+    """Add to a kept `index` the letters registered since it was built (by this service or another process,
+    the CLI); `seen`: the ids already in it, updated. Lets a running service keep one index in memory
+    instead of rebuilding it for each letter."""
+    with engine.connect() as conn:  # by id, not "after the last one": another process may commit a lower id later
+        missing = sorted(set(conn.execute(select(register_letters.c.id)).scalars()) - seen)
+        rows = []
+        for at in range(0, len(missing), 500):
+            rows += conn.execute(select(register_letters).where(register_letters.c.id.in_(missing[at:at + 500]))
+                                 .order_by(register_letters.c.id)).all()
+    for row in rows:
+        mh = from_signature(np.frombuffer(row.signature, dtype=np.uint64)) if row.signature else None
+        index.add(_entry(row).as_letter(), mh)
+        seen.add(row.id)
 
 
 def register(engine: Engine, *, unit: str, received: dt.date, channel: str, type: str, text: str,
@@ -295,6 +329,15 @@ def links(engine: Engine, letter_id: int) -> list[dict]:
              "who": r.who} for r in rows]
 
 
+def links_to(engine: Engine, letter_id: int) -> list[dict]:
+    """The proposals made for later letters that name this one (`links` seen from the other side)."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(register_links).where(register_links.c.other_id == letter_id)
+                            .order_by(register_links.c.score.desc())).all()
+    return [{"letter_id": r.letter_id, "score": r.score, "reasons": json.loads(r.reasons_json), "state": r.state,
+             "who": r.who} for r in rows]
+
+
 def _change(engine: Engine, letter_id: int, who: str, status: str, note: str, **values: Any) -> Entry:
     get(engine, letter_id)
     with engine.begin() as conn:
@@ -302,6 +345,12 @@ def _change(engine: Engine, letter_id: int, who: str, status: str, note: str, **
                      .values(status=status, updated_at=_now(), **values))
         _event(conn, letter_id, who, status, note)
     return get(engine, letter_id)
+
+
+def assign(engine: Engine, letter_id: int, *, officer: str, who: str) -> Entry:
+    """The handling officer of a letter (the due list is per officer); the status does not change."""
+    entry = get(engine, letter_id)
+    return _change(engine, letter_id, who, entry.status, f"phân công cán bộ xử lý: {officer}", officer=officer)
 
 
 def judge(engine: Engine, letter_id: int, *, processable: bool, reason: str | None, who: str) -> Entry:

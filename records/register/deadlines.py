@@ -22,8 +22,13 @@ Luật Khiếu nại 2011 (02/2011/QH13), complaints:
 
 Circular 05/2021/TT-TTCP (the Government Inspectorate's rules on citizen reception and letter processing):
 processing a received letter (classifying it and deciding to accept, forward, guide or keep it) within 10
-working days of receipt, as the project's domain notes state. The article that sets it could not be confirmed
-against the Circular's text in this session: it is cited without an article number until someone checks it.
+working days of receipt, as the project's domain notes state (thời hạn xử lý đơn). The article that sets it
+could not be confirmed against the Circular's text: two sessions searched for it (issue 17; the second searched
+the stored public pages, documentation and code for the Circular's text and for the phrases "thời hạn xử lý
+đơn" and "10 ngày làm việc, kể từ ngày nhận được đơn") and found only third-party software and templates that
+name the Circular without quoting the article. It is cited without an article number — shown to clerks as
+"chưa đối chiếu được điều" — until someone with the Circular's text (vbpl.vn, the Official Gazette) adds it to
+`LIMITS["letter_processing"]` and to docs/register.md.
 """
 
 from __future__ import annotations
@@ -82,7 +87,8 @@ LIMITS: dict[str, Limit] = {lim.key: lim for lim in (
     Limit("complaint_second_remote", 60, C, f"{KN} Art. 37", "Giải quyết khiếu nại lần hai (vùng sâu, vùng xa)"),
     Limit("complaint_second_remote_complex", 70, C, f"{KN} Art. 37",
           "Giải quyết khiếu nại lần hai (vùng sâu, vùng xa, phức tạp)"),
-    Limit("letter_processing", 10, W, f"{TT05} (article not confirmed, see docs/register.md)", "Xử lý đơn"),
+    # the article is not cited: not confirmed against the Circular's text (module docstring, docs/register.md)
+    Limit("letter_processing", 10, W, f"{TT05} (chưa đối chiếu được điều)", "Xử lý đơn"),
 )}
 del W, C
 

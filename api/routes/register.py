@@ -1,0 +1,699 @@
+"""The register of incoming letters (sổ xử lý đơn) over HTTP: the JSON API (`/register/…`) and the clerks'
+pages (`/so-don…`): the list with filters, a letter's sheet (register fields, status history, next deadline,
+duplicate proposals with their score and reasons, confirm/reject), the due list (due this week, overdue, per
+unit and officer), entering a letter from a processed document, and the decisions.
+
+Who may do what comes from `donthu.access.POLICY`: `READ_REGISTER` to read (intake clerks, officers, leaders —
+within their unit subtree), `REGISTER` to enter letters and answer duplicate proposals (intake clerks,
+officers), `DECIDE` to judge, decide and resolve (officers, leaders). Every read goes through the register's
+read path (`records.register.read`, which hides other units' letters as if they did not exist and masks a
+denouncer's identity for a reader not cleared to see it) and is written to the audit trail, as are entries,
+decisions and answers. Pages need a login (`need(…, page=True)`) and their forms carry the session's CSRF
+token; the store functions are `records.register.book`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from api.auth import Caller, audit_event, need
+from api.models import MAX_ID
+from api.routes.common import errors, services
+from api.web import VN_TIME, _flash, _not_found, _render, templates
+from donthu.access import Action
+from records.read import Reader, read_document
+from records.register import book, deadlines
+from records.register import read as register_read
+from records.register.duplicates import DuplicateIndex
+
+router = APIRouter(tags=["register"])
+
+LetterId = Annotated[int, Path(ge=1, le=MAX_ID, description="the letter's id in the register")]
+OtherId = Annotated[int, Path(ge=1, le=MAX_ID, description="the other letter's id")]
+#: dates the register accepts (the working-day calendar is defined for these years)
+FIRST_DAY, LAST_DAY = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+Day = Annotated[dt.date, Field(ge=FIRST_DAY, le=LAST_DAY)]
+Channel = Literal["in_person", "post", "forwarded", "online"]
+LetterType = Literal["complaint", "denunciation", "recommendation", "land_dispute", "unknown"]
+LetterStatus = Literal["received", "processing", "decided", "resolved"]
+DecisionName = Literal["accept", "forward", "guide", "return", "file"]
+ReasonName = Literal["no_identity", "anonymous", "other_name", "already_handled", "not_competent"]
+ShortText = Annotated[str, Field(max_length=200)]
+
+CHANNEL_LABELS = book.CHANNELS
+DECISION_LABELS = book.DECISIONS
+REASON_LABELS = book.UNPROCESSABLE_REASONS
+REGISTER_STATUS_LABELS = {"received": "Mới vào sổ", "processing": "Đang xử lý", "decided": "Đã có hướng xử lý",
+                          "resolved": "Đã giải quyết xong"}
+LINK_STATE_LABELS = {"proposed": "Đề xuất", "confirmed": "Đã xác nhận cùng vụ việc", "rejected": "Đã bác bỏ"}
+
+
+# ------------------------------------------------------------------------------------------------ models
+class Sender(BaseModel):
+    name: str | None = Field(description="the sender's name ([đã ẩn] for a denouncer to a reader not cleared)")
+    id_number: str | None = None
+    address: str | None = None
+
+
+class NextDeadline(BaseModel):
+    due: dt.date = Field(description="the last day (inclusive)")
+    what: str = Field(description="the limit, in Vietnamese")
+    article: str = Field(description="where the limit comes from")
+    days_left: int = Field(description="calendar days from today to the due day (negative: overdue)")
+
+
+class LetterSummary(BaseModel):
+    id: int
+    register_number: str = Field(description="number/year within the unit's register, e.g. 15/2026")
+    unit: str
+    received: dt.date
+    channel: Channel
+    type: str
+    status: LetterStatus
+    senders: list[Sender]
+    sender_count: int = Field(description="how many people signed the letter")
+    summary: str
+    officer: str | None = None
+    matter_id: int = Field(description="the matter (vụ việc) the letter belongs to; duplicates share one")
+    next_deadline: NextDeadline | None = None
+
+
+class HistoryEvent(BaseModel):
+    at: str
+    who: str
+    status: str
+    note: str | None = None
+
+
+class OtherLetter(BaseModel):
+    id: int
+    register_number: str
+    unit: str
+    received: dt.date
+    visible: bool = Field(description="false: outside the reader's units — only number, unit and date shown")
+    type: str | None = None
+    senders: list[Sender] = []
+    summary: str | None = None
+
+
+class ProposalModel(BaseModel):
+    other: OtherLetter
+    score: float
+    reasons: list[str] = Field(description="why: never a name, an ID number or an address")
+    state: Literal["proposed", "confirmed", "rejected"]
+    who: str | None = Field(default=None, description="who confirmed or rejected it")
+
+
+class LetterSheet(LetterSummary):
+    recipient: str | None = None
+    forwarded_by: str | None = None
+    forwarded_number: str | None = None
+    forwarded_date: str | None = None
+    processable: bool | None = None
+    unprocessable_reason: str | None = None
+    decision: str | None = None
+    decision_date: dt.date | None = None
+    decision_to: str | None = None
+    decision_documents: list[str] = []
+    accepted: dt.date | None = None
+    complex_case: bool = False
+    remote: bool = False
+    document_id: int | None = None
+    dossier_id: int | None = None
+    history: list[HistoryEvent] = []
+    proposals: list[ProposalModel] = []
+
+
+class LetterList(BaseModel):
+    total: int
+    items: list[LetterSummary]
+
+
+class DueItem(BaseModel):
+    letter: LetterSummary
+    due: dt.date
+    what: str
+    article: str
+
+
+class DueList(BaseModel):
+    today: dt.date
+    overdue: list[DueItem]
+    this_week: list[DueItem] = Field(description="due within the 7 days from today")
+
+
+class RegisterBody(BaseModel):
+    """Enter a processed document's letter in the register (its type, senders, parcels and summary are
+    taken from the document's record as the caller sees it)."""
+
+    document_id: int = Field(ge=1, le=MAX_ID)
+    received: Day | None = Field(default=None, description="date received (default: today)")
+    channel: Channel = "post"
+    unit: ShortText | None = Field(default=None, description="the unit whose register it enters (default: "
+                                                               "the caller's; a unit below it is allowed)")
+    forwarded_by: ShortText | None = None
+    forwarded_number: Annotated[str, Field(max_length=60)] | None = None
+    forwarded_date: Day | None = None
+    officer: Annotated[str, Field(max_length=100)] | None = None
+    summary: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class JudgementBody(BaseModel):
+    processable: bool
+    reason: ReasonName | None = Field(default=None, description="why not (Luật Tố cáo 2018 Art. 23–25, 27)")
+
+
+class DecisionBody(BaseModel):
+    decision: DecisionName
+    on: Day | None = Field(default=None, description="date of the decision (default: today)")
+    to: ShortText | None = Field(default=None, description="the competent body (forward)")
+    documents: list[Annotated[str, Field(max_length=100)]] = Field(default=[], max_length=20)
+    complex_case: bool = False
+    remote: bool = False
+
+
+class ResolutionBody(BaseModel):
+    on: Day | None = None
+    note: Annotated[str, Field(max_length=500)] = ""
+
+
+class ProposalAnswer(BaseModel):
+    confirm: bool = Field(description="true: the same matter (the letters join one matter); false: rejected")
+
+
+# ----------------------------------------------------------------------------------------------- helpers
+class IndexCache:
+    """One duplicate index per running service, kept in memory and brought up to date with the letters
+    registered since (by this service or by the CLI) before each registration."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.index: DuplicateIndex | None = None
+        self.seen: set[int] = set()
+
+    def register(self, engine: Any, **kw: Any) -> tuple[book.Entry, list[Any]]:
+        with self.lock:
+            if self.index is None:
+                self.index = DuplicateIndex()
+            book.refresh_index(engine, self.index, self.seen)
+            entry, proposals = book.register(engine, index=self.index, **kw)
+            self.seen.add(entry.id)
+            return entry, proposals
+
+    def resolved(self, letter_id: int) -> None:
+        with self.lock:
+            if self.index is not None and letter_id in self.seen:
+                self.index.set_resolved(letter_id)
+
+
+def _cache(request: Request) -> IndexCache:
+    state = request.app.state
+    cache = getattr(state, "register_index", None)
+    if cache is None:
+        with _CACHE_LOCK:
+            cache = getattr(state, "register_index", None)
+            if cache is None:
+                cache = state.register_index = IndexCache()
+    return cache
+
+
+_CACHE_LOCK = threading.Lock()
+
+
+def today() -> dt.date:
+    """Today in Vietnam (UTC+7)."""
+    return dt.datetime.now(VN_TIME).date()
+
+
+def _deadline(entry: book.Entry, on: dt.date) -> NextDeadline | None:
+    d = book.next_deadline(entry)
+    if d is None:
+        return None
+    return NextDeadline(due=d.due, what=d.limit.label, article=d.article, days_left=(d.due - on).days)
+
+
+def _senders(entry: book.Entry) -> list[Sender]:
+    return [Sender(name=s.get("name"), id_number=s.get("id_number"), address=s.get("address"))
+            for s in entry.senders]
+
+
+def summary_of(entry: book.Entry, on: dt.date) -> LetterSummary:
+    return LetterSummary(
+        id=entry.id, register_number=entry.register_number, unit=entry.unit, received=entry.received,
+        channel=entry.channel, type=entry.type, status=entry.status, senders=_senders(entry),
+        sender_count=entry.sender_count, summary=entry.summary, officer=entry.officer, matter_id=entry.matter_id,
+        next_deadline=_deadline(entry, on))
+
+
+def sheet_of(engine: Any, entry: book.Entry, reader: Reader, on: dt.date) -> LetterSheet:
+    proposals = []
+    for p in register_read.proposals(engine, entry.id, reader) or []:
+        other = OtherLetter(id=p.other_id, register_number=p.other_number, unit=p.other_unit,
+                            received=p.other_received, visible=p.other is not None)
+        if p.other is not None:
+            other.type, other.senders, other.summary = p.other.type, _senders(p.other), p.other.summary
+        proposals.append(ProposalModel(other=other, score=round(p.score, 3), reasons=p.reasons, state=p.state,
+                                       who=p.who))
+    base = summary_of(entry, on).model_dump()
+    return LetterSheet(
+        **base, recipient=entry.recipient, forwarded_by=entry.forwarded_by,
+        forwarded_number=entry.forwarded_number, forwarded_date=entry.forwarded_date,
+        processable=entry.processable, unprocessable_reason=entry.unprocessable_reason, decision=entry.decision,
+        decision_date=entry.decision_date, decision_to=entry.decision_to,
+        decision_documents=entry.decision_documents, accepted=entry.accepted, complex_case=entry.complex_case,
+        remote=entry.remote, document_id=entry.document_id, dossier_id=entry.dossier_id,
+        history=[HistoryEvent(**h) for h in register_read.read_history(engine, entry.id, reader) or []],
+        proposals=proposals)
+
+
+def _letter_or_404(request: Request, letter_id: int, reader: Reader) -> book.Entry:
+    entry = register_read.read_letter(services(request).store.engine, letter_id, reader)
+    if entry is None:
+        raise HTTPException(404, f"letter {letter_id} not found")
+    return entry
+
+
+def _acting_on(request: Request, caller: Caller, letter_id: int, action: Action) -> book.Entry:
+    """The letter, if the caller may see it (else 404) and do `action` on its unit (else 403)."""
+    entry = _letter_or_404(request, letter_id, caller.reader)
+    if not register_read.may_act(caller.reader, action, entry.unit):
+        raise HTTPException(403, f"the role {caller.principal.role.value} may not {action.value} letters of "
+                                 f"this unit")
+    return entry
+
+
+def _target_unit(caller: Caller, wanted: str | None) -> str:
+    """The unit whose register a new letter enters: the caller's, or one below it."""
+    own = caller.principal.unit
+    if not wanted:
+        return own
+    if not caller.principal.may_on(Action.REGISTER, wanted):
+        raise HTTPException(403, "a letter can only be registered in the caller's unit or a unit below it")
+    return wanted
+
+
+def _register_document(request: Request, caller: Caller, *, document_id: int, received: dt.date, channel: str,
+                       unit: str | None = None, **kw: Any) -> tuple[book.Entry, list[Any]]:
+    store = services(request).store
+    info = read_document(store, document_id, caller.reader)
+    if info is None:
+        raise HTTPException(404, f"document {document_id} not found")
+    if info.record is None:
+        raise HTTPException(409, f"document {document_id} is not processed yet")
+    target = _target_unit(caller, unit)
+    kw = {k: v for k, v in kw.items() if v not in (None, "")}
+    try:
+        entry, proposals = _cache(request).register(
+            store.engine, **_record_fields(info.record, kw), unit=target, received=received, channel=channel,
+            who=caller.principal.username, document_id=document_id)
+    except book.RegisterError as exc:
+        audit_event(request, "register", f"document {document_id}", "refused")
+        raise HTTPException(400, str(exc)) from exc
+    audit_event(request, "register", f"letter {entry.id} ({entry.register_number} {entry.unit}) from document "
+                                     f"{document_id}; {len(proposals)} proposals")
+    return entry, proposals
+
+
+def _record_fields(record: Any, overrides: dict[str, Any]) -> dict[str, Any]:
+    fields = book.fields_from_record(record)
+    fields.update(overrides)
+    return fields
+
+
+# ---------------------------------------------------------------------------------------------------- API
+READ = Depends(need(Action.READ_REGISTER))
+REGISTER = Depends(need(Action.REGISTER))
+DECIDE = Depends(need(Action.DECIDE))
+
+
+@router.get("/register/letters", response_model=LetterList, responses=errors(401, 403),
+            summary="Letters of the register the caller may see, newest first, with filters")
+def api_letters(
+    request: Request, caller: Caller = READ,
+    unit: Annotated[str | None, Query(max_length=200)] = None,
+    year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    status: LetterStatus | None = None,
+    type: LetterType | None = None,
+    channel: Channel | None = None,
+    officer: Annotated[str | None, Query(max_length=100)] = None,
+    overdue: bool = False,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> LetterList:
+    on = today()
+    found = register_read.read_letters(services(request).store.engine, caller.reader, unit=unit, year=year,
+                                       status=status, type=type, channel=channel, officer=officer,
+                                       overdue_on=on if overdue else None)
+    audit_event(request, "read_register", _filters_text(unit=unit, year=year, status=status, type=type,
+                                                         channel=channel, officer=officer, overdue=overdue))
+    return LetterList(total=len(found), items=[summary_of(e, on) for e in found[offset:offset + limit]])
+
+
+def _filters_text(**filters: Any) -> str:
+    return "list " + " ".join(f"{k}={v}" for k, v in filters.items() if v not in (None, "", False))
+
+
+@router.get("/register/letters/{letter_id}", response_model=LetterSheet, responses=errors(401, 403, 404),
+            summary="A letter's sheet: register fields, next deadline, status history, duplicate proposals")
+def api_letter(request: Request, letter_id: LetterId, caller: Caller = READ) -> LetterSheet:
+    entry = _letter_or_404(request, letter_id, caller.reader)
+    audit_event(request, "read_register", f"letter {letter_id}")
+    return sheet_of(services(request).store.engine, entry, caller.reader, today())
+
+
+@router.post("/register/letters", response_model=LetterSheet, status_code=201,
+             responses=errors(400, 401, 403, 404, 409),
+             summary="Enter a processed document's letter in the register (duplicate proposals come back)")
+def api_register(request: Request, body: RegisterBody, caller: Caller = REGISTER) -> LetterSheet:
+    entry, _ = _register_document(
+        request, caller, document_id=body.document_id, received=body.received or today(), channel=body.channel,
+        unit=body.unit, forwarded_by=body.forwarded_by, forwarded_number=body.forwarded_number,
+        forwarded_date=body.forwarded_date.isoformat() if body.forwarded_date else None, officer=body.officer,
+        summary=body.summary)
+    shown = _letter_or_404(request, entry.id, caller.reader)
+    return sheet_of(services(request).store.engine, shown, caller.reader, today())
+
+
+def _after_change(request: Request, caller: Caller, letter_id: int) -> LetterSheet:
+    entry = _letter_or_404(request, letter_id, caller.reader)
+    return sheet_of(services(request).store.engine, entry, caller.reader, today())
+
+
+def _assign_if_unassigned(engine: Any, entry: book.Entry, caller: Caller) -> None:
+    if entry.officer is None and caller.principal.role.value == "officer":
+        book.assign(engine, entry.id, officer=caller.principal.username, who=caller.principal.username)
+
+
+@router.post("/register/letters/{letter_id}/judgement", response_model=LetterSheet,
+             responses=errors(400, 401, 403, 404),
+             summary="Whether the letter can be processed and, if not, why (Luật Tố cáo 2018 Art. 23–25, 27)")
+def api_judge(request: Request, letter_id: LetterId, body: JudgementBody, caller: Caller = DECIDE) -> LetterSheet:
+    entry = _acting_on(request, caller, letter_id, Action.DECIDE)
+    engine = services(request).store.engine
+    try:
+        book.judge(engine, letter_id, processable=body.processable, reason=body.reason,
+                   who=caller.principal.username)
+    except book.RegisterError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    _assign_if_unassigned(engine, entry, caller)
+    audit_event(request, "decide", f"letter {letter_id} judged " + ("processable" if body.processable
+                                                                      else f"not: {body.reason}"))
+    return _after_change(request, caller, letter_id)
+
+
+@router.post("/register/letters/{letter_id}/decision", response_model=LetterSheet,
+             responses=errors(400, 401, 403, 404),
+             summary="The decision on the letter: accept, forward, guide, return or file")
+def api_decide(request: Request, letter_id: LetterId, body: DecisionBody, caller: Caller = DECIDE) -> LetterSheet:
+    entry = _acting_on(request, caller, letter_id, Action.DECIDE)
+    engine = services(request).store.engine
+    try:
+        book.decide(engine, letter_id, decision=body.decision, on=body.on or today(),
+                    who=caller.principal.username, to=body.to, documents=body.documents,
+                    complex_case=body.complex_case, remote=body.remote)
+    except book.RegisterError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    _assign_if_unassigned(engine, entry, caller)
+    audit_event(request, "decide", f"letter {letter_id} decision {body.decision}")
+    return _after_change(request, caller, letter_id)
+
+
+@router.post("/register/letters/{letter_id}/resolution", response_model=LetterSheet,
+             responses=errors(400, 401, 403, 404), summary="The letter's matter is resolved")
+def api_resolve(request: Request, letter_id: LetterId, body: ResolutionBody, caller: Caller = DECIDE) -> LetterSheet:
+    _acting_on(request, caller, letter_id, Action.DECIDE)
+    book.resolve(services(request).store.engine, letter_id, on=body.on or today(), who=caller.principal.username,
+                 note=body.note)
+    _cache(request).resolved(letter_id)
+    audit_event(request, "decide", f"letter {letter_id} resolved")
+    return _after_change(request, caller, letter_id)
+
+
+def _answer(request: Request, caller: Caller, letter_id: int, other_id: int, confirm: bool) -> None:
+    _acting_on(request, caller, letter_id, Action.REGISTER)
+    engine = services(request).store.engine
+    if not register_read.proposal_pair(engine, letter_id, other_id, caller.reader):
+        raise HTTPException(404, f"no letter {other_id} to join to letter {letter_id}")
+    if not any(link["other_id"] == other_id for link in book.links(engine, letter_id)) and \
+            any(link["other_id"] == letter_id for link in book.links(engine, other_id)):
+        letter_id, other_id = other_id, letter_id  # answered on the earlier letter's sheet: the stored proposal
+    book.answer(engine, letter_id, other_id, confirm=confirm, who=caller.principal.username)
+    audit_event(request, "link", f"letter {letter_id} {'confirmed' if confirm else 'rejected'} as the same "
+                                 f"matter as letter {other_id}")
+
+
+@router.post("/register/letters/{letter_id}/proposals/{other_id}", response_model=LetterSheet,
+             responses=errors(400, 401, 403, 404),
+             summary="Confirm (the same matter: the letters join one matter) or reject a duplicate proposal")
+def api_answer(request: Request, letter_id: LetterId, other_id: OtherId, body: ProposalAnswer,
+               caller: Caller = REGISTER) -> LetterSheet:
+    _answer(request, caller, letter_id, other_id, body.confirm)
+    return _after_change(request, caller, letter_id)
+
+
+@router.get("/register/due", response_model=DueList, responses=errors(401, 403),
+            summary="Letters whose next deadline is past (overdue) or within 7 days, earliest first")
+def api_due(
+    request: Request, caller: Caller = READ,
+    unit: Annotated[str | None, Query(max_length=200)] = None,
+    officer: Annotated[str | None, Query(max_length=100)] = None,
+    on: Annotated[dt.date | None, Query(ge=FIRST_DAY, le=LAST_DAY, description="today (default: today)")] = None,
+) -> DueList:
+    day = on or today()
+    found = register_read.due(services(request).store.engine, caller.reader, today=day, unit=unit,
+                              officer=officer)
+    audit_event(request, "read_register", "due " + _filters_text(unit=unit, officer=officer, on=on))
+
+    def items(rows: list[tuple[book.Entry, deadlines.Deadline]]) -> list[DueItem]:
+        return [DueItem(letter=summary_of(e, day), due=d.due, what=d.limit.label, article=d.article)
+                for e, d in rows]
+
+    return DueList(today=day, overdue=items(found["overdue"]), this_week=items(found["this_week"]))
+
+
+# -------------------------------------------------------------------------------------------------- pages
+PAGE_READ = Depends(need(Action.READ_REGISTER, page=True))
+PAGE_REGISTER = Depends(need(Action.REGISTER, page=True))
+PAGE_DECIDE = Depends(need(Action.DECIDE, page=True))
+
+templates.env.globals.update(CHANNEL_LABELS=CHANNEL_LABELS, DECISION_LABELS=DECISION_LABELS,
+                             REASON_LABELS=REASON_LABELS, REGISTER_STATUS_LABELS=REGISTER_STATUS_LABELS,
+                             LINK_STATE_LABELS=LINK_STATE_LABELS)
+
+
+def _day(value: str | None) -> dt.date | None:
+    try:
+        day = dt.date.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
+
+
+def _int(value: str | None, low: int, high: int) -> int | None:
+    if value and value.isdigit() and len(value) < 12 and low <= int(value) <= high:
+        return int(value)
+    return None
+
+
+@router.get("/so-don", response_class=HTMLResponse, include_in_schema=False)
+def list_page(request: Request, caller: Caller = PAGE_READ) -> HTMLResponse:
+    """Sổ xử lý đơn: the letters the reader may see, with filters."""
+    q = request.query_params
+    filters = {
+        "unit": (q.get("don_vi") or "")[:200], "year": _int(q.get("nam"), 2000, 2100),
+        "status": q.get("trang_thai") if q.get("trang_thai") in book.STATUSES else None,
+        "type": q.get("loai") if q.get("loai") in ("complaint", "denunciation", "recommendation", "land_dispute",
+                                                  "unknown") else None,
+        "channel": q.get("kenh") if q.get("kenh") in book.CHANNELS else None,
+        "overdue": q.get("qua_han") == "1",
+    }
+    on = today()
+    found = register_read.read_letters(
+        services(request).store.engine, caller.reader, unit=filters["unit"] or None, year=filters["year"],
+        status=filters["status"], type=filters["type"], channel=filters["channel"],
+        overdue_on=on if filters["overdue"] else None)
+    audit_event(request, "read_register", "page " + _filters_text(**filters))
+    shown = found[:300]
+    return _render(request, "register_list.html", {
+        "letters": [(e, _deadline(e, on)) for e in shown], "total": len(found), "filters": filters, "today": on,
+        "may_register": caller.principal.may(Action.REGISTER),
+        "years": list(range(on.year, on.year - 6, -1)),
+    })
+
+
+@router.get("/so-don/den-han", response_class=HTMLResponse, include_in_schema=False)
+def due_page(request: Request, caller: Caller = PAGE_READ) -> HTMLResponse:
+    """Đến hạn: what is overdue and what is due within 7 days, grouped per unit and officer."""
+    q = request.query_params
+    on = _day(q.get("ngay")) or today()
+    unit = (q.get("don_vi") or "")[:200] or None
+    found = register_read.due(services(request).store.engine, caller.reader, today=on, unit=unit)
+    audit_event(request, "read_register", f"due page on={on.isoformat()} unit={unit or ''}")
+    groups: dict[tuple[str, str], dict[str, list[Any]]] = {}
+    for key in ("overdue", "this_week"):
+        for entry, d in found[key]:
+            group = groups.setdefault((entry.unit, entry.officer or ""), {"overdue": [], "this_week": []})
+            group[key].append((entry, d, (d.due - on).days))
+    return _render(request, "register_due.html", {
+        "groups": sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] == "", kv[0][1])), "today": on,
+        "unit": unit or "", "overdue_total": len(found["overdue"]), "week_total": len(found["this_week"]),
+    })
+
+
+@router.get("/so-don/{letter_id}", response_class=HTMLResponse, include_in_schema=False)
+def sheet_page(request: Request, letter_id: str, caller: Caller = PAGE_READ) -> HTMLResponse:
+    """Phiếu xử lý đơn: a letter's sheet."""
+    number = _int(letter_id, 1, MAX_ID)
+    engine = services(request).store.engine
+    entry = register_read.read_letter(engine, number, caller.reader) if number else None
+    if entry is None:
+        return _not_found(request, f"đơn số hiệu {letter_id} trong sổ")
+    audit_event(request, "read_register", f"letter {number}")
+    on = today()
+    return _render(request, "register_sheet.html", {
+        "e": entry, "sheet": sheet_of(engine, entry, caller.reader, on), "deadline": _deadline(entry, on),
+        "today": on, "may_answer": register_read.may_act(caller.reader, Action.REGISTER, entry.unit),
+        "may_decide": register_read.may_act(caller.reader, Action.DECIDE, entry.unit),
+    })
+
+
+def _back(letter_id: int | None, message: str, kind: str = "ok") -> RedirectResponse:
+    response = RedirectResponse(f"/so-don/{letter_id}" if letter_id else "/so-don", status_code=303)
+    _flash(response, message, kind)
+    return response
+
+
+@router.post("/so-don/vao-so", include_in_schema=False)
+async def register_page(request: Request, caller: Caller = PAGE_REGISTER) -> Response:
+    """Vào sổ: enter a processed document's letter (form on the list page)."""
+    form = await request.form()
+    document_id = _int(str(form.get("van_ban") or ""), 1, MAX_ID)
+    channel = str(form.get("kenh") or "post")
+    received = _day(str(form.get("ngay_nhan") or "")) or today()
+    if document_id is None or channel not in book.CHANNELS:
+        return _back(None, "Chưa vào sổ: cần số văn bản và kênh tiếp nhận hợp lệ.", "error")
+    try:
+        entry, proposals = _register_document(
+            request, caller, document_id=document_id, received=received, channel=channel,
+            forwarded_by=str(form.get("co_quan_chuyen") or "")[:200] or None)
+    except HTTPException as exc:
+        return _back(None, f"Chưa vào sổ văn bản số {document_id}: " + {
+            404: "không tìm thấy văn bản.", 409: "văn bản chưa xử lý xong.",
+            403: "không được vào sổ cho đơn vị này."}.get(exc.status_code, str(exc.detail)), "error")
+    more = f"; {len(proposals)} đơn có thể cùng vụ việc, xem bên dưới" if proposals else ""
+    return _back(entry.id, f"Đã vào sổ đơn số {entry.register_number} ({entry.unit or 'toàn tỉnh'}){more}.")
+
+
+@router.post("/so-don/{letter_id}/de-xuat/{other_id}", include_in_schema=False)
+async def answer_page(request: Request, letter_id: str, other_id: str, caller: Caller = PAGE_REGISTER) -> Response:
+    """Confirm or reject a duplicate proposal (form on the sheet)."""
+    form = await request.form()
+    number, other = _int(letter_id, 1, MAX_ID), _int(other_id, 1, MAX_ID)
+    if number is None or other is None:
+        return _not_found(request, f"đơn số hiệu {letter_id} trong sổ")
+    confirm = str(form.get("xac_nhan") or "") == "1"
+    try:
+        _answer(request, caller, number, other, confirm)
+    except HTTPException as exc:
+        if exc.status_code == 404:
+            return _not_found(request, f"đơn số hiệu {letter_id} trong sổ")
+        return _back(number, "Không được trả lời đề xuất của đơn này.", "error")
+    return _back(number, "Đã xác nhận: hai đơn cùng một vụ việc." if confirm else "Đã bác bỏ đề xuất trùng.")
+
+
+@router.post("/so-don/{letter_id}/xu-ly", include_in_schema=False)
+async def decide_page(request: Request, letter_id: str, caller: Caller = PAGE_DECIDE) -> Response:
+    """The sheet's decision form: `buoc` = judge (xét điều kiện), decide (hướng xử lý) or resolve."""
+    form = await request.form()
+    number = _int(letter_id, 1, MAX_ID)
+    if number is None:
+        return _not_found(request, f"đơn số hiệu {letter_id} trong sổ")
+    try:
+        entry = _acting_on(request, caller, number, Action.DECIDE)
+    except HTTPException as exc:
+        if exc.status_code == 404:
+            return _not_found(request, f"đơn số hiệu {letter_id} trong sổ")
+        return _back(number, "Không được xử lý đơn của đơn vị này.", "error")
+    engine = services(request).store.engine
+    step = str(form.get("buoc") or "")
+    who = caller.principal.username
+    on = _day(str(form.get("ngay") or "")) or today()
+    try:
+        if step == "judge":
+            reason = str(form.get("ly_do") or "") or None
+            book.judge(engine, number, processable=reason is None, reason=reason, who=who)
+            message = "Đã ghi: " + ("đơn đủ điều kiện xử lý." if reason is None else REASON_LABELS[reason] + ".")
+        elif step == "decide":
+            decision = str(form.get("huong") or "")
+            documents = [d.strip() for d in str(form.get("van_ban_ban_hanh") or "").split(";") if d.strip()][:20]
+            book.decide(engine, number, decision=decision, on=on, who=who,
+                        to=str(form.get("noi_nhan") or "")[:200] or None, documents=documents,
+                        complex_case=form.get("phuc_tap") == "1", remote=form.get("vung_xa") == "1")
+            message = f"Đã ghi hướng xử lý: {DECISION_LABELS[decision]}."
+        elif step == "resolve":
+            book.resolve(engine, number, on=on, who=who)
+            _cache(request).resolved(number)
+            message = "Đã ghi: vụ việc đã giải quyết xong."
+        else:
+            return _back(number, "Không rõ bước xử lý.", "error")
+    except book.RegisterError as exc:
+        return _back(number, f"Chưa lưu: {exc}", "error")
+    _assign_if_unassigned(engine, entry, caller)
+    audit_event(request, "decide", f"letter {number} {step}")
+    return _back(number, message)
+
+
+#: the duplicate proposer's reasons (records.register.duplicates, English) in the clerks' words; longest first
+_REASON_WORDS = (
+    ("the same letter sent to several bodies (Luật Tố cáo 2018 Art. 24: only the competent body handles it)",
+     "cùng một đơn gửi nhiều cơ quan (Luật Tố cáo 2018 Điều 24: chỉ cơ quan có thẩm quyền giải quyết)"),
+    ("same ID number but one digit (an OCR slip)", "cùng số CCCD/CMND, lệch một chữ số (lỗi nhận dạng)"),
+    ("same name (one letter apart) and address", "cùng họ tên (lệch một chữ) và địa chỉ"),
+    ("repeat of a matter already resolved", "đơn lặp lại vụ việc đã giải quyết"),
+    ("near-identical content (similarity", "nội dung gần như trùng (độ giống"),
+    ("same senders (several names)", "cùng nhóm người gửi (nhiều tên trùng)"),
+    ("same contested decision", "cùng quyết định bị khiếu nại"),
+    ("same person accused", "cùng người bị tố cáo, khiếu nại"),
+    ("same name and address", "cùng họ tên và địa chỉ"),
+    ("the same facts (", "cùng các chi tiết hiếm ("),
+    ("linked by a clerk", "do cán bộ liên kết"),
+    ("same ID number", "cùng số CCCD/CMND"),
+    ("same parcel", "cùng thửa đất"),
+    ("same name", "cùng họ tên"),
+)
+
+
+def reason_vi(reason: str) -> str:
+    """A proposal's reason in Vietnamese (it never names anyone, in either language)."""
+    for english, vietnamese in _REASON_WORDS:
+        reason = reason.replace(english, vietnamese)
+    return reason
+
+
+def article_vi(article: str) -> str:
+    """`Luật Tố cáo 2018 (…) Art. 24` as clerks write it: `… Điều 24`."""
+    return article.replace("Art. ", "Điều ")
+
+
+def unit_short(unit: str) -> str:
+    """The last part of a unit path (the commune, the district); the root: the whole province."""
+    return unit.rsplit("/", 1)[-1] if unit else "toàn tỉnh"
+
+
+templates.env.filters.update(reason_vi=reason_vi, article_vi=article_vi, unit_short=unit_short)
+
+
+def page_url(path: str, **params: Any) -> str:
+    """A link with the non-empty query parameters."""
+    kept = {k: v for k, v in params.items() if v not in (None, "", False)}
+    return path + ("?" + urlencode(kept) if kept else "")
+
+
+templates.env.globals.update(page_url=page_url)

@@ -1,0 +1,366 @@
+"""The register's pages and API (issue 17): the list with filters, a letter's sheet, the due list, entering a
+letter from a processed document, decisions and duplicate answers — on the real app (TestClient), the real store
+(SQLite), real users (argon2 hashes, API tokens, login form with CSRF).
+
+Roles and units come from `donthu.access.POLICY`: the tests prove the denials (not logged in, wrong role,
+another unit, missing CSRF) as well as the permissions, and that a duplicate proposal never shows a
+denouncer's identity to a reader not cleared to see it nor a letter of another unit. Expected deadlines are
+counted by hand from the calendar (the count beside each), as in test_register_deadlines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from donthu.access import POLICY, Action, Role
+from donthu.config import Settings
+from donthu.schema import Record
+from records import audit
+from records.register import book
+from tests.accounts import add_user, bearer, log_in, session_csrf
+
+D = dt.date
+COMMUNE_A = "an-giang/cho-moi/my-hoi-dong"
+COMMUNE_B = "an-giang/cho-moi/long-dien-a"
+DISTRICT = "an-giang/cho-moi"
+
+#: a denunciation as citizens write them (the denouncer's name, CCCD and address are confidential)
+DENOUNCER, DENOUNCER_ID = "Trần Thị Mai", "089175004321"
+DENUNCIATION = f"""CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+ĐƠN TỐ CÁO
+Kính gửi: Thanh tra huyện Chợ Mới
+Tôi tên là {DENOUNCER}, sinh năm 1975, CCCD số {DENOUNCER_ID}, trú tại ấp Mỹ Hòa, xã Mỹ Hội Đông, huyện Chợ Mới,
+tỉnh An Giang.
+Tôi làm đơn này tố cáo ông Lê Văn Tâm, cán bộ địa chính xã Mỹ Hội Đông, đã nhận của hộ ông Phan Văn Út
+số tiền 50.000.000 đồng để xác nhận sai nguồn gốc thửa đất số 112, tờ bản đồ số 7, xã Mỹ Hội Đông, làm hồ sơ
+cấp giấy chứng nhận quyền sử dụng đất trái pháp luật vào tháng 8 năm 2026, lấn sang phần đất của gia đình tôi.
+Đề nghị Thanh tra huyện xác minh, xử lý nghiêm hành vi của ông Lê Văn Tâm theo quy định của pháp luật.
+Tôi xin cam đoan những nội dung tố cáo trên là đúng sự thật.
+Người tố cáo
+{DENOUNCER}"""
+DENOUNCER_SENDER = {"name": DENOUNCER, "id_number": DENOUNCER_ID,
+                    "address": "ấp Mỹ Hòa, xã Mỹ Hội Đông, huyện Chợ Mới, tỉnh An Giang"}
+
+COMPLAINANT = "Nguyễn Văn Bình"
+COMPLAINT = f"""CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+ĐƠN KHIẾU NẠI
+Kính gửi: Chủ tịch Ủy ban nhân dân huyện Chợ Mới
+Tôi tên là {COMPLAINANT}, sinh năm 1962, CCCD số 089062001234, trú tại ấp Long Hòa, xã Long Điền A,
+huyện Chợ Mới, tỉnh An Giang.
+Tôi khiếu nại Quyết định số 1520/QĐ-UBND ngày 12/01/2026 của Ủy ban nhân dân huyện Chợ Mới về việc thu hồi
+thửa đất số 45, tờ bản đồ số 12, diện tích 1.250 m² đất trồng lúa, vì giá bồi thường thấp hơn giá thị trường
+và gia đình tôi chưa được hỗ trợ chuyển đổi nghề nghiệp.
+Đề nghị hủy Quyết định số 1520/QĐ-UBND và xem xét bồi thường lại cho gia đình tôi.
+Người khiếu nại
+{COMPLAINANT}"""
+
+
+def complaint_record(name: str, commune: str) -> Record:
+    return Record.model_validate({
+        "file": name, "sha256": hashlib.sha256(name.encode()).hexdigest(), "mime": "image/png",
+        "pages": [{"number": 1, "source": "ocr", "confidence": 91.0, "text": COMPLAINT}], "text": COMPLAINT,
+        "kind": "petition", "type": "complaint", "type_confidence": 0.9, "type_evidence": ["khiếu nại"],
+        "parties": [{"name": COMPLAINANT, "role": "complainant", "id_number": "089062001234",
+                     "address": "ấp Long Hòa, xã Long Điền A, huyện Chợ Mới, tỉnh An Giang"}],
+        "parcels": [{"parcel_no": "45", "map_sheet": "12", "area_m2": 1250.0, "land_use": "LUC",
+                     "commune": commune, "district": "Chợ Mới", "province": "An Giang"}],
+        "references": [{"number": "1520/QĐ-UBND", "date": "2026-01-12"}], "date": "2026-02-09", "errors": [],
+    })
+
+
+def store_document(services, name: str, unit: str) -> int:
+    """A processed letter of `unit` in the document store (original stored, record saved)."""
+    data = name.encode() * 8
+    sha = services.store.put_original(data)
+    doc_id = services.store.add_document(name, sha, len(data), mime="image/png", unit=unit)
+    services.store.save_result(doc_id, complaint_record(name, "Long Điền A"), [])
+    return doc_id
+
+
+def _denunciation(engine, unit: str, received: D, text: str = DENUNCIATION, officer: str | None = None) -> int:
+    entry, _ = book.register(engine, unit=unit, received=received, channel="post", type="denunciation", text=text,
+                             senders=[DENOUNCER_SENDER], subjects=["Lê Văn Tâm"], who="clerk", officer=officer,
+                             parcels=[{"parcel_no": "112", "map_sheet": "7", "commune": "Mỹ Hội Đông"}])
+    return entry.id
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    app = create_app(Settings(data_dir=tmp_path / "data", workers=1), submit=lambda _id: None)
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def register(client: TestClient) -> dict[str, int]:
+    """Commune A's register: a denunciation received Thu 26/11/2026 and its rescan (planted duplicate);
+    commune B: the same denunciation copied to it (another body) and a complaint."""
+    engine = client.app.state.services.store.engine
+    first = _denunciation(engine, COMMUNE_A, D(2026, 11, 26), officer="officer-lan")
+    rescan = _denunciation(engine, COMMUNE_A, D(2026, 11, 30), DENUNCIATION.replace("Mỹ Hòa", "My Hoa")
+                           .replace("nghiêm", "nghiem"))
+    copy = _denunciation(engine, COMMUNE_B, D(2026, 11, 27))
+    complaint, _ = book.register(engine, unit=COMMUNE_B, received=D(2026, 2, 10), channel="in_person",
+                                 type="complaint", text=COMPLAINT, who="clerk",
+                                 senders=[{"name": COMPLAINANT, "id_number": "089062001234", "address": None}])
+    return {"first": first, "rescan": rescan, "copy": copy, "complaint": complaint.id}
+
+
+# ------------------------------------------------------------------------------------------ the API
+def test_register_from_a_document_and_decide(client: TestClient) -> None:
+    services = client.app.state.services
+    doc = store_document(services, "don-khieu-nai-binh.png", COMMUNE_B)
+    clerk = bearer(client, Role.INTAKE, COMMUNE_B)
+    answer = client.post("/register/letters", json={"document_id": doc, "received": "2026-02-10",
+                                                    "channel": "in_person"}, headers=clerk)
+    assert answer.status_code == 201, answer.text
+    sheet = answer.json()
+    assert sheet["register_number"] == "1/2026" and sheet["unit"] == COMMUNE_B
+    assert sheet["type"] == "complaint" and sheet["senders"][0]["name"] == COMPLAINANT
+    assert sheet["recipient"] == "Chủ tịch Ủy ban nhân dân huyện Chợ Mới"
+    # received Tue 10/02/2026: Luật Khiếu nại Art. 27, 10 days → Fri 20/02, inside the Tết break (14–22/02)
+    # → the next working day, Mon 23/02; Circular 05's 10 working days would end later (11,12,13 | Tết |
+    # 23,24,25,26,27, 2/3, 3/3 → 03/03), so the earlier one is shown
+    assert sheet["next_deadline"]["due"] == "2026-02-23"
+    assert "Art. 27" in sheet["next_deadline"]["article"]
+    assert [h["status"] for h in sheet["history"]] == ["received"]
+    letter = sheet["id"]
+    # the same document again: a second letter, proposed as the same matter (same text, same sender)
+    again = client.post("/register/letters", json={"document_id": doc, "received": "2026-03-02"}, headers=clerk)
+    assert again.status_code == 201
+    proposals = again.json()["proposals"]
+    assert [p["other"]["id"] for p in proposals] == [letter] and proposals[0]["state"] == "proposed"
+    assert proposals[0]["score"] >= 0.6 and proposals[0]["reasons"]
+    # the intake clerk may not decide; the commune's officer may
+    body = {"decision": "accept", "on": "2026-02-12"}
+    assert client.post(f"/register/letters/{letter}/decision", json=body, headers=clerk).status_code == 403
+    officer = bearer(client, Role.OFFICER, COMMUNE_B)
+    judged = client.post(f"/register/letters/{letter}/judgement", json={"processable": True}, headers=officer)
+    assert judged.status_code == 200 and judged.json()["status"] == "processing"
+    decided = client.post(f"/register/letters/{letter}/decision", json=body, headers=officer).json()
+    assert decided["status"] == "decided" and decided["decision"] == "accept"
+    assert decided["officer"] == f"officer-{COMMUNE_B.replace('/', '-')}"  # the deciding officer takes it
+    # accepted Thu 12/02/2026: Art. 28, 30 days → Sat 14/03 → the next working day Mon 16/03
+    assert decided["next_deadline"]["due"] == "2026-03-16" and "Art. 28" in decided["next_deadline"]["article"]
+    bad = client.post(f"/register/letters/{letter}/decision", json={"decision": "forward"}, headers=officer)
+    assert bad.status_code == 400  # forwarding needs the competent body
+    # the earlier letter's sheet shows the proposal too; the clerk answers it there: both letters, one matter
+    later = again.json()["id"]
+    seen = client.get(f"/register/letters/{letter}", headers=clerk).json()["proposals"]
+    assert [(p["other"]["id"], p["state"]) for p in seen] == [(later, "proposed")]
+    joined = client.post(f"/register/letters/{letter}/proposals/{later}", json={"confirm": True}, headers=clerk)
+    assert joined.status_code == 200 and joined.json()["proposals"][0]["state"] == "confirmed"
+    later_sheet = client.get(f"/register/letters/{later}", headers=clerk).json()
+    assert later_sheet["matter_id"] == letter and later_sheet["proposals"][0]["state"] == "confirmed"
+    assert len(book.links(services.store.engine, later)) == 1  # the stored proposal answered, none added
+    assert book.matters_count(services.store.engine, unit=COMMUNE_B) == 1
+    # each step is in the audit trail
+    actions = [r.action for r in audit.rows(services.store, limit=50)]
+    for action in ("register", "decide", "link"):
+        assert action in actions, action
+    # a document of another commune cannot be registered by this clerk (hidden: 404)
+    other = store_document(services, "don-cua-xa-khac.png", COMMUNE_A)
+    assert client.post("/register/letters", json={"document_id": other}, headers=clerk).status_code == 404
+    # nor into another commune's register
+    assert client.post("/register/letters", json={"document_id": doc, "unit": COMMUNE_A},
+                       headers=clerk).status_code == 403
+
+
+def test_list_filters_sheet_and_due_list(client: TestClient, register: dict[str, int]) -> None:
+    leader = bearer(client, Role.LEADER, DISTRICT)
+    everything = client.get("/register/letters", headers=leader).json()
+    assert everything["total"] == 4
+    def ids(**params) -> set[int]:
+        return {i["id"] for i in client.get("/register/letters", params=params, headers=leader).json()["items"]}
+    assert ids(unit=COMMUNE_A) == {register["first"], register["rescan"]}
+    assert ids(type="complaint") == {register["complaint"]}
+    assert ids(channel="in_person") == {register["complaint"]}
+    assert ids(year=2026, status="received") == set(register.values())
+    # the complaint of 10/02/2026 is long overdue; the denunciations' deadlines (Art. 24, 7 working days from
+    # 26/11: 27, 30/11, 1, 2, 3, 4, 7/12 → Mon 07/12/2026) are not before today's date 07/12/2026 at the earliest
+    overdue = ids(overdue="true")
+    assert register["complaint"] in overdue
+    sheet = client.get(f"/register/letters/{register['first']}", headers=leader).json()
+    assert sheet["next_deadline"]["due"] == "2026-12-07" and "Art. 24" in sheet["next_deadline"]["article"]
+    # the due list on Tue 01/12/2026: nothing of commune A is overdue; the first letter is due on 07/12
+    # (within 7 days); the rescan of Mon 30/11 is due on 1, 2, 3, 4, 7, 8, 9/12 → Wed 09/12 (8 days: not yet)
+    due = client.get("/register/due", params={"on": "2026-12-01", "unit": COMMUNE_A}, headers=leader).json()
+    assert due["overdue"] == []
+    assert [(i["letter"]["id"], i["due"]) for i in due["this_week"]] == [(register["first"], "2026-12-07")]
+    # on Tue 08/12 both are late or due: 07/12 passed; 09/12 within the week
+    due = client.get("/register/due", params={"on": "2026-12-08", "unit": COMMUNE_A}, headers=leader).json()
+    assert [i["letter"]["id"] for i in due["overdue"]] == [register["first"]]
+    assert [(i["letter"]["id"], i["due"]) for i in due["this_week"]] == [(register["rescan"], "2026-12-09")]
+    # per officer
+    due = client.get("/register/due", params={"on": "2026-12-08", "officer": "officer-lan"}, headers=leader).json()
+    assert [i["letter"]["officer"] for i in due["overdue"] + due["this_week"]] == ["officer-lan"]
+
+
+def test_units_roles_and_anonymous_are_refused(client: TestClient, register: dict[str, int]) -> None:
+    first, copy = register["first"], register["copy"]
+    officer_a = bearer(client, Role.OFFICER, COMMUNE_A)
+    # another commune's letter does not exist for this officer: sheet, writes, answers
+    assert client.get(f"/register/letters/{copy}", headers=officer_a).status_code == 404
+    assert client.post(f"/register/letters/{copy}/decision", json={"decision": "file"},
+                       headers=officer_a).status_code == 404
+    assert client.post(f"/register/letters/{copy}/proposals/{first}", json={"confirm": True},
+                       headers=officer_a).status_code == 404
+    listed = client.get("/register/letters", headers=officer_a).json()
+    assert {i["id"] for i in listed["items"]} == {first, register["rescan"]}
+    # asking for the other commune lists nothing (not an error that would tell it exists)
+    assert client.get("/register/letters", params={"unit": COMMUNE_B}, headers=officer_a).json()["total"] == 0
+    assert client.get("/register/due", params={"on": "2026-12-08", "unit": COMMUNE_B},
+                      headers=officer_a).json()["overdue"] == []
+    # the district's leader sees both communes and may decide; another district's leader sees neither
+    leader = bearer(client, Role.LEADER, DISTRICT)
+    assert client.get(f"/register/letters/{copy}", headers=leader).status_code == 200
+    assert client.post(f"/register/letters/{copy}/judgement", json={"processable": False, "reason": "not_competent"},
+                       headers=leader).json()["unprocessable_reason"] == "not_competent"
+    elsewhere = bearer(client, Role.LEADER, "an-giang/long-xuyen")
+    assert client.get("/register/letters", headers=elsewhere).json()["total"] == 0
+    assert client.get(f"/register/letters/{first}", headers=elsewhere).status_code == 404
+    # leaders do not register letters nor answer proposals (REGISTER is the clerks' and officers')
+    assert client.post(f"/register/letters/{register['rescan']}/proposals/{first}", json={"confirm": True},
+                       headers=leader).status_code == 403
+    # archivists (and verifiers and administrators: test_auth's role × route matrix, every register route) have
+    # no register access at all, even within their unit
+    token = bearer(client, Role.ARCHIVIST, COMMUNE_A)
+    for url in ("/register/letters", f"/register/letters/{first}", "/register/due", "/so-don", f"/so-don/{first}"):
+        assert client.get(url, headers=token).status_code == 403, url
+    # not logged in: 401 for the API, the login page for the pages
+    assert client.get("/register/letters").status_code == 401
+    assert client.post("/register/letters", json={"document_id": 1}).status_code == 401
+    page = client.get(f"/so-don/{first}", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"].startswith("/dang-nhap")
+
+
+def test_proposals_never_reveal_a_denouncer(client: TestClient, register: dict[str, int],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    first, copy = register["first"], register["copy"]
+    # commune B's officer sees the copy's proposal to commune A's letter as a number, a unit and a date only
+    officer_b = bearer(client, Role.OFFICER, COMMUNE_B)
+    answer = client.get(f"/register/letters/{copy}", headers=officer_b)
+    proposals = answer.json()["proposals"]
+    assert {p["other"]["id"] for p in proposals} == {first, register["rescan"]}  # the letter and its rescan
+    for p in proposals:
+        other = p["other"]
+        assert other["visible"] is False and other["senders"] == [] and other["summary"] is None
+        assert other["unit"] == COMMUNE_A and p["reasons"]
+    assert {p["other"]["register_number"] for p in proposals} == {"1/2026", "2/2026"}
+    # the copy is commune B's own letter, which its officer (cleared) reads in full; the proposal's part holds
+    # nothing of commune A's letter beyond its number
+    assert DENOUNCER_ID not in str(proposals) and DENOUNCER not in str(proposals)
+    page = client.get(f"/so-don/{copy}", headers=officer_b).text
+    assert f'href="/so-don/{first}"' not in page
+    # should the policy ever let a reader without READ_IDENTITY read the register, the read path masks the
+    # denouncer everywhere: senders, summary, and the other letter of each proposal
+    monkeypatch.setitem(POLICY, Role.ARCHIVIST, POLICY[Role.ARCHIVIST] | {Action.READ_REGISTER})
+    archivist = bearer(client, Role.ARCHIVIST, DISTRICT)
+    for url in (f"/register/letters/{copy}", f"/register/letters/{first}", "/register/letters",
+                "/register/due?on=2026-12-08", f"/so-don/{first}", "/so-don", "/so-don/den-han?ngay=2026-12-08"):
+        answer = client.get(url, headers=archivist)
+        assert answer.status_code == 200, url
+        text = answer.text
+        assert DENOUNCER_ID not in text and "089175004321" not in text, url
+        assert DENOUNCER not in text and "Trần Thị" not in text, url
+        assert "[đã ẩn]" in text, url
+    sheet = client.get(f"/register/letters/{copy}", headers=archivist).json()
+    assert sheet["senders"][0]["name"] == "[đã ẩn]"
+    assert sheet["proposals"][0]["other"]["visible"] is True
+    assert sheet["proposals"][0]["other"]["senders"][0]["name"] == "[đã ẩn]"
+    # the accused (not confidential) stays readable
+    assert "Lê Văn Tâm" in client.get(f"/so-don/{first}", headers=archivist).text
+
+
+# ------------------------------------------------------------------------------------------ the pages
+def test_pages_list_sheet_due_and_forms(client: TestClient, register: dict[str, int]) -> None:
+    store = client.app.state.services.store
+    name = add_user(store, Role.OFFICER, COMMUNE_A, name="officer-lan")
+    log_in(client, name)
+    listed = client.get("/so-don")
+    assert listed.status_code == 200
+    assert 'href="/so-don"' in listed.text and "Sổ xử lý đơn" in listed.text  # the nav link
+    assert listed.text.count('href="/so-don/') >= 2 and f'href="/so-don/{register["copy"]}"' not in listed.text
+    assert DENOUNCER in listed.text  # an officer is cleared to see the denouncer
+    assert listed.headers["content-security-policy"].startswith("default-src 'self'")
+    assert listed.headers["x-content-type-options"] == "nosniff"
+    only_complaints = client.get("/so-don", params={"loai": "complaint"}).text
+    assert "Không có đơn nào khớp bộ lọc" in only_complaints
+    # the sheet: fields, next deadline with its article, the proposal with its reasons and the two buttons
+    sheet = client.get(f"/so-don/{register['rescan']}").text
+    assert "Phiếu đơn số 2/2026" in sheet and "Luật Tố cáo 2018 (25/2018/QH14) Điều 24" in sheet
+    assert "09/12/2026" in sheet  # Art. 24 from Mon 30/11: 1, 2, 3, 4, 7, 8, 9/12
+    assert f'action="/so-don/{register["rescan"]}/de-xuat/{register["first"]}"' in sheet
+    token = session_csrf(client)
+    assert f'name="csrf" value="{token}"' in sheet
+    # a form without the CSRF token is refused
+    client.headers.pop("X-CSRF-Token")
+    refused = client.post(f"/so-don/{register['rescan']}/de-xuat/{register['first']}", data={"xac_nhan": "1"},
+                          follow_redirects=False)
+    assert refused.status_code == 403
+    assert book.get(store.engine, register["rescan"]).matter_id == register["rescan"]
+    # with it: confirmed, the rescan joins the first letter's matter
+    done = client.post(f"/so-don/{register['rescan']}/de-xuat/{register['first']}",
+                       data={"xac_nhan": "1", "csrf": token}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == f"/so-don/{register['rescan']}"
+    assert book.get(store.engine, register["rescan"]).matter_id == register["first"]
+    assert "Đã xác nhận cùng vụ việc" in client.get(f"/so-don/{register['rescan']}").text
+    # the decision form
+    decided = client.post(f"/so-don/{register['first']}/xu-ly", follow_redirects=False,
+                          data={"csrf": token, "buoc": "decide", "huong": "accept", "ngay": "2026-12-03"})
+    assert decided.status_code == 303
+    entry = book.get(store.engine, register["first"])
+    assert entry.decision == "accept" and entry.accepted == D(2026, 12, 3)
+    # accepted Thu 03/12/2026: Luật Tố cáo Art. 30, 30 days → Sat 02/01/2027 → the next working day Mon 04/01
+    assert book.next_deadline(entry).due == D(2027, 1, 4)
+    # another commune's letter: as if it did not exist, for reading and for the forms
+    assert client.get(f"/so-don/{register['copy']}").status_code == 404
+    assert client.post(f"/so-don/{register['copy']}/xu-ly", data={"csrf": token, "buoc": "resolve"},
+                       follow_redirects=False).status_code == 404
+    # the due list on 08/12/2026, per unit and officer (the first letter is now accepted: not due)
+    due = client.get("/so-don/den-han", params={"ngay": "2026-12-08"}).text
+    assert "1 đơn quá hạn" not in due and "0 đơn quá hạn" in due
+    assert "09/12/2026" in due and "chưa phân công cán bộ" in due
+    # entering a letter from a document, from the list page's form
+    doc = store_document(client.app.state.services, "don-moi.png", COMMUNE_A)
+    entered = client.post("/so-don/vao-so", data={"csrf": token, "van_ban": str(doc), "kenh": "online",
+                                                   "ngay_nhan": "2026-12-07"}, follow_redirects=False)
+    assert entered.status_code == 303 and entered.headers["location"].startswith("/so-don/")
+    new = book.get(store.engine, int(entered.headers["location"].rsplit("/", 1)[1]))
+    assert (new.unit, new.register_number, new.channel) == (COMMUNE_A, "3/2026", "online")
+    reads = [r for r in audit.rows(store, limit=100, action="read_register") if r.username == name]
+    assert len(reads) >= 4
+
+
+def test_intake_clerk_pages(client: TestClient, register: dict[str, int]) -> None:
+    log_in(client, add_user(client.app.state.services.store, Role.INTAKE, COMMUNE_A))
+    sheet = client.get(f"/so-don/{register['rescan']}").text
+    assert "de-xuat" in sheet and "/xu-ly" not in sheet  # answers proposals; no decision forms
+    refused = client.post(f"/so-don/{register['rescan']}/xu-ly", data={"buoc": "judge"}, follow_redirects=False)
+    assert refused.status_code == 403
+    assert re.search(r"Vào sổ đơn từ văn bản", client.get("/so-don").text)
+
+
+def test_the_service_index_sees_letters_registered_by_the_cli(client: TestClient) -> None:
+    """The service keeps one duplicate index; a letter entered meanwhile by another process (the CLI: straight
+    into the store) is still proposed to the next letter registered through the service."""
+    services = client.app.state.services
+    doc = store_document(services, "don-khieu-nai-binh.png", COMMUNE_B)
+    clerk = bearer(client, Role.INTAKE, COMMUNE_B)
+    first = client.post("/register/letters", json={"document_id": doc, "received": "2026-02-10"}, headers=clerk)
+    by_cli, _ = book.register(services.store.engine, unit=COMMUNE_B, received=D(2026, 2, 20), channel="post",
+                              type="complaint", text=COMPLAINT, who="cli",
+                              senders=[{"name": COMPLAINANT, "id_number": "089062001234", "address": None}])
+    again = client.post("/register/letters", json={"document_id": doc, "received": "2026-03-02"}, headers=clerk)
+    assert {p["other"]["id"] for p in again.json()["proposals"]} == {first.json()["id"], by_cli.id}
+    assert again.json()["register_number"] == "3/2026"
