@@ -10,6 +10,7 @@ Counts never name anyone: only the fixed dimensions of `records.statistics` are 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -65,7 +66,23 @@ def _bool(value: str | None) -> bool | None:
 
 
 def _day(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
+    """YYYY-MM-DD (ValueError otherwise; numbers are not dates)."""
+    if not value:
+        return None
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError(f"expected a date YYYY-MM-DD, got {value[:20]!r}")
+    return dt.date.fromisoformat(value)
+
+
+#: a date parameter of the API: YYYY-MM-DD as text (a number is not taken for a Unix time)
+DateParam = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", max_length=10)]
+
+
+def _api_day(value: str | None, name: str) -> dt.date | None:
+    try:
+        return _day(value)
+    except ValueError:
+        raise HTTPException(422, f"{name}: not a date (YYYY-MM-DD)") from None
 
 
 def build_query(*, period: str = "year", by: list[str] | str | None = None, date_from: dt.date | None = None,
@@ -142,8 +159,8 @@ def stats_api(
     caller: Annotated[Caller, Depends(need(Action.STATISTICS))],
     period: Annotated[Literal["month", "quarter", "year", "all", "custom"], Query()] = "year",
     by: Annotated[str, Query(max_length=200, description="comma-separated: " + ", ".join(LETTER_DIMENSIONS))] = "type",
-    date_from: Annotated[dt.date | None, Query(alias="from", description="received on or after")] = None,
-    date_to: Annotated[dt.date | None, Query(alias="to", description="received on or before")] = None,
+    date_from: Annotated[DateParam, Query(alias="from", description="received on or after")] = None,
+    date_to: Annotated[DateParam, Query(alias="to", description="received on or before")] = None,
     type: Annotated[str | None, Query(max_length=40)] = None,
     kind: Annotated[str | None, Query(max_length=40)] = None,
     channel: Annotated[str | None, Query(max_length=40, description=", ".join(CHANNELS))] = None,
@@ -155,14 +172,15 @@ def stats_api(
     commune: Annotated[str | None, Query(max_length=200, description="a commune: new name or old label")] = None,
     era: Annotated[Literal["new", "old"], Query()] = "new",
     unit: Annotated[str | None, Query(max_length=300, description="a register unit within yours")] = None,
-    as_of: Annotated[dt.date | None, Query(description="judge deadlines on this day (default today)")] = None,
+    as_of: Annotated[DateParam, Query(description="judge deadlines on this day (default today)")] = None,
     format: Annotated[Fmt, Query()] = "json",
     table: Annotated[str | None, Query(max_length=40, description=TABLES_HELP)] = None,
 ) -> Response:
     try:
-        query = build_query(period=period, by=by, date_from=date_from, date_to=date_to, type=type, kind=kind,
-                            channel=channel, status=status, decision=decision, deadline=deadline, land=land,
-                            several_signers=several_signers, commune=commune, era=era, unit=unit, as_of=as_of)
+        query = build_query(period=period, by=by, date_from=_api_day(date_from, "from"),
+                            date_to=_api_day(date_to, "to"), type=type, kind=kind, channel=channel, status=status,
+                            decision=decision, deadline=deadline, land=land, several_signers=several_signers,
+                            commune=commune, era=era, unit=unit, as_of=_api_day(as_of, "as_of"))
     except ValueError as error:
         raise HTTPException(422, str(error)) from None
     result = _compute(request, caller, query, page=False)
@@ -185,25 +203,25 @@ def stats_api(
 def stats_form(
     request: Request,
     caller: Annotated[Caller, Depends(need(Action.STATISTICS))],
-    date_from: Annotated[dt.date | None, Query(alias="from", description="first day of the period")] = None,
-    date_to: Annotated[dt.date | None, Query(alias="to", description="last day (default today)")] = None,
+    date_from: Annotated[DateParam, Query(alias="from", description="first day of the period")] = None,
+    date_to: Annotated[DateParam, Query(alias="to", description="last day (default today)")] = None,
     unit: Annotated[str | None, Query(max_length=300)] = None,
     format: Annotated[Literal["xlsx", "json"], Query()] = "xlsx",
 ) -> Response:
-    end = date_to or dt.date.today()
-    if date_from and date_from > end:
+    start, end = _api_day(date_from, "from"), _api_day(date_to, "to") or dt.date.today()
+    if start and start > end:
         raise HTTPException(422, "from is after to")
     principal = caller.principal
     if unit and not unit_contains(principal.unit, unit):
         audit_event(request, "statistics_form", f"unit={unit}", result="refused")
         raise HTTPException(403, f"the unit {unit} is outside your unit")
-    audit_event(request, "statistics_form", f"from={date_from or ''} to={end} unit={unit or ''}")
-    rows = report_form.fill(services(request).store, date_from=date_from, date_to=end, scope=principal.unit,
+    audit_event(request, "statistics_form", f"from={start or ''} to={end} unit={unit or ''}")
+    rows = report_form.fill(services(request).store, date_from=start, date_to=end, scope=principal.unit,
                             unit=unit)
     if format == "json":
         return JSONResponse({"rows": report_form.as_dict(rows), "label": report_form.LABEL})
     body = unit or principal.unit or "toàn tỉnh"
-    return Response(report_form.to_xlsx(rows, date_from=date_from, date_to=end, body=body), media_type=XLSX,
+    return Response(report_form.to_xlsx(rows, date_from=start, date_to=end, body=body), media_type=XLSX,
                     headers={"Content-Disposition": 'attachment; filename="bieu-xu-ly-don.xlsx"'})
 
 
