@@ -15,26 +15,26 @@ LEFT, RIGHT, TOP, BOTTOM = 44, 12, 16, 64
 COLOURS = ("#1f5f8b", "#c2571a", "#2e7d32", "#6a1b9a")
 
 
-def _nice_max(value: int) -> int:
-    """A round top for the value axis (≥ value, at least 1): 1, 2, 5, 10, 20, 50, …"""
-    top = 1
+def scale(value: int) -> tuple[int, int]:
+    """(top, step) of the value axis: whole-number ticks 1, 2, 5, 10, 20, 50, … apart, at most five above
+    zero, the top the first tick at or above `value` (at least one step)."""
+    step = 1
     while True:
-        for step in (1, 2, 5):
-            if top * step >= value:
-                return top * step
-        top *= 10
+        for k in (1, 2, 5):
+            if -(-value // (step * k)) <= 5:
+                ticks = max(1, -(-value // (step * k)))
+                return step * k * ticks, step * k
+        step *= 10
 
 
-def _axis(top: int, plot_h: float) -> list[str]:
+def _axis(top: int, step: int, plot_h: float) -> list[str]:
     parts = []
-    for i in range(5):
-        value = top * i / 4
-        y = TOP + plot_h - plot_h * i / 4
-        label = f"{value:g}"
+    for value in range(0, top + 1, step):
+        y = TOP + plot_h - plot_h * value / top
         parts.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
                      f'stroke="#ddd" stroke-width="1"/>')
         parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="#444">'
-                     f'{label}</text>')
+                     f'{value}</text>')
     return parts
 
 
@@ -47,9 +47,9 @@ def _label(x: float, text: str, rotate: bool) -> str:
     return f'<text x="{x:.1f}" y="{y:.1f}" font-size="11" fill="#222" text-anchor="middle">{escape(short)}</text>'
 
 
-def _frame(title: str, body: list[str]) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" '
-            f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{escape(title)}">'
+def _frame(title: str, body: list[str], height: int = HEIGHT) -> str:
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" '
+            f'width="{WIDTH}" height="{height}" role="img" aria-label="{escape(title)}">'
             f'<title>{escape(title)}</title>' + "".join(body) + "</svg>")
 
 
@@ -58,8 +58,8 @@ def bar_chart(labels: list[str], values: list[int], title: str) -> str:
     if len(labels) != len(values):
         raise ValueError("one value per label")
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    top = _nice_max(max(values, default=0))
-    body = _axis(top, plot_h)
+    top, step = scale(max(values, default=0))
+    body = _axis(top, step, plot_h)
     n = max(1, len(values))
     slot = plot_w / n
     bar_w = max(2.0, min(48.0, slot * 0.7))
@@ -85,8 +85,8 @@ def line_chart(labels: list[str], series: dict[str, list[int]], title: str) -> s
     for name, values in series.items():
         if len(values) != len(labels):
             raise ValueError(f"series {name!r}: one value per label")
-    top = _nice_max(max((v for values in series.values() for v in values), default=0))
-    body = _axis(top, plot_h)
+    top, step = scale(max((v for values in series.values() for v in values), default=0))
+    body = _axis(top, step, plot_h)
     n = len(labels)
     step = plot_w / max(1, n)
     xs = [LEFT + step * (i + 0.5) for i in range(n)]
@@ -108,3 +108,42 @@ def line_chart(labels: list[str], series: dict[str, list[int]], title: str) -> s
         body.append(_label(x, label, rotate))
     body.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + plot_h}" y2="{TOP + plot_h}" stroke="#444"/>')
     return _frame(title, body)
+
+
+#: horizontal bars: the label column's width, one row's height, the most rows drawn
+LABEL_W, ROW_H, MAX_ROWS = 170, 22, 15
+OTHERS = "Các giá trị khác"
+
+
+def hbar_chart(labels: list[str], values: list[int], title: str, *, limit: int = MAX_ROWS) -> str:
+    """Horizontal bars (long labels, many values), widths proportional to the values; beyond `limit` rows
+    the largest `limit - 1` are drawn and the rest summed into one bar (`OTHERS`: the table lists them)."""
+    if len(labels) != len(values):
+        raise ValueError("one value per label")
+    rows = list(zip(labels, values))
+    if len(rows) > limit:
+        ranked = sorted(rows, key=lambda r: -r[1])
+        rest = ranked[limit - 1:]
+        rows = [*ranked[:limit - 1], (f"{OTHERS} ({len(rest)})", sum(v for _, v in rest))]
+    height = TOP + ROW_H * max(1, len(rows)) + 30
+    plot_w = WIDTH - LABEL_W - RIGHT - 24
+    top, step = scale(max((v for _, v in rows), default=0))
+    base_y = TOP + ROW_H * max(1, len(rows))
+    body = []
+    for value in range(0, top + 1, step):
+        x = LABEL_W + plot_w * value / top
+        body.append(f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="{TOP}" y2="{base_y}" stroke="#ddd"/>')
+        body.append(f'<text x="{x:.1f}" y="{base_y + 16}" text-anchor="middle" font-size="11" fill="#444">'
+                    f'{value}</text>')
+    for i, (label, value) in enumerate(rows):
+        y = TOP + ROW_H * i + 3
+        w = plot_w * value / top
+        short = label if len(label) <= 26 else label[:25] + "…"
+        body.append(f'<text x="{LABEL_W - 6}" y="{y + 12}" text-anchor="end" font-size="11" fill="#222">'
+                    f'{escape(short)}</text>')
+        body.append(f'<rect class="bar" x="{LABEL_W}" y="{y:.2f}" width="{w:.2f}" height="{ROW_H - 6}" '
+                    f'fill="{COLOURS[0]}" data-label="{escape(label)}" data-value="{value}">'
+                    f'<title>{escape(label)}: {value}</title></rect>')
+        body.append(f'<text x="{LABEL_W + w + 4:.1f}" y="{y + 12}" font-size="10" fill="#222">{value}</text>')
+    body.append(f'<line x1="{LABEL_W}" x2="{LABEL_W}" y1="{TOP}" y2="{base_y}" stroke="#444"/>')
+    return _frame(title, body, height)

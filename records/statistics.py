@@ -126,6 +126,11 @@ class StatsReport:
     notes: tuple[str, ...] = field(default=())
 
 
+def _order(key: tuple[Any, ...]) -> tuple[str, ...]:
+    """Rows in order of their values as text, diacritics aside (Đông Hòa among the D's, not after Vĩnh)."""
+    return tuple(fold(str(v)) + "\x00" + str(v) for v in key)
+
+
 def period_of(iso_date: str | None, period: Period, query: StatsQuery | None = None) -> str:
     """`2021-04-01` → "2021", "2021-Q2" or "2021-04"; undated documents are counted as "undated"; "custom"
     is the query's date range as one period."""
@@ -238,7 +243,7 @@ def count_documents(store: Store, query: StatsQuery, reader: Reader = SYSTEM, *,
                 continue
             key = (period_of(record.date, query.period, query), *(facts[d] for d in query.by))
             counts[key] += 1
-    rows = tuple((*key, n) for key, n in sorted(counts.items(), key=lambda kv: tuple(map(str, kv[0]))))
+    rows = tuple((*key, n) for key, n in sorted(counts.items(), key=lambda kv: _order(kv[0])))
     return StatsTable(("period", *query.by, "documents"), rows, sum(counts.values()))
 
 
@@ -316,7 +321,7 @@ def count_letters(entries: list[book.Entry], query: StatsQuery, by: tuple[str, .
         if entry.matter_id not in first or order < first[entry.matter_id][0]:
             first[entry.matter_id] = (order, key)
     matters: Counter[tuple[Any, ...]] = Counter(key for _, key in first.values())
-    keys = sorted(letters, key=lambda k: tuple(map(str, k)))
+    keys = sorted(letters, key=_order)
     rows = tuple((*k, letters[k], matters[k]) for k in keys)
     total_letters, total_matters = sum(letters.values()), sum(matters.values())
     return StatsTable(("period", *by, "letters", "matters"), rows, total_letters, (total_letters, total_matters))
@@ -330,7 +335,7 @@ def _collapse(table: StatsTable, keep: tuple[int, ...], columns: tuple[str, ...]
         key = tuple(row[i] for i in keep)
         for j, value in enumerate(row[-n:]):
             sums[key][j] += value
-    rows = tuple((*k, *v) for k, v in sorted(sums.items(), key=lambda kv: tuple(map(str, kv[0]))))
+    rows = tuple((*k, *v) for k, v in sorted(sums.items(), key=lambda kv: _order(kv[0])))
     return StatsTable((*columns, *table.columns[-n:]), rows, table.total, table.totals)
 
 

@@ -41,7 +41,7 @@ from openpyxl import load_workbook
 
 from accounts import add_user, bearer, log_in
 from api.app import create_app
-from api.charts import bar_chart, line_chart
+from api.charts import bar_chart, hbar_chart, line_chart
 from api.hardening import CSP
 from donthu.access import Role
 from donthu.config import Settings
@@ -297,15 +297,25 @@ def test_bar_chart_bars_match_the_numbers():
     ns = "{http://www.w3.org/2000/svg}"
     bars = [e for e in svg.iter(f"{ns}rect") if e.get("class") == "bar"]
     assert [b.get("data-value") for b in bars] == ["3", "0", "7"]
-    plot = 260 - 16 - 64  # the plot's height; the axis goes to 10 (the round top above 7)
-    assert [float(b.get("height")) for b in bars] == pytest.approx([plot * 3 / 10, 0, plot * 7 / 10], abs=0.01)
+    plot = 260 - 16 - 64  # the plot's height; the axis goes to 8 (ticks 2 apart: 0, 2, 4, 6, 8)
+    assert [float(b.get("height")) for b in bars] == pytest.approx([plot * 3 / 8, 0, plot * 7 / 8], abs=0.01)
+    ticks = [t.text for t in svg.iter(f"{ns}text")][:5]
+    assert ticks == ["0", "2", "4", "6", "8"]
     for b in bars:  # bars stand on the axis
         assert float(b.get("y")) + float(b.get("height")) == pytest.approx(16 + plot, abs=0.01)
     line = _svg(line_chart(["2025", "2026"], {"x": [2, 6], "y": [2, 4]}, "t"))
     points = [e for e in line.iter(f"{ns}circle") if e.get("class") == "point"]
     assert [(p.get("data-series"), p.get("data-value")) for p in points] == [("x", "2"), ("x", "6"), ("y", "2"),
                                                                               ("y", "4")]
-    assert float(points[1].get("cy")) == pytest.approx(16 + plot - plot * 6 / 10, abs=0.01)
+    assert float(points[1].get("cy")) == pytest.approx(16, abs=0.01)  # 6 is the axis' top (0, 2, 4, 6)
+    assert float(points[2].get("cy")) == pytest.approx(16 + plot - plot * 2 / 6, abs=0.01)
+    # horizontal bars: widths proportional; beyond 15 values the smallest are summed into one bar
+    many = _svg(hbar_chart([f"xã {i}" for i in range(20)], list(range(20, 0, -1)), "t"))
+    bars = [e for e in many.iter(f"{ns}rect") if e.get("class") == "bar"]
+    assert len(bars) == 15 and bars[-1].get("data-label") == "Các giá trị khác (6)"
+    assert bars[-1].get("data-value") == str(6 + 5 + 4 + 3 + 2 + 1)
+    assert float(bars[-1].get("width")) / float(bars[0].get("width")) == pytest.approx(21 / 20)
+    assert float(bars[1].get("width")) / float(bars[0].get("width")) == pytest.approx(19 / 20)
 
 
 def test_page_charts_tables_and_csp(client):
@@ -320,8 +330,9 @@ def test_page_charts_tables_and_csp(client):
     ns = "{http://www.w3.org/2000/svg}"
     bars = {b.get("data-label"): int(b.get("data-value")) for b in svg.iter(f"{ns}rect") if b.get("class") == "bar"}
     assert bars == {"Khiếu nại": 2, "Tố cáo": 1, "Kiến nghị, phản ánh": 2, "Tranh chấp đất đai": 1}  # matters
-    heights = {b.get("data-label"): float(b.get("height")) for b in svg.iter(f"{ns}rect") if b.get("class") == "bar"}
-    assert heights["Khiếu nại"] == pytest.approx(180.0) and heights["Tố cáo"] == pytest.approx(90.0)
+    widths = {b.get("data-label"): float(b.get("width")) for b in svg.iter(f"{ns}rect") if b.get("class") == "bar"}
+    assert widths["Khiếu nại"] == pytest.approx(2 * widths["Tố cáo"]) == pytest.approx(2 * widths["Tranh chấp đất đai"])
+    assert widths["Kiến nghị, phản ánh"] == pytest.approx(widths["Khiếu nại"])
     cells = re.findall(r"<td(?: class=\"num\")?>([^<]*)</td>", section)
     assert cells[:3] == ["Khiếu nại", "4", "2"]  # the table beside the chart: letters, matters
     deadline = re.search(r'id="by_deadline">(.*?)</section>', r.text, re.S).group(1)

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from api.auth import Caller, NotAllowed, audit_event, need
-from api.charts import bar_chart, line_chart
+from api.charts import bar_chart, hbar_chart, line_chart
 from api.routes.common import errors, services
 from api.web import KIND_LABELS, TYPE_LABELS, _render
 from donthu.access import Action, unit_contains
@@ -256,7 +256,7 @@ def stats_page(request: Request, caller: Caller = Depends(need(Action.STATISTICS
     by_period = result.tables["by_period"]
     labels = [str(r[0]) for r in by_period.rows]
     sections.append({
-        "name": "by_period", "title": "Đơn theo kỳ (đơn trùng đã xác nhận tính một vụ việc)",
+        "name": "by_period", "open": True, "title": "Đơn theo kỳ (đơn trùng đã xác nhận tính một vụ việc)",
         "chart": line_chart(labels, {"Số đơn": [r[1] for r in by_period.rows],
                                      "Số vụ việc": [r[2] for r in by_period.rows]}, "Số đơn và số vụ việc theo kỳ"),
         "table": by_period, "labels": [[lbl] for lbl in labels]})
@@ -264,12 +264,12 @@ def stats_page(request: Request, caller: Caller = Depends(need(Action.STATISTICS
         t = result.tables[f"by_{dimension}"]
         shown = [value_label(dimension, r[0]) for r in t.rows]
         sections.append({
-            "name": f"by_{dimension}", "title": f"Theo {DIMENSION_NAMES.get(dimension, dimension).lower()}",
-            "chart": bar_chart(shown, [r[2] for r in t.rows],
+            "name": f"by_{dimension}", "open": True, "title": f"Theo {DIMENSION_NAMES.get(dimension, dimension).lower()}",
+            "chart": hbar_chart(shown, [r[2] for r in t.rows],
                                f"Số vụ việc theo {DIMENSION_NAMES.get(dimension, dimension).lower()}"),
             "table": t, "labels": [[s] for s in shown]})
     cross = result.tables["cross"]
-    sections.append({"name": "cross", "title": "Theo kỳ và các tiêu chí đã chọn", "chart": None, "table": cross,
+    sections.append({"name": "cross", "open": len(cross.rows) <= 15, "title": "Theo kỳ và các tiêu chí đã chọn", "chart": None, "table": cross,
                      "labels": [[str(r[0]), *(value_label(d, v) for d, v in zip(query.by, r[1:]))]
                                 for r in cross.rows]})
     archive = result.tables["archive"]
@@ -278,8 +278,9 @@ def stats_page(request: Request, caller: Caller = Depends(need(Action.STATISTICS
     for r in archive.rows:
         archive_periods[str(r[0])] = archive_periods.get(str(r[0]), 0) + r[-1]
     sections.append({
-        "name": "archive", "title": "Hồ sơ lưu trữ không phải đơn trong sổ (đếm riêng)",
-        "chart": bar_chart(list(archive_periods), list(archive_periods.values()), "Hồ sơ lưu trữ theo kỳ"),
+        "name": "archive", "open": True, "title": "Hồ sơ lưu trữ không phải đơn trong sổ (đếm riêng)",
+        "chart": bar_chart(list(archive_periods), list(archive_periods.values()), "Hồ sơ lưu trữ theo kỳ")
+        if archive_periods else None,
         "table": archive,
         "labels": [[str(r[0]), *(value_label(d, v) for d, v in zip(archive_dims, r[1:]))] for r in archive.rows]})
     return _render(request, "stats.html", {
