@@ -15,7 +15,7 @@ Two sources, counted separately:
 
 Counts never name anyone: the only groupings are the fixed dimensions below (`LETTER_DIMENSIONS`,
 `DIMENSIONS`); no grouping by a party, sender, subject or officer. A denunciation's place is taken from its
-parcels only, never from the denouncer's address (Luật Tố cáo 2018 Art. 47(2): the denouncer's identity,
+parcels only, never from the denouncer's address (Luật Tố cáo 2018 Art. 8(3): the denouncer's identity,
 address included, is kept confidential).
 
 Export: CSV and XLSX (openpyxl), one header row then one row per group, then the totals.
