@@ -30,6 +30,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from sqlalchemy import select
+
 from classify.gazetteer import old_label, resolve_place
 from donthu.access import normalise_unit, unit_contains
 from donthu.schema import Record, ResolvedPlace
@@ -37,6 +39,7 @@ from donthu.text import fold
 from records.read import SYSTEM, Reader, list_documents
 from records.register import book
 from records.store import Store
+from records.tables import register_letters
 
 Period = Literal["month", "quarter", "year", "all", "custom"]
 PERIODS: tuple[str, ...] = ("month", "quarter", "year", "all", "custom")
@@ -299,6 +302,13 @@ def _letters_in_scope(store: Store, scope: str | None, query: StatsQuery) -> lis
             if scope is None or unit_contains(scope, e.unit)]
 
 
+def registered_documents(store: Store) -> set[int]:
+    """The ids of the documents that are register letters' scans (not archive documents)."""
+    column = register_letters.c.document_id
+    with store.engine.connect() as conn:
+        return {i for (i,) in conn.execute(select(column).where(column.is_not(None)))}
+
+
 def count_letters(entries: list[book.Entry], query: StatsQuery, by: tuple[str, ...], *,
                   as_of: dt.date) -> StatsTable:
     """Register letters and matters per period of receipt and per `by`, after the query's filters. A matter
@@ -363,7 +373,7 @@ def report(store: Store, query: StatsQuery, reader: Reader = SYSTEM, *, scope: s
         tables[f"by_{dimension}"] = _collapse(cross, (1 + i,), (dimension,))
     tables["cross"] = cross
     notes: list[str] = []
-    registered = {e.document_id for e in book.letters(store.engine) if e.document_id is not None}
+    registered = registered_documents(store)
     archive_by = tuple(d for d in query.by if d in DIMENSIONS)
     if any(getattr(query, f) is not None for f in REGISTER_ONLY):
         notes.append("archive documents have no channel, status, decision or deadline: with one of those "
