@@ -363,3 +363,39 @@ def test_cli_gives_the_same_numbers(client, tmp_path, capsys):
                                                                 as_of=D(2026, 4, 30), date_from=D(2026, 1, 1),
                                                                 date_to=D(2026, 4, 30)))
     assert (direct.letters, direct.matters) == (4, 3)
+
+
+# ------------------------------------------------------------------------------------------ PostgreSQL
+def test_the_same_numbers_on_postgresql(tmp_path):
+    """The register and the documents on PostgreSQL (a schema of its own): the same hand-computed numbers."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from conftest import require_postgres
+    from records.store import Store
+
+    pg_url = make_url(require_postgres()).set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    schema = f"donthu_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        store = Store(Settings(data_dir=tmp_path / "data", workers=1,
+                               database_url=f"{pg_url}?options=-csearch_path%3D{schema}"))
+        try:
+            _build(store)
+            result = report(store, StatsQuery(period="year", by=("deadline", "new_commune"), as_of=D(2026, 4, 30)))
+            assert (result.letters, result.matters, result.archive) == (8, 6, 2)
+            by_deadline = {r[0]: r[1:] for r in result.tables["by_deadline"].rows}
+            assert by_deadline == {"within": (4, 4), "past": (4, 2)}
+            assert {r[0]: r[1:] for r in result.tables["by_new_commune"].rows}["Nhơn Mỹ"] == (2, 1)
+            total = report_form.fill(store, date_from=D(2026, 1, 1), date_to=D(2026, 4, 30))[-1].values
+            assert (total["total"], total["fit_letters"], total["fit_matters"], total["forwarded"]) == (6, 4, 3, 1)
+        finally:
+            store.close()
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
