@@ -5,7 +5,7 @@ document queued) and handed to `submit(document_id)` — by default a local work
 lifespan — so processing never runs inside a request.
 
 The routes live in one module per area (`api.routes.documents`, `.search`, `.service`, `.login`, `.audit`,
-`.register` (the register of letters, its API and pages),
+`.register` (the register of letters, its API and pages), `.stats` (statistics: page, API, exports),
 and the clerks' pages in `api.web`); every route but `/health`, the login page and static files needs a login
 and declares the `donthu.access.Action` it needs (`api.auth`).
 """
@@ -32,7 +32,7 @@ from api import hardening
 from api.models import document_validation_errors
 from api.reasons import in_vietnamese
 from api.uploads import BodyLimit, UploadGate
-from api.routes import audit as audit_routes, documents, login, register, search, service
+from api.routes import audit as audit_routes, documents, login, register, search, service, stats as stats_routes
 from api.web import _render, router as web_router
 from donthu.config import Settings
 from records.store import Store
@@ -131,7 +131,7 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
     app.add_middleware(BodyLimit, settings=settings, gate=app.state.uploads)
     hardening.install(app, settings)  # hosts, cross-site requests, security headers (outermost)
     document_validation_errors(app)
-    for module in (documents, search, service, login, audit_routes, register):
+    for module in (documents, search, service, login, audit_routes, register, stats_routes):
         app.include_router(module.router)
     app.include_router(web_router)  # the clerks' pages
 
