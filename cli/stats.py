@@ -1,5 +1,6 @@
 """`donthu stats`: counts of documents by period and by type, kind, land-related, several signers or the
-commune since 2025 (records.statistics), printed or exported to CSV / XLSX."""
+commune since 2025 (records.statistics), printed or exported to CSV / XLSX; counted as a reader without
+clearance (a denouncer's place does not count towards a commune) unless `--cleared` (cli.accounts.cli_reader)."""
 
 from __future__ import annotations
 
@@ -22,9 +23,12 @@ def cmd_stats(args, settings: Settings) -> int:
     query = StatsQuery(period=args.period, by=by,
                        date_from=date.fromisoformat(args.date_from) if args.date_from else None,
                        date_to=date.fromisoformat(args.date_to) if args.date_to else None)
+    from cli.accounts import cli_reader
+
+    reader = cli_reader(args, settings, f"stats by {','.join(by) or 'period'}")
     store = Store(settings)
     try:
-        table = count_documents(store, query)
+        table = count_documents(store, query, reader)
     finally:
         store.close()
     if args.csv:
@@ -48,4 +52,6 @@ def add_commands(sub) -> None:
     p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="documents dated on or before")
     p.add_argument("--csv", metavar="FILE", help="also write the table as CSV")
     p.add_argument("--xlsx", metavar="FILE", help="also write the table as an XLSX workbook")
+    p.add_argument("--cleared", action="store_true",
+                   help="count as a reader cleared to see denouncers (their places count; audited)")
     p.set_defaults(func=cmd_stats)
