@@ -8,11 +8,11 @@ what the code returns.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
+import os
 import re
-import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,7 +22,6 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from api.auth import SESSION_COOKIE, QuietAccessLog, Session, decode_session, encode_session
-from conftest import REPO
 from donthu.access import Role
 from donthu.config import Settings
 from records import accounts, audit
@@ -99,7 +98,7 @@ def test_idle_timeout_is_judged_by_the_servers_clock(client: TestClient) -> None
         assert conn.exec_driver_sql("SELECT end_reason FROM web_sessions").scalar() == "idle"
 
 
-def test_disable_or_new_role_or_unit_ends_sessions_and_tokens(client: TestClient, tmp_path: Path) -> None:
+def test_disable_or_new_role_or_unit_ends_sessions_and_tokens(client: TestClient, monkeypatch) -> None:
     store = _store(client)
     services = client.app.state.services
     doc_id = store_letter(services, "don-my-hoi.png", COMMUNE_A, "Mỹ Hội")
@@ -110,11 +109,14 @@ def test_disable_or_new_role_or_unit_ends_sessions_and_tokens(client: TestClient
     assert _replay(client, cookie, f"/documents/{doc_id}") == 200
     assert client.get(f"/documents/{doc_id}", headers=token).status_code == 200
 
-    # moved to another commune (the real CLI): the old session and token no longer open anything
-    moved = subprocess.run([sys.executable, "-m", "cli", "--data-dir", str(services.settings.data_dir), "user",
-                            "role", name, "--unit", COMMUNE_B], capture_output=True, text=True, cwd=REPO,
-                           timeout=120)
-    assert moved.returncode == 0, moved.stderr
+    # moved to another commune (the real CLI, `donthu user role`): the old session and token no longer open anything
+    from cli.main import main
+
+    for key in [k for k in os.environ if k.startswith("DONTHU_")]:
+        monkeypatch.delenv(key)
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        assert main(["--data-dir", str(services.settings.data_dir), "user", "role", name, "--unit", COMMUNE_B]) == 0
+    assert "sessions ended and tokens revoked" in out.getvalue()
     assert _replay(client, cookie) == 401
     assert client.get("/documents", headers=token).status_code == 401
     assert accounts.list_tokens(store, name)[0].revoked_at is not None
