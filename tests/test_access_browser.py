@@ -172,6 +172,7 @@ def test_officer_sees_the_denouncer_and_the_archivist_does_not(served, driver) -
     driver.get(f"{base}/van-ban/{doc_id}")
     text = _wait(lambda: driver.find_elements(*_by(".text-pane")), 20, "the page text")[0].text
     assert _contains(text, name) and _contains(text, first_part)
+    assert driver.find_elements(*_by(f'a[href="/documents/{doc_id}/original"]'))  # the original's link
     shot = _shoot(driver, "officer-document", tmp)
     assert shot.stat().st_size < 200_000
     with _session(driver) as officer:
@@ -190,6 +191,7 @@ def test_officer_sees_the_denouncer_and_the_archivist_does_not(served, driver) -
     pane = _wait(lambda: driver.find_elements(*_by(".text-pane")), 20, "the page text")[0].text
     body = driver.find_element(*_by("body")).text
     assert MASK in pane
+    assert not driver.find_elements(*_by(f'a[href="/documents/{doc_id}/original"]'))  # no link to a refusal
     for secret in (name, first_part, address):
         assert not _contains(body, secret), secret
     subject = next(p["name"] for p in truth["doc"].parties if p["role"] == "subject")
