@@ -145,9 +145,17 @@ def test_disable_or_new_role_or_unit_ends_sessions_and_tokens(client: TestClient
     accounts.set_active(store, name, True)  # enabling again does not bring the token back
     assert client.get("/documents", headers=token).status_code == 401
     assert _replay(client, cookie) == 401
+    # a new password ends the sessions (not the tokens: they are not derived from it)
+    client.cookies.clear()
+    log_in(client, name)
+    cookie = _cookie(client)
+    token = {"Authorization": f"Bearer {accounts.create_token(store, name, 'script 3')}"}
+    accounts.set_password(store, name, PASSWORD + "-moi")
+    assert _replay(client, cookie) == 401
+    assert client.get("/documents", headers=token).status_code == 200
     with store._read() as conn:
         reasons = [r for (r,) in conn.exec_driver_sql("SELECT end_reason FROM web_sessions ORDER BY id")]
-    assert reasons == ["role_changed", "role_changed", "disabled"]
+    assert reasons == ["role_changed", "role_changed", "disabled", "password_changed"]
 
 
 # ------------------------------------------------------------------------------------ logins
