@@ -25,9 +25,11 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi_offline import FastAPIOffline
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.auth import LOGIN_PATH, NotAllowed, NotLoggedIn, SessionCookies, quiet_access_log, secret_key
+from api.auth import (LOGIN_PATH, NotAllowed, NotLoggedIn, SessionCookies, audit_denial, quiet_access_log,
+                      secret_key)
 from api import hardening
 from api.models import document_validation_errors
 from api.reasons import in_vietnamese
@@ -140,6 +142,8 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
         """`detail` in English for programs, `detail_vi` in Vietnamese for the clerks' pages."""
         detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
         headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 403:  # refused by a route (an original without clearance): in the audit trail
+            await run_in_threadpool(audit_denial, request, detail)
         if exc.status_code == 405:  # every method of the path, not only the first matching route's
             headers["Allow"] = ", ".join(hardening.allowed_methods(request.app, request.scope))
         return JSONResponse({"detail": detail, "detail_vi": in_vietnamese(detail)}, status_code=exc.status_code,
@@ -170,6 +174,9 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
 
     @app.exception_handler(NotAllowed)
     async def _not_allowed(request: Request, exc: NotAllowed) -> Response:
+        """403: a role the policy table does not give the action, or a failed CSRF / Origin check; written to
+        the audit trail (who, method and path, from where)."""
+        await run_in_threadpool(audit_denial, request, exc.message)
         if exc.page:
             return _render(request, "403.html", {"message": ""}, status_code=403)
         return JSONResponse({"detail": exc.message, "detail_vi": in_vietnamese(exc.message)}, status_code=403)

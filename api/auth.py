@@ -4,8 +4,10 @@ audit of what people do.
 - A browser logs in at `/dang-nhap` and gets a signed session cookie (`donthu_phien`: HttpOnly,
   SameSite=Strict, Secure when served over https) holding the user name, a random nonce and the times of the
   login and the last request; it ends after `Settings.session_idle_minutes` without a request and
-  `Settings.session_max_hours` after the login. The user is loaded on each request, so a disabled user's
-  sessions stop at once. Logout clears the cookie.
+  `Settings.session_max_hours` after the login. The session is also kept on the server
+  (records.accounts `web_sessions`): each request checks that it is open and not idle by the server's clock,
+  so logout (which ends it there and clears the cookie), a disabled user or a changed role or unit stop it at
+  once, and a replayed cookie is refused.
 - Every POST of a browser session carries the session's CSRF token (form field `csrf` or header
   `X-CSRF-Token`, the HMAC of the session's nonce) and, when the browser sends `Origin`, an Origin of this
   host; otherwise 403.
@@ -14,7 +16,9 @@ audit of what people do.
   `need(action, page=True)`): anonymous → 401 (API) or a redirect to the login page (pages); a role the policy
   table does not give that action → 403. `PUBLIC_PATHS` are the only routes without one (the tests check
   that every other route has one).
-- `audit_event` writes one row of the audit trail (records.audit) for the request's user and address.
+- `audit_event` writes one row of the audit trail (records.audit) for the request's user and address;
+  `audit_denial` one for a refused request (403, failed CSRF or Origin check): who, which method and path
+  (never its query string: search terms stay out), from where.
 """
 
 from __future__ import annotations
@@ -239,8 +243,11 @@ def _identify(request: Request) -> Caller | None:
     if now - session.seen_at > settings.session_idle_minutes * 60 or \
             now - session.login_at > settings.session_max_hours * 3600:
         return None
-    user = accounts.get_user(services.store, session.username)
-    if user is None or not user.active:
+    # the server's record of the session decides: ended (logout, disabled, role or unit changed) or idle by the
+    # server's clock → anonymous, whatever the signed cookie says
+    user = accounts.session_user(services.store, session.username, session.nonce,
+                                 settings.session_idle_minutes * 60)
+    if user is None:
         return None
     if now - session.seen_at > _REFRESH_SECONDS:
         session = Session(session.username, session.nonce, session.login_at, now)
@@ -318,6 +325,18 @@ def audit_event(request: Request, action: str, target: str = "", result: str = "
     who = username if username is not None else (caller.principal.username if caller else "")
     audit.append(_services(request).store, username=who, client=client_address(request), action=action,
                  target=target, result=result)
+
+
+def audit_denial(request: Request, reason: str) -> None:
+    """The audit row of a refused request: its caller (if any), method and path without the query string,
+    and why (`result` "denied", or "csrf_refused" for a failed CSRF or Origin check)."""
+    csrf = any(w in reason.lower() for w in ("csrf", "cross-origin", "cross-site"))
+    try:
+        identify(request)
+        audit_event(request, "denied", f"{request.method} {request.url.path}"[:500],
+                    "csrf_refused" if csrf else "denied")
+    except Exception:  # noqa: BLE001 - the refusal stands even if its row cannot be written
+        log.exception("could not audit a refused request")
 
 
 class QuietAccessLog(logging.Filter):

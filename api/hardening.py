@@ -80,6 +80,17 @@ def origin_of(url: str) -> str | None:
         return None
 
 
+async def _audit_refusal(scope: dict, refusal: str) -> None:
+    """The audit row of a cross-site request refused here (api.auth.audit_denial), off the event loop."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.requests import Request
+
+    from api.auth import audit_denial
+
+    if "app" in scope and hasattr(scope["app"].state, "services"):
+        await run_in_threadpool(audit_denial, Request(scope), f"cross-site: {refusal}")
+
+
 class SameOrigin:
     """CSRF guard: a POST/PUT/PATCH/DELETE that a browser sends from another site is refused (403).
 
@@ -98,6 +109,7 @@ class SameOrigin:
         if scope["type"] == "http" and scope["method"] in UNSAFE_METHODS:
             refusal = self.refusal(scope)
             if refusal:
+                await _audit_refusal(scope, refusal)
                 await _error(403, f"cross-site request refused: {refusal}",
                              "Yêu cầu từ trang web khác bị từ chối")(scope, receive, send)
                 return

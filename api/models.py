@@ -78,7 +78,10 @@ def document_validation_errors(app: Any) -> None:
 
 
 class UploadResponse(BaseModel):
-    id: int = Field(description="document id (the existing one when the same content was uploaded before)")
+    id: int | None = Field(description="document id (the existing one when the same content was uploaded before "
+                                       "and you may read it); null when the same content is held by a unit you "
+                                       "cannot read: its id and state are not shown (the upload is written to "
+                                       "the audit trail for the leaders)")
     status: Status = Field(description="processing state; a new upload starts 'queued'")
     sha256: str = Field(description="SHA-256 of the file's bytes (originals are stored once by this)")
     duplicate: bool = Field(description="true when this content was already stored: it is not processed again")

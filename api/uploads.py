@@ -9,8 +9,9 @@ at the same time, and how much one uploader may send per day.
   received is on disk, not in memory, and it is gone when the request ends.
 * `UploadGate`: at most `max_concurrent_uploads` uploads are received at once (one more is answered 503
   with `Retry-After`: memory and temporary disk stay bounded), and `charge(uploader, size)` is the
-  per-uploader quota (`upload_quota_bytes` in 24 hours; 0 = none). The uploader is a name: today the
-  client's address, the logged-in user once there are accounts (`uploader_of`).
+  per-uploader quota (`upload_quota_bytes` in 24 hours; 0 = none). The uploader is the logged-in user's name
+  (`POST /documents` charges `caller.principal.username`); `uploader_of` names a request without a caller
+  by its client address.
 """
 
 from __future__ import annotations

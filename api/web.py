@@ -684,6 +684,8 @@ def document_page(request: Request, document_id: str, page: str = "1", q: str = 
         "page_info": page_info,
         "shown": shown,
         "confidence": confidence,
+        # a denunciation's original is refused to a reader without clearance: no link to a 403
+        "original_allowed": not masked and caller.principal.may(Action.READ_ORIGINAL),
         "next": str(request.url.path) + ("?" + str(request.url.query) if request.url.query else ""),
         "page_url": lambda n: f"/van-ban/{info.id}?" + urlencode({"page": n, **({"q": q} if q else {})}),
     })

@@ -92,7 +92,7 @@ def cmd_show(args, settings: Settings) -> int:
     from records.read import read_document
     from records.store import Store
 
-    info = read_document(Store(settings), args.id)
+    info = read_document(Store(settings), args.id, accounts.cli_reader(args, settings, f"document {args.id}"))
     if info is None:
         print(f"no document {args.id}", file=sys.stderr)
         return 1
@@ -121,7 +121,8 @@ def cmd_list(args, settings: Settings) -> int:
     from records.read import list_documents
     from records.store import Store
 
-    infos = list_documents(Store(settings), status=args.status, limit=args.limit, with_records=True)
+    infos = list_documents(Store(settings), accounts.cli_reader(args, settings, "list"), status=args.status,
+                           limit=args.limit, with_records=True)
     if args.json:
         _print_json([{"id": i.id, "file": i.file, "status": i.status, "error": i.error} for i in infos])
         return 0
@@ -142,9 +143,11 @@ def cmd_search(args, settings: Settings) -> int:
     if args.year_from and args.year_to and args.year_from > args.year_to:
         print("--from must not be after --to", file=sys.stderr)
         return 2
+    reader = accounts.cli_reader(args, settings, "search")
     query = SearchQuery(text=args.query or "", type=args.type, kind=args.kind, commune=args.commune,
                         district=args.district, parcel=args.parcel, year_from=args.year_from,
-                        year_to=args.year_to, limit=args.limit, offset=args.offset)
+                        year_to=args.year_to, limit=args.limit, offset=args.offset,
+                        cleared=reader.principal is None)
     results = open_backend(settings).search(query)
     if args.json:
         from dataclasses import asdict
@@ -201,17 +204,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--offset", type=int, default=0)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--cleared", action="store_true",
+                   help="show a denouncer's identity (masked by default; written to the audit trail)")
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("show", help="one stored record")
     p.add_argument("id", type=int)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--cleared", action="store_true",
+                   help="show a denouncer's identity (masked by default; written to the audit trail)")
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("list", help="stored documents as a table")
     p.add_argument("--status", choices=["queued", "processing", "done", "failed"])
     p.add_argument("--limit", type=int, default=100)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--cleared", action="store_true",
+                   help="show a denouncer's identity (masked by default; written to the audit trail)")
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("serve", help="the FastAPI service with its local worker pool")

@@ -2,7 +2,8 @@
 function, three outputs): register letters and matters by period and by type, channel, status, decision,
 deadline, land, several signers, unit or commune (old or new), and archive documents counted separately;
 printed, or exported to CSV / XLSX; `--form` writes the letter-processing report form (records.report_form).
-Run at the machine, it counts everything (the system's view)."""
+Counted as a reader without clearance (a denouncer's place does not count towards a commune) unless
+`--cleared` (cli.accounts.cli_reader, audited)."""
 
 from __future__ import annotations
 
@@ -41,10 +42,13 @@ def cmd_stats(args, settings: Settings) -> int:
                        decision=args.decision, deadline=args.deadline, land=yes_no(args.land),
                        several_signers=yes_no(args.several_signers), commune=args.commune, era=args.era,
                        unit=args.unit, as_of=day(args.as_of))
+    from cli.accounts import cli_reader
+
+    reader = cli_reader(args, settings, f"stats by {','.join(by) or 'period'}")
     store = Store(settings)
     try:
         try:
-            result = report(store, query)
+            result = report(store, query, reader)
         except ValueError as error:
             print(str(error), file=sys.stderr)
             return 2
@@ -97,4 +101,6 @@ def add_commands(sub) -> None:
     p.add_argument("--csv", metavar="FILE", help="also write a table (--table, default cross) as CSV")
     p.add_argument("--xlsx", metavar="FILE", help="also write the tables (or --table) as an XLSX workbook")
     p.add_argument("--form", metavar="FILE", help="also write the letter-processing report form (XLSX)")
+    p.add_argument("--cleared", action="store_true",
+                   help="count as a reader cleared to see denouncers (their places count; audited)")
     p.set_defaults(func=cmd_stats)

@@ -6,8 +6,9 @@ that does not match. Rows are appended in the writer's transaction (SQLite: one 
 the table is locked for the append), never updated or deleted by the code.
 
 Actions logged (`ACTIONS`): logins (ok and failed), logouts, reads of records, page images and originals,
-searches with their terms, exports, the register (its reads, entries,
-decisions and duplicate answers), uploads, corrections and typed pages, retries, user and token changes.
+searches with their terms, exports, the register (its reads, entries, decisions and duplicate answers),
+uploads, corrections and typed pages, retries, user and token changes, and refused requests (`denied`: a 403
+or a failed CSRF / Origin check, with the method and path).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from records.tables import audit_log
 GENESIS = "0" * 64
 ACTIONS = ("login", "logout", "read", "read_page_image", "read_original", "search", "export", "upload",
            "correct", "type_page", "retry", "user_add", "user_change", "token_add", "token_revoke",
-           "read_audit", "read_register", "register", "decide", "link")
+           "read_audit", "read_register", "register", "decide", "link", "denied")
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,10 @@ Art. 8(3), 56).
   (`records.confidential.identity_word_indices` over the page's stored words, whose boxes are in pixels of
   the served page image), over the signature area of a letter (on the last page: from the signature block's
   label — ``Người tố cáo``, ``(Ký, ghi rõ họ tên)`` … — down past the printed name, around the block;
-  the bottom right of the page when no label was read), and over the whole of a handwritten page (the
-  writer's handwriting, bút tích, identifies them too).
+  the bottom right of the page when no label was read), over the value of each of the writer's form fields
+  (`form_field_boxes`: "Họ và tên:", "Địa chỉ:", "Số điện thoại:" … at the start of a line — the rest of
+  the line, so a value filled in by hand is covered even when OCR read nothing of it), and over the whole of
+  a handwritten page (the writer's handwriting, bút tích, Art. 8(3), identifies them too).
 - `redacted_page_image`: the page image as a reader may see it (unchanged for the system and for readers
   cleared to see the identity).
 - `redacted_copy`: the redacted copy handed to the verification team (Art. 56): a PDF of every page image
@@ -19,6 +21,7 @@ this module stays below `ingest`.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -65,6 +68,48 @@ def identity_boxes(words: list[Word], record: Record) -> list[Box]:
             for i, w in enumerate(words) if i in hits]
 
 
+#: a form's field for the writer's own details, at the start of a line (folded): "Họ và tên người tố cáo:",
+#: "Địa chỉ:", "Số điện thoại:", "Số CCCD:" … — what follows on the line is theirs, typed or written by hand
+_FORM_FIELD = re.compile(
+    r"^(?:\d+[.)]\s*)?(?:ho\s+(?:va\s+)?ten(?:\s+nguoi\s+(?:to\s+cao|lam\s+don|viet\s+don))?"
+    r"|dia\s+chi(?:\s+(?:thuong\s+tru|lien\s+he|cu\s+tru|hien\s+nay))?|noi\s+(?:o|cu\s+tru)(?:\s+hien\s+nay)?"
+    r"|(?:so\s+)?dien\s+thoai(?:\s+lien\s+he)?|(?:so\s+)?(?:cccd|cmnd|can\s+cuoc(?:\s+cong\s+dan)?)"
+    r"|thu\s+dien\s+tu|email|e-mail|chu\s+ky)\s*:"
+)
+#: a section about someone else: its fields are not the writer's ("Người bị tố cáo:", "Thông tin người bị …")
+_OTHER_PERSON = ("bi to cao", "nguoi bi", "doi tuong")
+
+
+def form_field_boxes(words: list[Word], width: int) -> list[Box]:
+    """Boxes over the value of each of the writer's form fields (`_FORM_FIELD`): from the end of the label to the
+    right edge of the page's text, the line's height and half of it above and below — a value written by hand
+    (bút tích) is covered whether or not OCR read any word of it. A field within three lines after a line
+    about another person (`_OTHER_PERSON`: the accused) is not the writer's and is left."""
+    lines = sorted(_lines(words), key=lambda line: (min(w.top for w in line), min(w.left for w in line)))
+    right = max((w.left + w.width for w in words), default=width)
+    right = max(right, int(0.9 * width))
+    out: list[Box] = []
+    since_other = 99
+    for line in lines:
+        line = sorted(line, key=lambda w: w.left)
+        text = " ".join(fold(w.text) for w in line)
+        since_other += 1
+        if any(key in text for key in _OTHER_PERSON):
+            since_other = 0
+            continue
+        if since_other <= 3 or not _FORM_FIELD.match(text):
+            continue
+        label_end = next((i for i, w in enumerate(line) if w.text.rstrip().endswith(":")), None)
+        if label_end is None:
+            continue
+        top = min(w.top for w in line)
+        bottom = max(w.top + w.height for w in line)
+        pad = (bottom - top) // 2
+        x0 = line[label_end].left + line[label_end].width + _PAD
+        out.append((x0, max(0, top - pad), min(width, right + _PAD), bottom + pad))
+    return out
+
+
 def signature_box(words: list[Word], width: int, height: int) -> Box:
     """The signature area of a letter's last page: from the lowest line that opens the signature block down
     past the lowest word under it (the printed name; at least a fifth of the page), as wide as the block and at
@@ -97,7 +142,7 @@ def page_boxes(record: Record, number: int, words: list[Word], width: int, heigh
     page = next((p for p in record.pages if p.number == number), None)
     if page is not None and page.handwritten:
         return [(0, 0, width, height)]
-    boxes = identity_boxes(words, record)
+    boxes = identity_boxes(words, record) + form_field_boxes(words, width)
     last = max((p.number for p in record.pages), default=number)
     if number == last and record.kind == "petition":
         boxes.append(signature_box(words, width, height))

@@ -355,4 +355,21 @@ audit_log = Table(
     Column("target", Text, nullable=False),
     Column("result", String(40), nullable=False),
     Column("hash", String(64), nullable=False),
+    Index("ix_audit_log_action_at", "action", "at"),  # recent failed logins (migration 0009)
+)
+
+# Web sessions (records.accounts; migration 0009): one row per login, keyed by the SHA-256 of the cookie's
+# random nonce; a logout, a disabled user or a changed role or unit sets `ended_at`, and `seen_at` (moved on at
+# most once a minute) is what the idle timeout is judged by.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("nonce_hash", String(64), nullable=False, unique=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("seen_at", DateTime, nullable=False),
+    Column("ended_at", DateTime),
+    Column("end_reason", String(40)),  # logout | disabled | role_changed | password_changed | idle
+    Index("ix_web_sessions_user", "user_id"),
 )

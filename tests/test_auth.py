@@ -29,7 +29,7 @@ from PIL import Image, ImageDraw
 
 from api.app import create_app
 from api.auth import (DOCS_PATHS, PUBLIC_PATHS, SESSION_COOKIE, QuietAccessLog, Session, all_routes,
-                      encode_session, route_action)
+                      decode_session, encode_session, route_action)
 from conftest import REPO
 from donthu.access import POLICY, Action, Role
 from donthu.config import Settings
@@ -264,9 +264,13 @@ def test_login_failures_and_session_expiry(app_client: TestClient) -> None:
         app_client.cookies.set(SESSION_COOKIE, value)
         answer = app_client.get("/", follow_redirects=False)
         assert answer.status_code == 303 and answer.headers["location"].startswith("/dang-nhap"), value
-    # a session still fresh enough is moved on (re-issued with HttpOnly, SameSite=Strict)
+    # a session still fresh enough is moved on (re-issued with HttpOnly, SameSite=Strict); it must be one the
+    # server opened (its nonce is in web_sessions: tests/test_sessions.py)
     app_client.cookies.clear()
-    app_client.cookies.set(SESSION_COOKIE, encode_session(secret, Session(name, "n", now - 600, now - 120)))
+    log_in(app_client, name)
+    nonce = decode_session(secret, app_client.cookies.get(SESSION_COOKIE)).nonce
+    app_client.cookies.clear()
+    app_client.cookies.set(SESSION_COOKIE, encode_session(secret, Session(name, nonce, now - 600, now - 120)))
     answer = app_client.get("/")
     assert answer.status_code == 200
     (cookie,) = answer.headers.get_list("set-cookie")

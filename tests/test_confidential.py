@@ -518,3 +518,40 @@ def test_page_boxes_cover_handwriting_and_a_signature_without_a_label() -> None:
     assert image[110, 250] == 0 and image[110, 120] == 255 and image[1300, 900] == 0 and image[1300, 100] == 255
     complaint = _record(LETTER, [WRITER.model_copy(update={"role": "complainant"})], type_="complaint")
     assert page_boxes(complaint, 1, words, 1000, 1400) == []
+
+
+def test_form_fields_of_the_writer_are_boxed_even_when_ocr_read_nothing_of_them() -> None:
+    """A printed form filled in by hand (bút tích, Luật Tố cáo 2018 Art. 8(3)): OCR reads the printed labels and
+    nothing of the handwritten values; the rest of each of the writer's field lines is boxed, the accused's
+    fields are not, and a letter's prose line is not taken for a field."""
+    from donthu.types import Word
+    from records.redaction import page_boxes
+
+    def line(y: int, *texts: str, x: int = 100) -> list[Word]:
+        out = []
+        for t in texts:
+            out.append(Word(t, x, y, 14 * len(t), 30, line=y, block=0))
+            x += 14 * len(t) + 12
+        return out
+
+    words = (line(100, "ĐƠN", "TỐ", "CÁO", x=400)
+             + line(200, "Họ", "và", "tên", "người", "tố", "cáo:")  # the handwritten name: not read
+             + line(260, "Địa", "chỉ:", "ấp")  # one stray word read from the handwriting
+             + line(320, "Số", "điện", "thoại:")
+             + line(380, "Người", "bị", "tố", "cáo:", "Trần", "Văn", "Bảy")
+             + line(440, "Địa", "chỉ:", "ấp", "Một")  # the accused's address
+             + line(700, "Nội", "dung:", "tôi", "tố", "cáo", "việc", "lấn", "chiếm", "đất"))
+    record = _record("ĐƠN TỐ CÁO\nHọ và tên người tố cáo:\nĐịa chỉ: ấp\nSố điện thoại:\nNgười bị tố cáo: Trần "
+                     "Văn Bảy\nĐịa chỉ: ấp Một\nNội dung: tôi tố cáo việc lấn chiếm đất",
+                     [Party(name="Lê Thị Hồng", role="denouncer"), Party(name="Trần Văn Bảy", role="subject")])
+    record.kind = "other"  # no signature area here: only the fields
+    boxes = page_boxes(record, 1, words, 1240, 1754)
+    fields = [b for b in boxes if b[2] >= int(0.9 * 1240)]  # (identity_boxes adds word boxes of what OCR read)
+    rows = sorted((b[1], b[3]) for b in fields)
+    # three fields of the writer, each from the label's end to the right of the text, the line's height ± half
+    assert rows == [(185, 245), (245, 305), (305, 365)], boxes
+    assert all(b[1] < 380 for b in boxes)  # nothing from the accused's lines down
+    name_label_end = words[8].left + words[8].width
+    assert any(b[0] == name_label_end + 4 for b in fields)
+    complaint = _record(record.text, [Party(name="Lê Thị Hồng", role="complainant")], type_="complaint")
+    assert page_boxes(complaint, 1, words, 1240, 1754) == []  # only denunciations

@@ -68,14 +68,19 @@ def corrected(tmp_path_factory):
 
 def test_show_and_list_print_the_corrected_record(corrected) -> None:
     settings, doc_id, truth = corrected
-    shown = _cli(settings, "show", str(doc_id), "--json")
+    # the corrected type makes it a denunciation: without --cleared the denouncer is masked (docs/access.md)
+    masked = _cli(settings, "show", str(doc_id), "--json")
+    assert masked.returncode == 0, masked.stderr
+    assert [p["name"] for p in json.loads(masked.stdout)["record"]["parties"]] == ["[đã ẩn]"]
+    assert "Lê Văn Tám" not in _cli(settings, "list").stdout
+    shown = _cli(settings, "show", str(doc_id), "--json", "--cleared")
     assert shown.returncode == 0, shown.stderr
     record = json.loads(shown.stdout)["record"]
     assert record["type"] == "denunciation" and record["type_confidence"] == 1.0
     assert record["parties"] == PARTIES
     assert record["parcels"] == PARCELS
     assert record["kind"] == truth.kind  # uncorrected fields stay the extraction's
-    listing = _cli(settings, "list")
+    listing = _cli(settings, "list", "--cleared")
     assert listing.returncode == 0, listing.stderr
     row = next(line for line in listing.stdout.splitlines() if line.startswith(str(doc_id)))
     assert "denunciation" in row and "Lê Văn Tám" in row and "318/21" in row

@@ -23,7 +23,7 @@ from api.routes.common import (DocumentId, PageNumber, document_or_404, errors, 
 from api.uploads import too_large_message
 from donthu.access import Action
 from donthu.types import DonthuError, TooLarge
-from records.read import SYSTEM, count_documents, list_documents as read_list, read_document
+from records.read import SYSTEM, count_documents, list_documents as read_list, read_document, visible_ids
 from records.redaction import NotAllowed, needs_redaction, redacted_copy, redacted_page_image
 from records.typed import TypingError, add_typed
 
@@ -50,7 +50,8 @@ async def upload(
     """Store the file and queue it; returns at once (202). The document belongs to the uploader's unit. Intake
     rules are `ingest.intake.admit`'s (those of `donthu ingest` too): the same content uploaded again returns
     the existing document (`duplicate: true`) without processing it again — unless it failed before: then it
-    is queued again.
+    is queued again. When the existing document belongs to a unit the uploader cannot read, the answer shows
+    nothing of it (`id` null, not queued again).
 
     One file per request: a request with several file parts is refused (400) rather than storing one and
     dropping the others. The body is cut off with 413 once it passes the size limit; 503 (with
@@ -88,6 +89,11 @@ def _store_upload(request: Request, file: UploadFile, caller: Caller, dossier: s
         audit_event(request, "upload", name, "refused")
         code = 413 if isinstance(admission.error, TooLarge) else 400 if isinstance(admission.error, EmptyFile) else 415
         raise HTTPException(code, admission.reason)
+    if admission.action != "new" and not visible_ids(store, [admission.document_id], caller.reader):
+        # the same content is held by a unit the uploader cannot read: neither its id nor its state (nor a retry
+        # of it) — the leaders find the upload in the audit trail
+        audit_event(request, "upload", f"document {admission.document_id} {name}", "held_elsewhere")
+        return UploadResponse(id=None, status="queued", sha256=admission.sha256, duplicate=False)
     audit_event(request, "upload", f"document {admission.document_id} {name}", admission.action)
     if admission.to_run:  # a new file, or one that failed before: to the workers
         if app.submit is None:

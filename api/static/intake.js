@@ -102,7 +102,10 @@
         return;
       }
       sent();
-      if (xhr.status === 202) {
+      if (xhr.status === 202 && body.id === null) {  // held by another unit: nothing of it is shown
+        card.querySelector(".badge").textContent = "Đã nhận";
+        show(card, 1, "Đã nhận; văn bản được chuyển lãnh đạo xem xét.");
+      } else if (xhr.status === 202) {
         card.dataset.id = body.id;
         card.querySelector(".badge").textContent = "Đã nhận";
         poll(card, body.id, body.duplicate);
