@@ -31,7 +31,7 @@ from api import hardening
 from api.models import document_validation_errors
 from api.reasons import in_vietnamese
 from api.uploads import BodyLimit, UploadGate
-from api.routes import audit as audit_routes, documents, login, search, service
+from api.routes import archive as archive_routes, audit as audit_routes, documents, login, search, service
 from api.web import _render, router as web_router
 from donthu.config import Settings
 from records.store import Store
@@ -130,7 +130,7 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
     app.add_middleware(BodyLimit, settings=settings, gate=app.state.uploads)
     hardening.install(app, settings)  # hosts, cross-site requests, security headers (outermost)
     document_validation_errors(app)
-    for module in (documents, search, service, login, audit_routes):
+    for module in (documents, archive_routes, search, service, login, audit_routes):
         app.include_router(module.router)
     app.include_router(web_router)  # the clerks' pages
 

@@ -13,7 +13,7 @@ import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from cli import accounts, backup, places, redact, register, scale, stats
+from cli import accounts, backup, export, places, redact, register, scale, stats
 from donthu.config import Settings, load_settings
 
 _MARK = re.compile(r"<mark>(.*?)</mark>")
@@ -226,6 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     register.add_commands(sub)  # the register of letters (issue 17)
     accounts.add_commands(sub)  # user, token, audit
     redact.add_commands(sub)  # redact (records.redaction: the redacted copy of a denunciation)
+    export.add_commands(sub)  # export (ingest.archive: searchable PDF/A and archival metadata)
     for entry in entry_points(group="donthu.commands"):  # installed tools: corpus, eval, train-type
         entry.load()(sub)
     return parser
