@@ -27,7 +27,8 @@ def cmd_ingest(args, settings: Settings) -> int:
     from ingest.batch import ingest_paths
 
     report = ingest_paths(args.paths, settings, dossier_per_folder=args.dossier_per_folder,
-                          progress=not args.quiet, workers=args.workers, unit=args.unit)
+                          progress=not args.quiet, workers=args.workers, unit=args.unit,
+                          as_one=args.as_one)
     pages = report.pages_processed
     rate = pages / report.seconds if report.seconds else 0.0
     print(f"batch {report.batch_id}: {report.count('done')} done, {report.count('skipped')} skipped, "
@@ -180,6 +181,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dossier-per-folder", action="store_true", help="group each folder's files into one dossier (hồ sơ)")
     p.add_argument("--workers", type=int, help="worker processes (default: DONTHU_WORKERS or all cores)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--as-one", action="store_true", help="the files given are the photos of one letter: one "
+                   "document, one page per photo, in the order given")
     p.add_argument("--unit", default="", help="the unit the new documents belong to (e.g. an-giang/long-xuyen; "
                    "default: the root, seen only by province-level staff)")
     p.set_defaults(func=cmd_ingest)
