@@ -105,7 +105,8 @@ def _route_table(app) -> list[tuple[str, str, Action | None]]:
 
 
 def _call(client: TestClient, path: str, method: str, doc_id: int, headers: dict[str, str]):
-    url = path.replace("{document_id}", str(doc_id)).replace("{number}", "1").replace("{name}", "style.css")
+    url = path.replace("{document_id}", str(doc_id)).replace("{number}", "1").replace("{name}", "style.css") \
+        .replace("{dossier_id}", "1")
     if method == "GET":
         return client.get(url, headers=headers, follow_redirects=False)
     if path == "/documents":
@@ -134,7 +135,7 @@ def test_role_route_matrix_from_the_policy_table(two_communes) -> None:
     checked = 0
     for path, method, action in table:
         answer = _call(client, path, method, doc_id, {})
-        page = not path.startswith(("/documents", "/search", "/audit"))
+        page = not path.startswith(("/documents", "/dossiers", "/search", "/audit"))
         if page:
             assert answer.status_code == 303 and answer.headers["location"].startswith("/dang-nhap"), \
                 (path, method, answer.status_code)

@@ -63,7 +63,7 @@ async def upload(
     files = [v for _, v in form.multi_items() if isinstance(v, FormFile)]
     if len(files) > 1 and not as_one:
         raise HTTPException(400, f"one file per upload: this request has {len(files)} files; "
-                                 "send each in its own POST /documents, or set as_one for the photos of one letter")
+                                 "send each in its own POST /documents")
     refusal = request.app.state.uploads.charge(caller.principal.username, sum(f.size or 0 for f in files))
     if refusal:
         raise HTTPException(429, refusal)
