@@ -109,7 +109,7 @@ def _pages(store: Store, info: DocumentInfo, reader: Reader, settings: Settings)
                                                                                     settings)
                 raster = _redacted(raster, boxes, served)
                 words = [w for w in words if not _inside(w, boxes)]
-        out.append(PdfPage(raster, words))
+        out.append(PdfPage(raster.compact(), words))
     return out, redact
 
 

@@ -60,6 +60,19 @@ class PageRaster:
     pixels: np.ndarray | None = None
     #: the JPEG's colour components (1 gray, 3 RGB)
     components: int = 3
+    #: `pixels` already compressed (`compact`): RGB or gray rows, zlib
+    flate: bytes | None = None
+
+    def compact(self) -> "PageRaster":
+        """Compress `pixels` now (a dossier's pages wait in memory as a fraction of their decoded size)."""
+        if self.pixels is not None:
+            pixels = np.ascontiguousarray(self.pixels)
+            if pixels.ndim == 3:
+                pixels = np.ascontiguousarray(pixels[:, :, 2::-1])  # BGR → RGB
+            self.components = 3 if pixels.ndim == 3 else 1
+            self.flate = zlib.compress(pixels.tobytes(), 6)
+            self.pixels = None
+        return self
 
 
 @dataclass
@@ -138,14 +151,11 @@ def _image_xobject(pdf: pikepdf.Pdf, raster: PageRaster) -> pikepdf.Stream:
         return pikepdf.Stream(pdf, raster.jpeg, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image,
                               Width=width, Height=height, ColorSpace=space, BitsPerComponent=8,
                               Filter=pikepdf.Name.DCTDecode)
-    pixels = np.ascontiguousarray(raster.pixels)
-    if pixels.ndim == 3:
-        pixels = np.ascontiguousarray(pixels[:, :, 2::-1])  # BGR → RGB
-        space = pikepdf.Name.DeviceRGB
-    else:
-        space = pikepdf.Name.DeviceGray
-    height, width = pixels.shape[:2]
-    return pikepdf.Stream(pdf, zlib.compress(pixels.tobytes(), 6), Type=pikepdf.Name.XObject,
+    if raster.flate is None:
+        raster.compact()
+    space = pikepdf.Name.DeviceRGB if raster.components == 3 else pikepdf.Name.DeviceGray
+    width, height = raster.width, raster.height
+    return pikepdf.Stream(pdf, raster.flate, Type=pikepdf.Name.XObject,
                           Subtype=pikepdf.Name.Image, Width=width, Height=height, ColorSpace=space,
                           BitsPerComponent=8, Filter=pikepdf.Name.FlateDecode)
 

@@ -148,7 +148,7 @@ def test_document_pdfa_keeps_the_photo_and_its_words_where_they_are(archive, tmp
     path.write_bytes(export.pdf)
     with pikepdf.open(path) as pdf:
         assert len(pdf.pages) == 1
-        images = list(pdf.pages[0].images.values())
+        images = list(pdf.pages[0].get_images().values())
         assert len(images) == 1 and images[0].Filter == "/DCTDecode"
         assert images[0].read_raw_bytes() == jpeg  # the photo's bytes as stored, not re-encoded
         assert str(pdf.pdf_version) >= "1.4"
@@ -178,7 +178,7 @@ def test_dossier_pdfa_in_order_with_lossless_scan_and_metadata(archive, tmp_path
     pages = text.split("\f")
     assert all(line in pages[0] for line in LETTERS["photo"]) and all(line in pages[1] for line in LETTERS["scan"])
     with pikepdf.open(path) as pdf:
-        image = pikepdf.PdfImage(list(pdf.pages[1].images.values())[0])
+        image = pikepdf.PdfImage(list(pdf.pages[1].get_images().values())[0])
         assert image.filters == ["/FlateDecode"]  # lossless
         assert np.array_equal(np.asarray(image.as_pil_image()), np.asarray(truth["scan"][3]))  # same pixels
         with pdf.open_metadata() as meta:
@@ -210,7 +210,7 @@ def test_denunciation_is_exported_redacted_for_a_reader_not_cleared(archive, tmp
         assert part not in text.split(), (part, text)
     assert "ĐƠN TỐ CÁO" in text and "Kính gửi Thanh tra tỉnh An Giang" in text  # the rest stays searchable
     with pikepdf.open(path) as pdf:
-        pixels = np.asarray(pikepdf.PdfImage(list(pdf.pages[0].images.values())[0]).as_pil_image())
+        pixels = np.asarray(pikepdf.PdfImage(list(pdf.pages[0].get_images().values())[0]).as_pil_image())
         keywords = pdf.open_metadata()["dc:subject"]
     assert not any("Mai" in k for k in keywords)
     name_words = [w for w in words if w.line == 2 and w.text in DENOUNCER.split()]
@@ -330,7 +330,7 @@ def test_photos_uploaded_together_are_one_document_one_page_each(client: TestCli
     data = services.store.read_original(info.sha256)
     with pikepdf.open(io.BytesIO(data)) as pdf:
         assert len(pdf.pages) == 3
-        raw = [list(p.images.values())[0].read_raw_bytes() for p in pdf.pages]
+        raw = [list(p.get_images().values())[0].read_raw_bytes() for p in pdf.pages]
         assert raw == photos  # each photo's bytes as taken, in order
         assert [int(p.obj.get("/Rotate", 0)) for p in pdf.pages] == [0, 90, 0]
     pages = list(iter_pages(data, info.mime, services.settings))
