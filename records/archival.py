@@ -32,7 +32,8 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from donthu.access import ACCESS_LEVELS, Action, may_access_level
-from records.confidential import MASK, is_confidential
+from donthu.text import fold
+from records.confidential import MASK, cleared, confidential_parties, is_confidential
 from records.read import SYSTEM, Reader, read_document
 from records.store import DocumentInfo, Store
 from records.tables import archival_metadata, documents, dossiers
@@ -265,6 +266,19 @@ def _keywords(infos: list[DocumentInfo]) -> list[str]:
     return out[:50]
 
 
+def _without_denouncers(store: Store, infos: list[DocumentInfo], reader: Reader, keywords: Any) -> Any:
+    """Keywords an archivist or leader set, without a denouncer's name for a reader not cleared to see it (a
+    cleared leader's edit must not show the name to an archivist)."""
+    if not keywords or cleared(reader.principal):
+        return keywords
+    hidden = set()
+    for info in infos:
+        system = read_document(store, info.id, SYSTEM)
+        if system is not None and is_confidential(system.record):
+            hidden |= {fold(p.name) for p in confidential_parties(system.record)}
+    return [k for k in keywords if not any(name and name in fold(k) for name in hidden)]
+
+
 def dossier_code_default(dossier_id: int, fonds_code: str | None) -> str:
     return f"{fonds_code}.HS{dossier_id:05d}" if fonds_code else f"HS{dossier_id:05d}"
 
@@ -304,6 +318,7 @@ def dossier_metadata(store: Store, dossier_id: int, reader: Reader, action: Acti
         "paper_dossier_code": None, "notes": None,
     }
     values = {**derived, **set_values}
+    values["keywords"] = _without_denouncers(store, infos, reader, values["keywords"])
     values["dossier_code"] = set_values.get("dossier_code") or dossier_code_default(dossier_id, values["fonds_code"])
     meta = Metadata("dossier", dossier_id, {k: values.get(k) for k, _ in DOSSIER_FIELDS}, who, mean)
     if not may_access_level(reader.principal, meta.values["access_level"]):
@@ -350,6 +365,7 @@ def document_metadata(store: Store, document_id: int, reader: Reader, action: Ac
     }
     set_values, who = _overrides(store, "document", document_id)
     values = {**derived, **set_values}
+    values["keywords"] = _without_denouncers(store, [info], reader, values["keywords"])
     if set_values.get("access_level") == "restricted" or (dossier and dossier.values["access_level"] == "restricted"):
         values["access_level"] = "restricted"
     meta = Metadata("document", document_id, {k: values.get(k) for k, _ in DOCUMENT_FIELDS}, who, mean)

@@ -263,6 +263,16 @@ def test_api_exports_metadata_edits_and_denials(archive, client: TestClient) -> 
         assert "Thời hạn lưu trữ: Vĩnh viễn" in pdf.open_metadata()["dc:rights"]
     assert client.post(f"/dossiers/{land}/archive.json", headers=archivist,
                        json={"fonds_code": None, "retention": "", "physical_condition": ""}).status_code == 200
+    # a cleared leader's keywords never show a denouncer's name to the archivist
+    leader = bearer(client, Role.LEADER)
+    assert client.post(f"/dossiers/{secret}/archive.json", headers=leader,
+                       json={"keywords": ["tố cáo", DENOUNCER]}).status_code == 200
+
+    def keywords(headers):
+        fields = client.get(f"/dossiers/{secret}/archive.json", headers=headers).json()["dossier"]["fields"]
+        return next(f["value"] for f in fields if f["key"] == "keywords")
+
+    assert keywords(leader) == ["tố cáo", DENOUNCER] and keywords(archivist) == ["tố cáo"]
     # every export is in the audit trail, the refused ones too
     from records import audit
 
