@@ -354,12 +354,19 @@ def test_cli_as_one_queues_one_document(tmp_path: Path) -> None:
 
     for i, text in enumerate(("Trang một", "Trang hai")):
         (tmp_path / f"p{i}.jpg").write_bytes(_photo(text))
+    draw(["Trang ba"], size=(300, 400))[0].save(tmp_path / "p2.png")
+    subprocess.run(["heif-enc", "-q", "90", "-o", str(tmp_path / "p2.heic"), str(tmp_path / "p2.png")], check=True,
+                   capture_output=True, timeout=120)  # a phone's HEIC photo (libheif-examples)
     (tmp_path / "not-a-photo.txt").write_text("x")
     store = Store(Settings(data_dir=tmp_path / "data"))
-    sources = walk([tmp_path / "p0.jpg", tmp_path / "p1.jpg"])
+    sources = walk([tmp_path / "p0.jpg", tmp_path / "p1.jpg", tmp_path / "p2.heic"])
     items, to_run = _queue_files(store, store.create_batch("t"), sources, Settings(data_dir=tmp_path / "data"),
                                  False, "", as_one=True)
-    assert len(items) == 1 and len(to_run) == 1 and items[0].pages == 2
+    assert len(items) == 1 and len(to_run) == 1 and items[0].pages == 3
+    info = store.get(items[0].document_id)
+    with pikepdf.open(io.BytesIO(store.read_original(info.sha256))) as pdf:
+        sizes = [(int(i.Width), int(i.Height)) for p in pdf.pages for i in p.get_images().values()]
+    assert sizes == [(600, 800), (600, 800), (300, 400)]
     items, _ = _queue_files(store, store.create_batch("t2"), walk([tmp_path / "p0.jpg", tmp_path / "not-a-photo.txt"]),
                             Settings(data_dir=tmp_path / "data"), False, "", as_one=True)
     assert items[0].outcome == "failed" and "not-a-photo.txt" in items[0].error
