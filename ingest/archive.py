@@ -16,15 +16,20 @@ Every export is written to the audit trail (`records.audit`, action `export`) by
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
 from typing import Any
 
+import pikepdf
+from PIL import Image
+
 from donthu.access import Action
 from donthu.config import Settings
 from donthu.types import Word
-from ingest.pages import _metadata_dpi, _open_image, _orientation, page_at, page_image
-from ingest.sniff import JPEG
+from ingest.pages import (_ANISOTROPY, _PdfPages, _metadata_dpi, _open_image, _orientation, _page_rotation,
+                          _single_scan, page_at, page_image)
+from ingest.sniff import JPEG, PDF
 from records import archival
 from records.archival import Metadata, NotAllowed
 from records.pdfa import PageRaster, PdfPage, build
@@ -50,9 +55,49 @@ class Export:
     redacted: bool
 
 
+def _scan_jpeg(data: bytes, number: int, settings: Settings) -> tuple[bytes, int, int, float] | None:
+    """A scanned PDF page's JPEG as stored in the PDF (bytes, width, height, dpi), when the page is that one
+    image placed upright at square pixels (so the served image is exactly its decoding); None otherwise."""
+    with _PdfPages(data, settings) as pages:
+        if not 1 <= number <= pages.count:
+            return None
+        layout = pages.layout(number - 1)
+        if pages.trusted_text_page(number - 1, layout)[0] is not None:
+            return None
+        draw = _single_scan(layout)
+        if draw is None or draw.xobject is None or _page_rotation(pages.pdf.pages[number - 1]) != 0:
+            return None
+        image = draw.xobject
+        filters = image.get("/Filter")
+        if isinstance(filters, pikepdf.Array):
+            filters = filters[0] if len(filters) == 1 else None
+        if filters != "/DCTDecode" or image.get("/ColorSpace") not in ("/DeviceGray", "/DeviceRGB") \
+                or int(image.get("/BitsPerComponent", 8)) != 8 \
+                or any(k in image for k in ("/SMask", "/Mask", "/Decode", "/ImageMask", "/DecodeParms")):
+            return None
+        a, b, c, d, _, _ = draw.ctm
+        if b != 0 or c != 0 or a <= 0 or d <= 0:
+            return None
+        width, height = int(image.Width), int(image.Height)
+        dpi_x, dpi_y = width / (a / 72.0), height / (d / 72.0)
+        if max(dpi_x, dpi_y) / min(dpi_x, dpi_y) > _ANISOTROPY:
+            return None
+        return image.read_raw_bytes(), width, height, (dpi_x + dpi_y) / 2
+
+
 def page_raster(data: bytes, mime: str, number: int, settings: Settings) -> PageRaster:
-    """Page `number` as stored: a single-frame JPEG as its own bytes (turned by its EXIF orientation when that
-    is a turn, not a mirror; same size as the served image); anything else as the served image's pixels."""
+    """Page `number` as stored: a single-frame JPEG, or the JPEG of a scanned PDF page, as its own bytes (a JPEG
+    file turned by its EXIF orientation when that is a turn, not a mirror; same size as the served image);
+    anything else as the served image's pixels."""
+    if mime == PDF:
+        found = _scan_jpeg(data, number, settings)
+        if found is not None:
+            raw, width, height, dpi = found
+            with Image.open(io.BytesIO(raw)) as im:
+                components = 1 if im.mode == "L" else 3
+                ok = im.size == (width, height) and im.mode in ("L", "RGB")
+            if ok:
+                return PageRaster(width, height, round(dpi, 1), jpeg=raw, components=components)
     if mime == JPEG and number == 1:
         with _open_image(data) as im:
             turn = _TURN.get(_orientation(im))

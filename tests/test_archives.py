@@ -225,6 +225,31 @@ def test_denunciation_is_exported_redacted_for_a_reader_not_cleared(archive, tmp
                                        text=True, check=True).stdout
 
 
+def test_a_scanned_pdf_page_keeps_its_jpeg(tmp_path: Path) -> None:
+    """A scanner's PDF (one JPEG a page, placed upright): the JPEG goes into the PDF/A as the scanner wrote it."""
+    import img2pdf
+
+    from ingest.archive import export_document
+    from records.read import SYSTEM
+    from records.store import Store
+
+    page, words = draw(LETTERS["scan"])
+    buf = io.BytesIO()
+    page.save(buf, "JPEG", quality=80, dpi=(150, 150))
+    scan = img2pdf.convert(buf.getvalue())
+    settings = Settings(data_dir=tmp_path / "data")
+    store = Store(settings)
+    doc = _store(store, "may-quet.pdf", scan, words, page.size, LETTERS["scan"], dossier=None, type_="complaint",
+                 kind="decision", parties=[], date="2024-05-20")
+    export = export_document(store, doc, SYSTEM, settings)
+    store.close()
+    assert export.name == f"VB{doc:06d}" and export.verdict == "pass"
+    with pikepdf.open(io.BytesIO(export.pdf)) as pdf:
+        assert [i.read_raw_bytes() for i in pdf.pages[0].get_images().values()] == [buf.getvalue()]
+    (tmp_path / "out.pdf").write_bytes(export.pdf)
+    assert [w[0] for w in _bbox_words(tmp_path / "out.pdf")] == [w.text for w in words]
+
+
 # ------------------------------------------------------------------------------------------------ API, pages, CLI
 def test_api_exports_metadata_edits_and_denials(archive, client: TestClient) -> None:
     _, dossiers, truth = archive
