@@ -31,7 +31,7 @@ from ingest.pages import (_ANISOTROPY, _PdfPages, _metadata_dpi, _open_image, _o
                           _single_scan, page_at, page_image)
 from ingest.sniff import JPEG, PDF
 from records import archival
-from records.archival import Metadata, NotAllowed
+from records.archival import NotAllowed
 from records.pdfa import PageRaster, PdfPage, build
 from records.read import SYSTEM, Reader, read_document
 from records.redaction import needs_redaction, page_boxes

@@ -31,9 +31,8 @@ from __future__ import annotations
 
 import io
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 import numpy as np
 import pikepdf
@@ -229,9 +228,3 @@ def _describe(report) -> str:
     found = _findings(report)
     return f"PDF/A-{FLAVOUR} validation: {getattr(report, 'verdict', '?')}; " + "; ".join(found[:10])
 
-
-def utc_now_iso() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-Render = Callable[[int], PageRaster]
