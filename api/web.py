@@ -827,6 +827,10 @@ def archive(request: Request, khung: str = "", nguong: str = "", caller: Caller 
     except ValueError:
         threshold = REVIEW_THRESHOLD
     context = _archive_context(_services(request), max(0.0, min(100.0, threshold)), caller.reader)
+    if not khung:
+        from records.archival import visible_dossiers
+
+        context["dossiers"] = visible_dossiers(_services(request).store, caller.reader)
     return _render(request, "_archive_live.html" if khung else "archive.html", context)
 
 

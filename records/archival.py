@@ -197,6 +197,23 @@ def dossier_document_ids(store: Store, dossier_id: int) -> list[int]:
                                            .order_by(documents.c.id))]
 
 
+def visible_dossiers(store: Store, reader: Reader, limit: int = 30) -> list[tuple[int, str, int]]:
+    """(id, name, documents `reader` may see) of the newest dossiers holding at least one such document."""
+    from sqlalchemy import func
+
+    from records.read import reader_unit
+    from records.store import unit_condition
+
+    query = (select(dossiers.c.id, dossiers.c.name, func.count(documents.c.id))
+             .join(documents, documents.c.dossier_id == dossiers.c.id)
+             .group_by(dossiers.c.id, dossiers.c.name).order_by(dossiers.c.id.desc()).limit(limit))
+    unit = reader_unit(reader)
+    if unit is not None:
+        query = query.where(unit_condition(documents.c.unit, unit))
+    with store._read() as conn:
+        return [(int(i), name, int(n)) for i, name, n in conn.execute(query)]
+
+
 def _check(reader: Reader, action: Action, unit: str | None) -> None:
     if reader.principal is not None and not reader.principal.may_on(action, unit):
         raise NotAllowed(f"{reader.name} may not {action.value} here")

@@ -313,6 +313,9 @@ def test_dossier_page_and_the_archivists_form(archive, client: TestClient) -> No
     _, dossiers, _ = archive
     land = dossiers["land"]
     page = logged_in(TestClient(client.app), Role.ARCHIVIST)
+    assert f'href="/ho-so/{land}"' in page.get("/luu-tru").text  # listed on the archive page
+    assert f'href="/ho-so/{land}"' not in logged_in(TestClient(client.app), Role.OFFICER, "an-giang/x").get(
+        "/luu-tru").text  # not to another unit
     html = page.get(f"/ho-so/{land}").text
     assert "Mã phông" in html and "Mức độ tin cậy" in html and f"/dossiers/{land}/archive.pdf" in html
     assert 'name="fonds_name"' in html
