@@ -34,7 +34,7 @@ from api import hardening
 from api.models import document_validation_errors
 from api.reasons import in_vietnamese
 from api.uploads import BodyLimit, UploadGate
-from api.routes import audit as audit_routes, documents, login, register, search, service, stats as stats_routes
+from api.routes import archive as archive_routes, audit as audit_routes, documents, login, register, search, service, stats as stats_routes
 from api.web import _render, router as web_router
 from donthu.config import Settings
 from records.store import Store
@@ -133,7 +133,7 @@ def create_app(settings: Settings, *, submit: Submit | None = None, resume: bool
     app.add_middleware(BodyLimit, settings=settings, gate=app.state.uploads)
     hardening.install(app, settings)  # hosts, cross-site requests, security headers (outermost)
     document_validation_errors(app)
-    for module in (documents, search, service, login, audit_routes, register, stats_routes):
+    for module in (documents, archive_routes, search, service, login, audit_routes, register, stats_routes):
         app.include_router(module.router)
     app.include_router(web_router)  # the clerks' pages
 

@@ -675,6 +675,7 @@ def document_page(request: Request, document_id: str, page: str = "1", q: str = 
     confidence = page_info.confidence if page_info else None
     return _render(request, "document.html", {
         "card": card,
+        "dossier_id": info.dossier_id,
         "number": number,
         "total": total,
         "q": q,
@@ -689,6 +690,77 @@ def document_page(request: Request, document_id: str, page: str = "1", q: str = 
         "next": str(request.url.path) + ("?" + str(request.url.query) if request.url.query else ""),
         "page_url": lambda n: f"/van-ban/{info.id}?" + urlencode({"page": n, **({"q": q} if q else {})}),
     })
+
+
+# ------------------------------------------------------------------------------------------------ dossiers
+PAGE_EDIT_ARCHIVAL = Depends(need(Action.EDIT_ARCHIVAL, page=True))
+
+
+@router.get("/ho-so/{dossier_id}", response_class=HTMLResponse)
+def dossier_page(request: Request, dossier_id: str, caller: Caller = PAGE_READ) -> HTMLResponse:
+    """A dossier (hồ sơ lưu trữ): its archival metadata (Circular 05/2025/TT-BNV, records.archival), its
+    documents in order, the PDF/A download and, for archivists, the form that edits the fields."""
+    from records import archival
+
+    services = _services(request)
+    doc_id = _parse_id(dossier_id)
+    try:
+        meta = archival.dossier_metadata(services.store, doc_id, caller.reader) if doc_id else None
+        docs = archival.dossier_documents(services.store, doc_id, caller.reader) if doc_id else []
+    except LookupError:
+        meta = None
+    except archival.NotAllowed:
+        audit_event(request, "read", f"dossier {dossier_id} archival metadata", "denied")
+        return _render(request, "403.html", {"message": "Hồ sơ có mức độ tiếp cận hạn chế."}, status_code=403)
+    if meta is None:
+        return _not_found(request, f"hồ sơ số {dossier_id}")
+    audit_event(request, "read", f"dossier {doc_id} archival metadata")
+    return _render(request, "dossier.html", {
+        "meta": meta, "documents": docs, "ACCESS_NAMES": archival.ACCESS_NAMES,
+        "ACCESS_LEVELS": ("open", "restricted"), "form_value": _form_value,
+    })
+
+
+def _form_value(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return str(value)
+
+
+@router.post("/ho-so/{dossier_id}/sua")
+async def edit_dossier(request: Request, dossier_id: str, caller: Caller = PAGE_EDIT_ARCHIVAL) -> Response:
+    """The archivist's form: every field posted replaces what donthu derived ("" gives it back)."""
+    from records import archival
+
+    services = _services(request)
+    doc_id = _parse_id(dossier_id)
+    form = await request.form()
+    keys = {k for k, _ in archival.DOSSIER_FIELDS}
+    values = {k: str(form.get(k, "")).strip() for k in keys if k in form}
+    try:
+        current = archival.dossier_metadata(services.store, doc_id, caller.reader, Action.EDIT_ARCHIVAL) \
+            if doc_id else None
+        if current is None:
+            return _not_found(request, f"hồ sơ số {dossier_id}")
+        # only what the archivist changed: an unchanged derived value stays derived (it follows the records)
+        changed: dict[str, Any] = {k: v for k, v in values.items() if v != _form_value(current.values.get(k))}
+        if "keywords" in changed:
+            changed["keywords"] = [w.strip() for w in changed["keywords"].split(";") if w.strip()]
+        archival.set_fields(services.store, "dossier", doc_id, changed, caller.principal.username)
+    except LookupError:
+        return _not_found(request, f"hồ sơ số {dossier_id}")
+    except archival.NotAllowed:
+        return _render(request, "403.html", {"message": "Hồ sơ có mức độ tiếp cận hạn chế."}, status_code=403)
+    except archival.InvalidField as exc:
+        response = RedirectResponse(f"/ho-so/{doc_id}", status_code=303)
+        _flash(response, f"Không lưu được: {exc}", "error")
+        return response
+    audit_event(request, "correct", f"dossier {doc_id} archival metadata: {', '.join(sorted(changed))}")
+    response = RedirectResponse(f"/ho-so/{doc_id}", status_code=303)
+    _flash(response, f"Đã lưu {len(changed)} trường." if changed else "Không có thay đổi.")
+    return response
 
 
 # ------------------------------------------------------------------------------------------------ archive
@@ -757,6 +829,10 @@ def archive(request: Request, khung: str = "", nguong: str = "", caller: Caller 
     except ValueError:
         threshold = REVIEW_THRESHOLD
     context = _archive_context(_services(request), max(0.0, min(100.0, threshold)), caller.reader)
+    if not khung:
+        from records.archival import visible_dossiers
+
+        context["dossiers"] = visible_dossiers(_services(request).store, caller.reader)
     return _render(request, "_archive_live.html" if khung else "archive.html", context)
 
 

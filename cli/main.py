@@ -13,7 +13,7 @@ import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from cli import accounts, backup, places, redact, register, scale, stats
+from cli import accounts, backup, export, places, redact, register, scale, stats
 from donthu.config import Settings, load_settings
 
 _MARK = re.compile(r"<mark>(.*?)</mark>")
@@ -27,7 +27,8 @@ def cmd_ingest(args, settings: Settings) -> int:
     from ingest.batch import ingest_paths
 
     report = ingest_paths(args.paths, settings, dossier_per_folder=args.dossier_per_folder,
-                          progress=not args.quiet, workers=args.workers, unit=args.unit)
+                          progress=not args.quiet, workers=args.workers, unit=args.unit,
+                          as_one=args.as_one)
     pages = report.pages_processed
     rate = pages / report.seconds if report.seconds else 0.0
     print(f"batch {report.batch_id}: {report.count('done')} done, {report.count('skipped')} skipped, "
@@ -183,6 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dossier-per-folder", action="store_true", help="group each folder's files into one dossier (hồ sơ)")
     p.add_argument("--workers", type=int, help="worker processes (default: DONTHU_WORKERS or all cores)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--as-one", action="store_true", help="the files given are the photos of one letter: one "
+                   "document, one page per photo, in the order given")
     p.add_argument("--unit", default="", help="the unit the new documents belong to (e.g. an-giang/long-xuyen; "
                    "default: the root, seen only by province-level staff)")
     p.set_defaults(func=cmd_ingest)
@@ -235,6 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     register.add_commands(sub)  # the register of letters (issue 17)
     accounts.add_commands(sub)  # user, token, audit
     redact.add_commands(sub)  # redact (records.redaction: the redacted copy of a denunciation)
+    export.add_commands(sub)  # export (ingest.archive: searchable PDF/A and archival metadata)
     for entry in entry_points(group="donthu.commands"):  # installed tools: corpus, eval, train-type
         entry.load()(sub)
     return parser

@@ -41,7 +41,9 @@ class Action(StrEnum):
     SEARCH = "search"
     UPLOAD = "upload"                    # upload, ingest, retry
     CORRECT = "correct"                  # corrections of type, parties, parcels; typed pages
-    EXPORT = "export"
+    EXPORT = "export"                    # searchable PDF/A and archival metadata (records.archival)
+    READ_RESTRICTED = "read_restricted"  # dossiers whose access level (mức độ tiếp cận) is "restricted"
+    EDIT_ARCHIVAL = "edit_archival"      # the archival metadata of dossiers and documents (Circular 05/2025)
     STATISTICS = "statistics"
     READ_AUDIT = "read_audit"
     MANAGE_USERS = "manage_users"
@@ -56,12 +58,14 @@ POLICY: dict[Role, frozenset[Action]] = {
     Role.INTAKE: frozenset({A.READ, A.READ_IDENTITY, A.READ_PAGE_IMAGE, A.READ_ORIGINAL, A.SEARCH,
                             A.UPLOAD, A.READ_REGISTER, A.REGISTER}),
     Role.OFFICER: frozenset({A.READ, A.READ_IDENTITY, A.READ_PAGE_IMAGE, A.READ_ORIGINAL, A.READ_REDACTED,
-                             A.SEARCH, A.UPLOAD, A.CORRECT, A.EXPORT, A.READ_REGISTER, A.REGISTER, A.DECIDE}),
+                             A.SEARCH, A.UPLOAD, A.CORRECT, A.EXPORT, A.READ_RESTRICTED, A.READ_REGISTER,
+                             A.REGISTER, A.DECIDE}),
     Role.LEADER: frozenset({A.READ, A.READ_IDENTITY, A.READ_PAGE_IMAGE, A.READ_ORIGINAL, A.READ_REDACTED,
-                            A.SEARCH, A.CORRECT, A.EXPORT, A.STATISTICS, A.READ_AUDIT, A.READ_REGISTER,
-                            A.DECIDE}),
+                            A.SEARCH, A.CORRECT, A.EXPORT, A.STATISTICS, A.READ_AUDIT, A.READ_RESTRICTED,
+                            A.EDIT_ARCHIVAL, A.READ_REGISTER, A.DECIDE}),
     Role.ARCHIVIST: frozenset({A.READ, A.READ_PAGE_IMAGE, A.READ_ORIGINAL, A.SEARCH, A.UPLOAD, A.CORRECT,
-                               A.EXPORT}),  # originals of denunciations: refused (records.redaction)
+                               A.EXPORT, A.READ_RESTRICTED, A.EDIT_ARCHIVAL}),
+    # originals of denunciations: refused to the archivist (records.redaction); exports are redacted copies
     Role.VERIFIER: frozenset({A.READ_REDACTED}),
     Role.ADMIN: frozenset({A.READ_AUDIT, A.MANAGE_USERS}),
 }
@@ -70,7 +74,12 @@ del A
 #: actions on records, limited to the reader's unit subtree (the others are about the service itself)
 RECORD_ACTIONS = frozenset({Action.READ, Action.READ_IDENTITY, Action.READ_PAGE_IMAGE, Action.READ_ORIGINAL,
                             Action.READ_REDACTED, Action.SEARCH, Action.CORRECT, Action.EXPORT,
-                            Action.READ_REGISTER, Action.REGISTER, Action.DECIDE})
+                            Action.READ_REGISTER, Action.REGISTER, Action.DECIDE, Action.READ_RESTRICTED,
+                            Action.EDIT_ARCHIVAL})
+
+#: access levels of archived dossiers (mức độ tiếp cận, Luật Lưu trữ 2024; Circular 05/2025/TT-BNV's dossier
+#: data): "open" (mở) for every reader of the unit, "restricted" (hạn chế) only for roles with READ_RESTRICTED
+ACCESS_LEVELS = ("open", "restricted")
 
 
 def normalise_unit(unit: str) -> str:
@@ -105,6 +114,14 @@ class Principal:
         if action not in RECORD_ACTIONS:
             return True
         return unit_contains(self.unit, record_unit or "")
+
+
+def may_access_level(principal: "Principal | None", level: str | None) -> bool:
+    """May `principal` (None: the system) read a dossier of access level `level` at all? An unknown level
+    counts as restricted."""
+    if principal is None or level == "open":
+        return True
+    return principal.may(Action.READ_RESTRICTED)
 
 
 def allowed(role: Role, action: Action) -> bool:

@@ -15,7 +15,7 @@ from typing import Literal
 
 from donthu.config import Settings
 from ingest.indexing import reindex_stored
-from ingest.intake import admit
+from ingest.intake import admit, admit_photos
 from ingest.pool import LocalPool
 from ingest.sources import SourceFile, walk
 from records.store import Store
@@ -58,23 +58,35 @@ class BatchReport:
 
 
 def _queue_files(store, batch_id: int, sources: list[SourceFile], settings: Settings,
-                 dossier_per_folder: bool, unit: str = "") -> tuple[list[ItemOutcome], dict[int, ItemOutcome]]:
-    """Admit each file (`ingest.intake.admit`); returns all items and the ones to run by document id: new
-    files, earlier failures tried again, and documents an interrupted run left queued or processing."""
+                 dossier_per_folder: bool, unit: str = "", as_one: bool = False
+                 ) -> tuple[list[ItemOutcome], dict[int, ItemOutcome]]:
+    """Admit each file (`ingest.intake.admit`; with `as_one`, all the files together as one letter,
+    `ingest.intake.admit_photos`); returns all items and the ones to run by document id: new files, earlier
+    failures tried again, and documents an interrupted run left queued or processing."""
     items: list[ItemOutcome] = []
     to_run: dict[int, ItemOutcome] = {}
     dossiers: dict[Path, int] = {}
     seen: dict[str, str] = {}
-    for src in sources:
-        name = str(src.path)
+    groups: list[list[SourceFile]] = [sources] if as_one and sources else [[src] for src in sources]
+    for group in groups:
+        src = group[0]
+        name = str(src.path) + (f" (+{len(group) - 1} ảnh)" if len(group) > 1 else "")
 
         def dossier(folder: Path = src.folder) -> int:
             if folder not in dossiers:
                 dossiers[folder] = store.create_dossier(folder.name, str(folder))
             return dossiers[folder]
 
-        admission = admit(store, src.path, name, settings, batch_id=batch_id, seen=seen,
-                          dossier=dossier if dossier_per_folder else None, unit=unit)
+        options = dict(batch_id=batch_id, seen=seen, dossier=dossier if dossier_per_folder else None, unit=unit)
+        if len(group) > 1:
+            try:
+                parts = [(str(s.path), s.path.read_bytes()) for s in group]
+            except OSError as exc:
+                items.append(ItemOutcome(name, "failed", error=f"cannot read the file: {exc}"))
+                continue
+            admission = admit_photos(store, parts, name, settings, **options)
+        else:
+            admission = admit(store, src.path, name, settings, **options)
         if admission.action == "refused":
             items.append(ItemOutcome(name, "failed", error=admission.reason))
         elif admission.action == "duplicate":
@@ -96,13 +108,16 @@ def ingest_paths(
     workers: int | None = None,
     label: str | None = None,
     unit: str = "",
+    as_one: bool = False,
 ) -> BatchReport:
+    """Ingest files and folders; `as_one`: all the files given are the photos of one letter (one document,
+    one page per photo, in the order given)."""
     started = time.perf_counter()
     store = Store(settings)
     excluded: list[Path] = []
     sources = walk(paths, exclude=[settings.data_dir], excluded=excluded)
     batch_id = store.create_batch(label or " ".join(str(p) for p in paths)[:200])
-    items, to_run = _queue_files(store, batch_id, sources, settings, dossier_per_folder, unit)
+    items, to_run = _queue_files(store, batch_id, sources, settings, dossier_per_folder, unit, as_one)
     report = BatchReport(batch_id, items, excluded=[str(p) for p in excluded])
     if to_run:
         report.interrupted = _run_all(store, batch_id, to_run, settings, workers, progress)

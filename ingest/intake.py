@@ -14,6 +14,14 @@ One rule set for every door:
 * batch and dossier: the file is recorded as an item of `batch_id` (queued / skipped / failed with the
   reason); a new document is filed under the dossier (`dossier`: an id, or a function giving one, called
   only when a new document is stored).
+* several photos of one letter (`admit_photos`: uploaded together with `as_one`, `donthu ingest --as-one`) are
+  joined first (`combine_photos`: one PDF page per photo, in the order given, each JPEG's bytes as they are,
+  other images losslessly, EXIF orientation as the page's /Rotate) and then admitted like any file: one
+  document, one page per photo.
+* a disk that fills up (ENOSPC, or SQLite's "database or disk is full") while the original or its row is
+  written fails this file with a clear reason (`DiskFull`), recorded against it when the batch row can still
+  be written; nothing stored before is touched (originals are written to a temporary file and renamed,
+  `records.blobs`).
 """
 
 from __future__ import annotations
@@ -61,6 +69,84 @@ class Admission:
 
 class EmptyFile(UnsupportedFile):
     """A file of 0 bytes."""
+
+
+class DiskFull(DonthuError):
+    """No space left where originals or records are written: the file is not stored (the API answers 507)."""
+
+
+def _disk_full(exc: BaseException) -> bool:
+    import errno
+
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    text = str(exc).lower()
+    return "database or disk is full" in text or "no space left" in text
+
+
+#: longer side of a photo's page when its file records no believable resolution (A4, in points)
+_A4_LONG_PT = 842.0
+
+
+def _photo_layout(width_px: int, height_px: int, ndpi: tuple[float, float]) -> tuple[float, float, float, float]:
+    """img2pdf's layout: at the photo's own resolution when it is believable, else its longer side as A4's."""
+    dpi_x, dpi_y = ndpi
+    if dpi_x == dpi_y and 100 <= dpi_x <= 1200 and 2 <= max(width_px, height_px) / dpi_x <= 48:
+        w, h = width_px * 72.0 / dpi_x, height_px * 72.0 / dpi_y
+    else:
+        scale = _A4_LONG_PT / max(width_px, height_px)
+        w, h = width_px * scale, height_px * scale
+    return w, h, w, h
+
+
+def combine_photos(parts: list[tuple[str, bytes]]) -> bytes:
+    """Photos of one letter (name, bytes), in order, as one PDF with one page per photo: a JPEG's bytes are
+    embedded as they are, PNG/TIFF losslessly, a HEIC photo as the PNG it decodes to; the EXIF orientation
+    becomes the page's /Rotate (what ingest.pages reads). Raises UnsupportedFile naming the part that is not a
+    photo."""
+    import io
+
+    import img2pdf
+    from PIL import Image
+
+    from ingest.heif import HEIC, decode_to_png
+    from ingest.sniff import JPEG, PNG, TIFF
+
+    images = []
+    for name, data in parts:
+        if not data:
+            raise EmptyFile(f"{name}: empty file (0 bytes)")
+        try:
+            mime = sniff(data)
+        except DonthuError as exc:
+            raise UnsupportedFile(f"{name}: {exc}") from exc
+        if mime == HEIC:
+            data, mime = decode_to_png(data), PNG
+        if mime not in (JPEG, PNG, TIFF):
+            raise UnsupportedFile(f"{name}: only photos and scans (JPEG, PNG, TIFF, HEIC) are joined into one "
+                                  f"letter, not {mime}")
+        if mime != JPEG:
+            with Image.open(io.BytesIO(data)) as im:
+                if im.mode in ("RGBA", "LA", "PA", "P", "I;16", "I", "F", "CMYK") or "transparency" in im.info:
+                    out = io.BytesIO()  # img2pdf takes no alpha or 16-bit: flattened, still lossless PNG
+                    converted = im.convert("L" if im.mode in ("LA", "I;16", "I", "F") else "RGB")
+                    converted.save(out, format="PNG", dpi=im.info.get("dpi", (72, 72)))
+                    data = out.getvalue()
+        images.append(data)
+    try:
+        return img2pdf.convert(images, rotation=img2pdf.Rotation.ifvalid, layout_fun=_photo_layout)
+    except Exception as exc:  # img2pdf's own errors (a damaged image)
+        raise UnsupportedFile(f"the photos could not be joined ({str(exc)[:160]})") from exc
+
+
+def admit_photos(store: Any, parts: list[tuple[str, bytes]], name: str, settings: Settings, **kwargs: Any
+                 ) -> Admission:
+    """Several photos of one letter as one document (`combine_photos`), admitted by `admit`."""
+    try:
+        data = combine_photos(parts)
+    except DonthuError as exc:
+        return _record(store, kwargs.get("batch_id"), Admission(name, "refused", reason=str(exc), error=exc))
+    return admit(store, data, name, settings, **kwargs)
 
 
 def _too_large(size: int, limit: int) -> TooLarge:
@@ -131,12 +217,32 @@ def admit(
         if action == "duplicate":
             admission.pages = existing.pages_total or pages
         if action != "duplicate":
-            store.put_original(data)  # once by SHA-256: a no-op unless the original went missing
+            try:
+                store.put_original(data)  # once by SHA-256: a no-op unless the original went missing
+            except OSError as exc:
+                if not _disk_full(exc):
+                    raise
+                error = DiskFull("disk full: the original could not be stored again")
+                return _record(store, batch_id, Admission(name, "refused", existing.id, sha, mime,
+                                                          reason=str(error), error=error))
         return _record(store, batch_id, admission)
-    dossier_id = dossier() if callable(dossier) else dossier
-    store.put_original(data)
-    document_id = store.add_document(name, sha, len(data), mime=mime, batch_id=batch_id, dossier_id=dossier_id,
-                                     unit=unit)
+    try:
+        dossier_id = dossier() if callable(dossier) else dossier
+        store.put_original(data)
+        document_id = store.add_document(name, sha, len(data), mime=mime, batch_id=batch_id,
+                                         dossier_id=dossier_id, unit=unit)
+    except Exception as exc:
+        if not _disk_full(exc):
+            raise
+        error = DiskFull(f"disk full: the file was not stored ({len(data) / 2**20:.1f} MB); free space in the "
+                         "data folder and submit it again")
+        admission = Admission(name, "refused", sha256=sha, mime=mime, reason=str(error), error=error)
+        try:
+            return _record(store, batch_id, admission)
+        except Exception as again:  # the batch row cannot be written either: the caller still gets the reason
+            if not _disk_full(again):
+                raise
+            return admission
     return _record(store, batch_id, Admission(name, "new", document_id, sha, mime, pages=pages))
 
 

@@ -373,3 +373,19 @@ web_sessions = Table(
     Column("end_reason", String(40)),  # logout | disabled | role_changed | password_changed | idle
     Index("ix_web_sessions_user", "user_id"),
 )
+
+# The archival metadata an archivist set on a dossier or a document (records.archival; Circular 05/2025/TT-BNV):
+# one row per field set, the latest per (scope, target, field) applies; what nobody set is derived from the
+# records. Migration 0009.
+archival_metadata = Table(
+    "archival_metadata",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("scope", String(10), nullable=False),  # dossier | document
+    Column("target_id", Integer, nullable=False),  # dossiers.id or documents.id
+    Column("field", String(40), nullable=False),
+    Column("value_json", Text, nullable=False),
+    Column("who", String(200), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Index("ix_archival_metadata_target", "scope", "target_id", "field"),
+)

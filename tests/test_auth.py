@@ -105,7 +105,8 @@ def _route_table(app) -> list[tuple[str, str, Action | None]]:
 
 
 def _call(client: TestClient, path: str, method: str, doc_id: int, headers: dict[str, str]):
-    url = path.replace("{document_id}", str(doc_id)).replace("{number}", "1").replace("{name}", "style.css")
+    url = path.replace("{document_id}", str(doc_id)).replace("{number}", "1").replace("{name}", "style.css") \
+        .replace("{dossier_id}", "1")
     url = url.replace("{letter_id}", "1").replace("{other_id}", "2")  # the register's letters (404 if none)
     if method == "GET":
         return client.get(url, headers=headers, follow_redirects=False)
@@ -135,7 +136,7 @@ def test_role_route_matrix_from_the_policy_table(two_communes) -> None:
     checked = 0
     for path, method, action in table:
         answer = _call(client, path, method, doc_id, {})
-        page = not path.startswith(("/documents", "/search", "/audit", "/register", "/api/"))
+        page = not path.startswith(("/documents", "/dossiers", "/search", "/audit", "/register", "/api/"))
         if page:
             assert answer.status_code == 303 and answer.headers["location"].startswith("/dang-nhap"), \
                 (path, method, answer.status_code)

@@ -36,7 +36,7 @@ router = APIRouter(tags=["documents"])
     "/documents",
     status_code=202,
     response_model=UploadResponse,
-    responses=errors(400, 401, 403, 413, 415, 429, 503),
+    responses=errors(400, 401, 403, 413, 415, 429, 503, 507),
     summary="Upload a scan for processing",
 )
 async def upload(
@@ -46,6 +46,9 @@ async def upload(
     caller: Annotated[Caller, Depends(need(Action.UPLOAD))],
     dossier: Annotated[str | None, Form(max_length=200, description="dossier (hồ sơ) name to file it under")] = None,
     batch: Annotated[str | None, Form(max_length=200, description="batch label to group uploads")] = None,
+    as_one: Annotated[bool, Form(description="the files of this request are the photos of one letter: kept as one "
+                                 "document, one page per photo, in the order sent (EXIF orientation honoured)")]
+    = False,
 ) -> UploadResponse:
     """Store the file and queue it; returns at once (202). The document belongs to the uploader's unit. Intake
     rules are `ingest.intake.admit`'s (those of `donthu ingest` too): the same content uploaded again returns
@@ -59,35 +62,44 @@ async def upload(
     daily quota."""
     form = await request.form()  # parsed already for the parameters: the cached form
     files = [v for _, v in form.multi_items() if isinstance(v, FormFile)]
-    if len(files) > 1:
+    if len(files) > 1 and not as_one:
         raise HTTPException(400, f"one file per upload: this request has {len(files)} files; "
                                  "send each in its own POST /documents")
-    refusal = request.app.state.uploads.charge(caller.principal.username, file.size or 0)
+    refusal = request.app.state.uploads.charge(caller.principal.username, sum(f.size or 0 for f in files))
     if refusal:
         raise HTTPException(429, refusal)
+    if len(files) > 1:
+        return await run_in_threadpool(_store_upload, request, file, caller, dossier, batch, files)
     return await run_in_threadpool(_store_upload, request, file, caller, dossier, batch)
 
 
 def _store_upload(request: Request, file: UploadFile, caller: Caller, dossier: str | None,
-                  batch: str | None) -> UploadResponse:
+                  batch: str | None, photos: list | None = None) -> UploadResponse:
     app = services(request)
     settings = app.settings
     limit = settings.max_file_bytes
-    data = file.file.read(limit + 1)
-    name = safe_name(file.filename)
-    if len(data) > limit:
-        audit_event(request, "upload", name, "too_large")
-        raise HTTPException(413, too_large_message(file.size, limit))
-    from ingest.intake import EmptyFile, admit
+    parts = []
+    for part in photos or [file]:
+        data = part.file.read(limit + 1)
+        parts.append((safe_name(part.filename), data))
+        if sum(len(d) for _, d in parts) > limit:
+            audit_event(request, "upload", parts[0][0], "too_large")
+            raise HTTPException(413, too_large_message(sum(p.size or 0 for p in photos or [file]), limit))
+    name = parts[0][0] + (f" (+{len(parts) - 1} ảnh)" if len(parts) > 1 else "")
+    from ingest.intake import DiskFull, EmptyFile, admit, admit_photos
 
     store = app.store
     batch_id = (store.find_batch(batch) or store.create_batch(batch)) if batch else None
-    admission = admit(store, data, name, settings, batch_id=batch_id,
-                      dossier=(lambda: store.find_or_create_dossier(dossier)) if dossier else None,
-                      unit=caller.principal.unit)
+    options = dict(batch_id=batch_id, dossier=(lambda: store.find_or_create_dossier(dossier)) if dossier else None,
+                   unit=caller.principal.unit)
+    if len(parts) > 1:
+        admission = admit_photos(store, parts, name, settings, **options)
+    else:
+        admission = admit(store, parts[0][1], name, settings, **options)
     if admission.action == "refused":
         audit_event(request, "upload", name, "refused")
-        code = 413 if isinstance(admission.error, TooLarge) else 400 if isinstance(admission.error, EmptyFile) else 415
+        code = 413 if isinstance(admission.error, TooLarge) else 400 if isinstance(admission.error, EmptyFile) \
+            else 507 if isinstance(admission.error, DiskFull) else 415
         raise HTTPException(code, admission.reason)
     if admission.action != "new" and not visible_ids(store, [admission.document_id], caller.reader):
         # the same content is held by a unit the uploader cannot read: neither its id nor its state (nor a retry

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 HERE = Path(__file__).resolve().parent
 INITIAL_REVISION = "0001_initial"
-HEAD_REVISION = "0009_web_sessions"
+HEAD_REVISION = "0010_archival_metadata"
 #: PostgreSQL advisory lock taken while migrating
 _MIGRATE_LOCK_KEY = 0x646F6E74  # "dont"
 
