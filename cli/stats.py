@@ -14,9 +14,10 @@ from pathlib import Path
 from donthu.config import Settings
 
 
-def _print(name: str, table, out=sys.stdout) -> None:
+def _print(name: str, table, out=None) -> None:
     from records.statistics import table_title
 
+    out = out or sys.stdout
     print(f"== {table_title(name)}", file=out)
     widths = [max(len(str(c)), *(len(str(r[i])) for r in table.rows)) if table.rows else len(str(c))
               for i, c in enumerate(table.columns)]

@@ -124,7 +124,7 @@ FieldsBody = Annotated[dict[str, Any], Body(description="field → value (\"\" o
                                             "derives); fields as `records.archival` lists them")]
 
 
-@router.post("/dossiers/{dossier_id}/archive.json", responses=errors(401, 403, 404, 422),
+@router.post("/dossiers/{dossier_id}/archive.json", responses=errors(400, 401, 403, 404, 422),
              summary="Set archival metadata of a dossier (archivists, leaders)")
 def edit_dossier(request: Request, dossier_id: DossierId, fields: FieldsBody,
                  caller: Annotated[Caller, Depends(need(Action.EDIT_ARCHIVAL))]) -> dict[str, Any]:
@@ -140,7 +140,7 @@ def edit_dossier(request: Request, dossier_id: DossierId, fields: FieldsBody,
     return out
 
 
-@router.post("/documents/{document_id}/archive.json", responses=errors(401, 403, 404, 422),
+@router.post("/documents/{document_id}/archive.json", responses=errors(400, 401, 403, 404, 422),
              summary="Set archival metadata of a document (archivists, leaders)")
 def edit_document(request: Request, document_id: DocumentId, fields: FieldsBody,
                   caller: Annotated[Caller, Depends(need(Action.EDIT_ARCHIVAL))]) -> dict[str, Any]:
