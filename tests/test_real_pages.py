@@ -2,8 +2,10 @@
 transcriptions (../shared/real-scans beside the repository, tests/real_pages). Floors are the measured recall
 minus one or two words' margin, with the default engine (`combined`; bench/real_pages.py, docs/quality.md "Page-level quality control";
 raised 2026-12-07 from docs/bench-output/real_pages-2026-12-07-ocr-after.txt, "Real pages below plain Tesseract";
-phone_landcert_2006 raised again from docs/bench-output/real_pages-2026-12-07-ocr13.txt, 0.541 → 0.633 measured,
-"Flattened re-reading of poor pages"); plain
+raised again (phone_landcert_2006, the diagram, chatapp70, colour200_p1, showthrough, contract_page_5, the phone
+header, scan95) from docs/bench-output/real_pages-2026-12-07-ocr13.txt, "Flattened re-reading of poor pages, and a
+second reading for disputed words": the measured recall less two words, rounded down to 0.005, where that is
+above the old floor); plain
 `tesseract -l vie` (Debian's 5.3, default settings) on the same images is recorded beside each for reference.
 """
 
@@ -18,20 +20,20 @@ from tests.accounts import logged_in
 
 #: page: (floor for donthu, plain tesseract's recall measured 2026-12-07)
 PRINTED = {
-    "congvan_chatapp70_p1": (0.945, 0.939),
-    "congvan_colour200_p1": (0.97, 0.980),
+    "congvan_chatapp70_p1": (0.95, 0.939),
+    "congvan_colour200_p1": (0.975, 0.980),
     "congvan_colour200_p2": (0.98, 0.976),
-    "congvan_colour300_showthrough_p2": (0.985, 0.971),
+    "congvan_colour300_showthrough_p2": (0.99, 0.971),
     "congvan_fax200_p1": (0.97, 0.965),
     "congvan_fax200_p2": (0.95, 0.943),
     "contract_page_3": (0.99, 0.989),
     "contract_page_4": (0.985, 0.972),
-    "contract_page_5": (0.97, 0.958),
-    "phone_congvan_header": (0.945, 0.929),
+    "contract_page_5": (0.975, 0.958),
+    "phone_congvan_header": (0.96, 0.929),
     "phone_landcert_2006": (0.615, 0.266),
-    "phone_landcert_diagram": (0.62, 0.253),
+    "phone_landcert_diagram": (0.63, 0.253),
     "phone_nghidinh_p1": (0.975, 0.988),
-    "scan95_bleedthrough_congvan": (0.955, 0.846),
+    "scan95_bleedthrough_congvan": (0.965, 0.846),
 }
 
 
