@@ -10,7 +10,10 @@ overlapping one to one), each word is voted (`vote`): in a line Tesseract kept, 
 misformed Tesseract word, or a well-formed one that is not a syllable in use (ocr.syllables.in_use: a
 misread tone, "truyển") when its own is, or else a well-formed one Tesseract is unsure of (confidence below
 WORD_TESSERACT_BELOW) when TrueOCR is sure of its own (WORD_TRUEOCR_FROM); in a line TrueOCR won, only a
-misformed TrueOCR word, or one not in use, gives way to a well-formed Tesseract one (in use). The kept TrueOCR
+misformed TrueOCR word, or one not in use, gives way to a well-formed Tesseract one (in use). Where both
+words of a pair in a line Tesseract kept are well-formed and equally in use (a tone apart, mostly), a second
+reading of that Tesseract line (`combine`'s `read_line`: Tesseract alone on the line's crop of the gray page)
+settles it when it agrees with exactly one of them, before the confidence thresholds. The kept TrueOCR
 words take the place (and layout numbers) of the Tesseract words they replace; TrueOCR lines over which
 Tesseract found nothing are added as blocks of their own where they sit on the page, when they score above
 zero; Tesseract words on no TrueOCR line are kept when their line scores above zero.
@@ -20,7 +23,9 @@ The word thresholds were chosen on a tuning corpus (`donthu corpus --n 30 --seed
 Tesseract's word is right in 159 and the rule picks the right one in 316 (every level at least as well as
 Tesseract alone except typewriter pages, 33 of 36 against 34). The preference for syllables in use came from
 the words the vote lost on the real pages and was checked on the generated corpus (docs/quality.md, "Real
-pages below plain Tesseract"). Evaluated elsewhere (docs/quality.md).
+pages below plain Tesseract"); the second reading on the real pages and seeds 31 / 5 (docs/quality.md,
+"Flattened re-reading of poor pages, and a second reading for disputed words"). Evaluated elsewhere
+(docs/quality.md).
 """
 
 from __future__ import annotations
