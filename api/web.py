@@ -104,6 +104,10 @@ OCR_PATH_LABELS: dict[str, str] = {
     "original": "đọc lại từ ảnh gốc, không làm sạch",
     "original, enlarged": "đọc lại từ ảnh gốc phóng to",
 }
+#: ocr.page.FLATTENED: any of those readings re-made from the page's gray tones with its background flattened
+OCR_PATH_LABELS |= {path + ", gray, background flattened": label + ", ảnh xám đã làm phẳng nền"
+                    for path, label in OCR_PATH_LABELS.items()}
+OCR_PATH_LABELS["clean, gray, background flattened"] = "đọc lại ảnh xám đã làm phẳng nền"
 #: the roles of donthu.access in the staff's words
 ROLE_NAMES: dict[str, str] = {
     "intake": "Cán bộ tiếp công dân",

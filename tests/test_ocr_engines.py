@@ -156,6 +156,44 @@ def test_word_vote_prefers_the_syllable_in_use_to_a_misread_tone():
     assert prefer_trueocr(_word("thể", 95), _word("thế", 99)) is False  # both in use: Tesseract sure
 
 
+def test_a_second_reading_of_the_line_settles_two_syllables_in_use():
+    """Two syllables in use a tone apart (the real pages' words): a second reading of the line decides when it
+    agrees with exactly one of them; it is not asked about numbers, and a word Tesseract read below 60 is
+    left to the confidence rule (its own second reading would repeat its guess)."""
+    # phone_nghidinh_p1's "hồ sơ": Tesseract "hồ" 90, TrueOCR "hổ" 89 — the thresholds alone take "hổ"
+    assert prefer_trueocr(_word("hồ", 90), _word("hổ", 89)) is True
+    assert prefer_trueocr(_word("hồ", 90), _word("hổ", 89), second="hồ") is False
+    assert prefer_trueocr(_word("khân", 93), _word("khần", 89), second="khần") is True
+    assert prefer_trueocr(_word("tô", 79), _word("tổ", 96), second="tô") is False
+    assert prefer_trueocr(_word("tô", 79), _word("tổ", 96), second="tồ") is True  # agrees with neither
+    # contract_page_3's "chuyển": Tesseract's "chuyên" at 56 is a guess, re-read the same: TrueOCR keeps it
+    assert prefer_trueocr(_word("chuyên", 56), _word("chuyển", 91), second="chuyên") is True
+
+
+def test_combine_reads_a_disputed_words_line_once_and_takes_the_agreeing_reading():
+    """combine(read_line=…): the line of a disputed word is read again once (box widened), the second
+    reading's word at the same place decides; undisputed words and number disputes ask nothing."""
+    def word(text, left, conf, line=1):
+        return engine.RecognisedWord(text=text, left=left, top=100 * line, width=40, height=20, confidence=conf,
+                                     block=1, paragraph=1, line=line)
+
+    tesseract = [word("hồ", 0, 90), word("sơ", 50, 96), word("2.1.", 100, 70), word("tô", 0, 79, line=2)]
+    trueocr = [word("hổ", 0, 89), word("sơ", 50, 99), word("5.1.", 100, 99), word("tổ", 0, 96, line=2)]
+    asked = []
+
+    def read_line(box):
+        asked.append(box)
+        x0, y0 = box[:2]
+        line = 1 if y0 < 150 else 2
+        texts = {1: ["hồ", "sơ", "5.1."], 2: ["tổ"]}[line]
+        return [word(t, 50 * k, 90, line=line) for k, t in enumerate(texts)]
+
+    got = [w.text for w in combine(tesseract, trueocr, read_line)]
+    assert got == ["hồ", "sơ", "5.1.", "tổ"], got  # "5.1.": the number vote as before (Tesseract unsure)
+    assert len(asked) == 2 and asked[0] == (0, 90, 150, 130), asked  # one read a line: (0, 100, 140, 120) widened 0.3 × 20 + 4 px
+    assert [w.text for w in combine(tesseract, trueocr)] == ["hổ", "sơ", "5.1.", "tổ"]  # no second reading
+
+
 # -------------------------------------------------------------------------------- fault injection
 
 

@@ -69,3 +69,41 @@ def test_judged_confidence_is_the_engine_mean_the_page_reports():
 
     words = _words(GOOD, 90.0) + _words("-- .", 10.0) + _words("Số 12", 61.5) + _words(GARBAGE, 33.3)
     assert quality.judge(words).confidence == engine.mean_confidence(words)
+
+
+def test_the_flattened_rereading_reads_a_patterned_page_and_maps_its_words_back():
+    """ocr.page.flattened: small dark-grey print on a pink guilloche-like pattern (what the land-use certificate
+    photos show), read again from its gray tones at 20 px text: every drawn word is read, and each word's box,
+    mapped back through the rescale, lies on the line where it was drawn on the original page."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    from donthu.config import Settings
+    from ocr import clean, page
+
+    lines = ["Ủy ban nhân dân quận bốn", "Bảng kê tọa độ góc thửa", "Số vào sổ cấp giấy chứng nhận"]
+    yy, xx = np.mgrid[0:420, 0:900]
+    image = np.full((420, 900, 3), 255, np.uint8)
+    image[np.abs(np.sin(xx / 9.0 + 3 * np.sin(yy / 17.0))) < 0.25] = (205, 170, 235)  # BGR pink lines
+    drawing = Image.fromarray(image[..., ::-1].copy())
+    pen = ImageDraw.Draw(drawing)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/freefont/FreeSerif.ttf", 15)
+    drawn = []
+    for i, line in enumerate(lines):
+        pen.text((60, 80 + 100 * i), line, font=font, fill=(60, 60, 60))
+        drawn.append(pen.textbbox((60, 80 + 100 * i), line, font=font))
+    image = np.array(drawing)[..., ::-1].copy()
+
+    settings = Settings(workers=1)
+    cleaned = clean.clean(image, 96)
+    first = page._read(page.PATH_CLEAN, cleaned.image, cleaned.transform, settings, bilevel=cleaned.bilevel,
+                       original=image)
+    again = page.flattened(image, first, settings)
+    assert again.path == "clean, gray, background flattened"
+    assert again.image.ndim == 2 and not again.bilevel  # gray tones, not thresholded
+    boxes = again.transform.boxes_to_original(
+        np.array([[w.left, w.top, w.width, w.height] for w in again.found], np.float64))
+    for line, (x0, y0, x1, y1) in zip(lines, drawn):
+        on_line = [w.text for w, (left, top, width, height) in zip(again.found, boxes)
+                   if top >= y0 - 6 and top + height <= y1 + 6 and left >= x0 - 6 and left + width <= x1 + 6]
+        assert " ".join(on_line) == line, (line, on_line)

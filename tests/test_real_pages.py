@@ -1,7 +1,11 @@
 """Real paper: word recall of the whole pipeline on the shared real pages, per page, against eye-read
 transcriptions (../shared/real-scans beside the repository, tests/real_pages). Floors are the measured recall
 minus one or two words' margin, with the default engine (`combined`; bench/real_pages.py, docs/quality.md "Page-level quality control";
-raised 2026-12-07 from docs/bench-output/real_pages-2026-12-07-ocr-after.txt, "Real pages below plain Tesseract"); plain
+raised 2026-12-07 from docs/bench-output/real_pages-2026-12-07-ocr-after.txt, "Real pages below plain Tesseract";
+raised again (phone_landcert_2006, the diagram, chatapp70, colour200_p1, showthrough, contract_page_5, the phone
+header, scan95) from docs/bench-output/real_pages-2026-12-07-ocr13.txt, "Flattened re-reading of poor pages, and a
+second reading for disputed words": the measured recall less two words, rounded down to 0.005, where that is
+above the old floor); plain
 `tesseract -l vie` (Debian's 5.3, default settings) on the same images is recorded beside each for reference.
 """
 
@@ -15,20 +19,20 @@ from tests.accounts import logged_in
 
 #: page: (floor for donthu, plain tesseract's recall measured 2026-12-07)
 PRINTED = {
-    "congvan_chatapp70_p1": (0.945, 0.939),
-    "congvan_colour200_p1": (0.97, 0.980),
+    "congvan_chatapp70_p1": (0.95, 0.939),
+    "congvan_colour200_p1": (0.975, 0.980),
     "congvan_colour200_p2": (0.98, 0.976),
-    "congvan_colour300_showthrough_p2": (0.985, 0.971),
+    "congvan_colour300_showthrough_p2": (0.99, 0.971),
     "congvan_fax200_p1": (0.97, 0.965),
     "congvan_fax200_p2": (0.95, 0.943),
     "contract_page_3": (0.99, 0.989),
     "contract_page_4": (0.985, 0.972),
-    "contract_page_5": (0.97, 0.958),
-    "phone_congvan_header": (0.945, 0.929),
-    "phone_landcert_2006": (0.52, 0.266),
-    "phone_landcert_diagram": (0.62, 0.253),
+    "contract_page_5": (0.975, 0.958),
+    "phone_congvan_header": (0.96, 0.929),
+    "phone_landcert_2006": (0.615, 0.266),
+    "phone_landcert_diagram": (0.63, 0.253),
     "phone_nghidinh_p1": (0.975, 0.988),
-    "scan95_bleedthrough_congvan": (0.955, 0.846),
+    "scan95_bleedthrough_congvan": (0.965, 0.846),
 }
 
 
@@ -72,12 +76,15 @@ def test_upside_down_certificate_photo_is_turned_and_says_so(readings):
         page = readings[name].pages[0]
         assert page.ocr_path != "clean", page.notes
         assert any(note.startswith("ocr path: ") and "tried" in note for note in page.notes), page.notes
+        # a poor first reading: the best geometry is read once more from its flattened gray tones
+        assert any(note.startswith("ocr path: ") and "background flattened (" in note for note in page.notes)
 
 
 @pytest.mark.slow
 def test_the_reading_kept_is_shown_in_json_and_on_the_document_page(tmp_path):
     """An upside-down certificate photo uploaded through the API: the record JSON and the document page say
-    the page was read again turned 180°, with every reading's score in the tooltip."""
+    the page was read again turned 180° (the photo is upright the other way: see the image), with every
+    reading's score in the tooltip."""
     import time
 
     from fastapi.testclient import TestClient
@@ -96,7 +103,8 @@ def test_the_reading_kept_is_shown_in_json_and_on_the_document_page(tmp_path):
             time.sleep(0.5)
         assert doc["status"] == "done", doc
         page = doc["record"]["pages"][0]
-        assert page["ocr_path"] == "clean, turned 180°", page
+        # turned 180°, and then (a poor first reading) possibly re-read from its flattened gray tones
+        assert page["ocr_path"] in ("clean, turned 180°", "clean, turned 180°, gray, background flattened"), page
         html = client.get(f"/van-ban/{doc_id}").text
         assert "đọc lại sau khi xoay 180°" in html
-        assert "ocr path: clean, turned 180°" in html
+        assert f"ocr path: {page['ocr_path']}" in html

@@ -10,7 +10,10 @@ overlapping one to one), each word is voted (`vote`): in a line Tesseract kept, 
 misformed Tesseract word, or a well-formed one that is not a syllable in use (ocr.syllables.in_use: a
 misread tone, "truyển") when its own is, or else a well-formed one Tesseract is unsure of (confidence below
 WORD_TESSERACT_BELOW) when TrueOCR is sure of its own (WORD_TRUEOCR_FROM); in a line TrueOCR won, only a
-misformed TrueOCR word, or one not in use, gives way to a well-formed Tesseract one (in use). The kept TrueOCR
+misformed TrueOCR word, or one not in use, gives way to a well-formed Tesseract one (in use). Where both
+words of a pair in a line Tesseract kept are well-formed and equally in use (a tone apart, mostly), a second
+reading of that Tesseract line (`combine`'s `read_line`: Tesseract alone on the line's crop of the gray page)
+settles it when it agrees with exactly one of them, before the confidence thresholds. The kept TrueOCR
 words take the place (and layout numbers) of the Tesseract words they replace; TrueOCR lines over which
 Tesseract found nothing are added as blocks of their own where they sit on the page, when they score above
 zero; Tesseract words on no TrueOCR line are kept when their line scores above zero.
@@ -20,12 +23,15 @@ The word thresholds were chosen on a tuning corpus (`donthu corpus --n 30 --seed
 Tesseract's word is right in 159 and the rule picks the right one in 316 (every level at least as well as
 Tesseract alone except typewriter pages, 33 of 36 against 34). The preference for syllables in use came from
 the words the vote lost on the real pages and was checked on the generated corpus (docs/quality.md, "Real
-pages below plain Tesseract"). Evaluated elsewhere (docs/quality.md).
+pages below plain Tesseract"); the second reading on the real pages and seeds 31 / 5 (docs/quality.md,
+"Flattened re-reading of poor pages, and a second reading for disputed words"). Evaluated elsewhere
+(docs/quality.md).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,6 +47,10 @@ WORD_TESSERACT_BELOW = 93.0
 WORD_TRUEOCR_FROM = 80.0
 #: an added block's numbers start here (Tesseract numbers its blocks from 1)
 NEW_BLOCK = 10_000
+#: a disputed word Tesseract read below this confidence is a guess that its own second reading of the line
+#: would repeat (on the real pages: "chuyên" 56 re-read "chuyên" against TrueOCR's right "chuyển"): the second
+#: reading does not settle it
+SECOND_READING_FROM = 60.0
 
 
 _PUNCT = ".,;:!?()[]{}\"'“”‘’…*_-–/\\|<>«»"
@@ -126,11 +136,27 @@ def match(tesseract: list[RecognisedWord], trueocr: list[RecognisedWord]) -> lis
             for k, line in enumerate(lines)]
 
 
-def prefer_trueocr(tesseract: RecognisedWord, trueocr: RecognisedWord) -> bool | None:
+def disputed(tesseract: RecognisedWord, trueocr: RecognisedWord) -> bool:
+    """Whether a second reading may settle the two engines' readings of one word: both well-formed words
+    without digits (syllables: a tone or vowel mark apart, mostly), equally in use or not, different beyond
+    punctuation and case (a line read alone may lose a capital: "Ông" → "ông"), and Tesseract's at least
+    SECOND_READING_FROM sure."""
+    if tesseract.text.strip(_PUNCT).lower() == trueocr.text.strip(_PUNCT).lower() \
+            or tesseract.confidence < SECOND_READING_FROM:
+        return False
+    if any(ch.isdigit() for ch in tesseract.text + trueocr.text):
+        return False
+    return token_ok(tesseract.text) is True and token_ok(trueocr.text) is True \
+        and words_in_use(tesseract.text) == words_in_use(trueocr.text)
+
+
+def prefer_trueocr(tesseract: RecognisedWord, trueocr: RecognisedWord, second: str | None = None) -> bool | None:
     """Of two readings of one word (boxes overlapping one to one), whether TrueOCR's is the better: the
     well-formed one when only one is; when both are, the one in use when only one is (`words_in_use`: on
     the real pages the engines' disagreements are mostly tone marks, and a misread tone often lands on a
-    syllable nobody writes); else TrueOCR's when Tesseract is unsure of its word and
+    syllable nobody writes); else, for a `disputed` word, the one a second reading of its line agrees with
+    (`second`: Tesseract's reading of the line's gray tones, one line alone; see `combine`), when it agrees with
+    exactly one; else TrueOCR's when Tesseract is unsure of its word and
     TrueOCR sure of its own (WORD_TESSERACT_BELOW, WORD_TRUEOCR_FROM: measured on generated pages,
     docs/quality.md); None (no opinion) when neither is well-formed."""
     t_ok, r_ok = token_ok(tesseract.text), token_ok(trueocr.text)
@@ -138,6 +164,13 @@ def prefer_trueocr(tesseract: RecognisedWord, trueocr: RecognisedWord) -> bool |
         t_used, r_used = words_in_use(tesseract.text), words_in_use(trueocr.text)
         if t_used != r_used:
             return r_used
+        if second is not None and disputed(tesseract, trueocr):
+            again = second.strip(_PUNCT)
+            t_text, r_text = tesseract.text.strip(_PUNCT), trueocr.text.strip(_PUNCT)
+            if again == r_text:
+                return True
+            if again == t_text:
+                return False
         return tesseract.confidence < WORD_TESSERACT_BELOW and trueocr.confidence >= WORD_TRUEOCR_FROM
     if True in (t_ok, r_ok):
         return r_ok is True
@@ -148,11 +181,13 @@ def _overlap(a: RecognisedWord, b: RecognisedWord) -> bool:
     return min(a.left + a.width, b.left + b.width) - max(a.left, b.left) > 0.5 * min(a.width, b.width)
 
 
-def vote(base: list[RecognisedWord], other: list[RecognisedWord], base_is_tesseract: bool) -> list[RecognisedWord]:
+def vote(base: list[RecognisedWord], other: list[RecognisedWord], base_is_tesseract: bool,
+         second: Callable[[RecognisedWord], str | None] | None = None) -> list[RecognisedWord]:
     """`base` (one line's words) with each word that has exactly one counterpart in `other` (and is that
     counterpart's only one) replaced by it: in a line Tesseract kept, where `prefer_trueocr` says so; in a
     line TrueOCR won, only a misformed TrueOCR word by a well-formed Tesseract one. Boxes and layout stay
-    `base`'s."""
+    `base`'s. `second(tesseract_word)`: a second reading of that word (`combine`), asked only for `disputed`
+    words."""
     out = []
     for word in base:
         partners = [x for x in other if _overlap(word, x)]
@@ -160,7 +195,8 @@ def vote(base: list[RecognisedWord], other: list[RecognisedWord], base_is_tesser
                 and partners[0].text != word.text:
             tess, true = (word, partners[0]) if base_is_tesseract else (partners[0], word)
             if base_is_tesseract:
-                take = prefer_trueocr(tess, true) is True
+                again = second(tess) if second is not None and disputed(tess, true) else None
+                take = prefer_trueocr(tess, true, again) is True
             else:  # the line went to TrueOCR: Tesseract's word only where TrueOCR's alone is misformed, or
                 # both are well-formed and only Tesseract's is a syllable in use
                 t_ok, r_ok = token_ok(tess.text), token_ok(true.text)
@@ -175,10 +211,17 @@ def vote(base: list[RecognisedWord], other: list[RecognisedWord], base_is_tesser
     return out
 
 
-def combine(tesseract: list[RecognisedWord], trueocr: list[RecognisedWord]) -> list[RecognisedWord]:
+def combine(tesseract: list[RecognisedWord], trueocr: list[RecognisedWord],
+            read_line: Callable[[tuple[int, int, int, int]], list[RecognisedWord]] | None = None
+            ) -> list[RecognisedWord]:
     """The page's words: Tesseract's with the lines where TrueOCR reads better replaced, then word by word
-    the better reading where the two engines cut a line into the same words (module doc)."""
+    the better reading where the two engines cut a line into the same words (module doc).
+
+    `read_line(box)`: words of the page's crop `box` (left, top, right, bottom) read again as one text line
+    (CombinedEngine: Tesseract on the page's gray tones); a `disputed` word takes the word of that second
+    reading at its place (`second_reading`), each Tesseract line read at most once."""
     choices = match(tesseract, trueocr)
+    second = second_reading(tesseract, read_line) if read_line is not None else None
     replaced: dict[int, list[RecognisedWord]] = {}  # first Tesseract index of a replaced stretch → its words
     substituted: dict[int, RecognisedWord] = {}  # Tesseract index → the word voted in its place
     dropped: set[int] = set()
@@ -193,7 +236,7 @@ def combine(tesseract: list[RecognisedWord], trueocr: list[RecognisedWord]) -> l
             replaced[choice.tesseract[0]] = _renumbered(vote(choice.trueocr, covered, False), *layout)
             dropped.update(choice.tesseract)
         else:
-            for i, word in zip(choice.tesseract, vote(covered, choice.trueocr, True)):
+            for i, word in zip(choice.tesseract, vote(covered, choice.trueocr, True, second)):
                 substituted[i] = word
     matched = {i for c in choices for i in c.tesseract}
     # Tesseract lines on no TrueOCR line: kept when they read as something
@@ -222,6 +265,33 @@ def combine(tesseract: list[RecognisedWord], trueocr: list[RecognisedWord]) -> l
     return out
 
 
+def second_reading(tesseract: list[RecognisedWord],
+                   read_line: Callable[[tuple[int, int, int, int]], list[RecognisedWord]]
+                   ) -> Callable[[RecognisedWord], str | None]:
+    """`second(word)` for a Tesseract word: the text of the one word of a second reading of its Tesseract line
+    (`read_line` on the line's box, widened by 0.3 line heights + 4 px) whose span overlaps the word's by more
+    than half the shorter; None when no word or several do. Each line is read once, when first asked."""
+    lines: dict[tuple[int, int, int], list[RecognisedWord]] = {}
+    for w in tesseract:
+        lines.setdefault((w.block, w.paragraph, w.line), []).append(w)
+    read: dict[tuple[int, int, int], list[RecognisedWord]] = {}
+
+    def second(word: RecognisedWord) -> str | None:
+        key = (word.block, word.paragraph, word.line)
+        if key not in lines:
+            return None
+        if key not in read:
+            x0, y0, x1, y1 = _box(lines[key])
+            pad = int(0.3 * (y1 - y0)) + 4
+            read[key] = read_line((max(0, x0 - pad), max(0, y0 - pad), x1 + pad, y1 + pad))
+        left, right = word.left, word.left + word.width
+        found = [w.text for w in read[key]
+                 if min(w.left + w.width, right) - max(w.left, left) > 0.5 * min(w.width, right - left)]
+        return found[0] if len(found) == 1 else None
+
+    return second
+
+
 def _majority(words: list[RecognisedWord]) -> tuple[int, int, int]:
     counts: dict[tuple[int, int, int], int] = {}
     for w in words:
@@ -246,5 +316,16 @@ class CombinedEngine:
 
     def recognise(self, image: np.ndarray, bilevel: bool = False,
                   gray: np.ndarray | None = None) -> list[RecognisedWord]:
+        read_line = None
+        if hasattr(self.tesseract, "recognise_line"):
+            page = gray if gray is not None else image
+
+            def read_line(box: tuple[int, int, int, int]) -> list[RecognisedWord]:
+                x0, y0, x1, y1 = box
+                found = self.tesseract.recognise_line(np.ascontiguousarray(page[y0:y1, x0:x1]))
+                return [RecognisedWord(text=w.text, left=w.left + x0, top=w.top + y0, width=w.width,
+                                       height=w.height, confidence=w.confidence, block=w.block,
+                                       paragraph=w.paragraph, line=w.line) for w in found]
+
         return combine(self.tesseract.recognise(image, bilevel=bilevel),
-                       self.trueocr.recognise(image, bilevel=bilevel, gray=gray))
+                       self.trueocr.recognise(image, bilevel=bilevel, gray=gray), read_line)

@@ -20,3 +20,14 @@ class TesseractEngine:
     def recognise(self, image: np.ndarray, bilevel: bool = False,
                   gray: np.ndarray | None = None) -> list[RecognisedWord]:
         return engine.recognise(image, lang=self.lang, config=self.config, bilevel=bilevel, choice=self.choice)
+
+    def recognise_line(self, image: np.ndarray) -> list[RecognisedWord]:
+        """Words of a crop holding one text line (Tesseract's single-line segmentation, `--psm 7`): the second
+        reading ocr.engines.combined asks for where the engines disagree on a word."""
+        if image.size == 0:
+            return []
+        return engine.recognise(image, lang=self.lang, config=self.line_config, choice=self.choice)
+
+    @property
+    def line_config(self) -> str:
+        return self.config.replace("--psm 3", "--psm 7") if "--psm 3" in self.config else self.config + " --psm 7"
