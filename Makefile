@@ -51,13 +51,16 @@ demo: setup
 # with what to start (tests/services.py), and a test never skips them. File order (pytest-randomly off);
 # `make test-random` runs the same suite shuffled, its seed printed (SEED=N repeats an order).
 TEST_ENV := DONTHU_EXPECT_OCR_BACKEND=tesserocr
+# two processes (pytest-xdist), a file per unit of work, the longest first (tests/conftest.py); SPREAD= runs
+# the suite in one process
+SPREAD ?= -n 2 --dist loadgroup
 test: setup
 	$(BIN)/python tests/services.py
-	$(TEST_ENV) $(BIN)/python -m pytest -q -p no:randomly
+	$(TEST_ENV) $(BIN)/python -m pytest -q -p no:randomly $(SPREAD)
 
 test-random: setup
 	$(BIN)/python tests/services.py
-	$(TEST_ENV) $(BIN)/python -m pytest -q $(if $(SEED),--randomly-seed=$(SEED))
+	$(TEST_ENV) $(BIN)/python -m pytest -q $(SPREAD) $(if $(SEED),--randomly-seed=$(SEED))
 
 # the throughput benchmark compares with OCRmyPDF (Debian's package); not needed to run or test donthu
 bench-tools: setup

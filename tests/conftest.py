@@ -87,6 +87,26 @@ def stop(proc: subprocess.Popen) -> None:
         proc.wait(timeout=30)
 
 
+# ------------------------------------------------------------------------ spread over processes (make test)
+#: the longest file, started first when `make test` spreads the files over two processes (pytest-xdist,
+#: `-n 2 --dist loadgroup`): the generated-corpus evaluation, ~40 % of the suite's work
+FIRST = ("test_eval_regression.py",)
+#: the files that judge the session's real-page readings (`real_readings`): one process runs them all, so the
+#: pages are read once
+REAL_PAGE_SUITES = ("test_real_pages.py", "test_handwriting.py", "test_wordings.py")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items) -> None:
+    """Each file is one unit of work for pytest-xdist (its module fixtures are built once), the real-page
+    suites one unit together; the longest units first. Without xdist the marks do nothing and the order is
+    the file order with those units first."""
+    for item in items:
+        name = item.path.name
+        item.add_marker(pytest.mark.xdist_group("real-pages" if name in REAL_PAGE_SUITES else name))
+    items.sort(key=lambda item: 0 if item.path.name in FIRST else 1 if item.path.name in REAL_PAGE_SUITES else 2)
+
+
 # ------------------------------------------------------------------------------ the real pages, read once
 @pytest.fixture(scope="session")
 def real_readings() -> dict[str, object]:
