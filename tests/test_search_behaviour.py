@@ -1,6 +1,6 @@
 """Behaviour of a search backend, one suite for every backend.
 
-SQLite FTS5 always runs; Elasticsearch runs when DONTHU_ES_URL points at a server (each run uses a
+SQLite FTS5 and tantivy (embedded, installed from PyPI: never skipped) always run; Elasticsearch runs when DONTHU_ES_URL points at a server (each run uses a
 fresh index named donthu-test-<random>, deleted afterwards).
 """
 
@@ -17,7 +17,7 @@ import pytest
 
 from search.backend import IndexDocument, IndexPage, SearchBackend, SearchQuery, SearchResults
 
-BACKENDS = ["sqlite", "elasticsearch"]
+BACKENDS = ["sqlite", "tantivy", "elasticsearch"]
 
 
 def _page(number: int, text: str) -> IndexPage:
@@ -96,6 +96,14 @@ def _sqlite(tmp: Path) -> Iterator[SearchBackend]:
     backend.close()
 
 
+def _tantivy(tmp: Path) -> Iterator[SearchBackend]:
+    from search.tantivy_index import TantivyBackend
+
+    backend = TantivyBackend(tmp / "tantivy")
+    yield backend
+    backend.close()
+
+
 def _elastic() -> Iterator[SearchBackend]:
     url = os.environ.get("DONTHU_ES_URL")
     if not url:
@@ -112,6 +120,8 @@ def _elastic() -> Iterator[SearchBackend]:
 
 
 def _open(kind: str, tmp: Path) -> Iterator[SearchBackend]:
+    if kind == "tantivy":
+        return _tantivy(tmp)
     return _sqlite(tmp) if kind == "sqlite" else _elastic()
 
 
