@@ -289,11 +289,13 @@ class TantivyBackend:
                         hits.append(self._browse_hit(searcher.doc(addr), q))
                 return SearchResults(total=total, hits=hits, facets=facets)
             query = Query.boolean_query([(Occur.Must, self._match_query(parsed, q)), *filters])
-            n_pages = searcher.search(query, 1, count=True).count
+            wanted = offset + limit
+            first = searcher.search(query, max(64, wanted * 4), count=True)
+            n_pages = first.count
             if n_pages == 0:
                 return SearchResults(total=0, hits=[], facets={name: {} for name in FACETS})
             if n_pages <= EXACT_COUNT_PAGES:
-                every = searcher.search(query, n_pages, count=False).hits
+                every = first.hits if len(first.hits) >= n_pages else searcher.search(query, n_pages, count=False).hits
                 doc_ids = sorted(set(searcher.fast_field_values("doc_id", [a for _, a in every])))
                 first_rows = Query.boolean_query([(Occur.Must, self._term("ordinal", 0)),
                                                   (Occur.Must, self._any_int("doc_id", doc_ids))])
@@ -301,7 +303,7 @@ class TantivyBackend:
                 ranked = self._group(searcher, every)
             else:
                 total, facets = self._facets(searcher, query, exact_rows=False)
-                ranked = self._top_docs(searcher, query, offset + limit, n_pages)
+                ranked = self._top_docs(searcher, query, wanted, n_pages, first.hits)
             chosen = ranked[offset:offset + limit]
             pages_of = self._matched_pages(searcher, query, [g["doc_id"] for g in chosen])
             hits = [self._hit(searcher, g, pages_of.get(g["doc_id"], []), parsed, q) for g in chosen]
@@ -329,15 +331,16 @@ class TantivyBackend:
                 g.update(addr=addr, row=row, page_row=row[0])
         return sorted(best.values(), key=lambda g: (-g["score"], -g["sortkey"]))
 
-    def _top_docs(self, searcher: Any, query: Any, wanted: int, n_pages: int) -> list[dict[str, Any]]:
-        """At least `wanted` documents' best rows, from the top pages (widened until enough documents)."""
-        fetch = max(64, wanted * 4)
+    def _top_docs(self, searcher: Any, query: Any, wanted: int, n_pages: int,
+                  hits: list[tuple[float, Any]]) -> list[dict[str, Any]]:
+        """At least `wanted` documents' best rows, from the top pages `hits` (widened until enough documents)."""
+        fetch = len(hits)
         while True:
-            hits = searcher.search(query, min(fetch, n_pages), count=False).hits
             grouped = self._group(searcher, hits)
             if len(grouped) >= wanted or fetch >= n_pages:
                 return grouped
             fetch *= 4
+            hits = searcher.search(query, min(fetch, n_pages), count=False).hits
 
     def _matched_pages(self, searcher: Any, query: Any, doc_ids: list[int]) -> dict[int, list[int]]:
         if not doc_ids:

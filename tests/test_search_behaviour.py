@@ -449,3 +449,27 @@ def test_sqlite_several_processes_write_one_file(tmp_path: Path) -> None:
         assert backend._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
         backend.close()
+
+
+# -- tantivy only: the counting path of large result sets, on the small corpus -------------------------------
+
+def test_tantivy_large_result_path_counts_documents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above EXACT_COUNT_PAGES matching pages tantivy counts with cardinality aggregations and ranks from the
+    top pages only; forced here on the small corpus, whose answers are known."""
+    import search.tantivy_index as tv
+
+    monkeypatch.setattr(tv, "EXACT_COUNT_PAGES", 0)
+    backend = tv.TantivyBackend(tmp_path / "tantivy")
+    backend.index_many(corpus())
+    results = find(backend, "tranh chấp", limit=1)
+    assert results.total == 9 and len(results.hits) == 1
+    assert results.facets["type"] == {"land_dispute": 8, "denunciation": 1}
+    assert results.facets["district"] == {"Chợ Mới": 8, "Châu Phú": 1}
+    assert sum(results.facets["year"].values()) == 9
+    seen = [h.doc_id for offset in range(0, 9, 3) for h in find(backend, "biên bản", limit=3, offset=offset).hits]
+    assert sorted(seen) == list(range(100, 107))
+    hits = ids(find(backend, "khiếu nại"))
+    assert hits.index(1) < hits.index(3) and hits.index(1) < hits.index(5)
+    hit = next(h for h in find(backend, "khieu nai").hits if h.doc_id == 1)
+    assert hit.matched_pages == [1, 2]
+    backend.close()
