@@ -13,11 +13,13 @@ peak VmHWM), p50/p95/p99/max wall ms per query family and overall, the search's 
 threads: what the query costs when the cores are not shared), and the load average (as `uptime`) before and
 after (the machines here have 2 cores shared with other sessions: read the wall times with the load).
 
-Generated text (`corpus_pages`, seed fixed): letters, minutes and decisions built from legal phrases
+Generated text (`Generator`, seed fixed): letters, minutes and decisions built from legal phrases
 (Luật Đất đai, Nghị định, Quyết định số …/QĐ-UBND), persons' names (surname × middle × given names, ~9,000
 combinations), communes and districts of An Giang, parcel and map-sheet numbers, dates, phone numbers,
 and lines of free text drawn from a Zipf-distributed lexicon of 4,000 Vietnamese-like syllables (so the vocabulary
-has a long tail like real letters); about 1 page in 12 lost its diacritics (OCR of a poor copy), and 1 document
+has a long tail like real letters). Each document formats its own lines (two legal topics × three variants with
+its names, numbers, dates and places; the author's name on page 1); the rest of each page is drawn from a pool of
+40,000 filler and free-text lines made once. About 1 page in 12 lost its diacritics (OCR of a poor copy), and 1 document
 in 10 is a denunciation whose denouncer's name is masked in the search copy.
 """
 
@@ -38,6 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from donthu.text import fold  # noqa: E402
+from search.analysis import fold_text  # noqa: E402
 from search.backend import IndexDocument, IndexPage, SearchBackend, SearchQuery  # noqa: E402
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Hoàng", "Võ", "Vũ", "Phan", "Trương", "Bùi", "Đặng",
@@ -92,6 +95,8 @@ FILLER = [
     "Ghi chú: bản sao có chứng thực kèm theo gồm {m} trang.",
     "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM — Độc lập - Tự do - Hạnh phúc",
 ]
+#: filler and free-text lines made once and drawn by every page (see Generator._pool)
+POOL_LINES = 40_000
 HAMLETS = ["Mỹ Thạnh", "Long Hòa", "An Thái", "Mỹ Hòa", "Thị 1", "Bình Hòa", "Phú An", "Tân Thuận", "Hòa Long"]
 LANDUSE = ["ONT", "LUC", "CLN", "BHK", "NTS", "ODT"]
 ONSETS = ["", "b", "c", "ch", "d", "đ", "g", "gi", "h", "k", "kh", "l", "m", "n", "ng", "nh", "ph", "qu", "r",
@@ -142,36 +147,50 @@ class Generator:
         words = self.rnd.choices(self.lexicon, cum_weights=self.cum, k=self.rnd.randint(6, 14))
         return " ".join(words).capitalize() + "."
 
+    def _format(self, template: str, year: int, commune: str, district: str) -> str:
+        r = self.rnd
+        return template.format(
+            n=r.randint(1, 2000), m=r.randint(1, 80), d=f"{r.randint(1, 28):02d}/{r.randint(1, 12):02d}/{year}",
+            name=self.name(), name2=self.name(), commune=commune, district=district,
+            hamlet=r.choice(HAMLETS), landuse=r.choice(LANDUSE))
+
+    def _pool(self) -> list[str]:
+        """Filler and free-text lines shared by all documents (made once: formatting every line of a million
+        pages would take longer than indexing them)."""
+        if not hasattr(self, "_lines"):
+            lines = []
+            for i in range(POOL_LINES):
+                if i % 2:
+                    lines.append(self.free_line())
+                else:
+                    commune, district = self.rnd.choice(PLACES)
+                    lines.append(self._format(self.rnd.choice(FILLER), self.rnd.randint(2012, 2026), commune,
+                                              district))
+            self._lines = lines
+        return self._lines
+
     def doc(self, doc_id: int, per_doc: int) -> IndexDocument:
         r = self.rnd
+        pool = self._pool()
         commune, district = r.choice(PLACES)
         kind, type_ = r.choice(KINDS)
-        topical = r.sample(SENTENCES, 2)
         author = self.name()
         denunciation = type_ == "denunciation" and r.random() < 0.5
         year = r.randint(2012, 2026)
         no_accents = r.random() < 1 / 12
+        # the document's own lines: two topics (legal phrases with its names, numbers, places), six variants
+        topical = [self._format(t, year, commune, district) for t in r.sample(SENTENCES, 2) for _ in range(3)]
         pages = []
         for number in range(1, per_doc + 1):
-            lines = []
-            for _ in range(r.randint(15, 28)):
-                x = r.random()
-                if x < 0.35:
-                    template = r.choice(topical)
-                elif x < 0.7:
-                    template = r.choice(FILLER)
-                else:
-                    lines.append(self.free_line())
-                    continue
-                lines.append(template.format(
-                    n=r.randint(1, 2000), m=r.randint(1, 80), d=f"{r.randint(1, 28):02d}/{r.randint(1, 12):02d}/{year}",
-                    name=self.name(), name2=self.name(), commune=commune, district=district,
-                    hamlet=r.choice(HAMLETS), landuse=r.choice(LANDUSE)))
+            n_lines = r.randint(15, 28)
+            n_topical = sum(r.random() < 0.35 for _ in range(n_lines))
+            lines = r.choices(topical, k=n_topical) + r.choices(pool, k=n_lines - n_topical)
+            r.shuffle(lines)
             if number == 1:
                 lines.insert(0, f"Tôi tên là {author}, ngụ xã {commune}, huyện {district}.")
             text = "\n".join(lines)
             if no_accents:
-                text = fold(text).upper() if r.random() < 0.3 else fold(text)
+                text = fold_text(text).upper() if r.random() < 0.3 else fold_text(text)
             masked = text.replace(author, "[đã ẩn]") if denunciation else None
             pages.append(IndexPage(number, text, masked_text=masked))
         return IndexDocument(
@@ -262,7 +281,7 @@ def run_engine(name: str, pages: int, rounds: int, es_url: str | None, deadline:
         started = time.perf_counter()
         gen_s = 0.0
         n_docs = n_pages = 0
-        batches = gen.docs(pages)
+        batches = gen.docs(pages, batch=2000)
         while True:
             g0 = time.perf_counter()
             batch = next(batches, None)
@@ -313,6 +332,14 @@ def run_engine(name: str, pages: int, rounds: int, es_url: str | None, deadline:
                           "p95": round(percentile(overall, 95), 1), "p99": round(percentile(overall, 99), 1),
                           "cpu_p50": round(statistics.median(overall_cpu), 1),
                           "cpu_p95": round(percentile(overall_cpu, 95), 1)}
+        if name == "sqlite":  # the floor of any exact total in FTS5: visiting every match, nothing else
+            floor = {}
+            for word in ("dat", "ky", "khieu"):
+                t0 = time.perf_counter()
+                n = backend._db.execute(  # type: ignore[attr-defined]
+                    "SELECT count(*) FROM pages_fts WHERE pages_fts MATCH ?", (f'folded : "{word}"',)).fetchone()[0]
+                floor[word] = {"matches": n, "ms": round((time.perf_counter() - t0) * 1000, 1)}
+            out["fts5_count_floor"] = floor
         out["rss_serving_mb"] = round(_status("VmRSS"))
         out["rss_serving_growth_mb"] = round(_status("VmRSS") - rss_open0)
         out["peak_rss_mb"] = round(_status("VmHWM"))
@@ -336,6 +363,9 @@ def print_table(results: list[dict]) -> None:
                   f"{f['cpu_p50']} / {f['cpu_p95']} | {f['last_total']:,} |")
         o = r["overall"]
         print(f"| **overall** | {o['n']} | {o['p50']} | {o['p95']} | {o['p99']} | | {o['cpu_p50']} / {o['cpu_p95']} | |")
+        if "fts5_count_floor" in r:
+            print("FTS5 `SELECT count(*) … MATCH` alone (the floor of an exact total): " + ", ".join(
+                f"{w} {f['matches']:,} pages {f['ms']} ms" for w, f in r["fts5_count_floor"].items()))
 
 
 def main() -> None:

@@ -28,8 +28,10 @@ and page from fast fields, no stored document), grouped per document, widened wh
 Totals and facets count DOCUMENTS: when at most `EXACT_COUNT_PAGES` pages match, exactly (the matched
 documents' ids, then term aggregations over their first-page rows, one row per document); above, the total is
 tantivy's cardinality (HyperLogLog) of `doc_id` and each facet bucket's a cardinality sub-aggregation (error
-about 1 %, as Elasticsearch's `cardinality` in `search.elastic`). Browsing without text counts first-page rows:
-always exact.
+about 1 %, as Elasticsearch's `cardinality` in `search.elastic`), and above `SAMPLE_ABOVE_PAGES` those are
+counted on a fixed sample of the documents (`sample`, a hash of doc_id) holding about that many matching pages
+and scaled up (`SearchResults.approximate` is then True): counting a million matches would alone exceed the
+latency target. Browsing without text counts first-page rows: always exact.
 
 Writing: each `index_many`/`delete` opens the index writer (tantivy allows one per index: another process
 holding it makes this one retry for up to `LOCK_TIMEOUT_S`), deletes the documents' rows by `doc_id`, adds,
@@ -54,7 +56,11 @@ from search.backend import FACETS, IndexDocument, SearchHit, SearchQuery, Search
 EXACT_BONUS = 10_000.0
 MAX_LIMIT = 1000
 #: at most this many matching pages: totals and facets are counted exactly (see module docstring)
-EXACT_COUNT_PAGES = 20_000
+EXACT_COUNT_PAGES = 5_000
+#: above this many matching pages, totals and facets are estimated on a sample of the documents: those whose
+#: `sample` (a hash of doc_id, 0 … SAMPLES−1) is below a share chosen to keep about this many pages
+SAMPLE_ABOVE_PAGES = 40_000
+SAMPLES = 256
 FACET_SIZE = 100
 LOCK_TIMEOUT_S = 30.0
 WRITER_HEAP = 128_000_000
@@ -72,6 +78,7 @@ def _schema() -> tantivy.Schema:
     b.add_integer_field("has_masked", indexed=True, fast=True)
     b.add_integer_field("year", indexed=True, fast=True)
     b.add_integer_field("sortkey", fast=True)
+    b.add_integer_field("sample", indexed=True, fast=True)
     for name in ("file", "file_masked", "date"):
         b.add_text_field(name, stored=True, tokenizer_name="raw")
     for name in ("type", "kind", "f_commune", "f_district", "f_new_commune"):
@@ -93,6 +100,11 @@ def unit_paths(unit: str) -> list[str]:
     return [""] + ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
+def sample_of(doc_id: int) -> int:
+    """The document's sample bucket, 0 … SAMPLES−1 (a multiplicative hash: consecutive ids spread)."""
+    return ((int(doc_id) * 2654435761) % 2**32) * SAMPLES // 2**32
+
+
 def _sortkey(doc: IndexDocument) -> int:
     date = (doc.date or "")[:10]
     digits = date.replace("-", "")
@@ -104,7 +116,7 @@ def _rows(doc: IndexDocument) -> list[tantivy.Document]:
     """The tantivy documents of one IndexDocument: its pages (one with empty text when it has none) and,
     when it has places, the places row."""
     common: dict[str, Any] = {
-        "doc_id": int(doc.doc_id), "sortkey": _sortkey(doc),
+        "doc_id": int(doc.doc_id), "sortkey": _sortkey(doc), "sample": sample_of(doc.doc_id),
         "file": doc.file, "file_masked": doc.masked_file if doc.masked_file is not None else doc.file,
         "type": doc.type, "kind": doc.kind, "type_key": value_key(doc.type), "kind_key": value_key(doc.kind),
         "f_commune": sorted({nfc(c).strip() for c in doc.communes if c and nfc(c).strip()}),
@@ -294,20 +306,25 @@ class TantivyBackend:
             n_pages = first.count
             if n_pages == 0:
                 return SearchResults(total=0, hits=[], facets={name: {} for name in FACETS})
+            approximate = False
             if n_pages <= EXACT_COUNT_PAGES:
                 every = first.hits if len(first.hits) >= n_pages else searcher.search(query, n_pages, count=False).hits
                 doc_ids = sorted(set(searcher.fast_field_values("doc_id", [a for _, a in every])))
                 first_rows = Query.boolean_query([(Occur.Must, self._term("ordinal", 0)),
                                                   (Occur.Must, self._any_int("doc_id", doc_ids))])
                 total, facets = self._facets(searcher, first_rows, exact_rows=True)
-                ranked = self._group(searcher, every)
             else:
-                total, facets = self._facets(searcher, query, exact_rows=False)
-                ranked = self._top_docs(searcher, query, wanted, n_pages, first.hits)
+                share = SAMPLES if n_pages <= SAMPLE_ABOVE_PAGES else max(1, -(-SAMPLES * SAMPLE_ABOVE_PAGES // n_pages))
+                counted = query if share >= SAMPLES else Query.boolean_query([
+                    (Occur.Must, query),
+                    (Occur.Must, Query.range_query(self.schema, "sample", tantivy.FieldType.Integer, 0, share - 1))])
+                total, facets = self._facets(searcher, counted, exact_rows=False, scale=SAMPLES / share)
+                approximate = True
+            ranked = self._top_docs(searcher, query, wanted, n_pages, first.hits)
             chosen = ranked[offset:offset + limit]
             pages_of = self._matched_pages(searcher, query, [g["doc_id"] for g in chosen])
             hits = [self._hit(searcher, g, pages_of.get(g["doc_id"], []), parsed, q) for g in chosen]
-        return SearchResults(total=total, hits=hits, facets=facets)
+        return SearchResults(total=total, hits=hits, facets=facets, approximate=approximate)
 
     def _any_int(self, field: str, values: list[int]) -> Any:
         return tantivy.Query.term_set_query(self.schema, field, [int(v) for v in values])
@@ -356,8 +373,10 @@ class TantivyBackend:
             out.setdefault(doc_id, set()).add(page)
         return {d: sorted(p) for d, p in out.items()}
 
-    def _facets(self, searcher: Any, query: Any, exact_rows: bool) -> tuple[int, dict[str, dict[str, int]]]:
-        """Total and facet counts of documents; `exact_rows`: `query` has one row per document."""
+    def _facets(self, searcher: Any, query: Any, exact_rows: bool,
+                scale: float = 1.0) -> tuple[int, dict[str, dict[str, int]]]:
+        """Total and facet counts of documents; `exact_rows`: `query` has one row per document; `scale`: the
+        inverse of the share of documents `query` keeps (a sample)."""
         sub = {} if exact_rows else {"aggs": {"docs": {"cardinality": {"field": "doc_id"}}}}
         aggs: dict[str, Any] = {name: {"terms": {"field": field, "size": FACET_SIZE}, **sub}
                                 for name, field in _FACET_FIELDS.items()}
@@ -367,14 +386,14 @@ class TantivyBackend:
         if exact_rows:
             total = searcher.search(query, 1, count=True).count
         else:
-            total = int(round(resp.get("total", {}).get("value") or 0))
+            total = int(round((resp.get("total", {}).get("value") or 0) * scale))
         facets: dict[str, dict[str, int]] = {}
         for name in _FACET_FIELDS:
             counts: dict[str, int] = {}
             for bucket in resp.get(name, {}).get("buckets", []):
                 key = bucket["key"]
                 key = str(int(key)) if isinstance(key, (int, float)) else str(key)
-                n = bucket["doc_count"] if exact_rows else int(round(bucket["docs"]["value"]))
+                n = bucket["doc_count"] if exact_rows else int(round(bucket["docs"]["value"] * scale))
                 if key and n:
                     counts[key] = n
             facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -473,3 +473,21 @@ def test_tantivy_large_result_path_counts_documents(tmp_path: Path, monkeypatch:
     hit = next(h for h in find(backend, "khieu nai").hits if h.doc_id == 1)
     assert hit.matched_pages == [1, 2]
     backend.close()
+
+
+def test_tantivy_sampled_counts_are_flagged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above SAMPLE_ABOVE_PAGES matching pages the total and facets are estimates from a sample of the
+    documents (flagged `approximate`); the hits and their order are still the exact ranking."""
+    import search.tantivy_index as tv
+
+    monkeypatch.setattr(tv, "EXACT_COUNT_PAGES", 0)
+    monkeypatch.setattr(tv, "SAMPLE_ABOVE_PAGES", 1)
+    backend = tv.TantivyBackend(tmp_path / "tantivy")
+    backend.index_many(corpus())
+    results = find(backend, "khiếu nại")
+    assert results.approximate
+    hits = ids(results)
+    assert {1, 3, 5} <= set(hits) and hits.index(1) < hits.index(3) and hits.index(1) < hits.index(5)
+    assert not find(backend, district="cho moi").approximate  # browsing counts first pages: exact
+    assert find(backend, district="cho moi").total == 9
+    backend.close()
