@@ -299,10 +299,11 @@ def run_engine(name: str, pages: int, rounds: int, es_url: str | None, deadline:
                 getattr(backend, finish)()
         build = time.perf_counter() - started - gen_s
         out.update(docs=n_docs, indexed_pages=n_pages, build_s=round(build, 1), generate_s=round(gen_s, 1),
-                   pages_per_s=round(n_pages / build), index_mb=round(_du(Path(tmp)), 1),
+                   pages_per_s=round(n_pages / build),
                    rss_after_build_mb=round(_status("VmRSS")), load_after_build=_load())
         # a serving process opens the index it did not write: close and reopen (RSS from here on)
         backend.close()
+        out["index_mb"] = round(_du(Path(tmp)), 1)  # after closing: SQLite's WAL is checkpointed into the file
         rss_open0 = _status("VmRSS")
         backend = open_engine(name, Path(tmp), es_url)
         families: dict[str, dict] = {}
