@@ -59,7 +59,7 @@ MAX_LIMIT = 1000
 EXACT_COUNT_PAGES = 5_000
 #: above this many matching pages, totals and facets are estimated on a sample of the documents: those whose
 #: `sample` (a hash of doc_id, 0 … SAMPLES−1) is below a share chosen to keep about this many pages
-SAMPLE_ABOVE_PAGES = 40_000
+SAMPLE_ABOVE_PAGES = 10_000
 SAMPLES = 256
 FACET_SIZE = 100
 LOCK_TIMEOUT_S = 30.0
