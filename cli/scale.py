@@ -114,5 +114,5 @@ def add_commands(sub) -> None:
     cur.set_defaults(func=cmd_db)
 
     p = sub.add_parser("reindex", help="index every done document again (e.g. into Elasticsearch)")
-    p.add_argument("--to", choices=["elasticsearch", "sqlite"], default="elasticsearch")
+    p.add_argument("--to", choices=["elasticsearch", "sqlite", "tantivy"], default="elasticsearch")
     p.set_defaults(func=cmd_reindex)

@@ -18,7 +18,8 @@ class Settings:
     data_dir: Path = Path("./donthu-data")
     #: SQLAlchemy URL of the system of record; default: SQLite file inside data_dir
     database_url: str | None = None
-    #: "sqlite" (FTS5, embedded) or "elasticsearch"
+    #: "sqlite" (FTS5, embedded, file index.sqlite), "tantivy" (embedded, directory index.tantivy; faster at
+    #: 10^5–10^6 pages: docs/performance.md "Search at archive scale") or "elasticsearch"
     search_backend: str = "sqlite"
     es_url: str | None = None
     #: Celery broker (scale-out); when set, the API queues uploads for Celery workers instead of its own pool
@@ -72,6 +73,10 @@ class Settings:
     @property
     def index_path(self) -> Path:
         return self.data_dir / "index.sqlite"
+
+    @property
+    def tantivy_path(self) -> Path:
+        return self.data_dir / "index.tantivy"
 
     @property
     def originals_dir(self) -> Path:

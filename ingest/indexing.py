@@ -118,7 +118,7 @@ def correct(store: Any, index: Any, document_id: int, changes: list[tuple[str, A
 
 
 def reindex(settings: Settings, backend: str, batch: int = 200) -> int:
-    """Index every done document again into `backend` ("elasticsearch" or "sqlite"), as every reader sees
+    """Index every done document again into `backend` ("elasticsearch", "sqlite" or "tantivy"), as every reader sees
     it (`records.read`: corrections applied); the count."""
     store = Store(settings)
     index = open_backend(dataclasses.replace(settings, search_backend=backend))

@@ -1,4 +1,4 @@
-"""Index backends (SQLite FTS5 embedded, Elasticsearch scale-out) and Vietnamese query analysis."""
+"""Index backends (SQLite FTS5 and tantivy embedded, Elasticsearch scale-out) and Vietnamese query analysis."""
 
 from __future__ import annotations
 
@@ -18,17 +18,21 @@ __all__ = [
 
 
 def open_backend(settings: "Settings") -> SearchBackend:
-    """The backend `settings.search_backend` names: "sqlite" (file `settings.index_path`) or
-    "elasticsearch" (`settings.es_url`, index "donthu-pages")."""
+    """The backend `settings.search_backend` names: "sqlite" (file `settings.index_path`), "tantivy"
+    (directory `settings.tantivy_path`) or "elasticsearch" (`settings.es_url`, index "donthu-pages")."""
     name = (settings.search_backend or "sqlite").lower()
     if name == "sqlite":
         from search.sqlite_fts import SqliteFtsBackend
 
         return SqliteFtsBackend(settings.index_path)
+    if name == "tantivy":
+        from search.tantivy_index import TantivyBackend
+
+        return TantivyBackend(settings.tantivy_path)
     if name in ("elasticsearch", "elastic", "es"):
         if not settings.es_url:
             raise ValueError("search backend 'elasticsearch' needs DONTHU_ES_URL")
         from search.elastic import ElasticBackend
 
         return ElasticBackend(settings.es_url)
-    raise ValueError(f"unknown search backend {settings.search_backend!r} (use 'sqlite' or 'elasticsearch')")
+    raise ValueError(f"unknown search backend {settings.search_backend!r} (use 'sqlite', 'tantivy' or 'elasticsearch')")

@@ -109,6 +109,9 @@ class SearchResults:
     hits: list[SearchHit]
     #: facet name (see FACETS) → value → number of matching documents
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: True when `total` and `facets` are estimates (tantivy, beyond a few thousand matching pages: see
+    #: search.tantivy_index); hits and their order are not affected
+    approximate: bool = False
 
 
 @runtime_checkable

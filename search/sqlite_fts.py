@@ -35,7 +35,7 @@ from typing import Any
 
 from donthu.access import normalise_unit
 from donthu.text import fold, nfc
-from search.analysis import ParsedQuery, Term, highlight, parcel_key, parse_parcel, parse_query, place_keys, value_key
+from search.analysis import ParsedQuery, Term, fold_text, highlight, parcel_key, parse_parcel, parse_query, place_keys, value_key
 from search.backend import IndexDocument, SearchHit, SearchQuery, SearchResults
 
 BUSY_TIMEOUT_MS = 30_000
@@ -289,7 +289,7 @@ def _insert(db: sqlite3.Connection, doc: IndexDocument) -> None:
     place_text = "\n".join(nfc(p) for p in doc.places if p)
     if place_text:
         db.execute("INSERT INTO places_fts (rowid, exact, folded) VALUES (?, ?, ?)",
-                   (doc.doc_id, place_text, fold(place_text)))
+                   (doc.doc_id, place_text, fold_text(place_text)))
     parcels = {parcel_key(no, sheet) for no, sheet in doc.parcels if no}
     db.executemany("INSERT INTO doc_parcels (doc_id, parcel_no, map_sheet) VALUES (?,?,?)",
                    [(doc.doc_id, no, sheet) for no, sheet in sorted(parcels, key=str)])
@@ -298,10 +298,10 @@ def _insert(db: sqlite3.Connection, doc: IndexDocument) -> None:
         page_id = db.execute("INSERT INTO pages (doc_id, number) VALUES (?, ?)",
                              (doc.doc_id, page.number)).lastrowid
         db.execute("INSERT INTO pages_fts (rowid, exact, folded) VALUES (?, ?, ?)",
-                   (page_id, text, fold(text)))
+                   (page_id, text, fold_text(text)))
         masked = nfc(page.masked or "")
         db.execute("INSERT INTO pages_masked_fts (rowid, exact, folded) VALUES (?, ?, ?)",
-                   (page_id, masked, fold(masked)))
+                   (page_id, masked, fold_text(masked)))
     if doc.masked_file is not None and doc.masked_file != doc.file:
         db.execute("INSERT INTO masked_files (doc_id, file) VALUES (?, ?)", (doc.doc_id, doc.masked_file))
 

@@ -143,6 +143,35 @@ def test_reindex_to_sqlite_keeps_the_correction(corrected) -> None:
     _assert_found_as_corrected(settings, doc_id)
 
 
+def test_reindex_to_tantivy_keeps_the_correction(corrected) -> None:
+    """A switch of engine: `donthu reindex --to tantivy` builds the tantivy index from the records (twice: the
+    second run replaces, not adds), and it answers as corrected."""
+    import dataclasses
+
+    from search import open_backend
+    from search.backend import SearchQuery
+
+    settings, doc_id, _ = corrected
+    for _ in range(2):
+        out = _cli(settings, "reindex", "--to", "tantivy")
+        assert out.returncode == 0 and "1 documents indexed into tantivy" in out.stdout, out.stdout + out.stderr
+    index = open_backend(dataclasses.replace(settings, search_backend="tantivy"))
+    try:
+        assert index.count() == 1
+        find = lambda **kw: index.search(SearchQuery(**kw))  # noqa: E731
+        assert [h.doc_id for h in find(type="denunciation").hits] == [doc_id]
+        assert find(type="complaint").total == 0
+        assert [h.doc_id for h in find(parcel="318/21").hits] == [doc_id]
+        assert [h.doc_id for h in find(commune="Mỹ Hội Đông").hits] == [doc_id]
+        hit = find(text="khiếu nại", type="denunciation").hits[0]
+        assert hit.doc_id == doc_id and "<mark>" in hit.snippet and hit.type == "denunciation"
+        facets = find().facets
+        assert facets["type"] == {"denunciation": 1}
+        assert facets["commune"] == {"Mỹ Hội Đông": 1} and facets["district"] == {"Chợ Mới": 1}
+    finally:
+        index.close()
+
+
 def test_reindex_to_elasticsearch_sends_the_corrected_documents(corrected) -> None:
     """The page documents `donthu reindex --to elasticsearch` sends (the server itself is tested where
     DONTHU_ES_URL points at one: test_search_behaviour.py)."""

@@ -409,3 +409,16 @@ def test_es_uncleared_query_reads_only_the_masked_fields() -> None:
             "aggregations": {"total": {"value": 1}}}
     hit = parse_response(resp, parse_query("tên"), cleared=False).hits[0]
     assert hit.file == "[đã ẩn].pdf" and hit.snippet == "Tôi <mark>tên</mark> là [đã ẩn]"
+
+
+def test_fold_text_folds_a_page_like_fold() -> None:
+    """`fold_text` (the per-character table the indexers and snippets use) against hand-folded text."""
+    import unicodedata
+
+    from search.analysis import fold_text
+
+    page = "Tôi KHIẾU NẠI Quyết định số 123/QĐ-UBND — thửa đất 45, 1.234,5 m²; Huỳnh Ngọc Ẩn, Đặng Thị Ỷ."
+    expected = "toi khieu nai quyet dinh so 123/qd-ubnd — thua dat 45, 1.234,5 m²; huynh ngoc an, dang thi y."
+    assert fold_text(page) == expected
+    assert fold_text(unicodedata.normalize("NFD", page)) == expected  # decomposed input: marks dropped too
+    assert fold_text("") == ""

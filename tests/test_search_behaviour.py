@@ -1,6 +1,6 @@
 """Behaviour of a search backend, one suite for every backend.
 
-SQLite FTS5 always runs; Elasticsearch runs when DONTHU_ES_URL points at a server (each run uses a
+SQLite FTS5 and tantivy (embedded, installed from PyPI: never skipped) always run; Elasticsearch runs when DONTHU_ES_URL points at a server (each run uses a
 fresh index named donthu-test-<random>, deleted afterwards).
 """
 
@@ -17,7 +17,7 @@ import pytest
 
 from search.backend import IndexDocument, IndexPage, SearchBackend, SearchQuery, SearchResults
 
-BACKENDS = ["sqlite", "elasticsearch"]
+BACKENDS = ["sqlite", "tantivy", "elasticsearch"]
 
 
 def _page(number: int, text: str) -> IndexPage:
@@ -96,6 +96,14 @@ def _sqlite(tmp: Path) -> Iterator[SearchBackend]:
     backend.close()
 
 
+def _tantivy(tmp: Path) -> Iterator[SearchBackend]:
+    from search.tantivy_index import TantivyBackend
+
+    backend = TantivyBackend(tmp / "tantivy")
+    yield backend
+    backend.close()
+
+
 def _elastic() -> Iterator[SearchBackend]:
     url = os.environ.get("DONTHU_ES_URL")
     if not url:
@@ -112,6 +120,8 @@ def _elastic() -> Iterator[SearchBackend]:
 
 
 def _open(kind: str, tmp: Path) -> Iterator[SearchBackend]:
+    if kind == "tantivy":
+        return _tantivy(tmp)
     return _sqlite(tmp) if kind == "sqlite" else _elastic()
 
 
@@ -439,3 +449,45 @@ def test_sqlite_several_processes_write_one_file(tmp_path: Path) -> None:
         assert backend._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
         backend.close()
+
+
+# -- tantivy only: the counting path of large result sets, on the small corpus -------------------------------
+
+def test_tantivy_large_result_path_counts_documents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above EXACT_COUNT_PAGES matching pages tantivy counts with cardinality aggregations and ranks from the
+    top pages only; forced here on the small corpus, whose answers are known."""
+    import search.tantivy_index as tv
+
+    monkeypatch.setattr(tv, "EXACT_COUNT_PAGES", 0)
+    backend = tv.TantivyBackend(tmp_path / "tantivy")
+    backend.index_many(corpus())
+    results = find(backend, "tranh chấp", limit=1)
+    assert results.total == 9 and len(results.hits) == 1
+    assert results.facets["type"] == {"land_dispute": 8, "denunciation": 1}
+    assert results.facets["district"] == {"Chợ Mới": 8, "Châu Phú": 1}
+    assert sum(results.facets["year"].values()) == 9
+    seen = [h.doc_id for offset in range(0, 9, 3) for h in find(backend, "biên bản", limit=3, offset=offset).hits]
+    assert sorted(seen) == list(range(100, 107))
+    hits = ids(find(backend, "khiếu nại"))
+    assert hits.index(1) < hits.index(3) and hits.index(1) < hits.index(5)
+    hit = next(h for h in find(backend, "khieu nai").hits if h.doc_id == 1)
+    assert hit.matched_pages == [1, 2]
+    backend.close()
+
+
+def test_tantivy_sampled_counts_are_flagged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above SAMPLE_ABOVE_PAGES matching pages the total and facets are estimates from a sample of the
+    documents (flagged `approximate`); the hits and their order are still the exact ranking."""
+    import search.tantivy_index as tv
+
+    monkeypatch.setattr(tv, "EXACT_COUNT_PAGES", 0)
+    monkeypatch.setattr(tv, "SAMPLE_ABOVE_PAGES", 1)
+    backend = tv.TantivyBackend(tmp_path / "tantivy")
+    backend.index_many(corpus())
+    results = find(backend, "khiếu nại")
+    assert results.approximate
+    hits = ids(results)
+    assert {1, 3, 5} <= set(hits) and hits.index(1) < hits.index(3) and hits.index(1) < hits.index(5)
+    assert not find(backend, district="cho moi").approximate  # browsing counts first pages: exact
+    assert find(backend, district="cho moi").total == 9
+    backend.close()

@@ -2,7 +2,7 @@
 new ones (commune, province), run through the real understanding pipeline (classify.analyse, whose last
 step resolves places with classify.gazetteer) and the real indexing (ingest.indexing.index_document), are
 found by either name, in free text and in the commune / district filters, and the record JSON carries both
-forms. SQLite always; Elasticsearch when DONTHU_ES_URL is set (a fresh index, deleted afterwards)."""
+forms. SQLite and tantivy always; Elasticsearch when DONTHU_ES_URL is set (a fresh index, deleted afterwards)."""
 
 from __future__ import annotations
 
@@ -67,6 +67,14 @@ def _sqlite(tmp: Path) -> Iterator[SearchBackend]:
     backend.close()
 
 
+def _tantivy(tmp: Path) -> Iterator[SearchBackend]:
+    from search.tantivy_index import TantivyBackend
+
+    backend = TantivyBackend(tmp / "tantivy")
+    yield backend
+    backend.close()
+
+
 def _elastic() -> Iterator[SearchBackend]:
     url = os.environ.get("DONTHU_ES_URL")
     if not url:
@@ -79,10 +87,11 @@ def _elastic() -> Iterator[SearchBackend]:
     backend.close()
 
 
-@pytest.fixture(scope="module", params=["sqlite", "elasticsearch"])
+@pytest.fixture(scope="module", params=["sqlite", "tantivy", "elasticsearch"])
 def index(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
           records: dict[int, Record]) -> Iterator[SearchBackend]:
-    gen = _sqlite(tmp_path_factory.mktemp("places")) if request.param == "sqlite" else _elastic()
+    tmp = tmp_path_factory.mktemp("places")
+    gen = {"sqlite": _sqlite, "tantivy": _tantivy}.get(request.param, lambda _: _elastic())(tmp)
     backend = next(gen)
     backend.index_many([index_document(i, _with_page(r)) for i, r in records.items()])
     yield backend
