@@ -145,8 +145,10 @@ class DueItem(BaseModel):
 
 class DueList(BaseModel):
     today: dt.date
-    overdue: list[DueItem]
-    this_week: list[DueItem] = Field(description="due within the 7 days from today")
+    overdue: list[DueItem] = Field(description="the earliest `limit` overdue letters")
+    this_week: list[DueItem] = Field(description="due within the 7 days from today (the earliest `limit`)")
+    overdue_total: int = Field(description="how many letters are overdue")
+    this_week_total: int = Field(description="how many letters are due within the 7 days from today")
 
 
 class RegisterBody(BaseModel):
@@ -348,12 +350,12 @@ def api_letters(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> LetterList:
     on = today()
-    found = register_read.read_letters(services(request).store.engine, caller.reader, unit=unit, year=year,
-                                       status=status, type=type, channel=channel, officer=officer,
-                                       overdue_on=on if overdue else None)
+    total, found = register_read.read_page(services(request).store.engine, caller.reader, limit=limit,
+                                           offset=offset, unit=unit, year=year, status=status, type=type,
+                                           channel=channel, officer=officer, overdue_on=on if overdue else None)
     audit_event(request, "read_register", _filters_text(unit=unit, year=year, status=status, type=type,
                                                          channel=channel, officer=officer, overdue=overdue))
-    return LetterList(total=len(found), items=[summary_of(e, on) for e in found[offset:offset + limit]])
+    return LetterList(total=total, items=[summary_of(e, on) for e in found])
 
 
 def _filters_text(**filters: Any) -> str:
@@ -465,21 +467,25 @@ def api_due(
     unit: Annotated[str | None, Query(max_length=200)] = None,
     officer: Annotated[str | None, Query(max_length=100)] = None,
     on: Annotated[dt.date | None, Query(ge=FIRST_DAY, le=LAST_DAY, description="today (default: today)")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="at most this many letters of each part")] = 200,
 ) -> DueList:
     day = on or today()
-    found = register_read.due(services(request).store.engine, caller.reader, today=day, unit=unit,
-                              officer=officer)
+    found = register_read.due_page(services(request).store.engine, caller.reader, today=day, unit=unit,
+                                   officer=officer, limit=limit)
     audit_event(request, "read_register", "due " + _filters_text(unit=unit, officer=officer, on=on))
 
     def items(rows: list[tuple[book.Entry, deadlines.Deadline]]) -> list[DueItem]:
         return [DueItem(letter=summary_of(e, day), due=d.due, what=d.limit.label, article=d.article)
                 for e, d in rows]
 
-    return DueList(today=day, overdue=items(found["overdue"]), this_week=items(found["this_week"]))
+    return DueList(today=day, overdue=items(found.overdue), this_week=items(found.this_week),
+                   overdue_total=found.overdue_total, this_week_total=found.this_week_total)
 
 
 # -------------------------------------------------------------------------------------------------- pages
 PAGE_READ = Depends(need(Action.READ_REGISTER, page=True))
+#: letters per page of the list, and of each part of the due page
+PAGE_SIZE = 300
 PAGE_REGISTER = Depends(need(Action.REGISTER, page=True))
 PAGE_DECIDE = Depends(need(Action.DECIDE, page=True))
 
@@ -515,14 +521,21 @@ def list_page(request: Request, caller: Caller = PAGE_READ) -> HTMLResponse:
         "overdue": q.get("qua_han") == "1",
     }
     on = today()
-    found = register_read.read_letters(
-        services(request).store.engine, caller.reader, unit=filters["unit"] or None, year=filters["year"],
-        status=filters["status"], type=filters["type"], channel=filters["channel"],
-        overdue_on=on if filters["overdue"] else None)
-    audit_event(request, "read_register", "page " + _filters_text(**filters))
-    shown = found[:300]
+    page_no = _int(q.get("trang"), 1, 100_000) or 1
+    total, shown = register_read.read_page(
+        services(request).store.engine, caller.reader, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE,
+        unit=filters["unit"] or None, year=filters["year"], status=filters["status"], type=filters["type"],
+        channel=filters["channel"], overdue_on=on if filters["overdue"] else None)
+    audit_event(request, "read_register", "page " + _filters_text(**filters, page=page_no))
+    pages = max(1, -(-total // PAGE_SIZE))
+    link = {"don_vi": filters["unit"], "nam": filters["year"], "trang_thai": filters["status"],
+            "loai": filters["type"], "kenh": filters["channel"], "qua_han": "1" if filters["overdue"] else None}
     return _render(request, "register_list.html", {
-        "letters": [(e, _deadline(e, on)) for e in shown], "total": len(found), "filters": filters, "today": on,
+        "letters": [(e, _deadline(e, on)) for e in shown], "total": total, "filters": filters, "today": on,
+        "page_no": page_no, "pages": pages,
+        "previous_url": page_url("/so-don", **link, trang=page_no - 1 if page_no > 2 else None)
+        if page_no > 1 else None,
+        "next_url": page_url("/so-don", **link, trang=page_no + 1) if page_no < pages else None,
         "may_register": caller.principal.may(Action.REGISTER),
         "years": list(range(on.year, on.year - 6, -1)),
     })
@@ -534,16 +547,18 @@ def due_page(request: Request, caller: Caller = PAGE_READ) -> HTMLResponse:
     q = request.query_params
     on = _day(q.get("ngay")) or today()
     unit = (q.get("don_vi") or "")[:200] or None
-    found = register_read.due(services(request).store.engine, caller.reader, today=on, unit=unit)
+    found = register_read.due_page(services(request).store.engine, caller.reader, today=on, unit=unit,
+                                   limit=PAGE_SIZE)
     audit_event(request, "read_register", f"due page on={on.isoformat()} unit={unit or ''}")
     groups: dict[tuple[str, str], dict[str, list[Any]]] = {}
     for key in ("overdue", "this_week"):
-        for entry, d in found[key]:
+        for entry, d in getattr(found, key):
             group = groups.setdefault((entry.unit, entry.officer or ""), {"overdue": [], "this_week": []})
             group[key].append((entry, d, (d.due - on).days))
     return _render(request, "register_due.html", {
         "groups": sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] == "", kv[0][1])), "today": on,
-        "unit": unit or "", "overdue_total": len(found["overdue"]), "week_total": len(found["this_week"]),
+        "unit": unit or "", "overdue_total": found.overdue_total, "week_total": found.this_week_total,
+        "shown_overdue": len(found.overdue), "shown_week": len(found.this_week),
     })
 
 

@@ -25,7 +25,7 @@ from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from donthu.access import normalise_unit, unit_contains
+from donthu.access import normalise_unit
 from donthu.schema import Record
 from donthu.text import fold, nfc
 from records.register import deadlines
@@ -253,6 +253,8 @@ def register(engine: Engine, *, unit: str, received: dt.date, channel: str, type
         document_id=document_id, dossier_id=dossier_id, forwarded_by=forwarded_by,
         forwarded_number=forwarded_number, forwarded_date=forwarded_date,
         signature=mh.hashvalues.astype(np.uint64).tobytes(), created_at=_now(), updated_at=_now(),
+        next_due=_due_text(deadlines.next_for(type=type, status="received", decision=None, received=received,
+                                              accepted=None)),
     )
     for attempt in range(5):  # two clerks registering at once may take the same number: try the next
         try:
@@ -294,24 +296,55 @@ def get(engine: Engine, letter_id: int) -> Entry:
     return _entry(row)
 
 
+def _unit_clause(unit: str) -> Any:
+    """`unit` and the units below it, exactly (no LIKE wildcards, the same on SQLite and PostgreSQL)."""
+    u = normalise_unit(unit)
+    col = register_letters.c.unit
+    return or_(col == u, func.substr(col, 1, len(u) + 1) == u + "/")
+
+
+def _where(*, unit: str | None = None, year: int | None = None, status: str | None = None,
+           type: str | None = None, channel: str | None = None, officer: str | None = None,
+           due_before: dt.date | None = None) -> list[Any]:
+    """The SQL conditions of the register's filters; `due_before`: the next deadline is before that day."""
+    c = register_letters.c
+    where: list[Any] = []
+    if unit and normalise_unit(unit):
+        where.append(_unit_clause(unit))
+    if year:
+        where.append(c.year == year)
+    if status:
+        where.append(c.status == status)
+    if type:
+        where.append(c.type == type)
+    if channel:
+        where.append(c.channel == channel)
+    if officer:
+        where.append(c.officer == officer)
+    if due_before is not None:
+        where.append(and_(c.next_due.is_not(None), c.next_due < due_before.isoformat()))
+    return where
+
+
 def letters(engine: Engine, *, unit: str | None = None, year: int | None = None, status: str | None = None,
             type: str | None = None, officer: str | None = None) -> list[Entry]:
-    """Letters of `unit` and the units below it, newest first."""
-    q = select(register_letters)
-    if unit:
-        u = normalise_unit(unit)
-        q = q.where(or_(register_letters.c.unit == u, register_letters.c.unit.like(u + "/%")))
-    if year:
-        q = q.where(register_letters.c.year == year)
-    if status:
-        q = q.where(register_letters.c.status == status)
-    if type:
-        q = q.where(register_letters.c.type == type)
-    if officer:
-        q = q.where(register_letters.c.officer == officer)
+    """Every letter of `unit` and the units below it, newest first (statistics; pages use `page`)."""
+    q = select(register_letters).where(*_where(unit=unit, year=year, status=status, type=type, officer=officer))
     with engine.connect() as conn:
         rows = conn.execute(q.order_by(register_letters.c.received.desc(), register_letters.c.id.desc())).all()
-    return [_entry(r) for r in rows if not unit or unit_contains(unit, r.unit)]
+    return [_entry(r) for r in rows]
+
+
+def page(engine: Engine, *, limit: int, offset: int = 0, **filters: Any) -> tuple[int, list[Entry]]:
+    """(how many letters match, the `limit` letters from `offset`), newest first: filtered, counted, ordered
+    and cut in SQL (`_where`; the index on `received`, `id` walks them in order)."""
+    where = _where(**filters)
+    c = register_letters.c
+    with engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(register_letters).where(*where)).scalar_one()
+        rows = conn.execute(select(register_letters).where(*where).order_by(c.received.desc(), c.id.desc())
+                            .limit(limit).offset(offset)).all() if total > offset else []
+    return total, [_entry(r) for r in rows]
 
 
 def history(engine: Engine, letter_id: int) -> list[dict]:
@@ -343,8 +376,40 @@ def _change(engine: Engine, letter_id: int, who: str, status: str, note: str, **
     with engine.begin() as conn:
         conn.execute(update(register_letters).where(register_letters.c.id == letter_id)
                      .values(status=status, updated_at=_now(), **values))
+        refresh_next_due(conn, [letter_id])
         _event(conn, letter_id, who, status, note)
     return get(engine, letter_id)
+
+
+def _due_text(deadline: deadlines.Deadline | None) -> str | None:
+    return deadline.due.isoformat() if deadline else None
+
+
+_DUE_COLUMNS = ("id", "type", "status", "decision", "received", "accepted", "complex_case", "remote", "next_due")
+
+
+def refresh_next_due(conn: Any, ids: list[int] | None = None) -> int:
+    """Store each letter's next deadline day (`deadlines.next_for`, working days and lunar holidays counted
+    in Python) in `register_letters.next_due`, which the due list queries; `ids`: only these letters (None:
+    all — the migration that added the column, or after the holiday calendar changed). Reads and writes only
+    the columns it needs, so a migration may call it. Returns how many rows changed."""
+    c = register_letters.c
+    query = select(*(c[name] for name in _DUE_COLUMNS))
+    if ids is not None:
+        query = query.where(c.id.in_(ids))
+    changed = []
+    for row in conn.execute(query).all():
+        due = _due_text(deadlines.next_for(
+            type=row.type, status=row.status, decision=row.decision, received=dt.date.fromisoformat(row.received),
+            accepted=_date(row.accepted), complex_case=bool(row.complex_case), remote=bool(row.remote)))
+        if due != row.next_due:
+            changed.append({"letter": row.id, "due": due})
+    if changed:
+        from sqlalchemy import bindparam
+
+        conn.execute(update(register_letters).where(c.id == bindparam("letter")).values(next_due=bindparam("due")),
+                     changed)
+    return len(changed)
 
 
 def assign(engine: Engine, letter_id: int, *, officer: str, who: str) -> Entry:
@@ -407,37 +472,51 @@ def matters_count(engine: Engine, *, unit: str | None = None, year: int | None =
 
 
 def next_deadline(entry: Entry) -> deadlines.Deadline | None:
-    """The next legal deadline of a letter, or None when nothing is pending."""
-    if entry.status == "resolved":
-        return None
-    if entry.decision is None:
-        if entry.type == "denunciation":
-            return deadlines.denunciation_register(entry.received)
-        if entry.type == "complaint":
-            return min(deadlines.complaint_accept(entry.received), deadlines.letter_processing(entry.received),
-                       key=lambda d: d.due)
-        return deadlines.letter_processing(entry.received)
-    if entry.decision == "accept" and entry.accepted:
-        if entry.type == "denunciation":
-            return deadlines.denunciation_resolve(entry.accepted)
-        if entry.type == "complaint":
-            return deadlines.complaint_first(entry.accepted, entry.complex_case, entry.remote)
-    return None
+    """The next legal deadline of a letter, or None when nothing is pending (`deadlines.next_for`)."""
+    return deadlines.next_for(type=entry.type, status=entry.status, decision=entry.decision,
+                              received=entry.received, accepted=entry.accepted, complex_case=entry.complex_case,
+                              remote=entry.remote)
+
+
+@dataclass
+class Due:
+    """The due list: the first letters of each part, earliest deadline first, and how many each part has."""
+
+    overdue: list[tuple[Entry, deadlines.Deadline]]
+    this_week: list[tuple[Entry, deadlines.Deadline]]
+    overdue_total: int
+    this_week_total: int
+
+
+def due_page(engine: Engine, *, today: dt.date, unit: str | None = None, officer: str | None = None,
+             limit: int | None = None) -> Due:
+    """Pending letters whose next deadline is past (`overdue`) or falls within the 7 days from `today`
+    (`this_week`), earliest first, at most `limit` of each: selected on the stored `next_due` (indexed), so
+    only the letters shown are read."""
+    c = register_letters.c
+    scope = _where(unit=unit, officer=officer)
+    week = (today + dt.timedelta(days=7)).isoformat()
+    parts = {"overdue": [c.next_due.is_not(None), c.next_due < today.isoformat()],
+             "this_week": [c.next_due >= today.isoformat(), c.next_due <= week]}
+    out: dict[str, Any] = {}
+    with engine.connect() as conn:
+        for key, cond in parts.items():
+            out[key + "_total"] = conn.execute(select(func.count()).select_from(register_letters)
+                                               .where(*scope, *cond)).scalar_one()
+            q = select(register_letters).where(*scope, *cond).order_by(c.next_due, c.id)
+            rows = conn.execute(q.limit(limit) if limit is not None else q).all()
+            found = []
+            for row in rows:
+                entry = _entry(row)
+                d = next_deadline(entry)
+                if d is not None:
+                    found.append((entry, d))
+            out[key] = found
+    return Due(**out)
 
 
 def due(engine: Engine, *, today: dt.date, unit: str | None = None, officer: str | None = None
         ) -> dict[str, list[tuple[Entry, deadlines.Deadline]]]:
-    """Pending letters whose next deadline is past (`overdue`) or falls within the 7 days from `today`
-    (`this_week`), earliest first."""
-    out: dict[str, list] = {"overdue": [], "this_week": []}
-    for e in letters(engine, unit=unit, officer=officer):
-        d = next_deadline(e)
-        if d is None:
-            continue
-        if d.due < today:
-            out["overdue"].append((e, d))
-        elif d.due <= today + dt.timedelta(days=7):
-            out["this_week"].append((e, d))
-    for v in out.values():
-        v.sort(key=lambda t: (t[1].due, t[0].id))
-    return out
+    """`due_page` without a limit, as a dict (the CLI)."""
+    found = due_page(engine, today=today, unit=unit, officer=officer)
+    return {"overdue": found.overdue, "this_week": found.this_week}
