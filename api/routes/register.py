@@ -186,6 +186,26 @@ class ResolutionBody(BaseModel):
     note: Annotated[str, Field(max_length=500)] = ""
 
 
+class SenderIn(BaseModel):
+    name: Annotated[str, Field(max_length=200)] | None = None
+    id_number: Annotated[str, Field(max_length=40)] | None = None
+    address: Annotated[str, Field(max_length=500)] | None = None
+
+
+class EntryEdit(BaseModel):
+    """Correct what was taken from the letter at entry (fields left out stay as they are)."""
+
+    senders: list[SenderIn] | None = Field(default=None, max_length=100,
+                                           description="the senders, replacing those extracted")
+    sender_count: int | None = Field(default=None, ge=1, le=100_000, description="how many people signed")
+    summary: Annotated[str, Field(min_length=1, max_length=book.SUMMARY_MAX)] | None = None
+
+
+class DossierLink(BaseModel):
+    dossier_id: int | None = Field(ge=1, le=MAX_ID, description="the archived dossier of the same matter "
+                                                                   "(null: unlink)")
+
+
 class ProposalAnswer(BaseModel):
     confirm: bool = Field(description="true: the same matter (the letters join one matter); false: rejected")
 
@@ -460,6 +480,58 @@ def api_answer(request: Request, letter_id: LetterId, other_id: OtherId, body: P
     return _after_change(request, caller, letter_id)
 
 
+def _edit(request: Request, caller: Caller, letter_id: int, senders: list[dict] | None, summary: str | None,
+          sender_count: int | None) -> None:
+    entry = _acting_on(request, caller, letter_id, Action.REGISTER)
+    if not register_read.may_edit_entry(caller.reader, entry):
+        audit_event(request, "register", f"letter {letter_id} edit", "denied")
+        raise HTTPException(403, "a denunciation's senders and summary are edited only by a reader cleared to "
+                                 "see the denouncer's identity")
+    try:
+        book.edit(services(request).store.engine, letter_id, who=caller.principal.username, senders=senders,
+                  summary=summary, sender_count=sender_count)
+    except book.RegisterError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    audit_event(request, "register", f"letter {letter_id} edited: "
+                + ", ".join(k for k, v in (("senders", senders), ("summary", summary),
+                                           ("sender_count", sender_count)) if v is not None))
+
+
+@router.post("/register/letters/{letter_id}/entry", response_model=LetterSheet,
+             responses=errors(400, 401, 403, 404),
+             summary="Correct the letter's senders and summary after entry (recorded in its history)")
+def api_edit(request: Request, letter_id: LetterId, body: EntryEdit, caller: Caller = REGISTER) -> LetterSheet:
+    _edit(request, caller, letter_id, [s.model_dump() for s in body.senders] if body.senders is not None else None,
+          body.summary, body.sender_count)
+    return _after_change(request, caller, letter_id)
+
+
+def _link_dossier(request: Request, caller: Caller, letter_id: int, dossier_id: int | None) -> None:
+    """Link a letter (REGISTER on its unit) to a dossier the caller may see (else 404, as if missing)."""
+    from records import archival
+
+    _acting_on(request, caller, letter_id, Action.REGISTER)
+    store = services(request).store
+    if dossier_id is not None:
+        try:
+            archival.dossier_documents(store, dossier_id, caller.reader)
+        except LookupError:
+            audit_event(request, "register", f"letter {letter_id} dossier {dossier_id}", "refused")
+            raise HTTPException(404, f"dossier {dossier_id} not found") from None
+    book.link_dossier(store.engine, letter_id, dossier_id, who=caller.principal.username)
+    audit_event(request, "register", f"letter {letter_id} linked to dossier {dossier_id}" if dossier_id
+                else f"letter {letter_id} unlinked from its dossier")
+
+
+@router.post("/register/letters/{letter_id}/dossier", response_model=LetterSheet,
+             responses=errors(400, 401, 403, 404),
+             summary="Link the letter to the archived dossier of the same matter (null: unlink)")
+def api_link_dossier(request: Request, letter_id: LetterId, body: DossierLink,
+                     caller: Caller = REGISTER) -> LetterSheet:
+    _link_dossier(request, caller, letter_id, body.dossier_id)
+    return _after_change(request, caller, letter_id)
+
+
 @router.get("/register/due", response_model=DueList, responses=errors(401, 403),
             summary="Letters whose next deadline is past (overdue) or within 7 days, earliest first")
 def api_due(
@@ -575,8 +647,29 @@ def sheet_page(request: Request, letter_id: str, caller: Caller = PAGE_READ) -> 
     return _render(request, "register_sheet.html", {
         "e": entry, "sheet": sheet_of(engine, entry, caller.reader, on), "deadline": _deadline(entry, on),
         "today": on, "may_answer": register_read.may_act(caller.reader, Action.REGISTER, entry.unit),
+        "may_edit": register_read.may_act(caller.reader, Action.REGISTER, entry.unit)
+        and register_read.may_edit_entry(caller.reader, entry),
+        "senders_text": "\n".join(" | ".join(s.get(k) or "" for k in ("name", "id_number", "address")).rstrip(" |")
+                                  for s in entry.senders),
+        "dossiers": _dossier_choices(services(request).store, caller.reader, entry.dossier_id),
         "may_decide": register_read.may_act(caller.reader, Action.DECIDE, entry.unit),
     })
+
+
+def _dossier_choices(store: Any, reader: Reader, current: int | None) -> list[tuple[int, str]]:
+    """(id, name) of the newest dossiers the reader may see, for the sheet's dossier form; the linked one first
+    when the reader may see it."""
+    from records import archival
+
+    choices = [(i, name) for i, name, _ in archival.visible_dossiers(store, reader, limit=50)]
+    if current is not None and all(i != current for i, _ in choices):
+        try:
+            archival.dossier_documents(store, current, reader)
+            row = archival.dossier_row(store, current)
+            choices.insert(0, (current, row["name"]))
+        except LookupError:
+            pass
+    return choices
 
 
 def _back(letter_id: int | None, message: str, kind: str = "ok") -> RedirectResponse:
@@ -663,6 +756,61 @@ async def decide_page(request: Request, letter_id: str, caller: Caller = PAGE_DE
     _assign_if_unassigned(engine, entry, caller)
     audit_event(request, "decide", f"letter {number} {step}")
     return _back(number, message)
+
+
+def parse_senders(text: str) -> list[dict]:
+    """The sheet's senders box: one sender a line, `name | ID number | address` (the last two optional)."""
+    out = []
+    for line in text.splitlines()[:100]:
+        parts = [p.strip()[:500] for p in line.split("|")]
+        if any(parts):
+            parts += [""] * (3 - len(parts))
+            out.append({"name": parts[0][:200] or None, "id_number": parts[1][:40] or None,
+                        "address": " | ".join(parts[2:]).strip(" |") or None})
+    return out
+
+
+@router.post("/so-don/{letter_id}/sua", include_in_schema=False)
+async def edit_page(request: Request, letter_id: str, caller: Caller = PAGE_REGISTER) -> Response:
+    """The sheet's form correcting the senders and the summary."""
+    form = await request.form()
+    number = _int(letter_id, 1, MAX_ID)
+    if number is None:
+        return _not_found(request, f"đơn số hiệu {letter_id} trong sổ")
+    senders = parse_senders(str(form.get("nguoi_gui") or "")) if "nguoi_gui" in form else None
+    summary = str(form.get("tom_tat") or "")[:book.SUMMARY_MAX + 1] if "tom_tat" in form else None
+    count = _int(str(form.get("so_nguoi_ky") or ""), 1, 100_000)
+    try:
+        _edit(request, caller, number, senders, summary, count)
+    except HTTPException as exc:
+        if exc.status_code == 404:
+            return _not_found(request, f"đơn số hiệu {letter_id} trong sổ")
+        if exc.status_code == 400:
+            return _back(number, f"Chưa lưu: {exc.detail}", "error")
+        return _back(number, "Không được sửa thông tin vào sổ của đơn này.", "error")
+    return _back(number, "Đã lưu thông tin người gửi và tóm tắt.")
+
+
+@router.post("/so-don/{letter_id}/ho-so", include_in_schema=False)
+async def dossier_link_page(request: Request, letter_id: str, caller: Caller = PAGE_REGISTER) -> Response:
+    """The sheet's form linking the letter to an archived dossier (`ho_so` empty: unlink)."""
+    form = await request.form()
+    number = _int(letter_id, 1, MAX_ID)
+    if number is None:
+        return _not_found(request, f"đơn số hiệu {letter_id} trong sổ")
+    raw = str(form.get("ho_so") or "").strip()
+    dossier = _int(raw, 1, MAX_ID)
+    if raw and dossier is None:
+        return _back(number, "Chưa gắn: mã hồ sơ không hợp lệ.", "error")
+    try:
+        _link_dossier(request, caller, number, dossier)
+    except HTTPException as exc:
+        if exc.status_code == 404 and dossier is not None and "dossier" in str(exc.detail):
+            return _back(number, f"Chưa gắn: không tìm thấy hồ sơ mã {dossier}.", "error")
+        if exc.status_code == 404:
+            return _not_found(request, f"đơn số hiệu {letter_id} trong sổ")
+        return _back(number, "Không được gắn hồ sơ cho đơn này.", "error")
+    return _back(number, f"Đã gắn với hồ sơ lưu trữ mã {dossier}." if dossier else "Đã bỏ gắn hồ sơ lưu trữ.")
 
 
 #: the duplicate proposer's reasons (records.register.duplicates, English) in the clerks' words; longest first

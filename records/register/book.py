@@ -412,6 +412,70 @@ def refresh_next_due(conn: Any, ids: list[int] | None = None) -> int:
     return len(changed)
 
 
+#: longest summary kept (the sheet's form and the API accept no more)
+SUMMARY_MAX = 2000
+
+
+def edit(engine: Engine, letter_id: int, *, who: str, senders: list[dict] | None = None,
+         summary: str | None = None, sender_count: int | None = None) -> Entry:
+    """Correct what was taken from the letter at entry: its senders (the parties who wrote: name, ID number,
+    address) and its short summary, both extracted and editable (issue 17). The status does not change; the
+    history records what was changed and how many senders there are, never a name (the history is shown to
+    readers not cleared to see a denouncer). The stored MinHash signature follows the new senders, so the
+    duplicate index loaded later (`load_index`) proposes on the corrected letter."""
+    entry = get(engine, letter_id)
+    values: dict[str, Any] = {}
+    changed = []
+    if senders is not None:
+        cleaned = []
+        for s in senders:
+            one = {k: (nfc(s.get(k) or "").strip() or None) for k in ("name", "id_number", "address")}
+            if one["name"] or one["id_number"] or one["address"]:
+                cleaned.append(one)
+        if cleaned != entry.senders:
+            values["senders_json"] = json.dumps(cleaned, ensure_ascii=False)
+            mh = minhash(entry.text, [Sender(s["name"] or "", s["id_number"], s["address"]) for s in cleaned])
+            values["signature"] = mh.hashvalues.astype(np.uint64).tobytes()
+            changed.append(f"người gửi ({len(cleaned)} người)")
+        if sender_count is None and len(cleaned) > entry.sender_count:
+            sender_count = len(cleaned)
+    if sender_count is not None and sender_count != entry.sender_count:
+        if sender_count < 1:
+            raise RegisterError("số người ký đơn phải từ 1 trở lên")
+        values["sender_count"] = sender_count
+        changed.append(f"số người ký: {sender_count}")
+    if summary is not None:
+        summary = nfc(summary).strip()
+        if not summary:
+            raise RegisterError("tóm tắt nội dung không được để trống")
+        if len(summary) > SUMMARY_MAX:
+            raise RegisterError(f"tóm tắt dài quá {SUMMARY_MAX} ký tự")
+        if summary != entry.summary:
+            values["summary"] = summary
+            changed.append("tóm tắt nội dung")
+    if not changed:
+        return entry
+    return _change(engine, letter_id, who, entry.status, "sửa thông tin vào sổ: " + ", ".join(changed), **values)
+
+
+def link_dossier(engine: Engine, letter_id: int, dossier_id: int | None, *, who: str) -> Entry:
+    """Link the letter to the archived dossier (hồ sơ lưu trữ) of the same matter, or unlink it (None).
+    Whether the dossier exists and who may see it is the caller's to check (`records.archival`)."""
+    entry = get(engine, letter_id)
+    if entry.dossier_id == dossier_id:
+        return entry
+    note = f"gắn với hồ sơ lưu trữ mã {dossier_id}" if dossier_id else f"bỏ gắn hồ sơ lưu trữ mã {entry.dossier_id}"
+    return _change(engine, letter_id, who, entry.status, note, dossier_id=dossier_id)
+
+
+def letters_of_dossier(engine: Engine, dossier_id: int) -> list[Entry]:
+    """The letters linked to an archived dossier, in register order."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(register_letters).where(register_letters.c.dossier_id == dossier_id)
+                            .order_by(register_letters.c.received, register_letters.c.id)).all()
+    return [_entry(r) for r in rows]
+
+
 def assign(engine: Engine, letter_id: int, *, officer: str, who: str) -> Entry:
     """The handling officer of a letter (the due list is per officer); the status does not change."""
     entry = get(engine, letter_id)

@@ -144,6 +144,17 @@ def read_letters(engine: Engine, reader: Reader, *, unit: str | None = None, yea
     return out
 
 
+def read_dossier_letters(engine: Engine, dossier_id: int, reader: Reader) -> list[book.Entry]:
+    """The letters linked to an archived dossier that `reader` may see, as they see them (the dossier's page)."""
+    return [_present(e, reader) for e in book.letters_of_dossier(engine, dossier_id) if may_read(reader, e.unit)]
+
+
+def may_edit_entry(reader: Reader, entry: book.Entry) -> bool:
+    """May `reader` rewrite the senders and summary of a letter? Not a denunciation's, unless cleared to see the
+    denouncer: a reader shown `[đã ẩn]` would write it back over the names."""
+    return reader.principal is None or not is_confidential(entry) or cleared(reader.principal)
+
+
 def read_history(engine: Engine, letter_id: int, reader: Reader) -> list[dict] | None:
     """The status history (its notes name no sender); None when the letter is hidden from `reader`."""
     if read_letter(engine, letter_id, reader) is None:
