@@ -27,7 +27,9 @@ args = parser.parse_args()
 ROOT = args.code.resolve()
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path[:0] = [str(ROOT), str(HERE), str(ROOT / "tests")]
-from register_screens import _letter, COMMUNE_A, COMMUNE_B, DISTRICT  # noqa: E402
+# an editable install's import hook would load the installed checkout's packages whatever sys.path says
+sys.meta_path[:] = [f for f in sys.meta_path
+                    if not (getattr(f, "__module__", None) or type(f).__module__ or "").startswith("__editable__")]
 from donthu.config import Settings  # noqa: E402
 from api.app import create_app  # noqa: E402
 from records.register import book  # noqa: E402
@@ -36,6 +38,12 @@ from sqlalchemy import func, select  # noqa: E402
 from records.tables import register_letters  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from accounts import bearer  # noqa: E402
+import corpus.content.letters, corpus.content.matter, corpus.register  # noqa: E402,F401  (before register_screens,
+from register_screens import _letter, COMMUNE_A, COMMUNE_B, DISTRICT  # noqa: E402  which puts its checkout first)
+import records  # noqa: E402
+
+sys.path.insert(0, str(ROOT))
+assert pathlib.Path(records.__file__).resolve().parents[1] == ROOT, records.__file__
 
 N = args.n
 data = args.data or pathlib.Path(tempfile.mkdtemp()) / "d"

@@ -539,7 +539,7 @@ def api_due(
     unit: Annotated[str | None, Query(max_length=200)] = None,
     officer: Annotated[str | None, Query(max_length=100)] = None,
     on: Annotated[dt.date | None, Query(ge=FIRST_DAY, le=LAST_DAY, description="today (default: today)")] = None,
-    limit: Annotated[int, Query(ge=1, le=1000, description="at most this many letters of each part")] = 200,
+    limit: Annotated[int, Query(ge=1, le=1000, description="at most this many letters of each part")] = 100,
 ) -> DueList:
     day = on or today()
     found = register_read.due_page(services(request).store.engine, caller.reader, today=day, unit=unit,
@@ -557,7 +557,7 @@ def api_due(
 # -------------------------------------------------------------------------------------------------- pages
 PAGE_READ = Depends(need(Action.READ_REGISTER, page=True))
 #: letters per page of the list, and of each part of the due page
-PAGE_SIZE = 300
+PAGE_SIZE = 100
 PAGE_REGISTER = Depends(need(Action.REGISTER, page=True))
 PAGE_DECIDE = Depends(need(Action.DECIDE, page=True))
 
