@@ -1,11 +1,14 @@
 """The register of incoming letters (sổ xử lý đơn) over HTTP: the JSON API (`/register/…`) and the clerks'
 pages (`/so-don…`): the list with filters, a letter's sheet (register fields, status history, next deadline,
 duplicate proposals with their score and reasons, confirm/reject), the due list (due this week, overdue, per
-unit and officer), entering a letter from a processed document, and the decisions.
+unit and officer), entering a letter from a processed document, correcting its senders and summary, linking it
+to the archived dossier of the same matter, and the decisions. The list and the due list are paged
+(`PAGE_SIZE` a page; the API's `limit`/`offset`) with their totals, from SQL (`records.register.book.page`).
 
 Who may do what comes from `donthu.access.POLICY`: `READ_REGISTER` to read (intake clerks, officers, leaders —
 within their unit subtree), `REGISTER` to enter letters and answer duplicate proposals (intake clerks,
-officers), `DECIDE` to judge, decide and resolve (officers, leaders). Every read goes through the register's
+officers), `DECIDE` to judge, decide and resolve (officers, leaders); correcting a letter's entry and linking its
+dossier need `REGISTER` too. Every read goes through the register's
 read path (`records.register.read`, which hides other units' letters as if they did not exist and masks a
 denouncer's identity for a reader not cleared to see it) and is written to the audit trail, as are entries,
 decisions and answers. Pages need a login (`need(…, page=True)`) and their forms carry the session's CSRF
@@ -228,6 +231,14 @@ class IndexCache:
             entry, proposals = book.register(engine, index=self.index, **kw)
             self.seen.add(entry.id)
             return entry, proposals
+
+    def edited(self, engine: Any, letter_id: int) -> None:
+        """A letter's senders were corrected: index it again as stored (its new signature)."""
+        with self.lock:
+            if self.index is not None and letter_id in self.seen:
+                entry = book.get(engine, letter_id)
+                self.index.remove(letter_id)
+                self.index.add(entry.as_letter(), book.stored_minhash(engine, letter_id))
 
     def resolved(self, letter_id: int) -> None:
         with self.lock:
@@ -492,6 +503,8 @@ def _edit(request: Request, caller: Caller, letter_id: int, senders: list[dict] 
                   summary=summary, sender_count=sender_count)
     except book.RegisterError as exc:
         raise HTTPException(400, str(exc)) from exc
+    if senders is not None:
+        _cache(request).edited(services(request).store.engine, letter_id)
     audit_event(request, "register", f"letter {letter_id} edited: "
                 + ", ".join(k for k, v in (("senders", senders), ("summary", summary),
                                            ("sender_count", sender_count)) if v is not None))

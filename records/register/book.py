@@ -1,6 +1,11 @@
 """The register of incoming letters (sổ xử lý đơn): numbering per unit and year, the letter's sheet, the
-decision, the status history, duplicate proposals at registration and a clerk's answer to them, each letter's
-next legal deadline, and the list of what is due and overdue.
+decision, the status history, duplicate proposals at registration and a clerk's answer to them, corrections of
+the senders and summary after entry, the link to the archived dossier of the same matter, each letter's next
+legal deadline, and the list of what is due and overdue.
+
+The list (`page`) and the due list (`due_page`) are filtered, counted, ordered and paged in SQL: each letter's
+next deadline day is stored in `register_letters.next_due` (migration 0011), recomputed by `refresh_next_due`
+in the transaction of every change, as deadlines are counted in Python (working days, lunar holidays).
 
 Circular 04/2021/TT-TTCP Art. 7(5) and Circular 05/2021/TT-TTCP Art. 29(1) let a body keep this register in
 software (issue 17). Tables: `records.tables.register_letters`, `register_events`, `register_links`
@@ -197,6 +202,14 @@ def load_index(engine: Engine, exclude: int | None = None) -> DuplicateIndex:
             mh = from_signature(np.frombuffer(row.signature, dtype=np.uint64)) if row.signature else None
             index.add(entry.as_letter(), mh)
     return index
+
+
+def stored_minhash(engine: Engine, letter_id: int) -> Any:
+    """The letter's stored MinHash (None when it has none)."""
+    with engine.connect() as conn:
+        signature = conn.execute(select(register_letters.c.signature)
+                                 .where(register_letters.c.id == letter_id)).scalar()
+    return from_signature(np.frombuffer(signature, dtype=np.uint64)) if signature else None
 
 
 def refresh_index(engine: Engine, index: DuplicateIndex, seen: set[int]) -> None:
@@ -422,7 +435,8 @@ def edit(engine: Engine, letter_id: int, *, who: str, senders: list[dict] | None
     address) and its short summary, both extracted and editable (issue 17). The status does not change; the
     history records what was changed and how many senders there are, never a name (the history is shown to
     readers not cleared to see a denouncer). The stored MinHash signature follows the new senders, so the
-    duplicate index loaded later (`load_index`) proposes on the corrected letter."""
+    duplicate index loaded later (`load_index`) proposes on the corrected letter; a kept index takes it out and
+    adds it again (`DuplicateIndex.remove`, `api.routes.register.IndexCache.edited`)."""
     entry = get(engine, letter_id)
     values: dict[str, Any] = {}
     changed = []
