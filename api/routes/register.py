@@ -265,24 +265,26 @@ def today() -> dt.date:
     return dt.datetime.now(VN_TIME).date()
 
 
-def _deadline(entry: book.Entry, on: dt.date) -> NextDeadline | None:
-    d = book.next_deadline(entry)
+def _deadline(entry: book.Entry, on: dt.date, d: deadlines.Deadline | None = None) -> NextDeadline | None:
+    d = d or book.next_deadline(entry)
     if d is None:
         return None
     return NextDeadline(due=d.due, what=d.limit.label, article=d.article, days_left=(d.due - on).days)
 
 
 def _senders(entry: book.Entry) -> list[Sender]:
-    return [Sender(name=s.get("name"), id_number=s.get("id_number"), address=s.get("address"))
+    # built without validation: the values come from the store (strings or None), and a page has hundreds
+    return [Sender.model_construct(name=s.get("name"), id_number=s.get("id_number"), address=s.get("address"))
             for s in entry.senders]
 
 
-def summary_of(entry: book.Entry, on: dt.date) -> LetterSummary:
+def summary_of(entry: book.Entry, on: dt.date, deadline: deadlines.Deadline | None = None) -> LetterSummary:
+    """The letter's line in a list; `deadline`: its next deadline when already computed."""
     return LetterSummary(
         id=entry.id, register_number=entry.register_number, unit=entry.unit, received=entry.received,
         channel=entry.channel, type=entry.type, status=entry.status, senders=_senders(entry),
         sender_count=entry.sender_count, summary=entry.summary, officer=entry.officer, matter_id=entry.matter_id,
-        next_deadline=_deadline(entry, on))
+        next_deadline=_deadline(entry, on, deadline))
 
 
 def sheet_of(engine: Any, entry: book.Entry, reader: Reader, on: dt.date) -> LetterSheet:
@@ -560,7 +562,7 @@ def api_due(
     audit_event(request, "read_register", "due " + _filters_text(unit=unit, officer=officer, on=on))
 
     def items(rows: list[tuple[book.Entry, deadlines.Deadline]]) -> list[DueItem]:
-        return [DueItem(letter=summary_of(e, day), due=d.due, what=d.limit.label, article=d.article)
+        return [DueItem(letter=summary_of(e, day, d), due=d.due, what=d.limit.label, article=d.article)
                 for e, d in rows]
 
     return DueList(today=day, overdue=items(found.overdue), this_week=items(found.this_week),
