@@ -719,8 +719,11 @@ def dossier_page(request: Request, dossier_id: str, caller: Caller = PAGE_READ) 
     if meta is None:
         return _not_found(request, f"hồ sơ số {dossier_id}")
     audit_event(request, "read", f"dossier {doc_id} archival metadata")
+    from records.register.read import read_dossier_letters
+
+    letters = read_dossier_letters(services.store.engine, doc_id, caller.reader)  # the register's, if any
     return _render(request, "dossier.html", {
-        "meta": meta, "documents": docs, "ACCESS_NAMES": archival.ACCESS_NAMES,
+        "meta": meta, "documents": docs, "ACCESS_NAMES": archival.ACCESS_NAMES, "letters": letters,
         "ACCESS_LEVELS": ("open", "restricted"), "form_value": _form_value,
     })
 

@@ -282,8 +282,12 @@ register_letters = Table(
     Column("signature", LargeBinary),
     Column("created_at", DateTime, nullable=False),
     Column("updated_at", DateTime, nullable=False),
+    # the day the next legal deadline ends (YYYY-MM-DD; None: nothing pending), records.register.book keeps it
+    Column("next_due", String(10)),
     UniqueConstraint("unit", "year", "number", name="uq_register_letters_number"),
     Index("ix_register_letters_unit", "unit", "year"),
+    Index("ix_register_letters_received", "received", "id"),
+    Index("ix_register_letters_next_due", "next_due"),
     Index("ix_register_letters_status", "status"),
     Index("ix_register_letters_matter", "matter_id"),
 )

@@ -130,3 +130,44 @@ def test_concurrent_opens_of_a_new_sqlite_database(tmp_path):
 
 def _open_store(url: str) -> None:
     Store(Settings(database_url=url)).close()
+
+
+@pytest.mark.parametrize("backend", ["postgresql", "sqlite"])
+def test_register_next_due_is_back_filled(backend, request):
+    """0011 adds `register_letters.next_due` and fills it for the letters already registered; the days are
+    counted by hand (Luật Tố cáo 2018 Art. 24: 7 working days; Luật Khiếu nại 2011 Art. 27: 10 days, before
+    Circular 05/2021's 10 working days; Art. 28: 30 days from acceptance)."""
+    import datetime as dt
+
+    from sqlalchemy import insert, select
+
+    from records.tables import register_letters
+
+    url = request.getfixturevalue("pg_url" if backend == "postgresql" else "sqlite_url")
+    settings = Settings(database_url=url)
+    upgrade(settings, "0010_archival_metadata")
+    engine = make_engine(url)
+    now = dt.datetime(2026, 12, 7)
+    letters = [  # (type, received, status, decision, accepted)
+        ("denunciation", "2026-11-26", "received", None, None),   # 27, 30/11, 1, 2, 3, 4, 7/12 → 2026-12-07
+        ("complaint", "2026-06-01", "received", None, None),      # 10 days → Thu 11/06 (before 15/06 working)
+        ("complaint", "2026-06-01", "decided", "accept", "2026-07-01"),  # 30 days → Fri 31/07
+        ("recommendation", "2026-06-01", "decided", "guide", None),  # guided: nothing pending
+        ("complaint", "2026-06-01", "resolved", "accept", "2026-07-01"),  # resolved: nothing pending
+    ]
+    try:
+        with engine.begin() as conn:
+            for number, (kind, received, status, decision, accepted) in enumerate(letters, start=1):
+                conn.execute(insert(register_letters).values(
+                    unit="an-giang", year=2026, number=number, received=received, channel="post",
+                    senders_json="[]", sender_count=1, summary="", type=kind, text="", parcels_json="[]",
+                    references_json="[]", subjects_json="[]", status=status, decision=decision, accepted=accepted,
+                    complex_case=False, remote=False, created_at=now, updated_at=now))
+        upgrade(settings)
+        assert current(settings) == HEAD_REVISION
+        with engine.connect() as conn:
+            due = conn.execute(select(register_letters.c.next_due).order_by(register_letters.c.number)).scalars()
+            assert list(due) == ["2026-12-07", "2026-06-11", "2026-07-31", None, None]
+    finally:
+        engine.dispose()
+    assert _differences(url) == []

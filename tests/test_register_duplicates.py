@@ -119,3 +119,22 @@ def test_generated_register_precision_and_recall():
     assert r["near_misses"]["person"] > 10 and r["near_misses"]["village"] > 10
     assert r["precision"] >= 0.95, r["wrong_by_plant"]
     assert r["recall"] >= 0.90, r["found_by_plant"]
+
+
+def test_a_corrected_letter_is_indexed_again():
+    """A clerk corrects a letter's senders (records.register.book.edit): the kept index takes the letter out and
+    adds it again, so the new sender's ID number finds it and the old one no longer does."""
+    index = DuplicateIndex()
+    parcel = ParcelRef("45", "12", "Long Điền A")
+    first = Letter(1, "Tôi khiếu nại quyết định thu hồi thửa đất số 45 tờ bản đồ số 12 của gia đình tôi.",
+                   senders=[Sender("Nguyễn Văn Bình", "089062001234")], parcels=[parcel])
+    index.add(first)
+    index.remove(1)
+    index.add(dataclasses.replace(first, senders=[Sender("Lê Thị Cúc", "089170005555")]))
+    other_text = "Đề nghị xem xét việc cấp giấy chứng nhận quyền sử dụng đất cho hộ ông Phan Văn Út ở ấp Long Hòa."
+    found = index.propose(Letter(2, other_text, senders=[Sender("Lê Thị Cúc", "089170005555")], parcels=[parcel]))
+    assert [p.letter_id for p in found] == [1] and found[0].reasons == ["same ID number, same parcel"]
+    assert index.propose(Letter(3, other_text, senders=[Sender("Nguyễn Văn Bình", "089062001234")],
+                                parcels=[parcel])) == []
+    index.remove(1)
+    assert len(index) == 0 and index.propose(Letter(4, first.text, senders=first.senders)) == []

@@ -364,3 +364,152 @@ def test_the_service_index_sees_letters_registered_by_the_cli(client: TestClient
     again = client.post("/register/letters", json={"document_id": doc, "received": "2026-03-02"}, headers=clerk)
     assert {p["other"]["id"] for p in again.json()["proposals"]} == {first.json()["id"], by_cli.id}
     assert again.json()["register_number"] == "3/2026"
+
+
+# ------------------------------------------------------------------ paging in SQL, edits, archived dossiers
+def test_list_and_due_list_are_paged_with_totals(client: TestClient, register: dict[str, int],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = client.app.state.services.store.engine
+    # a unit whose path starts like commune A's but is not below it: never counted as commune A's
+    sibling = _denunciation(engine, COMMUNE_A + "-moi", D(2026, 12, 1))
+    leader = bearer(client, Role.LEADER, DISTRICT)
+
+    def listed(**params) -> tuple[int, list[int]]:
+        answer = client.get("/register/letters", params=params, headers=leader).json()
+        return answer["total"], [i["id"] for i in answer["items"]]
+    # newest first by date received: sibling 01/12, rescan 30/11, copy 27/11, first 26/11, complaint 10/02
+    assert listed(limit=2) == (5, [sibling, register["rescan"]])
+    assert listed(limit=2, offset=2) == (5, [register["copy"], register["first"]])
+    assert listed(limit=2, offset=4) == (5, [register["complaint"]])
+    assert listed(limit=2, offset=9) == (5, [])
+    assert listed(unit=COMMUNE_A) == (2, [register["rescan"], register["first"]])
+    assert listed(unit=COMMUNE_A + "-moi") == (1, [sibling])
+    # commune A's officer: the count holds only what they may see
+    officer_a = bearer(client, Role.OFFICER, COMMUNE_A)
+    answer = client.get("/register/letters", params={"limit": 1}, headers=officer_a).json()
+    assert (answer["total"], [i["id"] for i in answer["items"]]) == (2, [register["rescan"]])
+    # the due list on Tue 08/12/2026 (Art. 24, 7 working days): first 26/11 → 07/12 (overdue); copy Fri 27/11 →
+    # 30/11, 1, 2, 3, 4, 7, 8/12 → 08/12 (today: this week); rescan 30/11 → 09/12; sibling Tue 01/12 → 2, 3, 4,
+    # 7, 8, 9, 10/12 → 10/12; the complaint of 10/02 is long overdue and comes first
+    due = client.get("/register/due", params={"on": "2026-12-08", "limit": 1}, headers=leader).json()
+    assert (due["overdue_total"], due["this_week_total"]) == (2, 3)
+    assert [i["letter"]["id"] for i in due["overdue"]] == [register["complaint"]]
+    assert [(i["letter"]["id"], i["due"]) for i in due["this_week"]] == [(register["copy"], "2026-12-08")]
+    due = client.get("/register/due", params={"on": "2026-12-08"}, headers=leader).json()
+    assert [i["letter"]["id"] for i in due["overdue"]] == [register["complaint"], register["first"]]
+    assert [(i["letter"]["id"], i["due"]) for i in due["this_week"]] == [
+        (register["copy"], "2026-12-08"), (register["rescan"], "2026-12-09"), (sibling, "2026-12-10")]
+    # the stored next deadline follows the decisions: accepted Thu 03/12/2026 → Luật Tố cáo Art. 30, 30 days →
+    # Sat 02/01/2027 → Mon 04/01/2027; resolved → nothing pending
+    book.decide(engine, register["first"], decision="accept", on=D(2026, 12, 3), who="officer")
+    book.resolve(engine, register["rescan"], on=D(2026, 12, 4), who="officer")
+    due = client.get("/register/due", params={"on": "2026-12-08"}, headers=leader).json()
+    assert [i["letter"]["id"] for i in due["overdue"] + due["this_week"]] == [
+        register["complaint"], register["copy"], sibling]
+    due = client.get("/register/due", params={"on": "2026-12-28"}, headers=leader).json()
+    assert (register["first"], "2027-01-04") in [(i["letter"]["id"], i["due"]) for i in due["this_week"]]
+    # the list page, 2 letters a page: page 2 of 3 links back and forth
+    monkeypatch.setattr("api.routes.register.PAGE_SIZE", 2)
+    log_in(client, add_user(client.app.state.services.store, Role.LEADER, DISTRICT))
+    page = client.get("/so-don", params={"trang": 2}).text
+    assert "trang 2/3" in page and 'href="/so-don"' in page and 'href="/so-don?trang=3"' in page
+    assert f'href="/so-don/{register["copy"]}"' in page and f'href="/so-don/{sibling}"' not in page
+
+
+def test_senders_and_summary_are_edited_and_audited(client: TestClient, register: dict[str, int],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    store = client.app.state.services.store
+    complaint, rescan = register["complaint"], register["rescan"]
+    officer_b = bearer(client, Role.OFFICER, COMMUNE_B)
+    body = {"senders": [{"name": COMPLAINANT, "id_number": "089062001234", "address": "ấp Long Hòa"},
+                        {"name": "Nguyễn Thị Hoa"}],
+            "summary": "Khiếu nại Quyết định 1520/QĐ-UBND về giá bồi thường thửa 45."}
+    sheet = client.post(f"/register/letters/{complaint}/entry", json=body, headers=officer_b)
+    assert sheet.status_code == 200, sheet.text
+    sheet = sheet.json()
+    assert [s["name"] for s in sheet["senders"]] == [COMPLAINANT, "Nguyễn Thị Hoa"]
+    assert sheet["senders"][0]["address"] == "ấp Long Hòa" and sheet["senders"][1]["id_number"] is None
+    assert sheet["summary"] == body["summary"] and sheet["sender_count"] == 2 and sheet["status"] == "received"
+    # the history says what changed and how many senders, never a name
+    last = sheet["history"][-1]
+    assert last["note"] == "sửa thông tin vào sổ: người gửi (2 người), số người ký: 2, tóm tắt nội dung"
+    assert last["who"].startswith("officer") and "Hoa" not in str(sheet["history"])
+    assert any("letter %d edited" % complaint in r.target for r in audit.rows(store, limit=50, action="register"))
+    # denials: another commune (404, as if missing), a leader (no REGISTER: 403), an empty summary (400),
+    # no login (401)
+    officer_a = bearer(client, Role.OFFICER, COMMUNE_A)
+    assert client.post(f"/register/letters/{complaint}/entry", json={"summary": "x"},
+                       headers=officer_a).status_code == 404
+    leader = bearer(client, Role.LEADER, DISTRICT)
+    assert client.post(f"/register/letters/{complaint}/entry", json={"summary": "x"},
+                       headers=leader).status_code == 403
+    assert client.post(f"/register/letters/{complaint}/entry", json={"summary": ""},
+                       headers=officer_b).status_code == 422
+    assert client.post(f"/register/letters/{complaint}/entry", json={"summary": "   "},
+                       headers=officer_b).status_code == 400
+    assert client.post(f"/register/letters/{complaint}/entry", json={"summary": "x"}).status_code == 401
+    assert book.get(store.engine, complaint).summary == body["summary"]
+    # a reader not cleared to see a denouncer (were the policy to let one register) may not write the masked
+    # senders back over a denunciation's
+    monkeypatch.setitem(POLICY, Role.ARCHIVIST, POLICY[Role.ARCHIVIST] | {Action.READ_REGISTER, Action.REGISTER})
+    archivist = bearer(client, Role.ARCHIVIST, COMMUNE_A)
+    assert client.post(f"/register/letters/{rescan}/entry", json={"summary": "x"},
+                       headers=archivist).status_code == 403
+    assert book.get(store.engine, rescan).senders == [DENOUNCER_SENDER]
+    # the sheet's form (officer of commune A, CSRF token): one sender a line, name | ID number | address
+    log_in(client, add_user(store, Role.OFFICER, COMMUNE_A))
+    page = client.get(f"/so-don/{rescan}").text
+    assert f'action="/so-don/{rescan}/sua"' in page and f"{DENOUNCER} | {DENOUNCER_ID} | ấp Mỹ Hòa" in page
+    token = session_csrf(client)
+    form = {"nguoi_gui": f"{DENOUNCER} | {DENOUNCER_ID} | ấp Mỹ Hòa, xã Mỹ Hội Đông\nLê Thị Cúc",
+            "so_nguoi_ky": "3", "tom_tat": "Tố cáo cán bộ địa chính xã nhận tiền xác nhận sai nguồn gốc đất."}
+    client.headers.pop("X-CSRF-Token")
+    assert client.post(f"/so-don/{rescan}/sua", data=form, follow_redirects=False).status_code == 403
+    done = client.post(f"/so-don/{rescan}/sua", data={**form, "csrf": token}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == f"/so-don/{rescan}"
+    entry = book.get(store.engine, rescan)
+    assert entry.senders == [{"name": DENOUNCER, "id_number": DENOUNCER_ID, "address": "ấp Mỹ Hòa, xã Mỹ Hội Đông"},
+                             {"name": "Lê Thị Cúc", "id_number": None, "address": None}]
+    assert entry.sender_count == 3 and entry.summary == form["tom_tat"]
+    assert client.post(f"/so-don/{register['copy']}/sua", data={**form, "csrf": token},
+                       follow_redirects=False).status_code == 404
+
+
+def test_a_letter_is_linked_to_its_archived_dossier(client: TestClient, register: dict[str, int]) -> None:
+    services = client.app.state.services
+    store = services.store
+    first = register["first"]
+    dossier_a = store.create_dossier("Hồ sơ tố cáo cán bộ địa chính xã Mỹ Hội Đông")
+    dossier_b = store.create_dossier("Hồ sơ khiếu nại thu hồi đất Long Điền A")
+    for name, unit, dossier in (("ho-so-a.png", COMMUNE_A, dossier_a), ("ho-so-b.png", COMMUNE_B, dossier_b)):
+        data = name.encode() * 8
+        doc = store.add_document(name, store.put_original(data), len(data), mime="image/png", unit=unit,
+                                 dossier_id=dossier)
+        store.save_result(doc, complaint_record(name, "Long Điền A"), [])
+    officer_a = bearer(client, Role.OFFICER, COMMUNE_A)
+    # commune B's dossier is not commune A's officer's to see: as if missing; a dossier that does not exist too
+    for missing in (dossier_b, 999):
+        answer = client.post(f"/register/letters/{first}/dossier", json={"dossier_id": missing}, headers=officer_a)
+        assert answer.status_code == 404
+    assert book.get(store.engine, first).dossier_id is None
+    sheet = client.post(f"/register/letters/{first}/dossier", json={"dossier_id": dossier_a}, headers=officer_a)
+    assert sheet.status_code == 200 and sheet.json()["dossier_id"] == dossier_a
+    assert sheet.json()["history"][-1]["note"] == f"gắn với hồ sơ lưu trữ mã {dossier_a}"
+    # denials: another commune's letter (404), a leader (no REGISTER, 403), no login (401)
+    officer_b = bearer(client, Role.OFFICER, COMMUNE_B)
+    assert client.post(f"/register/letters/{first}/dossier", json={"dossier_id": dossier_b},
+                       headers=officer_b).status_code == 404
+    assert client.post(f"/register/letters/{register['copy']}/dossier", json={"dossier_id": dossier_b},
+                       headers=bearer(client, Role.LEADER, DISTRICT)).status_code == 403
+    assert client.post(f"/register/letters/{first}/dossier", json={"dossier_id": None}).status_code == 401
+    # shown on both: the sheet links the dossier, the dossier's page the letter
+    log_in(client, add_user(store, Role.OFFICER, COMMUNE_A))
+    page = client.get(f"/so-don/{first}").text
+    assert f'href="/ho-so/{dossier_a}"' in page and f'<option value="{dossier_a}" selected>' in page
+    assert f'<option value="{dossier_b}"' not in page
+    assert f'href="/so-don/{first}"' in client.get(f"/ho-so/{dossier_a}").text
+    # unlinked from the sheet's form
+    token = session_csrf(client)
+    done = client.post(f"/so-don/{first}/ho-so", data={"ho_so": "", "csrf": token}, follow_redirects=False)
+    assert done.status_code == 303 and book.get(store.engine, first).dossier_id is None
+    assert f'href="/so-don/{first}"' not in client.get(f"/ho-so/{dossier_a}").text

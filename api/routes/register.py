@@ -1,11 +1,14 @@
 """The register of incoming letters (sổ xử lý đơn) over HTTP: the JSON API (`/register/…`) and the clerks'
 pages (`/so-don…`): the list with filters, a letter's sheet (register fields, status history, next deadline,
 duplicate proposals with their score and reasons, confirm/reject), the due list (due this week, overdue, per
-unit and officer), entering a letter from a processed document, and the decisions.
+unit and officer), entering a letter from a processed document, correcting its senders and summary, linking it
+to the archived dossier of the same matter, and the decisions. The list and the due list are paged
+(`PAGE_SIZE` a page; the API's `limit`/`offset`) with their totals, from SQL (`records.register.book.page`).
 
 Who may do what comes from `donthu.access.POLICY`: `READ_REGISTER` to read (intake clerks, officers, leaders —
 within their unit subtree), `REGISTER` to enter letters and answer duplicate proposals (intake clerks,
-officers), `DECIDE` to judge, decide and resolve (officers, leaders). Every read goes through the register's
+officers), `DECIDE` to judge, decide and resolve (officers, leaders); correcting a letter's entry and linking its
+dossier need `REGISTER` too. Every read goes through the register's
 read path (`records.register.read`, which hides other units' letters as if they did not exist and masks a
 denouncer's identity for a reader not cleared to see it) and is written to the audit trail, as are entries,
 decisions and answers. Pages need a login (`need(…, page=True)`) and their forms carry the session's CSRF
@@ -145,8 +148,10 @@ class DueItem(BaseModel):
 
 class DueList(BaseModel):
     today: dt.date
-    overdue: list[DueItem]
-    this_week: list[DueItem] = Field(description="due within the 7 days from today")
+    overdue: list[DueItem] = Field(description="the earliest `limit` overdue letters")
+    this_week: list[DueItem] = Field(description="due within the 7 days from today (the earliest `limit`)")
+    overdue_total: int = Field(description="how many letters are overdue")
+    this_week_total: int = Field(description="how many letters are due within the 7 days from today")
 
 
 class RegisterBody(BaseModel):
@@ -184,6 +189,26 @@ class ResolutionBody(BaseModel):
     note: Annotated[str, Field(max_length=500)] = ""
 
 
+class SenderIn(BaseModel):
+    name: Annotated[str, Field(max_length=200)] | None = None
+    id_number: Annotated[str, Field(max_length=40)] | None = None
+    address: Annotated[str, Field(max_length=500)] | None = None
+
+
+class EntryEdit(BaseModel):
+    """Correct what was taken from the letter at entry (fields left out stay as they are)."""
+
+    senders: list[SenderIn] | None = Field(default=None, max_length=100,
+                                           description="the senders, replacing those extracted")
+    sender_count: int | None = Field(default=None, ge=1, le=100_000, description="how many people signed")
+    summary: Annotated[str, Field(min_length=1, max_length=book.SUMMARY_MAX)] | None = None
+
+
+class DossierLink(BaseModel):
+    dossier_id: int | None = Field(ge=1, le=MAX_ID, description="the archived dossier of the same matter "
+                                                                   "(null: unlink)")
+
+
 class ProposalAnswer(BaseModel):
     confirm: bool = Field(description="true: the same matter (the letters join one matter); false: rejected")
 
@@ -206,6 +231,14 @@ class IndexCache:
             entry, proposals = book.register(engine, index=self.index, **kw)
             self.seen.add(entry.id)
             return entry, proposals
+
+    def edited(self, engine: Any, letter_id: int) -> None:
+        """A letter's senders were corrected: index it again as stored (its new signature)."""
+        with self.lock:
+            if self.index is not None and letter_id in self.seen:
+                entry = book.get(engine, letter_id)
+                self.index.remove(letter_id)
+                self.index.add(entry.as_letter(), book.stored_minhash(engine, letter_id))
 
     def resolved(self, letter_id: int) -> None:
         with self.lock:
@@ -232,24 +265,26 @@ def today() -> dt.date:
     return dt.datetime.now(VN_TIME).date()
 
 
-def _deadline(entry: book.Entry, on: dt.date) -> NextDeadline | None:
-    d = book.next_deadline(entry)
+def _deadline(entry: book.Entry, on: dt.date, d: deadlines.Deadline | None = None) -> NextDeadline | None:
+    d = d or book.next_deadline(entry)
     if d is None:
         return None
     return NextDeadline(due=d.due, what=d.limit.label, article=d.article, days_left=(d.due - on).days)
 
 
 def _senders(entry: book.Entry) -> list[Sender]:
-    return [Sender(name=s.get("name"), id_number=s.get("id_number"), address=s.get("address"))
+    # built without validation: the values come from the store (strings or None), and a page has hundreds
+    return [Sender.model_construct(name=s.get("name"), id_number=s.get("id_number"), address=s.get("address"))
             for s in entry.senders]
 
 
-def summary_of(entry: book.Entry, on: dt.date) -> LetterSummary:
+def summary_of(entry: book.Entry, on: dt.date, deadline: deadlines.Deadline | None = None) -> LetterSummary:
+    """The letter's line in a list; `deadline`: its next deadline when already computed."""
     return LetterSummary(
         id=entry.id, register_number=entry.register_number, unit=entry.unit, received=entry.received,
         channel=entry.channel, type=entry.type, status=entry.status, senders=_senders(entry),
         sender_count=entry.sender_count, summary=entry.summary, officer=entry.officer, matter_id=entry.matter_id,
-        next_deadline=_deadline(entry, on))
+        next_deadline=_deadline(entry, on, deadline))
 
 
 def sheet_of(engine: Any, entry: book.Entry, reader: Reader, on: dt.date) -> LetterSheet:
@@ -348,12 +383,12 @@ def api_letters(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> LetterList:
     on = today()
-    found = register_read.read_letters(services(request).store.engine, caller.reader, unit=unit, year=year,
-                                       status=status, type=type, channel=channel, officer=officer,
-                                       overdue_on=on if overdue else None)
+    total, found = register_read.read_page(services(request).store.engine, caller.reader, limit=limit,
+                                           offset=offset, unit=unit, year=year, status=status, type=type,
+                                           channel=channel, officer=officer, overdue_on=on if overdue else None)
     audit_event(request, "read_register", _filters_text(unit=unit, year=year, status=status, type=type,
                                                          channel=channel, officer=officer, overdue=overdue))
-    return LetterList(total=len(found), items=[summary_of(e, on) for e in found[offset:offset + limit]])
+    return LetterList(total=total, items=[summary_of(e, on) for e in found])
 
 
 def _filters_text(**filters: Any) -> str:
@@ -458,6 +493,60 @@ def api_answer(request: Request, letter_id: LetterId, other_id: OtherId, body: P
     return _after_change(request, caller, letter_id)
 
 
+def _edit(request: Request, caller: Caller, letter_id: int, senders: list[dict] | None, summary: str | None,
+          sender_count: int | None) -> None:
+    entry = _acting_on(request, caller, letter_id, Action.REGISTER)
+    if not register_read.may_edit_entry(caller.reader, entry):
+        audit_event(request, "register", f"letter {letter_id} edit", "denied")
+        raise HTTPException(403, "a denunciation's senders and summary are edited only by a reader cleared to "
+                                 "see the denouncer's identity")
+    try:
+        book.edit(services(request).store.engine, letter_id, who=caller.principal.username, senders=senders,
+                  summary=summary, sender_count=sender_count)
+    except book.RegisterError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    if senders is not None:
+        _cache(request).edited(services(request).store.engine, letter_id)
+    audit_event(request, "register", f"letter {letter_id} edited: "
+                + ", ".join(k for k, v in (("senders", senders), ("summary", summary),
+                                           ("sender_count", sender_count)) if v is not None))
+
+
+@router.post("/register/letters/{letter_id}/entry", response_model=LetterSheet,
+             responses=errors(400, 401, 403, 404),
+             summary="Correct the letter's senders and summary after entry (recorded in its history)")
+def api_edit(request: Request, letter_id: LetterId, body: EntryEdit, caller: Caller = REGISTER) -> LetterSheet:
+    _edit(request, caller, letter_id, [s.model_dump() for s in body.senders] if body.senders is not None else None,
+          body.summary, body.sender_count)
+    return _after_change(request, caller, letter_id)
+
+
+def _link_dossier(request: Request, caller: Caller, letter_id: int, dossier_id: int | None) -> None:
+    """Link a letter (REGISTER on its unit) to a dossier the caller may see (else 404, as if missing)."""
+    from records import archival
+
+    _acting_on(request, caller, letter_id, Action.REGISTER)
+    store = services(request).store
+    if dossier_id is not None:
+        try:
+            archival.dossier_documents(store, dossier_id, caller.reader)
+        except LookupError:
+            audit_event(request, "register", f"letter {letter_id} dossier {dossier_id}", "refused")
+            raise HTTPException(404, f"dossier {dossier_id} not found") from None
+    book.link_dossier(store.engine, letter_id, dossier_id, who=caller.principal.username)
+    audit_event(request, "register", f"letter {letter_id} linked to dossier {dossier_id}" if dossier_id
+                else f"letter {letter_id} unlinked from its dossier")
+
+
+@router.post("/register/letters/{letter_id}/dossier", response_model=LetterSheet,
+             responses=errors(400, 401, 403, 404),
+             summary="Link the letter to the archived dossier of the same matter (null: unlink)")
+def api_link_dossier(request: Request, letter_id: LetterId, body: DossierLink,
+                     caller: Caller = REGISTER) -> LetterSheet:
+    _link_dossier(request, caller, letter_id, body.dossier_id)
+    return _after_change(request, caller, letter_id)
+
+
 @router.get("/register/due", response_model=DueList, responses=errors(401, 403),
             summary="Letters whose next deadline is past (overdue) or within 7 days, earliest first")
 def api_due(
@@ -465,21 +554,25 @@ def api_due(
     unit: Annotated[str | None, Query(max_length=200)] = None,
     officer: Annotated[str | None, Query(max_length=100)] = None,
     on: Annotated[dt.date | None, Query(ge=FIRST_DAY, le=LAST_DAY, description="today (default: today)")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000, description="at most this many letters of each part")] = 100,
 ) -> DueList:
     day = on or today()
-    found = register_read.due(services(request).store.engine, caller.reader, today=day, unit=unit,
-                              officer=officer)
+    found = register_read.due_page(services(request).store.engine, caller.reader, today=day, unit=unit,
+                                   officer=officer, limit=limit)
     audit_event(request, "read_register", "due " + _filters_text(unit=unit, officer=officer, on=on))
 
     def items(rows: list[tuple[book.Entry, deadlines.Deadline]]) -> list[DueItem]:
-        return [DueItem(letter=summary_of(e, day), due=d.due, what=d.limit.label, article=d.article)
+        return [DueItem(letter=summary_of(e, day, d), due=d.due, what=d.limit.label, article=d.article)
                 for e, d in rows]
 
-    return DueList(today=day, overdue=items(found["overdue"]), this_week=items(found["this_week"]))
+    return DueList(today=day, overdue=items(found.overdue), this_week=items(found.this_week),
+                   overdue_total=found.overdue_total, this_week_total=found.this_week_total)
 
 
 # -------------------------------------------------------------------------------------------------- pages
 PAGE_READ = Depends(need(Action.READ_REGISTER, page=True))
+#: letters per page of the list, and of each part of the due page
+PAGE_SIZE = 100
 PAGE_REGISTER = Depends(need(Action.REGISTER, page=True))
 PAGE_DECIDE = Depends(need(Action.DECIDE, page=True))
 
@@ -515,14 +608,21 @@ def list_page(request: Request, caller: Caller = PAGE_READ) -> HTMLResponse:
         "overdue": q.get("qua_han") == "1",
     }
     on = today()
-    found = register_read.read_letters(
-        services(request).store.engine, caller.reader, unit=filters["unit"] or None, year=filters["year"],
-        status=filters["status"], type=filters["type"], channel=filters["channel"],
-        overdue_on=on if filters["overdue"] else None)
-    audit_event(request, "read_register", "page " + _filters_text(**filters))
-    shown = found[:300]
+    page_no = _int(q.get("trang"), 1, 100_000) or 1
+    total, shown = register_read.read_page(
+        services(request).store.engine, caller.reader, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE,
+        unit=filters["unit"] or None, year=filters["year"], status=filters["status"], type=filters["type"],
+        channel=filters["channel"], overdue_on=on if filters["overdue"] else None)
+    audit_event(request, "read_register", "page " + _filters_text(**filters, page=page_no))
+    pages = max(1, -(-total // PAGE_SIZE))
+    link = {"don_vi": filters["unit"], "nam": filters["year"], "trang_thai": filters["status"],
+            "loai": filters["type"], "kenh": filters["channel"], "qua_han": "1" if filters["overdue"] else None}
     return _render(request, "register_list.html", {
-        "letters": [(e, _deadline(e, on)) for e in shown], "total": len(found), "filters": filters, "today": on,
+        "letters": [(e, _deadline(e, on)) for e in shown], "total": total, "filters": filters, "today": on,
+        "page_no": page_no, "pages": pages,
+        "previous_url": page_url("/so-don", **link, trang=page_no - 1 if page_no > 2 else None)
+        if page_no > 1 else None,
+        "next_url": page_url("/so-don", **link, trang=page_no + 1) if page_no < pages else None,
         "may_register": caller.principal.may(Action.REGISTER),
         "years": list(range(on.year, on.year - 6, -1)),
     })
@@ -534,16 +634,18 @@ def due_page(request: Request, caller: Caller = PAGE_READ) -> HTMLResponse:
     q = request.query_params
     on = _day(q.get("ngay")) or today()
     unit = (q.get("don_vi") or "")[:200] or None
-    found = register_read.due(services(request).store.engine, caller.reader, today=on, unit=unit)
+    found = register_read.due_page(services(request).store.engine, caller.reader, today=on, unit=unit,
+                                   limit=PAGE_SIZE)
     audit_event(request, "read_register", f"due page on={on.isoformat()} unit={unit or ''}")
     groups: dict[tuple[str, str], dict[str, list[Any]]] = {}
     for key in ("overdue", "this_week"):
-        for entry, d in found[key]:
+        for entry, d in getattr(found, key):
             group = groups.setdefault((entry.unit, entry.officer or ""), {"overdue": [], "this_week": []})
             group[key].append((entry, d, (d.due - on).days))
     return _render(request, "register_due.html", {
         "groups": sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] == "", kv[0][1])), "today": on,
-        "unit": unit or "", "overdue_total": len(found["overdue"]), "week_total": len(found["this_week"]),
+        "unit": unit or "", "overdue_total": found.overdue_total, "week_total": found.this_week_total,
+        "shown_overdue": len(found.overdue), "shown_week": len(found.this_week),
     })
 
 
@@ -560,8 +662,29 @@ def sheet_page(request: Request, letter_id: str, caller: Caller = PAGE_READ) -> 
     return _render(request, "register_sheet.html", {
         "e": entry, "sheet": sheet_of(engine, entry, caller.reader, on), "deadline": _deadline(entry, on),
         "today": on, "may_answer": register_read.may_act(caller.reader, Action.REGISTER, entry.unit),
+        "may_edit": register_read.may_act(caller.reader, Action.REGISTER, entry.unit)
+        and register_read.may_edit_entry(caller.reader, entry),
+        "senders_text": "\n".join(" | ".join(s.get(k) or "" for k in ("name", "id_number", "address")).rstrip(" |")
+                                  for s in entry.senders),
+        "dossiers": _dossier_choices(services(request).store, caller.reader, entry.dossier_id),
         "may_decide": register_read.may_act(caller.reader, Action.DECIDE, entry.unit),
     })
+
+
+def _dossier_choices(store: Any, reader: Reader, current: int | None) -> list[tuple[int, str]]:
+    """(id, name) of the newest dossiers the reader may see, for the sheet's dossier form; the linked one first
+    when the reader may see it."""
+    from records import archival
+
+    choices = [(i, name) for i, name, _ in archival.visible_dossiers(store, reader, limit=50)]
+    if current is not None and all(i != current for i, _ in choices):
+        try:
+            archival.dossier_documents(store, current, reader)
+            row = archival.dossier_row(store, current)
+            choices.insert(0, (current, row["name"]))
+        except LookupError:
+            pass
+    return choices
 
 
 def _back(letter_id: int | None, message: str, kind: str = "ok") -> RedirectResponse:
@@ -648,6 +771,61 @@ async def decide_page(request: Request, letter_id: str, caller: Caller = PAGE_DE
     _assign_if_unassigned(engine, entry, caller)
     audit_event(request, "decide", f"letter {number} {step}")
     return _back(number, message)
+
+
+def parse_senders(text: str) -> list[dict]:
+    """The sheet's senders box: one sender a line, `name | ID number | address` (the last two optional)."""
+    out = []
+    for line in text.splitlines()[:100]:
+        parts = [p.strip()[:500] for p in line.split("|")]
+        if any(parts):
+            parts += [""] * (3 - len(parts))
+            out.append({"name": parts[0][:200] or None, "id_number": parts[1][:40] or None,
+                        "address": " | ".join(parts[2:]).strip(" |") or None})
+    return out
+
+
+@router.post("/so-don/{letter_id}/sua", include_in_schema=False)
+async def edit_page(request: Request, letter_id: str, caller: Caller = PAGE_REGISTER) -> Response:
+    """The sheet's form correcting the senders and the summary."""
+    form = await request.form()
+    number = _int(letter_id, 1, MAX_ID)
+    if number is None:
+        return _not_found(request, f"đơn số hiệu {letter_id} trong sổ")
+    senders = parse_senders(str(form.get("nguoi_gui") or "")) if "nguoi_gui" in form else None
+    summary = str(form.get("tom_tat") or "")[:book.SUMMARY_MAX + 1] if "tom_tat" in form else None
+    count = _int(str(form.get("so_nguoi_ky") or ""), 1, 100_000)
+    try:
+        _edit(request, caller, number, senders, summary, count)
+    except HTTPException as exc:
+        if exc.status_code == 404:
+            return _not_found(request, f"đơn số hiệu {letter_id} trong sổ")
+        if exc.status_code == 400:
+            return _back(number, f"Chưa lưu: {exc.detail}", "error")
+        return _back(number, "Không được sửa thông tin vào sổ của đơn này.", "error")
+    return _back(number, "Đã lưu thông tin người gửi và tóm tắt.")
+
+
+@router.post("/so-don/{letter_id}/ho-so", include_in_schema=False)
+async def dossier_link_page(request: Request, letter_id: str, caller: Caller = PAGE_REGISTER) -> Response:
+    """The sheet's form linking the letter to an archived dossier (`ho_so` empty: unlink)."""
+    form = await request.form()
+    number = _int(letter_id, 1, MAX_ID)
+    if number is None:
+        return _not_found(request, f"đơn số hiệu {letter_id} trong sổ")
+    raw = str(form.get("ho_so") or "").strip()
+    dossier = _int(raw, 1, MAX_ID)
+    if raw and dossier is None:
+        return _back(number, "Chưa gắn: mã hồ sơ không hợp lệ.", "error")
+    try:
+        _link_dossier(request, caller, number, dossier)
+    except HTTPException as exc:
+        if exc.status_code == 404 and dossier is not None and "dossier" in str(exc.detail):
+            return _back(number, f"Chưa gắn: không tìm thấy hồ sơ mã {dossier}.", "error")
+        if exc.status_code == 404:
+            return _not_found(request, f"đơn số hiệu {letter_id} trong sổ")
+        return _back(number, "Không được gắn hồ sơ cho đơn này.", "error")
+    return _back(number, f"Đã gắn với hồ sơ lưu trữ mã {dossier}." if dossier else "Đã bỏ gắn hồ sơ lưu trữ.")
 
 
 #: the duplicate proposer's reasons (records.register.duplicates, English) in the clerks' words; longest first

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 HERE = Path(__file__).resolve().parent
 INITIAL_REVISION = "0001_initial"
-HEAD_REVISION = "0010_archival_metadata"
+HEAD_REVISION = "0011_register_next_due"
 #: PostgreSQL advisory lock taken while migrating
 _MIGRATE_LOCK_KEY = 0x646F6E74  # "dont"
 

@@ -1,6 +1,11 @@
 """The register of incoming letters (sổ xử lý đơn): numbering per unit and year, the letter's sheet, the
-decision, the status history, duplicate proposals at registration and a clerk's answer to them, each letter's
-next legal deadline, and the list of what is due and overdue.
+decision, the status history, duplicate proposals at registration and a clerk's answer to them, corrections of
+the senders and summary after entry, the link to the archived dossier of the same matter, each letter's next
+legal deadline, and the list of what is due and overdue.
+
+The list (`page`) and the due list (`due_page`) are filtered, counted, ordered and paged in SQL: each letter's
+next deadline day is stored in `register_letters.next_due` (migration 0011), recomputed by `refresh_next_due`
+in the transaction of every change, as deadlines are counted in Python (working days, lunar holidays).
 
 Circular 04/2021/TT-TTCP Art. 7(5) and Circular 05/2021/TT-TTCP Art. 29(1) let a body keep this register in
 software (issue 17). Tables: `records.tables.register_letters`, `register_events`, `register_links`
@@ -25,7 +30,7 @@ from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from donthu.access import normalise_unit, unit_contains
+from donthu.access import normalise_unit
 from donthu.schema import Record
 from donthu.text import fold, nfc
 from records.register import deadlines
@@ -199,6 +204,14 @@ def load_index(engine: Engine, exclude: int | None = None) -> DuplicateIndex:
     return index
 
 
+def stored_minhash(engine: Engine, letter_id: int) -> Any:
+    """The letter's stored MinHash (None when it has none)."""
+    with engine.connect() as conn:
+        signature = conn.execute(select(register_letters.c.signature)
+                                 .where(register_letters.c.id == letter_id)).scalar()
+    return from_signature(np.frombuffer(signature, dtype=np.uint64)) if signature else None
+
+
 def refresh_index(engine: Engine, index: DuplicateIndex, seen: set[int]) -> None:
     """Add to a kept `index` the letters registered since it was built (by this service or another process,
     the CLI); `seen`: the ids already in it, updated. Lets a running service keep one index in memory
@@ -253,6 +266,8 @@ def register(engine: Engine, *, unit: str, received: dt.date, channel: str, type
         document_id=document_id, dossier_id=dossier_id, forwarded_by=forwarded_by,
         forwarded_number=forwarded_number, forwarded_date=forwarded_date,
         signature=mh.hashvalues.astype(np.uint64).tobytes(), created_at=_now(), updated_at=_now(),
+        next_due=_due_text(deadlines.next_for(type=type, status="received", decision=None, received=received,
+                                              accepted=None)),
     )
     for attempt in range(5):  # two clerks registering at once may take the same number: try the next
         try:
@@ -294,24 +309,55 @@ def get(engine: Engine, letter_id: int) -> Entry:
     return _entry(row)
 
 
+def _unit_clause(unit: str) -> Any:
+    """`unit` and the units below it, exactly (no LIKE wildcards, the same on SQLite and PostgreSQL)."""
+    u = normalise_unit(unit)
+    col = register_letters.c.unit
+    return or_(col == u, func.substr(col, 1, len(u) + 1) == u + "/")
+
+
+def _where(*, unit: str | None = None, year: int | None = None, status: str | None = None,
+           type: str | None = None, channel: str | None = None, officer: str | None = None,
+           due_before: dt.date | None = None) -> list[Any]:
+    """The SQL conditions of the register's filters; `due_before`: the next deadline is before that day."""
+    c = register_letters.c
+    where: list[Any] = []
+    if unit and normalise_unit(unit):
+        where.append(_unit_clause(unit))
+    if year:
+        where.append(c.year == year)
+    if status:
+        where.append(c.status == status)
+    if type:
+        where.append(c.type == type)
+    if channel:
+        where.append(c.channel == channel)
+    if officer:
+        where.append(c.officer == officer)
+    if due_before is not None:
+        where.append(and_(c.next_due.is_not(None), c.next_due < due_before.isoformat()))
+    return where
+
+
 def letters(engine: Engine, *, unit: str | None = None, year: int | None = None, status: str | None = None,
             type: str | None = None, officer: str | None = None) -> list[Entry]:
-    """Letters of `unit` and the units below it, newest first."""
-    q = select(register_letters)
-    if unit:
-        u = normalise_unit(unit)
-        q = q.where(or_(register_letters.c.unit == u, register_letters.c.unit.like(u + "/%")))
-    if year:
-        q = q.where(register_letters.c.year == year)
-    if status:
-        q = q.where(register_letters.c.status == status)
-    if type:
-        q = q.where(register_letters.c.type == type)
-    if officer:
-        q = q.where(register_letters.c.officer == officer)
+    """Every letter of `unit` and the units below it, newest first (statistics; pages use `page`)."""
+    q = select(register_letters).where(*_where(unit=unit, year=year, status=status, type=type, officer=officer))
     with engine.connect() as conn:
         rows = conn.execute(q.order_by(register_letters.c.received.desc(), register_letters.c.id.desc())).all()
-    return [_entry(r) for r in rows if not unit or unit_contains(unit, r.unit)]
+    return [_entry(r) for r in rows]
+
+
+def page(engine: Engine, *, limit: int, offset: int = 0, **filters: Any) -> tuple[int, list[Entry]]:
+    """(how many letters match, the `limit` letters from `offset`), newest first: filtered, counted, ordered
+    and cut in SQL (`_where`; the index on `received`, `id` walks them in order)."""
+    where = _where(**filters)
+    c = register_letters.c
+    with engine.connect() as conn:
+        total = conn.execute(select(func.count()).select_from(register_letters).where(*where)).scalar_one()
+        rows = conn.execute(select(register_letters).where(*where).order_by(c.received.desc(), c.id.desc())
+                            .limit(limit).offset(offset)).all() if total > offset else []
+    return total, [_entry(r) for r in rows]
 
 
 def history(engine: Engine, letter_id: int) -> list[dict]:
@@ -343,8 +389,105 @@ def _change(engine: Engine, letter_id: int, who: str, status: str, note: str, **
     with engine.begin() as conn:
         conn.execute(update(register_letters).where(register_letters.c.id == letter_id)
                      .values(status=status, updated_at=_now(), **values))
+        refresh_next_due(conn, [letter_id])
         _event(conn, letter_id, who, status, note)
     return get(engine, letter_id)
+
+
+def _due_text(deadline: deadlines.Deadline | None) -> str | None:
+    return deadline.due.isoformat() if deadline else None
+
+
+_DUE_COLUMNS = ("id", "type", "status", "decision", "received", "accepted", "complex_case", "remote", "next_due")
+
+
+def refresh_next_due(conn: Any, ids: list[int] | None = None) -> int:
+    """Store each letter's next deadline day (`deadlines.next_for`, working days and lunar holidays counted
+    in Python) in `register_letters.next_due`, which the due list queries; `ids`: only these letters (None:
+    all — the migration that added the column, or after the holiday calendar changed). Reads and writes only
+    the columns it needs, so a migration may call it. Returns how many rows changed."""
+    c = register_letters.c
+    query = select(*(c[name] for name in _DUE_COLUMNS))
+    if ids is not None:
+        query = query.where(c.id.in_(ids))
+    changed = []
+    for row in conn.execute(query).all():
+        due = _due_text(deadlines.next_for(
+            type=row.type, status=row.status, decision=row.decision, received=dt.date.fromisoformat(row.received),
+            accepted=_date(row.accepted), complex_case=bool(row.complex_case), remote=bool(row.remote)))
+        if due != row.next_due:
+            changed.append({"letter": row.id, "due": due})
+    if changed:
+        from sqlalchemy import bindparam
+
+        conn.execute(update(register_letters).where(c.id == bindparam("letter")).values(next_due=bindparam("due")),
+                     changed)
+    return len(changed)
+
+
+#: longest summary kept (the sheet's form and the API accept no more)
+SUMMARY_MAX = 2000
+
+
+def edit(engine: Engine, letter_id: int, *, who: str, senders: list[dict] | None = None,
+         summary: str | None = None, sender_count: int | None = None) -> Entry:
+    """Correct what was taken from the letter at entry: its senders (the parties who wrote: name, ID number,
+    address) and its short summary, both extracted and editable (issue 17). The status does not change; the
+    history records what was changed and how many senders there are, never a name (the history is shown to
+    readers not cleared to see a denouncer). The stored MinHash signature follows the new senders, so the
+    duplicate index loaded later (`load_index`) proposes on the corrected letter; a kept index takes it out and
+    adds it again (`DuplicateIndex.remove`, `api.routes.register.IndexCache.edited`)."""
+    entry = get(engine, letter_id)
+    values: dict[str, Any] = {}
+    changed = []
+    if senders is not None:
+        cleaned = []
+        for s in senders:
+            one = {k: (nfc(s.get(k) or "").strip() or None) for k in ("name", "id_number", "address")}
+            if one["name"] or one["id_number"] or one["address"]:
+                cleaned.append(one)
+        if cleaned != entry.senders:
+            values["senders_json"] = json.dumps(cleaned, ensure_ascii=False)
+            mh = minhash(entry.text, [Sender(s["name"] or "", s["id_number"], s["address"]) for s in cleaned])
+            values["signature"] = mh.hashvalues.astype(np.uint64).tobytes()
+            changed.append(f"người gửi ({len(cleaned)} người)")
+        if sender_count is None and len(cleaned) > entry.sender_count:
+            sender_count = len(cleaned)
+    if sender_count is not None and sender_count != entry.sender_count:
+        if sender_count < 1:
+            raise RegisterError("số người ký đơn phải từ 1 trở lên")
+        values["sender_count"] = sender_count
+        changed.append(f"số người ký: {sender_count}")
+    if summary is not None:
+        summary = nfc(summary).strip()
+        if not summary:
+            raise RegisterError("tóm tắt nội dung không được để trống")
+        if len(summary) > SUMMARY_MAX:
+            raise RegisterError(f"tóm tắt dài quá {SUMMARY_MAX} ký tự")
+        if summary != entry.summary:
+            values["summary"] = summary
+            changed.append("tóm tắt nội dung")
+    if not changed:
+        return entry
+    return _change(engine, letter_id, who, entry.status, "sửa thông tin vào sổ: " + ", ".join(changed), **values)
+
+
+def link_dossier(engine: Engine, letter_id: int, dossier_id: int | None, *, who: str) -> Entry:
+    """Link the letter to the archived dossier (hồ sơ lưu trữ) of the same matter, or unlink it (None).
+    Whether the dossier exists and who may see it is the caller's to check (`records.archival`)."""
+    entry = get(engine, letter_id)
+    if entry.dossier_id == dossier_id:
+        return entry
+    note = f"gắn với hồ sơ lưu trữ mã {dossier_id}" if dossier_id else f"bỏ gắn hồ sơ lưu trữ mã {entry.dossier_id}"
+    return _change(engine, letter_id, who, entry.status, note, dossier_id=dossier_id)
+
+
+def letters_of_dossier(engine: Engine, dossier_id: int) -> list[Entry]:
+    """The letters linked to an archived dossier, in register order."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(register_letters).where(register_letters.c.dossier_id == dossier_id)
+                            .order_by(register_letters.c.received, register_letters.c.id)).all()
+    return [_entry(r) for r in rows]
 
 
 def assign(engine: Engine, letter_id: int, *, officer: str, who: str) -> Entry:
@@ -407,37 +550,51 @@ def matters_count(engine: Engine, *, unit: str | None = None, year: int | None =
 
 
 def next_deadline(entry: Entry) -> deadlines.Deadline | None:
-    """The next legal deadline of a letter, or None when nothing is pending."""
-    if entry.status == "resolved":
-        return None
-    if entry.decision is None:
-        if entry.type == "denunciation":
-            return deadlines.denunciation_register(entry.received)
-        if entry.type == "complaint":
-            return min(deadlines.complaint_accept(entry.received), deadlines.letter_processing(entry.received),
-                       key=lambda d: d.due)
-        return deadlines.letter_processing(entry.received)
-    if entry.decision == "accept" and entry.accepted:
-        if entry.type == "denunciation":
-            return deadlines.denunciation_resolve(entry.accepted)
-        if entry.type == "complaint":
-            return deadlines.complaint_first(entry.accepted, entry.complex_case, entry.remote)
-    return None
+    """The next legal deadline of a letter, or None when nothing is pending (`deadlines.next_for`)."""
+    return deadlines.next_for(type=entry.type, status=entry.status, decision=entry.decision,
+                              received=entry.received, accepted=entry.accepted, complex_case=entry.complex_case,
+                              remote=entry.remote)
+
+
+@dataclass
+class Due:
+    """The due list: the first letters of each part, earliest deadline first, and how many each part has."""
+
+    overdue: list[tuple[Entry, deadlines.Deadline]]
+    this_week: list[tuple[Entry, deadlines.Deadline]]
+    overdue_total: int
+    this_week_total: int
+
+
+def due_page(engine: Engine, *, today: dt.date, unit: str | None = None, officer: str | None = None,
+             limit: int | None = None) -> Due:
+    """Pending letters whose next deadline is past (`overdue`) or falls within the 7 days from `today`
+    (`this_week`), earliest first, at most `limit` of each: selected on the stored `next_due` (indexed), so
+    only the letters shown are read."""
+    c = register_letters.c
+    scope = _where(unit=unit, officer=officer)
+    week = (today + dt.timedelta(days=7)).isoformat()
+    parts = {"overdue": [c.next_due.is_not(None), c.next_due < today.isoformat()],
+             "this_week": [c.next_due >= today.isoformat(), c.next_due <= week]}
+    out: dict[str, Any] = {}
+    with engine.connect() as conn:
+        for key, cond in parts.items():
+            out[key + "_total"] = conn.execute(select(func.count()).select_from(register_letters)
+                                               .where(*scope, *cond)).scalar_one()
+            q = select(register_letters).where(*scope, *cond).order_by(c.next_due, c.id)
+            rows = conn.execute(q.limit(limit) if limit is not None else q).all()
+            found = []
+            for row in rows:
+                entry = _entry(row)
+                d = next_deadline(entry)
+                if d is not None:
+                    found.append((entry, d))
+            out[key] = found
+    return Due(**out)
 
 
 def due(engine: Engine, *, today: dt.date, unit: str | None = None, officer: str | None = None
         ) -> dict[str, list[tuple[Entry, deadlines.Deadline]]]:
-    """Pending letters whose next deadline is past (`overdue`) or falls within the 7 days from `today`
-    (`this_week`), earliest first."""
-    out: dict[str, list] = {"overdue": [], "this_week": []}
-    for e in letters(engine, unit=unit, officer=officer):
-        d = next_deadline(e)
-        if d is None:
-            continue
-        if d.due < today:
-            out["overdue"].append((e, d))
-        elif d.due <= today + dt.timedelta(days=7):
-            out["this_week"].append((e, d))
-    for v in out.values():
-        v.sort(key=lambda t: (t[1].due, t[0].id))
-    return out
+    """`due_page` without a limit, as a dict (the CLI)."""
+    found = due_page(engine, today=today, unit=unit, officer=officer)
+    return {"overdue": found.overdue, "this_week": found.this_week}

@@ -159,3 +159,25 @@ def complaint_second(accepted: dt.date, complex_case: bool = False, remote: bool
     """Luật Khiếu nại Art. 37: 45 days (60 complex); remote areas 60 (70 complex)."""
     key = "complaint_second" + ("_remote" if remote else "") + ("_complex" if complex_case else "")
     return _deadline(key, accepted)
+
+
+def next_for(*, type: str, status: str, decision: str | None, received: dt.date, accepted: dt.date | None,
+             complex_case: bool = False, remote: bool = False) -> Deadline | None:
+    """The next legal deadline of a letter in this state, or None when nothing is pending: before the decision,
+    registering a denunciation (Art. 24) or accepting a complaint (Art. 27, or processing it, whichever ends
+    first) or processing any other letter; once accepted, resolving it (Luật Tố cáo Art. 30, Luật Khiếu nại
+    Art. 28). `records.register.book` stores its day in `register_letters.next_due` for the due list."""
+    if status == "resolved":
+        return None
+    if decision is None:
+        if type == "denunciation":
+            return denunciation_register(received)
+        if type == "complaint":
+            return min(complaint_accept(received), letter_processing(received), key=lambda d: d.due)
+        return letter_processing(received)
+    if decision == "accept" and accepted:
+        if type == "denunciation":
+            return denunciation_resolve(accepted)
+        if type == "complaint":
+            return complaint_first(accepted, complex_case, remote)
+    return None

@@ -284,6 +284,26 @@ class DuplicateIndex:
         for k in e.facts:
             self._fact_df[k] += 1
 
+    def remove(self, letter_id: int) -> None:
+        """Take a letter out of the index (to add it again corrected: `records.register.book.edit`)."""
+        e = self._entries.pop(letter_id, None)
+        if e is None:
+            return
+        self._lsh.remove(letter_id)
+        for k in e.ids:
+            self._by_id[k].discard(letter_id)
+            for masked in _masked(k):
+                self._by_id_masked[masked].discard(letter_id)
+        for k in e.names:
+            self._by_name[k].discard(letter_id)
+            self._by_name[k.replace(" ", "")].discard(letter_id)
+        for k in e.parcels:
+            self._by_parcel[k].discard(letter_id)
+        for k in e.refs:
+            self._by_ref[k].discard(letter_id)
+        for k in e.facts:
+            self._fact_df[k] -= 1
+
     def set_resolved(self, letter_id: int, resolved: bool = True) -> None:
         self._entries[letter_id].letter.resolved = resolved
 

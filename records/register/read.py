@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
-from typing import Any
 
 from sqlalchemy.engine import Engine
 
@@ -110,11 +109,25 @@ def read_letter(engine: Engine, letter_id: int, reader: Reader) -> book.Entry | 
     return _present(entry, reader)
 
 
+def read_page(engine: Engine, reader: Reader, *, limit: int, offset: int = 0, unit: str | None = None,
+              year: int | None = None, status: str | None = None, type: str | None = None,
+              channel: str | None = None, officer: str | None = None, overdue_on: dt.date | None = None
+              ) -> tuple[int, list[book.Entry]]:
+    """(how many letters `reader` may see match, the `limit` of them from `offset` as `reader` sees them),
+    newest first; `overdue_on`: only those whose next deadline is before that day. The reader's units are a
+    condition of the query (`reader_unit`), so the count holds only letters the reader may see."""
+    scope = reader_unit(reader, unit)
+    if scope == _NOTHING:
+        return 0, []
+    total, found = book.page(engine, limit=limit, offset=offset, unit=scope or None, year=year, status=status,
+                             type=type, channel=channel, officer=officer, due_before=overdue_on)
+    return total, [_present(e, reader) for e in found if may_read(reader, e.unit)]
+
+
 def read_letters(engine: Engine, reader: Reader, *, unit: str | None = None, year: int | None = None,
                  status: str | None = None, type: str | None = None, channel: str | None = None,
                  officer: str | None = None, overdue_on: dt.date | None = None) -> list[book.Entry]:
-    """The letters `reader` may see, newest first, filtered; `overdue_on`: only those whose next deadline is
-    before that day."""
+    """Every letter `reader` may see (`read_page` without a limit), newest first."""
     scope = reader_unit(reader, unit)
     if scope == _NOTHING:
         return []
@@ -129,6 +142,17 @@ def read_letters(engine: Engine, reader: Reader, *, unit: str | None = None, yea
                 continue
         out.append(_present(entry, reader))
     return out
+
+
+def read_dossier_letters(engine: Engine, dossier_id: int, reader: Reader) -> list[book.Entry]:
+    """The letters linked to an archived dossier that `reader` may see, as they see them (the dossier's page)."""
+    return [_present(e, reader) for e in book.letters_of_dossier(engine, dossier_id) if may_read(reader, e.unit)]
+
+
+def may_edit_entry(reader: Reader, entry: book.Entry) -> bool:
+    """May `reader` rewrite the senders and summary of a letter? Not a denunciation's, unless cleared to see the
+    denouncer: a reader shown `[đã ẩn]` would write it back over the names."""
+    return reader.principal is None or not is_confidential(entry) or cleared(reader.principal)
 
 
 def read_history(engine: Engine, letter_id: int, reader: Reader) -> list[dict] | None:
@@ -193,19 +217,21 @@ def proposal_pair(engine: Engine, letter_id: int, other_id: int, reader: Reader)
         any(link["letter_id"] == other_id for link in book.links_to(engine, letter_id))
 
 
+def due_page(engine: Engine, reader: Reader, *, today: dt.date, unit: str | None = None,
+             officer: str | None = None, limit: int | None = None) -> book.Due:
+    """`book.due_page` over the letters `reader` may see: `overdue` (deadline before `today`) and `this_week`
+    (due within the 7 days from `today`), earliest first, at most `limit` of each, with their counts."""
+    scope = reader_unit(reader, unit)
+    if scope == _NOTHING:
+        return book.Due([], [], 0, 0)
+    found = book.due_page(engine, today=today, unit=scope or None, officer=officer, limit=limit)
+    return book.Due([(_present(e, reader), d) for e, d in found.overdue if may_read(reader, e.unit)],
+                    [(_present(e, reader), d) for e, d in found.this_week if may_read(reader, e.unit)],
+                    found.overdue_total, found.this_week_total)
+
+
 def due(engine: Engine, reader: Reader, *, today: dt.date, unit: str | None = None, officer: str | None = None
         ) -> dict[str, list[tuple[book.Entry, deadlines.Deadline]]]:
-    """`book.due` over the letters `reader` may see: `overdue` (deadline before `today`) and `this_week`
-    (due within the 7 days from `today`), earliest first."""
-    out: dict[str, list[Any]] = {"overdue": [], "this_week": []}
-    for entry in read_letters(engine, reader, unit=unit, officer=officer):
-        d = book.next_deadline(entry)
-        if d is None:
-            continue
-        if d.due < today:
-            out["overdue"].append((entry, d))
-        elif d.due <= today + dt.timedelta(days=7):
-            out["this_week"].append((entry, d))
-    for rows in out.values():
-        rows.sort(key=lambda t: (t[1].due, t[0].id))
-    return out
+    """`due_page` without a limit, as a dict."""
+    found = due_page(engine, reader, today=today, unit=unit, officer=officer)
+    return {"overdue": found.overdue, "this_week": found.this_week}
