@@ -329,6 +329,10 @@ def test_dossier_page_and_the_archivists_form(archive, client: TestClient) -> No
     assert reader.post(f"/ho-so/{land}/sua", data={"csrf": session_csrf(reader), "fonds_name": "x"},
                        follow_redirects=False).status_code == 403
     assert reader.get(f"/ho-so/{dossiers['secret']}").status_code == 403  # restricted
+    # emptied fields go back to what donthu fills in (the other tests of this module read those)
+    blank = {"csrf": session_csrf(page), "fonds_name": "", "keywords": ""}
+    assert page.post(f"/ho-so/{land}/sua", data=blank, follow_redirects=False).status_code == 303
+    assert 'value="Thanh tra tỉnh An Giang"' not in page.get(f"/ho-so/{land}").text
 
 
 def test_cli_export_names_files_by_dossier_code(archive, tmp_path: Path) -> None:
