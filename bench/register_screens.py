@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from screenshots import CHROMIUM, browser, free_port, wait  # noqa: E402
+from screenshots import CHROMIUM, browser, serve, wait  # noqa: E402
 
 PASSWORD = "mat-khau-anh-chup"
 DISTRICT = "an-giang/cho-moi"
@@ -115,7 +115,6 @@ def small_png(path: Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import httpx
     from selenium.webdriver.common.by import By
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -128,20 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="donthu-register-shots-"))
     sheet_id = fill(work / "data")
-    port = free_port()
-    env = {**os.environ, "DONTHU_WORKERS": "1", "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "--data-dir", str(work / "data"), "serve", "--port",
-                             str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
+    proc, base = serve(work / "data")
     driver = None
     try:
-        def up() -> bool:
-            try:
-                return httpx.get(base + "/health", timeout=5).status_code in (200, 503)
-            except httpx.TransportError:
-                return False
-
-        wait(up, 120, "donthu serve")
         driver = browser(str(work / "profile"))
         css = By.CSS_SELECTOR
 

@@ -51,12 +51,18 @@ def wait(predicate, timeout: float, what: str):
 USER, PASSWORD = "officer", "mat-khau-anh-chup"
 
 
-def start_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
+def add_user(data_dir: Path, name: str = USER, password: str = PASSWORD, role: str = "officer",
+             unit: str = "") -> None:
+    """`donthu user add` in `data_dir` (the password from standard input)."""
+    subprocess.run([sys.executable, "-m", "cli", "--data-dir", str(data_dir), "user", "add", name, "--role", role,
+                    "--unit", unit, "--password-stdin"], input=password + "\n", text=True, check=True, cwd=ROOT,
+                   env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL)
+
+
+def serve(data_dir: Path) -> tuple[subprocess.Popen, str]:
+    """`donthu serve` on a free port of this machine, once it answers /health: (process, base URL)."""
     import httpx
 
-    subprocess.run([sys.executable, "-m", "cli", "--data-dir", str(data_dir), "user", "add", USER, "--role",
-                    "officer", "--password-stdin"], input=PASSWORD + "\n", text=True, check=True, cwd=ROOT,
-                   env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL)
     port = free_port()
     env = {**os.environ, "DONTHU_WORKERS": os.environ.get("DONTHU_WORKERS", "1"), "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
@@ -75,6 +81,12 @@ def start_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
 
     wait(up, 120, "donthu serve")
     return proc, base
+
+
+def start_server(data_dir: Path) -> tuple[subprocess.Popen, str]:
+    """The screenshot account (an officer of the whole tree) and the service."""
+    add_user(data_dir)
+    return serve(data_dir)
 
 
 def browser(profile: str):

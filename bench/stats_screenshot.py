@@ -98,7 +98,7 @@ def _archive(store, rng: random.Random, count: int = 14) -> None:
 def main(argv: list[str] | None = None) -> int:
     from selenium.webdriver.common.by import By
 
-    from screenshots import CHROMIUM, browser, free_port, wait
+    from screenshots import CHROMIUM, add_user, browser, serve, wait
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default="docs/screens/thong-ke.png")
@@ -111,25 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="donthu-stats-shot-"))
     data = work / "data"
     make_register(data, args.letters)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "DONTHU_WORKERS": "1"}
-    subprocess.run([sys.executable, "-m", "cli", "--data-dir", str(data), "user", "add", USER, "--role", "leader",
-                    "--unit", "an-giang", "--password-stdin"], input=PASSWORD + "\n", text=True, check=True,
-                   cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "--data-dir", str(data), "serve", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
+    add_user(data, USER, PASSWORD, role="leader", unit="an-giang")
+    proc, base = serve(data)
     driver = None
     try:
-        import httpx
-
-        def up() -> bool:
-            try:
-                return httpx.get(base + "/health", timeout=5).status_code in (200, 503)
-            except httpx.TransportError:
-                return False
-
-        wait(up, 120, "donthu serve")
         driver = browser(str(work / "profile"))
         css = By.CSS_SELECTOR
         driver.get(base + "/dang-nhap")

@@ -51,6 +51,16 @@ def _run(request: Request, what: str, target: str, fn: Any) -> Any:
         raise HTTPException(422, str(exc)) from exc
 
 
+async def _export(request: Request, target: str, export_fn: Any, ident: int, caller: Caller) -> Response:
+    """Run `export_fn(store, ident, reader, settings)` off the event loop, audit it (redacted or not), answer
+    the PDF."""
+    app = services(request)
+    export = await run_in_threadpool(_run, request, "export", target,
+                                     lambda: export_fn(app.store, ident, caller.reader, app.settings))
+    audit_event(request, "export", target + (" (redacted)" if export.redacted else ""))
+    return _pdf(export)
+
+
 @router.get("/documents/{document_id}/archive.pdf", response_class=Response,
             responses={200: {"content": {"application/pdf": {}}, "description": "searchable PDF/A-2b"},
                        **errors(401, 403, 404, 422)},
@@ -60,12 +70,7 @@ async def document_pdf(request: Request, document_id: DocumentId,
                        caller: Annotated[Caller, Depends(need(Action.EXPORT))]) -> Response:
     from ingest.archive import export_document
 
-    app = services(request)
-    target = f"document {document_id} archive.pdf"
-    export = await run_in_threadpool(_run, request, "export", target,
-                                     lambda: export_document(app.store, document_id, caller.reader, app.settings))
-    audit_event(request, "export", target + (" (redacted)" if export.redacted else ""))
-    return _pdf(export)
+    return await _export(request, f"document {document_id} archive.pdf", export_document, document_id, caller)
 
 
 @router.get("/dossiers/{dossier_id}/archive.pdf", response_class=Response,
@@ -76,12 +81,7 @@ async def dossier_pdf(request: Request, dossier_id: DossierId,
                       caller: Annotated[Caller, Depends(need(Action.EXPORT))]) -> Response:
     from ingest.archive import export_dossier
 
-    app = services(request)
-    target = f"dossier {dossier_id} archive.pdf"
-    export = await run_in_threadpool(_run, request, "export", target,
-                                     lambda: export_dossier(app.store, dossier_id, caller.reader, app.settings))
-    audit_event(request, "export", target + (" (redacted)" if export.redacted else ""))
-    return _pdf(export)
+    return await _export(request, f"dossier {dossier_id} archive.pdf", export_dossier, dossier_id, caller)
 
 
 @router.get("/documents/{document_id}/archive.json", responses=errors(401, 403, 404),
