@@ -20,7 +20,6 @@ import io
 import logging
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote_plus
@@ -37,7 +36,7 @@ from donthu.text import fold
 from records.confidential import MASK
 from tests.accounts import PASSWORD
 from tests.test_confidential import _contains, _ink_blacked, _letter, _street, _word_boxes
-from tests.test_web import CHROMEDRIVER, CHROMIUM, _by, _wait, chromium_installed, needs_chromium  # noqa: F401
+from tests.test_web import _by, _wait, chromium_installed, headless_chromium, needs_chromium  # noqa: F401
 
 UNIT = "an-giang"
 OFFICER, ARCHIVIST = "chuyen-vien-xu-ly", "luu-tru-vien"
@@ -96,23 +95,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
 
 @pytest.fixture(scope="module")
 def driver(served) -> Iterator[object]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="donthu-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1280,900", "--lang=vi"):
-        options.add_argument(arg)
-    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    browser.set_page_load_timeout(60)
-    try:
+    with headless_chromium("1280,900") as browser:
         yield browser
-    finally:
-        browser.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def _log_in(driver, base: str, username: str) -> None:

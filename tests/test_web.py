@@ -17,6 +17,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -40,6 +41,29 @@ def chromium_installed() -> None:
     if missing:
         pytest.fail(f"{', '.join(missing)} not installed: `make system` (apt-get install chromium chromium-driver)",
                     pytrace=False)
+
+@contextmanager
+def headless_chromium(window: str) -> Iterator[object]:
+    """Debian's Chromium through its chromedriver, headless, in Vietnamese, with a profile of its own that is
+    removed afterwards."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="donthu-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", f"--user-data-dir={profile}", f"--window-size={window}", "--lang=vi"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
 
 TYPE_LABELS = {
     "complaint": "Khiếu nại",
@@ -90,28 +114,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser(server: str) -> Iterator[object]:
     """Headless Chromium logged in as `USERNAME` through the login page."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="donthu-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1366,768", "--lang=vi"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    try:
+    with headless_chromium("1366,768") as driver:
         driver.get(f"{server}/dang-nhap")
         driver.find_element(*_by("input[name=username]")).send_keys(USERNAME)
         driver.find_element(*_by("input[name=password]")).send_keys(PASSWORD)
         driver.find_element(*_by(".login button[type=submit]")).click()
         _wait(lambda: "/dang-nhap" not in driver.current_url, 20, "the login")
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
