@@ -1,7 +1,8 @@
 """`donthu register …`: the register of incoming letters (sổ xử lý đơn) from the command line — enter a letter
 (from a stored document or a text file), list, show a letter's sheet, judge, decide, resolve, answer a
-duplicate proposal, and list what is due this week and overdue. The records module is
-`records.register.book`; this module only parses arguments and prints.
+duplicate proposal, list what is due this week and overdue, and recompute the stored deadlines after the
+working-day calendar changed (`refresh-deadlines`, audited). The records module is `records.register.book`;
+this module parses arguments and prints (and cuts `refresh-deadlines` into batches of `book.refresh_next_due`).
 
 The command line is the operator's: it shows senders in full. The pages and API (`api.routes.register`)
 read through `records.register.read`, with roles, units and the denouncer's confidentiality.
@@ -15,10 +16,19 @@ import json
 import sys
 from pathlib import Path
 
+from sqlalchemy import or_, select
+
+from cli.accounts import _actor
+from donthu.access import normalise_unit
 from donthu.config import Settings
+from records import audit
 from records.read import read_document
 from records.register import book
 from records.store import Store
+from records.tables import register_letters
+
+#: letters recomputed in one transaction by `refresh-deadlines`
+REFRESH_BATCH = 500
 
 
 def _date(value: str) -> dt.date:
@@ -26,6 +36,24 @@ def _date(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {value!r}") from exc
+
+
+def _count(value: str, least: int) -> int:
+    try:
+        n = int(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from exc
+    if n < least:
+        raise argparse.ArgumentTypeError(f"must be {least} or more: {n}")
+    return n
+
+
+def _positive(value: str) -> int:
+    return _count(value, 1)
+
+
+def _not_negative(value: str) -> int:
+    return _count(value, 0)
 
 
 def _sender(value: str) -> dict:
@@ -54,6 +82,24 @@ def _print_proposals(proposals) -> None:
         print(f"  possibly the same matter as letter {p.letter_id} (score {p.score:.2f}): {'; '.join(p.reasons)}")
 
 
+def refresh_deadlines(store: Store, unit: str | None = None, batch: int = REFRESH_BATCH) -> tuple[int, int]:
+    """Recompute `register_letters.next_due` (`book.refresh_next_due`) for every pending letter of `unit` and
+    the units below it (and any resolved one still holding a day), `batch` letters per transaction, so that a
+    change of the working-day calendar (`records.register.workdays`: a new year's swaps, a corrected holiday)
+    reaches the stored deadlines. Returns (letters checked, letters whose deadline changed)."""
+    c = register_letters.c
+    pending = or_(c.status != "resolved", c.next_due.is_not(None))
+    with store.engine.connect() as conn:
+        ids = list(conn.execute(select(c.id).where(pending, *book._where(unit=unit)).order_by(c.id)).scalars())
+    changed = 0
+    for at in range(0, len(ids), batch):
+        with store.engine.connect() as conn:
+            conn.execution_options(donthu_write=True)  # SQLite: take the write lock up front (records.store)
+            with conn.begin():
+                changed += book.refresh_next_due(conn, ids[at:at + batch])
+    return len(ids), changed
+
+
 def cmd_register(args, settings: Settings) -> int:
     store = Store(settings)
     engine = store.engine
@@ -76,15 +122,19 @@ def cmd_register(args, settings: Settings) -> int:
             print(f"registered letter {entry.id} as number {entry.register_number} of {entry.unit}")
             _print_proposals(proposals)
         elif args.register_command == "list":
-            rows = book.letters(engine, unit=args.unit, year=args.year, status=args.status)
+            total, rows = book.page(engine, limit=args.limit, offset=args.offset, unit=args.unit, year=args.year,
+                                    status=args.status)
             if args.json:
                 print(json.dumps([_sheet(e) for e in rows], ensure_ascii=False, indent=1))
+                print(f"{total} letters", file=sys.stderr)  # stdout stays one JSON list
             else:
                 for e in rows:
                     d = book.next_deadline(e)
                     names = ", ".join(s.get("name") or "" for s in e.senders)
                     print(f"{e.id:>6}  {e.register_number:>9}  {e.received}  {e.type:<14} {e.status:<10} "
                           f"{(d.due.isoformat() if d else ''):<10}  {names[:40]}")
+                shown = f"{args.offset + 1}-{args.offset + len(rows)}" if rows else "none"
+                print(f"{total} letters; shown {shown}")
         elif args.register_command == "show":
             e = book.get(engine, args.id)
             sheet = _sheet(e) | {"history": book.history(engine, e.id), "proposals": book.links(engine, e.id)}
@@ -109,6 +159,12 @@ def cmd_register(args, settings: Settings) -> int:
                 print(label)
                 for e, d in found[key]:
                     print(f"  {d.due}  {e.register_number:>9}  {e.unit}  {e.officer or '-':<12} {d.limit.label} ({d.article})")
+        elif args.register_command == "refresh-deadlines":
+            checked, changed = refresh_deadlines(store, unit=args.unit)
+            audit.append(store, username=_actor(), client="cli", action="register_refresh_deadlines",
+                         target=f"unit={normalise_unit(args.unit) if args.unit else '(all)'} "
+                                f"checked={checked} changed={changed}")
+            print(f"{changed} deadlines changed ({checked} letters checked)")
     except book.RegisterError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -118,7 +174,7 @@ def cmd_register(args, settings: Settings) -> int:
 
 
 def add_commands(sub) -> None:
-    """`donthu register add|list|show|judge|decide|resolve|link|due`."""
+    """`donthu register add|list|show|judge|decide|resolve|link|due|refresh-deadlines`."""
     p = sub.add_parser("register", help="the register of incoming letters (sổ xử lý đơn)")
     rs = p.add_subparsers(dest="register_command", required=True)
 
@@ -144,6 +200,8 @@ def add_commands(sub) -> None:
     ls.add_argument("--year", type=int)
     ls.add_argument("--status", choices=list(book.STATUSES))
     ls.add_argument("--json", action="store_true")
+    ls.add_argument("--limit", type=_positive, default=100, help="letters shown (default 100), newest first")
+    ls.add_argument("--offset", type=_not_negative, default=0, help="letters skipped before those shown")
 
     s = rs.add_parser("show", help="a letter's sheet: fields, next deadline, history, duplicate proposals")
     s.add_argument("id", type=int)
@@ -178,5 +236,9 @@ def add_commands(sub) -> None:
     u.add_argument("--unit")
     u.add_argument("--officer")
     u.add_argument("--today", type=_date)
+
+    f = rs.add_parser("refresh-deadlines", help="recompute the stored next deadline of every pending letter "
+                                                "(after the working-day calendar changed); audited")
+    f.add_argument("--unit", help="only this unit and the units below it")
 
     p.set_defaults(func=cmd_register)
