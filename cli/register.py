@@ -2,7 +2,7 @@
 (from a stored document or a text file), list, show a letter's sheet, judge, decide, resolve, answer a
 duplicate proposal, list what is due this week and overdue, and recompute the stored deadlines after the
 working-day calendar changed (`refresh-deadlines`, audited). The records module is `records.register.book`;
-this module parses arguments and prints (and cuts `refresh-deadlines` into batches of `book.refresh_next_due`).
+this module parses arguments and prints.
 
 The command line is the operator's: it shows senders in full. The pages and API (`api.routes.register`)
 read through `records.register.read`, with roles, units and the denouncer's confidentiality.
@@ -16,7 +16,6 @@ import json
 import sys
 from pathlib import Path
 
-from sqlalchemy import or_, select
 
 from cli.accounts import _actor
 from donthu.access import normalise_unit
@@ -25,10 +24,7 @@ from records import audit
 from records.read import read_document
 from records.register import book
 from records.store import Store
-from records.tables import register_letters
 
-#: letters recomputed in one transaction by `refresh-deadlines`
-REFRESH_BATCH = 500
 
 
 def _date(value: str) -> dt.date:
@@ -80,24 +76,6 @@ def _sheet(e: book.Entry) -> dict:
 def _print_proposals(proposals) -> None:
     for p in proposals:
         print(f"  possibly the same matter as letter {p.letter_id} (score {p.score:.2f}): {'; '.join(p.reasons)}")
-
-
-def refresh_deadlines(store: Store, unit: str | None = None, batch: int = REFRESH_BATCH) -> tuple[int, int]:
-    """Recompute `register_letters.next_due` (`book.refresh_next_due`) for every pending letter of `unit` and
-    the units below it (and any resolved one still holding a day), `batch` letters per transaction, so that a
-    change of the working-day calendar (`records.register.workdays`: a new year's swaps, a corrected holiday)
-    reaches the stored deadlines. Returns (letters checked, letters whose deadline changed)."""
-    c = register_letters.c
-    pending = or_(c.status != "resolved", c.next_due.is_not(None))
-    with store.engine.connect() as conn:
-        ids = list(conn.execute(select(c.id).where(pending, *book._where(unit=unit)).order_by(c.id)).scalars())
-    changed = 0
-    for at in range(0, len(ids), batch):
-        with store.engine.connect() as conn:
-            conn.execution_options(donthu_write=True)  # SQLite: take the write lock up front (records.store)
-            with conn.begin():
-                changed += book.refresh_next_due(conn, ids[at:at + batch])
-    return len(ids), changed
 
 
 def cmd_register(args, settings: Settings) -> int:
@@ -160,7 +138,7 @@ def cmd_register(args, settings: Settings) -> int:
                 for e, d in found[key]:
                     print(f"  {d.due}  {e.register_number:>9}  {e.unit}  {e.officer or '-':<12} {d.limit.label} ({d.article})")
         elif args.register_command == "refresh-deadlines":
-            checked, changed = refresh_deadlines(store, unit=args.unit)
+            checked, changed = book.refresh_all(store.engine, unit=args.unit)
             audit.append(store, username=_actor(), client="cli", action="register_refresh_deadlines",
                          target=f"unit={normalise_unit(args.unit) if args.unit else '(all)'} "
                                 f"checked={checked} changed={changed}")

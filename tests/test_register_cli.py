@@ -136,7 +136,7 @@ def test_refresh_deadlines_corrects_stale_days(tmp_path, capsys):
 
 def test_refresh_deadlines_in_batches(tmp_path):
     """Several transactions: a batch of 2 over 3 letters made wrong still corrects all three."""
-    from cli.register import refresh_deadlines
+    from records.register import book
 
     data = tmp_path / "data"
     for i, day in enumerate(["2026-02-13", "2026-02-12", "2026-02-11"]):
@@ -148,7 +148,7 @@ def test_refresh_deadlines_in_batches(tmp_path):
     store = Store(Settings(data_dir=data, workers=1))
     with store.engine.begin() as conn:
         conn.execute(update(register_letters).values(next_due="2000-01-01"))
-    assert refresh_deadlines(store, batch=2) == (3, 3)
+    assert book.refresh_all(store.engine, batch=2) == (3, 3)
     store.close()
     # 7 working days, Tết break 14–22/02/2026 off: from Fri 13/2 → Tue 3/3 (Mon 23 … Fri 27, Mon 2, Tue 3);
     # from Thu 12/2 → Mon 2/3 (Fri 13, then Mon 23 … Fri 27, Mon 2); from Wed 11/2 → Fri 27/2 (Thu 12, Fri 13,

@@ -401,6 +401,28 @@ def _due_text(deadline: deadlines.Deadline | None) -> str | None:
 _DUE_COLUMNS = ("id", "type", "status", "decision", "received", "accepted", "complex_case", "remote", "next_due")
 
 
+#: letters recomputed in one transaction by `refresh_all`
+REFRESH_BATCH = 500
+
+
+def refresh_all(engine: Engine, unit: str | None = None, batch: int = REFRESH_BATCH) -> tuple[int, int]:
+    """Recompute `register_letters.next_due` (`refresh_next_due`) for every pending letter of `unit` and the
+    units below it (and any resolved one still holding a day), `batch` letters per transaction, so that a
+    change of the working-day calendar (`records.register.workdays`: a new year's swaps, a corrected holiday)
+    reaches the stored deadlines. Returns (letters checked, letters whose deadline changed)."""
+    c = register_letters.c
+    pending = or_(c.status != "resolved", c.next_due.is_not(None))
+    with engine.connect() as conn:
+        ids = list(conn.execute(select(c.id).where(pending, *_where(unit=unit)).order_by(c.id)).scalars())
+    changed = 0
+    for at in range(0, len(ids), batch):
+        with engine.connect() as conn:
+            conn.execution_options(donthu_write=True)  # SQLite: take the write lock up front (records.store)
+            with conn.begin():
+                changed += refresh_next_due(conn, ids[at:at + batch])
+    return len(ids), changed
+
+
 def refresh_next_due(conn: Any, ids: list[int] | None = None) -> int:
     """Store each letter's next deadline day (`deadlines.next_for`, working days and lunar holidays counted
     in Python) in `register_letters.next_due`, which the due list queries; `ids`: only these letters (None:
