@@ -221,12 +221,18 @@ class SearchHitModel(BaseModel):
 
 
 class SearchResponse(BaseModel):
-    total: int = Field(description="matching documents")
+    total: int = Field(description="matching documents (an estimate when `approximate` is true)")
     page: int = Field(description="this page of results (1-based)")
     per_page: int
     hits: list[SearchHitModel]
     facets: dict[str, dict[str, int]] = Field(
         description="facet (type, kind, district, commune, year) → value → matching documents"
+                    " (estimates when `approximate` is true)"
+    )
+    approximate: bool = Field(
+        default=False,
+        description="true when `total` and `facets` are estimates (very large result sets, tantivy backend); "
+                    "the hits and their order are exact either way",
     )
 
     model_config = ConfigDict(
@@ -252,6 +258,7 @@ class SearchResponse(BaseModel):
                         }
                     ],
                     "facets": {"type": {"complaint": 1}, "year": {"2021": 1}},
+                    "approximate": False,
                 }
             ]
         }

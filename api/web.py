@@ -157,6 +157,16 @@ def area(value: float | None) -> str:
     return text.replace(",", "\u202f").replace(".", ",") + " m²"
 
 
+def vn_count(value: int, approximate: bool = False) -> str:
+    """A number of documents with the Vietnamese thousands separator ('.'): 12345 → "12.345"; an estimate
+    (`SearchResults.approximate`) is rounded to three significant digits, 12345 → "12.300", so that it does not
+    look exact (the page puts "khoảng" or "~" before it)."""
+    if approximate and value >= 1000:
+        step = 10 ** (len(str(value)) - 3)
+        value = (value + step // 2) // step * step
+    return f"{value:,}".replace(",", ".")
+
+
 def percent(value: float | None) -> str:
     return "" if value is None else f"{round(value * 100)}%"
 
@@ -239,7 +249,7 @@ def _shown(value: Any) -> Any:
 templates.env.finalize = _shown
 templates.env.filters.update(
     local_time=local_time, iso_local_time=iso_local_time, vn_date=vn_date, area=area, percent=percent,
-    input_number=_input_number, vi_reason=in_vietnamese,
+    vn_count=vn_count, input_number=_input_number, vi_reason=in_vietnamese,
 )
 
 

@@ -155,7 +155,7 @@ def cmd_search(args, settings: Settings) -> int:
 
         _print_json(asdict(results))
         return 0
-    print(f"{results.total} documents")
+    print(f"about {results.total} documents" if results.approximate else f"{results.total} documents")
     tty = sys.stdout.isatty()
     for rank, hit in enumerate(results.hits, start=args.offset + 1):
         snippet = _MARK.sub(lambda m: f"\033[1;33m{m[1]}\033[0m" if tty else f"[{m[1]}]", hit.snippet)

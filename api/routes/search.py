@@ -89,4 +89,5 @@ def search(
             for h in results.hits
         ],
         facets=results.facets,
+        approximate=results.approximate,
     )
