@@ -208,10 +208,5 @@ def to_xlsx(rows: list[FormRow], *, date_from: dt.date | None, date_to: dt.date,
     return out.getvalue()
 
 
-def column_number(key: str) -> int:
-    """The form column number (1-based, as written in the numbering row) of `key`."""
-    return next(i for i, c in enumerate(COLUMNS, start=1) if c.key == key)
-
-
 def as_dict(rows: list[FormRow]) -> list[dict[str, Any]]:
     return [{"unit": r.unit, **r.values} for r in rows]

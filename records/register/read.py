@@ -28,7 +28,7 @@ from donthu.access import Action, normalise_unit, unit_contains
 from donthu.text import fold, nfc
 from records.confidential import MASK, Identity, cleared, mask_text
 from records.read import Reader
-from records.register import book, deadlines
+from records.register import book
 
 #: a unit no letter can have (unit paths are slugs): what a reader without READ_REGISTER is limited to
 _NOTHING = "~"
@@ -37,9 +37,7 @@ _TOKEN = re.compile(r"[^\W_]+")
 
 def may_read(reader: Reader, unit: str | None) -> bool:
     """May `reader` see the register's letters of `unit`?"""
-    if reader.principal is None:
-        return True
-    return reader.principal.may_on(Action.READ_REGISTER, unit or "")
+    return may_act(reader, Action.READ_REGISTER, unit)
 
 
 def may_act(reader: Reader, action: Action, unit: str | None) -> bool:
@@ -122,26 +120,6 @@ def read_page(engine: Engine, reader: Reader, *, limit: int, offset: int = 0, un
     total, found = book.page(engine, limit=limit, offset=offset, unit=scope or None, year=year, status=status,
                              type=type, channel=channel, officer=officer, due_before=overdue_on)
     return total, [_present(e, reader) for e in found if may_read(reader, e.unit)]
-
-
-def read_letters(engine: Engine, reader: Reader, *, unit: str | None = None, year: int | None = None,
-                 status: str | None = None, type: str | None = None, channel: str | None = None,
-                 officer: str | None = None, overdue_on: dt.date | None = None) -> list[book.Entry]:
-    """Every letter `reader` may see (`read_page` without a limit), newest first."""
-    scope = reader_unit(reader, unit)
-    if scope == _NOTHING:
-        return []
-    found = book.letters(engine, unit=scope or None, year=year, status=status, type=type, officer=officer)
-    out = []
-    for entry in found:
-        if not may_read(reader, entry.unit) or (channel and entry.channel != channel):
-            continue
-        if overdue_on is not None:
-            d = book.next_deadline(entry)
-            if d is None or d.due >= overdue_on:
-                continue
-        out.append(_present(entry, reader))
-    return out
 
 
 def read_dossier_letters(engine: Engine, dossier_id: int, reader: Reader) -> list[book.Entry]:
@@ -228,10 +206,3 @@ def due_page(engine: Engine, reader: Reader, *, today: dt.date, unit: str | None
     return book.Due([(_present(e, reader), d) for e, d in found.overdue if may_read(reader, e.unit)],
                     [(_present(e, reader), d) for e, d in found.this_week if may_read(reader, e.unit)],
                     found.overdue_total, found.this_week_total)
-
-
-def due(engine: Engine, reader: Reader, *, today: dt.date, unit: str | None = None, officer: str | None = None
-        ) -> dict[str, list[tuple[book.Entry, deadlines.Deadline]]]:
-    """`due_page` without a limit, as a dict."""
-    found = due_page(engine, reader, today=today, unit=unit, officer=officer)
-    return {"overdue": found.overdue, "this_week": found.this_week}
