@@ -40,7 +40,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from donthu.text import fold  # noqa: E402
-from search.analysis import fold_text  # noqa: E402
+from donthu.text import fold_text  # noqa: E402
 from search.backend import IndexDocument, IndexPage, SearchBackend, SearchQuery  # noqa: E402
 
 SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Hoàng", "Võ", "Vũ", "Phan", "Trương", "Bùi", "Đặng",

@@ -87,6 +87,13 @@ def normalise_unit(unit: str) -> str:
     return "/".join(part.strip() for part in unit.strip().split("/") if part.strip())
 
 
+def unit_paths(unit: str) -> list[str]:
+    """`a/b/c` → ["", "a", "a/b", "a/b/c"]: the unit and every unit above it, the root first (a search index
+    stores them so that a query for any unit above finds the document)."""
+    parts = normalise_unit(unit).split("/") if normalise_unit(unit) else []
+    return [""] + ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
+
+
 def unit_contains(outer: str, inner: str) -> bool:
     """Is `inner` the unit `outer` or a unit below it? (``an-giang`` contains ``an-giang/long-xuyen``.)"""
     a, b = normalise_unit(outer), normalise_unit(inner)

@@ -18,7 +18,7 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from donthu.text import fold, nfc
+from donthu.text import fold, fold_text, nfc
 
 #: one token = a run of letters/digits (Unicode), as FTS5's unicode61 tokenizer cuts words
 TOKEN = re.compile(r"[^\W_]+")
@@ -76,21 +76,6 @@ class ParsedQuery:
 
 
 #: code point → fold() of that character alone (a code point when it is one character; filled as met)
-_FOLD_TABLE: dict[int, int | str] = {}
-
-
-def fold_text(text: str) -> str:
-    """`donthu.text.fold(text)` for a whole page, character by character through a cached table (a
-    `str.translate`, ~5× faster than folding the page at once). Folding is per character — drop the
-    marks, đ→d, lower-case — so the result is the same word for word; only context rules of `str.lower`
-    (Greek final sigma) could differ, which no Vietnamese text has."""
-    missing = {ch for ch in set(text) if ord(ch) not in _FOLD_TABLE}
-    for ch in missing:
-        folded = fold(ch)
-        _FOLD_TABLE[ord(ch)] = ord(folded) if len(folded) == 1 else folded
-    return text.translate(_FOLD_TABLE)
-
-
 def tokenize(text: str) -> list[str]:
     """Words of `text` (NFC, case kept), cut like FTS5 unicode61."""
     return TOKEN.findall(nfc(text))

@@ -38,7 +38,7 @@ from typing import Any, Iterable
 
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 
-from donthu.access import normalise_unit
+from donthu.access import normalise_unit, unit_paths
 from donthu.text import nfc
 from search.analysis import ParsedQuery, Term, highlight, parcel_key, parse_parcel, parse_query, place_keys, value_key
 from search.backend import IndexDocument, SearchHit, SearchQuery, SearchResults
@@ -191,12 +191,6 @@ def _text_or_places(terms: list[Term], field: str = "text") -> dict[str, Any]:
         {"bool": {"must": [_unit_query(t, field) for t in terms]}},
         {"bool": {"must": [_unit_query(t, "places") for t in terms]}},
     ], "minimum_should_match": 1}}
-
-
-def unit_paths(unit: str) -> list[str]:
-    """`a/b/c` → ["", "a", "a/b", "a/b/c"]: a query for any of them finds the document."""
-    parts = normalise_unit(unit).split("/") if normalise_unit(unit) else []
-    return [""] + ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
 def filter_clauses(q: SearchQuery) -> list[dict[str, Any]]:

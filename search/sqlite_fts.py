@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from donthu.access import normalise_unit
-from donthu.text import fold, nfc
-from search.analysis import ParsedQuery, Term, fold_text, highlight, parcel_key, parse_parcel, parse_query, place_keys, value_key
+from donthu.text import fold_text, nfc
+from search.analysis import ParsedQuery, Term, highlight, parcel_key, parse_parcel, parse_query, place_keys, value_key
 from search.backend import IndexDocument, SearchHit, SearchQuery, SearchResults
 
 BUSY_TIMEOUT_MS = 30_000

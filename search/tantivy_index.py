@@ -48,9 +48,9 @@ from typing import Any
 
 import tantivy
 
-from donthu.access import normalise_unit
-from donthu.text import fold, nfc
-from search.analysis import ParsedQuery, Term, fold_text, highlight, parcel_key, parse_parcel, parse_query, place_keys, value_key
+from donthu.access import normalise_unit, unit_paths
+from donthu.text import fold_text, nfc
+from search.analysis import ParsedQuery, Term, highlight, parcel_key, parse_parcel, parse_query, place_keys, value_key
 from search.backend import FACETS, IndexDocument, SearchHit, SearchQuery, SearchResults
 
 EXACT_BONUS = 10_000.0
@@ -92,12 +92,6 @@ def _schema() -> tantivy.Schema:
     b.add_text_field("places_exact", stored=True, tokenizer_name=_TOKENIZER)
     b.add_text_field("places_folded", tokenizer_name=_TOKENIZER)
     return b.build()
-
-
-def unit_paths(unit: str) -> list[str]:
-    """`a/b/c` → ["", "a", "a/b", "a/b/c"]: a query for any of them finds the document."""
-    parts = normalise_unit(unit).split("/") if normalise_unit(unit) else []
-    return [""] + ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
 def sample_of(doc_id: int) -> int:

@@ -412,10 +412,10 @@ def test_es_uncleared_query_reads_only_the_masked_fields() -> None:
 
 
 def test_fold_text_folds_a_page_like_fold() -> None:
-    """`fold_text` (the per-character table the indexers and snippets use) against hand-folded text."""
+    """`donthu.text.fold_text` (the per-character table the indexers and snippets use) against hand-folded text."""
     import unicodedata
 
-    from search.analysis import fold_text
+    from donthu.text import fold_text
 
     page = "Tôi KHIẾU NẠI Quyết định số 123/QĐ-UBND — thửa đất 45, 1.234,5 m²; Huỳnh Ngọc Ẩn, Đặng Thị Ỷ."
     expected = "toi khieu nai quyet dinh so 123/qd-ubnd — thua dat 45, 1.234,5 m²; huynh ngoc an, dang thi y."
