@@ -23,7 +23,7 @@ import pytest
 from services import PG_URL, REAL_SCANS, REDIS_URL, REPO, postgres_problem, real_scans_problem, redis_problem
 
 __all__ = ["PG_URL", "REAL_SCANS", "REDIS_URL", "REPO", "require_postgres", "require_real_scans", "require_redis",
-           "start_serve", "stop"]
+           "start_serve", "stop", "wait_healthy"]
 
 
 def require_redis() -> str:
@@ -76,6 +76,24 @@ def start_serve(data_dir: Path, log: Path, env: dict | None = None, timeout: flo
         time.sleep(0.3)
     stop(proc)
     pytest.fail(f"donthu serve did not start within {timeout:.0f} s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def wait_healthy(proc: subprocess.Popen, base: str, log: Path, timeout: float = 120) -> None:
+    """Until the served app answers /health (200, or 503 while a service it uses is down); fails with the end
+    of its log if it exits or does not answer within `timeout`."""
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, log.read_text(errors="replace")[-3000:]
+        try:
+            if httpx.get(f"{base}/health", timeout=5).status_code in (200, 503):
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    pytest.fail(f"donthu serve did not answer /health within {timeout:.0f} s:\n"
+                f"{log.read_text(errors='replace')[-3000:]}")
 
 
 def stop(proc: subprocess.Popen) -> None:

@@ -29,7 +29,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import start_serve, stop
+from conftest import start_serve, stop, wait_healthy
 from donthu.access import Role
 from donthu.config import Settings
 from donthu.text import fold
@@ -78,16 +78,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     accounts.create_user(store, ARCHIVIST, PASSWORD, Role.ARCHIVIST, UNIT)
     store.close()
     proc, base = start_serve(settings.data_dir, tmp / "serve.log", env={"DONTHU_WORKERS": "1"})
-
-    def up() -> bool:
-        assert proc.poll() is None, (tmp / "serve.log").read_text(errors="replace")[-3000:]
-        try:
-            return httpx.get(f"{base}/health", timeout=5).status_code in (200, 503)
-        except httpx.TransportError:
-            return False
-
     try:
-        _wait(up, 120, "donthu serve to answer")
+        wait_healthy(proc, base, tmp / "serve.log")
         yield {"base": base, "doc_id": doc_id, "truth": truth, "tmp": tmp, "settings": settings}
     finally:
         stop(proc)

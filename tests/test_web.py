@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import start_serve, stop
+from conftest import start_serve, stop, wait_healthy
 from donthu.text import fold
 from tests.scans import make_scan
 from tests.accounts import PASSWORD, cli_token, logged_in
@@ -96,16 +96,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("web")
     AUTH.update(cli_token(tmp / "data", "officer", USERNAME))
     proc, base = start_serve(tmp / "data", tmp / "serve.log", env={"DONTHU_WORKERS": "1"})
-
-    def up() -> bool:
-        assert proc.poll() is None, (tmp / "serve.log").read_text(errors="replace")[-3000:]
-        try:
-            return httpx.get(f"{base}/health", timeout=5).status_code in (200, 503)
-        except httpx.TransportError:
-            return False
-
     try:
-        _wait(up, 120, "donthu serve to answer")
+        wait_healthy(proc, base, tmp / "serve.log")
         yield base
     finally:
         stop(proc)
