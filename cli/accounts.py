@@ -127,7 +127,7 @@ def cmd_token_revoke(args: Any, settings: Settings) -> int:
 
 
 def cli_reader(args, settings: Settings, what: str):
-    """Whom `show` / `list` / `search` / `stats` read as: by default a reader without clearance (a denouncer's identity
+    """Whom `show` / `list` / `search` / `stats` / `export` read as: by default a reader without clearance (a denouncer's identity
     masked, Luật Tố cáo 2018 Art. 8(3): terminals, pasted output and files made from it are not the place
     for it); with `--cleared`, the system (the identity shown), written to the audit trail as done by
     `cli:<the system user>`."""
@@ -135,8 +135,11 @@ def cli_reader(args, settings: Settings, what: str):
     from records.read import SYSTEM, reader_for
 
     if getattr(args, "cleared", False):
-        audit.append(Store(settings), username=_actor(), client="cli", action="read", target=what,
-                     result="cleared")
+        store = Store(settings)
+        try:
+            audit.append(store, username=_actor(), client="cli", action="read", target=what, result="cleared")
+        finally:
+            store.close()
         return SYSTEM
     return reader_for(Principal(_actor(), Role.ARCHIVIST, ""))
 

@@ -336,15 +336,30 @@ def test_dossier_page_and_the_archivists_form(archive, client: TestClient) -> No
 
 
 def test_cli_export_names_files_by_dossier_code(archive, tmp_path: Path) -> None:
+    """Like `show` / `search`, the command line exports without clearance unless `--cleared` (audited)."""
+    from records import audit
+    from records.store import Store
+
     settings, dossiers, _ = archive
-    done = subprocess.run([sys.executable, "-m", "cli", "--data-dir", str(settings.data_dir), "export", "dossier",
-                           str(dossiers["secret"]), "--out", str(tmp_path)], capture_output=True, text=True,
-                          cwd=REPO, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert "PDF/A-2b pass" in done.stdout
-    pdf, meta = tmp_path / "HS00002.pdf", tmp_path / "HS00002.json"
-    assert pdf.is_file() and json.loads(meta.read_text())["dossier"]["fields"][2]["value"] == "HS00002"
-    assert DENOUNCER in subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+
+    def export(out: Path, *flags: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "cli", "--data-dir", str(settings.data_dir), "export",
+                               "dossier", str(dossiers["secret"]), "--out", str(out), *flags],
+                              capture_output=True, text=True, cwd=REPO, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert "PDF/A-2b pass" in done.stdout
+        pdf, meta = out / "HS00002.pdf", out / "HS00002.json"
+        assert pdf.is_file() and json.loads(meta.read_text())["dossier"]["fields"][2]["value"] == "HS00002"
+        return done.stdout + subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+
+    masked = export(tmp_path / "masked")
+    assert "redacted copy" in masked and DENOUNCER not in masked
+    assert DENOUNCER in export(tmp_path / "cleared", "--cleared")
+    store = Store(settings)
+    try:
+        assert any(r.result == "cleared" for r in audit.rows(store, limit=50, action="read"))
+    finally:
+        store.close()
 
 
 # ------------------------------------------------------------------------------------------------ multi-photo
