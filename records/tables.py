@@ -380,7 +380,7 @@ web_sessions = Table(
 
 # The archival metadata an archivist set on a dossier or a document (records.archival; Circular 05/2025/TT-BNV):
 # one row per field set, the latest per (scope, target, field) applies; what nobody set is derived from the
-# records. Migration 0009.
+# records. Migration 0010.
 archival_metadata = Table(
     "archival_metadata",
     metadata,
