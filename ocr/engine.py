@@ -143,11 +143,15 @@ def _set_image(api, image: np.ndarray, bilevel: bool) -> None:
     api.SetImageBytes(image.tobytes(), width, height, channels, width * channels)
 
 
-def _recognise_tesserocr(api, image: np.ndarray, timeout: float, bilevel: bool = False) -> list[RecognisedWord]:
+def _recognise_tesserocr(api, image: np.ndarray, timeout: float, bilevel: bool = False,
+                         psm: int | None = None) -> list[RecognisedWord]:
     from tesserocr import RIL
 
     words: list[RecognisedWord] = []
+    kept_psm = api.GetPageSegMode()
     try:
+        if psm is not None:
+            api.SetPageSegMode(psm)
         _set_image(api, image, bilevel)
         if not api.Recognize(int(timeout * 1000) if timeout else 0):
             raise EngineError("Tesseract failed: recognition did not finish")
@@ -179,17 +183,27 @@ def _recognise_tesserocr(api, image: np.ndarray, timeout: float, bilevel: bool =
         raise EngineError(f"Tesseract failed: {exc}") from exc
     finally:
         api.Clear()
+        api.SetPageSegMode(kept_psm)
     return words
 
 
+def with_psm(config: str, psm: int) -> str:
+    """`config` with its page segmentation mode (`--psm N`) set to `psm`."""
+    if re.search(r"--psm\s+\d+", config):
+        return re.sub(r"--psm\s+\d+", f"--psm {psm}", config)
+    return f"{config} --psm {psm}"
+
+
 def recognise(image: np.ndarray, lang: str = "vie", config: str = DEFAULT_CONFIG, timeout: float = 0,
-              bilevel: bool = False, choice: str = "") -> list[RecognisedWord]:
+              bilevel: bool = False, choice: str = "", psm: int | None = None) -> list[RecognisedWord]:
     """Words (non-empty, NFC) on a gray/binary/BGR uint8 image in Tesseract's reading order; `bilevel`: the
-    image holds only 0 and 255 (ocr.clean's binary output), handed over as 1 bit a pixel."""
+    image holds only 0 and 255 (ocr.clean's binary output), handed over as 1 bit a pixel; `psm`: another page
+    segmentation mode than `config`'s for this image (7: one text line), set on the same in-process handle for
+    this call (no second handle, with its own copy of the model, per process)."""
     api = _tesserocr_api(lang, config, choice)
     if api is not None:
-        return _recognise_tesserocr(api, image, timeout, bilevel)
-    return _recognise_pytesseract(image, lang, config, timeout)
+        return _recognise_tesserocr(api, image, timeout, bilevel, psm)
+    return _recognise_pytesseract(image, lang, config if psm is None else with_psm(config, psm), timeout)
 
 
 def _recognise_pytesseract(image: np.ndarray, lang: str, config: str, timeout: float) -> list[RecognisedWord]:

@@ -53,8 +53,7 @@ class Reading:
     transform: clean_steps.Transform
     quality: quality.PageQuality
     seconds: float
-    image: np.ndarray | None = None  # what the engine read (for re-reading parts of it, `refine`)
-    bilevel: bool = False
+    shape: tuple[int, ...] | None = None  # of the image the engine read (`flattened` re-reads in its geometry)
 
 
 def _read(path: str, image: np.ndarray, transform: clean_steps.Transform, settings: Settings,
@@ -62,7 +61,7 @@ def _read(path: str, image: np.ndarray, transform: clean_steps.Transform, settin
     """`original`: the page as captured, for engines that read its gray tones (ocr.engines.read)."""
     start = time.perf_counter()
     found = engines.read(engines.engine_for(settings), image, transform, bilevel=bilevel, original=original)
-    return Reading(path, found, transform, quality.judge(found), time.perf_counter() - start, image, bilevel)
+    return Reading(path, found, transform, quality.judge(found), time.perf_counter() - start, image.shape)
 
 
 def _turned(image: np.ndarray, transform: clean_steps.Transform, degrees: int
@@ -106,8 +105,7 @@ def flattened(image: np.ndarray, reading: Reading, settings: Settings) -> Readin
     own gray tones (colour ink whitened, not thresholded), its text brought to FLATTENED_TEXT_HEIGHT and its
     paper divided out (ocr.clean.flatten_background): a patterned or shadowed background, which thresholding
     turns into specks and broken strokes, becomes white while faint small print keeps its tones."""
-    shape = reading.image.shape if reading.image is not None else image.shape
-    gray = engines.gray_view(image, reading.transform, shape)
+    gray = engines.gray_view(image, reading.transform, reading.shape or image.shape)
     transform = reading.transform
     height = clean_steps.estimate_text_height(gray)
     if height:

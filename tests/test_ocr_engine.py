@@ -137,3 +137,27 @@ def test_the_build_chose_the_in_process_engine() -> None:
     if not EXPECTED:
         pytest.skip("DONTHU_EXPECT_OCR_BACKEND is not set (make test sets it)")
     assert engine.backend() == EXPECTED
+
+
+@needs_system_build
+@pytest.mark.slow
+def test_a_line_is_read_on_the_page_handle_in_single_line_mode(cleaned_page: np.ndarray) -> None:
+    """`recognise(psm=7)` (the combined engine's second reading of a line) reads on the page's own handle switched
+    to single-line mode for the call: the same words as a handle made for `--psm 7`, no second handle kept, and
+    the page mode back afterwards."""
+    from ocr.engines.tesseract import LINE_PSM, TesseractEngine
+
+    page = engine.recognise(cleaned_page)
+    first = min((w for w in page if len(w.text) > 3), key=lambda w: (w.block, w.paragraph, w.line))
+    line = [w for w in page if (w.block, w.paragraph, w.line) == (first.block, first.paragraph, first.line)]
+    x0, y0 = min(w.left for w in line) - 8, min(w.top for w in line) - 8
+    x1, y1 = max(w.left + w.width for w in line) + 8, max(w.top + w.height for w in line) + 8
+    crop = np.ascontiguousarray(cleaned_page[y0:y1, x0:x1])
+    handles = engine._tesserocr_api.cache_info().currsize
+    alone = TesseractEngine().recognise_line(crop)
+    assert engine._tesserocr_api.cache_info().currsize == handles  # no handle of its own
+    assert [w.text for w in alone] == [w.text for w in line]
+    dedicated = engine.recognise(crop, config=engine.with_psm(engine.DEFAULT_CONFIG, LINE_PSM))
+    assert _layout(alone) == _layout(dedicated)
+    assert engine._tesserocr_api("vie", engine.DEFAULT_CONFIG).GetPageSegMode() == 3
+    assert engine.recognise(cleaned_page) == page

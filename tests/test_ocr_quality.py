@@ -78,8 +78,10 @@ def test_the_flattened_rereading_reads_a_patterned_page_and_maps_its_words_back(
     import numpy as np
     from PIL import Image, ImageDraw, ImageFont
 
+    from dataclasses import replace
+
     from donthu.config import Settings
-    from ocr import clean, page
+    from ocr import clean, engines, page
 
     lines = ["Ủy ban nhân dân quận bốn", "Bảng kê tọa độ góc thửa", "Số vào sổ cấp giấy chứng nhận"]
     yy, xx = np.mgrid[0:420, 0:900]
@@ -98,9 +100,26 @@ def test_the_flattened_rereading_reads_a_patterned_page_and_maps_its_words_back(
     cleaned = clean.clean(image, 96)
     first = page._read(page.PATH_CLEAN, cleaned.image, cleaned.transform, settings, bilevel=cleaned.bilevel,
                        original=image)
-    again = page.flattened(image, first, settings)
+    given = []
+
+    class Recording:
+        """Tesseract, recording the image it is given."""
+
+        name, wants_gray = "recording", False
+
+        def recognise(self, image, bilevel=False, gray=None):
+            given.append((image, bilevel))
+            return engines.load_engine("tesseract").recognise(image, bilevel=bilevel)
+
+    engines.register("recording", lambda lang, choice: Recording())
+    try:
+        again = page.flattened(image, first, replace(settings, ocr_engine="recording"))
+    finally:
+        engines.ENGINES.pop("recording")
+        engines.load_engine.cache_clear()
     assert again.path == "clean, gray, background flattened"
-    assert again.image.ndim == 2 and not again.bilevel  # gray tones, not thresholded
+    (read, bilevel), = given
+    assert read.ndim == 2 and not bilevel and len(np.unique(read)) > 2  # gray tones, not thresholded
     boxes = again.transform.boxes_to_original(
         np.array([[w.left, w.top, w.width, w.height] for w in again.found], np.float64))
     for line, (x0, y0, x1, y1) in zip(lines, drawn):

@@ -86,11 +86,18 @@ def _combined(lang: str, choice: str) -> OcrEngine:
     return CombinedEngine(load_engine("tesseract", lang, choice), load_engine("trueocr", lang, choice))
 
 
+def _combined_lines(lang: str, choice: str) -> OcrEngine:
+    from ocr.engines.combined import LinesEngine
+
+    return LinesEngine(load_engine("tesseract", lang, choice), load_engine("trueocr", lang, choice))
+
+
 #: engine name → factory(lang, Tesseract back-end choice: Settings.ocr_backend)
 ENGINES: dict[str, Callable[[str, str], OcrEngine]] = {
     "tesseract": _tesseract,
     "trueocr": _trueocr,
     "combined": _combined,
+    "combined-lines": _combined_lines,
 }
 
 

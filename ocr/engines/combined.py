@@ -150,13 +150,15 @@ def disputed(tesseract: RecognisedWord, trueocr: RecognisedWord) -> bool:
         and words_in_use(tesseract.text) == words_in_use(trueocr.text)
 
 
-def prefer_trueocr(tesseract: RecognisedWord, trueocr: RecognisedWord, second: str | None = None) -> bool | None:
+def prefer_trueocr(tesseract: RecognisedWord, trueocr: RecognisedWord,
+                   second: str | Callable[[], str | None] | None = None) -> bool | None:
     """Of two readings of one word (boxes overlapping one to one), whether TrueOCR's is the better: the
     well-formed one when only one is; when both are, the one in use when only one is (`words_in_use`: on
     the real pages the engines' disagreements are mostly tone marks, and a misread tone often lands on a
     syllable nobody writes); else, for a `disputed` word, the one a second reading of its line agrees with
-    (`second`: Tesseract's reading of the line's gray tones, one line alone; see `combine`), when it agrees with
-    exactly one; else TrueOCR's when Tesseract is unsure of its word and
+    (`second`: Tesseract's reading of the line's gray tones, one line alone, or a function that reads it, called
+    only for a disputed word; see `combine`), when it agrees with exactly one, case aside (a line read alone may
+    lose a capital); else TrueOCR's when Tesseract is unsure of its word and
     TrueOCR sure of its own (WORD_TESSERACT_BELOW, WORD_TRUEOCR_FROM: measured on generated pages,
     docs/quality.md); None (no opinion) when neither is well-formed."""
     t_ok, r_ok = token_ok(tesseract.text), token_ok(trueocr.text)
@@ -165,12 +167,13 @@ def prefer_trueocr(tesseract: RecognisedWord, trueocr: RecognisedWord, second: s
         if t_used != r_used:
             return r_used
         if second is not None and disputed(tesseract, trueocr):
-            again = second.strip(_PUNCT)
-            t_text, r_text = tesseract.text.strip(_PUNCT), trueocr.text.strip(_PUNCT)
-            if again == r_text:
-                return True
-            if again == t_text:
-                return False
+            again = second() if callable(second) else second
+            if again is not None:
+                again = again.strip(_PUNCT).lower()
+                if again == trueocr.text.strip(_PUNCT).lower():
+                    return True
+                if again == tesseract.text.strip(_PUNCT).lower():
+                    return False
         return tesseract.confidence < WORD_TESSERACT_BELOW and trueocr.confidence >= WORD_TRUEOCR_FROM
     if True in (t_ok, r_ok):
         return r_ok is True
@@ -194,9 +197,8 @@ def vote(base: list[RecognisedWord], other: list[RecognisedWord], base_is_tesser
         if len(partners) == 1 and [y for y in base if _overlap(y, partners[0])] == [word] \
                 and partners[0].text != word.text:
             tess, true = (word, partners[0]) if base_is_tesseract else (partners[0], word)
-            if base_is_tesseract:
-                again = second(tess) if second is not None and disputed(tess, true) else None
-                take = prefer_trueocr(tess, true, again) is True
+            if base_is_tesseract:  # the second reading is asked for (and its line read) only for a disputed word
+                take = prefer_trueocr(tess, true, None if second is None else lambda: second(tess)) is True
             else:  # the line went to TrueOCR: Tesseract's word only where TrueOCR's alone is misformed, or
                 # both are well-formed and only Tesseract's is a syllable in use
                 t_ok, r_ok = token_ok(tess.text), token_ok(true.text)
@@ -329,3 +331,71 @@ class CombinedEngine:
 
         return combine(self.tesseract.recognise(image, bilevel=bilevel),
                        self.trueocr.recognise(image, bilevel=bilevel, gray=gray), read_line)
+
+
+# ------------------------------------------------------------------------- TrueOCR first, Tesseract where unsure
+#: a TrueOCR line is doubtful (and read by Tesseract too) when one of its words is below this confidence (0-100,
+#: TrueOCR's CTC mean peak probability × 100), misformed, or a well-formed syllable not in use
+LINE_DOUBT_BELOW = 90.0
+#: the doubtful lines are read by Tesseract from this image: "image" (ocr.clean's output, what the page-wide
+#: Tesseract reading reads) or "gray" (the page's gray tones, what the second reading reads)
+LINE_SOURCE = "image"
+
+
+def doubtful(line: list[RecognisedWord], below: float | None = None) -> bool:
+    """Whether TrueOCR's reading of one line needs Tesseract's beside it: a word below `below` (LINE_DOUBT_BELOW)
+    sure, a misformed token, or a well-formed syllable nobody writes."""
+    below = LINE_DOUBT_BELOW if below is None else below
+    for word in line:
+        if word.confidence < below or token_ok(word.text) is False or not words_in_use(word.text):
+            return True
+    return False
+
+
+def combine_lines(trueocr: list[RecognisedWord],
+                  read_line: Callable[[tuple[int, int, int, int]], list[RecognisedWord]],
+                  below: float | None = None) -> list[RecognisedWord]:
+    """TrueOCR's words (its layout and reading order), with each `doubtful` line also read by Tesseract alone
+    (`read_line` on the line's box, widened by 0.3 line heights + 4 px) and the better reading of the two kept as
+    `combine` keeps it: the line by `line_score` (a tie keeps Tesseract's), then word by word (`vote`)."""
+    out: list[RecognisedWord] = []
+    for line in _lines(trueocr):
+        if not doubtful(line, below):
+            out.extend(line)
+            continue
+        x0, y0, x1, y1 = _box(line)
+        pad = int(0.3 * (y1 - y0)) + 4
+        found = read_line((max(0, x0 - pad), max(0, y0 - pad), x1 + pad, y1 + pad))
+        layout = (line[0].block, line[0].paragraph, line[0].line)
+        if not found:
+            out.extend(line)
+            continue
+        found = _renumbered(found, *layout)
+        if line_score(line) > line_score(found) + MARGIN:
+            out.extend(vote(line, found, False))
+        else:
+            out.extend(vote(found, line, True))
+    return out
+
+
+class LinesEngine:
+    """TrueOCR on the page, Tesseract only on the lines TrueOCR is unsure of (`combine_lines`)."""
+
+    name = "combined-lines"
+    wants_gray = True
+
+    def __init__(self, tesseract, trueocr):
+        self.tesseract, self.trueocr = tesseract, trueocr
+
+    def recognise(self, image: np.ndarray, bilevel: bool = False,
+                  gray: np.ndarray | None = None) -> list[RecognisedWord]:
+        page = gray if LINE_SOURCE == "gray" and gray is not None else image
+
+        def read_line(box: tuple[int, int, int, int]) -> list[RecognisedWord]:
+            x0, y0, x1, y1 = box
+            found = self.tesseract.recognise_line(np.ascontiguousarray(page[y0:y1, x0:x1]))
+            return [RecognisedWord(text=w.text, left=w.left + x0, top=w.top + y0, width=w.width,
+                                   height=w.height, confidence=w.confidence, block=w.block,
+                                   paragraph=w.paragraph, line=w.line) for w in found]
+
+        return combine_lines(self.trueocr.recognise(image, bilevel=bilevel, gray=gray), read_line)

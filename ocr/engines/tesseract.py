@@ -8,6 +8,9 @@ import numpy as np
 from ocr import engine
 from ocr.engine import RecognisedWord
 
+#: Tesseract's page segmentation mode for a crop holding one text line
+LINE_PSM = 7
+
 
 class TesseractEngine:
     name = "tesseract"
@@ -26,8 +29,6 @@ class TesseractEngine:
         reading ocr.engines.combined asks for where the engines disagree on a word."""
         if image.size == 0:
             return []
-        return engine.recognise(image, lang=self.lang, config=self.line_config, choice=self.choice)
-
-    @property
-    def line_config(self) -> str:
-        return self.config.replace("--psm 3", "--psm 7") if "--psm 3" in self.config else self.config + " --psm 7"
+        # the page's own handle in single-line mode for this call: a second handle (config "--psm 7") would load
+        # the model a second time in every worker
+        return engine.recognise(image, lang=self.lang, config=self.config, choice=self.choice, psm=LINE_PSM)
