@@ -91,7 +91,7 @@ class Settings:
 
 
 #: the OCR engines ocr.engines provides (DONTHU_OCR_ENGINE)
-OCR_ENGINES = ("tesseract", "trueocr", "combined")
+OCR_ENGINES = ("tesseract", "trueocr", "combined", "combined-lines")
 
 
 def _engine(value: str) -> str:

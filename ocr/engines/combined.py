@@ -375,7 +375,26 @@ def combine_lines(trueocr: list[RecognisedWord],
             out.extend(vote(line, found, False))
         else:
             out.extend(vote(found, line, True))
-    return out
+    return as_rows(out)
+
+
+def as_rows(words: list[RecognisedWord]) -> list[RecognisedWord]:
+    """`words` renumbered the way Tesseract numbers a page's layout where TrueOCR's differs: lines that sit side by
+    side (vertical spans overlapping by more than half the lower line) are one line, each such row a block of its
+    own, top to bottom. TrueOCR detects the two columns of an agency's header as separate lines in separate blocks
+    and orders them block by block; as rows, ocr.engine.reading_order splits them into columns (left first) as it
+    does Tesseract's reading."""
+    rows: list[list[RecognisedWord]] = []
+    span = (0, 0)
+    for line in sorted(_lines(words), key=lambda ws: min(w.top for w in ws)):
+        top, bottom = min(w.top for w in line), max(w.top + w.height for w in line)
+        if rows and min(bottom, span[1]) - max(top, span[0]) > 0.5 * min(bottom - top, span[1] - span[0]):
+            rows[-1].extend(line)
+            span = (min(top, span[0]), max(bottom, span[1]))
+        else:
+            rows.append(list(line))
+            span = (top, bottom)
+    return [w for n, row in enumerate(rows, 1) for w in _renumbered(sorted(row, key=lambda w: w.left), n, 1, 1)]
 
 
 class LinesEngine:
