@@ -679,10 +679,8 @@ def _dossier_choices(store: Any, reader: Reader, current: int | None) -> list[tu
     choices = [(i, name) for i, name, _ in archival.visible_dossiers(store, reader, limit=50)]
     if current is not None and all(i != current for i, _ in choices):
         try:
-            archival.dossier_documents(store, current, reader)
-            row = archival.dossier_row(store, current)
-            choices.insert(0, (current, row["name"]))
-        except LookupError:
+            choices.insert(0, (current, archival.shown_title(store, current, reader)))
+        except (LookupError, archival.NotAllowed):
             pass
     return choices
 
