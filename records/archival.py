@@ -36,8 +36,8 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from donthu.access import ACCESS_LEVELS, Action, NotAllowed, may_access_level
-from records.confidential import MASK, Identity, mask_text, merged_identity
-from records.read import Reader, Reading, read_readings
+from records.confidential import MASK, Identity, cleared, mask_text, merged_identity
+from records.read import Reader, Reading, read_readings, visible_ids
 from records.store import DocumentInfo, Store
 from records.tables import archival_metadata, documents, dossiers
 
@@ -228,11 +228,16 @@ def shown_title(store: Store, dossier_id: int, reader: Reader) -> str:
     """The dossier's title (an archivist's, else its name) as `reader` may see it: LookupError when hidden,
     NotAllowed when its access level keeps `reader` out, the denouncer's identity masked for a reader not
     cleared to see it (the same masking as the records': `records.confidential.mask_text`)."""
-    readings = [r for _, r in dossier_readings(store, dossier_id, reader)]
+    row = dossier_row(store, dossier_id)
+    if row is None or not visible_ids(store, dossier_document_ids(store, dossier_id), reader):
+        raise LookupError(f"dossier {dossier_id} not found")
     set_values, _ = _overrides(store, "dossier", dossier_id)
+    title = set_values.get("title") or row["name"]
+    if cleared(reader.principal) and may_access_level(reader.principal, "restricted"):
+        return title  # a reader who sees every access level and the identity: no record to read
+    readings = [r for _, r in dossier_readings(store, dossier_id, reader)]
     if not may_access_level(reader.principal, _level(readings, set_values)):
         raise NotAllowed(f"dossier {dossier_id} is of restricted access (mức độ tiếp cận: hạn chế)")
-    title = set_values.get("title") or dossier_row(store, dossier_id)["name"]
     return mask_text(title, merged_identity([r.identity for r in readings])) or ""
 
 
