@@ -206,6 +206,18 @@ def test_the_archive_list_hides_restricted_dossiers_and_masks_titles(world, clie
     assert "Hồ sơ tố cáo của bà [đã ẩn]" in archivist
     leader = logged_in(TestClient(client.app), Role.LEADER).get("/luu-tru").text
     assert link in leader and f"Hồ sơ tố cáo của bà {NAME}" in leader
+    # the register sheet of a letter linked to that dossier: its choices come from the same list
+    import datetime as dt
+
+    from api.routes.register import RESTRICTED_TITLE
+    from records.register import book
+
+    letter, _ = book.register(client.app.state.services.store.engine, unit="", received=dt.date(2026, 3, 2),
+                              channel="post", type="complaint", text="Đơn khiếu nại về việc thu hồi đất",
+                              senders=[{"name": "Trần Văn Bình"}], who="clerk", dossier_id=ids["named"])
+    sheet = logged_in(TestClient(client.app), Role.INTAKE).get(f"/so-don/{letter.id}")
+    assert sheet.status_code == 200 and _leaks(sheet.text) == [], sheet.text
+    assert f'<option value="{ids["named"]}" selected>{RESTRICTED_TITLE}' in sheet.text  # kept linked
     # the same list feeds the register sheet's dossier choices
     store = Store(world[0])
     try:
