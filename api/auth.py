@@ -39,6 +39,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from donthu.access import Action, Principal
+from donthu.access import NotAllowed as Refused
 from donthu.config import Settings
 from records import accounts, audit
 from records.read import Reader, reader_for
@@ -64,8 +65,9 @@ class NotLoggedIn(Exception):
         self.next_url = next_url
 
 
-class NotAllowed(Exception):
-    """Logged in, but the role may not do this (403); also a failed CSRF or Origin check."""
+class NotAllowed(Refused):
+    """Logged in, but the role may not do this (403); also a failed CSRF or Origin check. The records layer's
+    refusal (`donthu.access.NotAllowed`) with whether to answer a page."""
 
     def __init__(self, page: bool, message: str) -> None:
         super().__init__(message)

@@ -675,17 +675,22 @@ def sheet_page(request: Request, letter_id: str, caller: Caller = PAGE_READ) -> 
     })
 
 
+#: what the sheet shows for a linked dossier whose access level keeps the reader out (not its title)
+RESTRICTED_TITLE = "Hồ sơ có mức độ tiếp cận hạn chế"
+
+
 def _dossier_choices(store: Any, reader: Reader, current: int | None) -> list[tuple[int, str]]:
-    """(id, name) of the newest dossiers the reader may see, for the sheet's dossier form; the linked one first
-    when the reader may see it."""
+    """(id, title as the reader may see it) of the newest dossiers the reader may see, for the sheet's dossier
+    form (`records.archival.visible_dossiers`); the linked one first when the reader may see it (a restricted one
+    the reader may not open as `RESTRICTED_TITLE`)."""
     from records import archival
 
     choices = [(i, name) for i, name, _ in archival.visible_dossiers(store, reader, limit=50)]
     if current is not None and all(i != current for i, _ in choices):
         try:
-            archival.dossier_documents(store, current, reader)
-            row = archival.dossier_row(store, current)
-            choices.insert(0, (current, row["name"]))
+            choices.insert(0, (current, archival.shown_title(store, current, reader)))
+        except archival.NotAllowed:  # still the linked one (the form must not unlink it), without its title
+            choices.insert(0, (current, RESTRICTED_TITLE))
         except LookupError:
             pass
     return choices
