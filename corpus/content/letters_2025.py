@@ -182,13 +182,16 @@ def _land_truth(b: DocBuilder, truth: _Truth, unit, ptruth: list[dict]) -> None:
         truth.add("parcel", f"{p['parcel_no']}/{p['map_sheet']}", unit)
 
 
-def _formerly(rng: random.Random, unit, land: str) -> str:
+def _formerly(rng: random.Random, unit, land: str, truth: _Truth) -> str:
     """`Phần đất này trước ngày 01/7/2025 thuộc xã …, huyện …` for an old commune whose land went wholly to
-    `unit` (empty when none did)."""
+    `unit` (empty when none did); the parcels' truth places get that old unit."""
     whole = [o for o in merged_into(unit) if [n.commune for n in converts_to(o)] == [unit.commune]]
     if not whole:
         return ""
     old = rng.choice(whole)
+    for e in truth.places:
+        if e["kind"] == "parcel":
+            e["old"] = {"commune": old.commune, "district": old.district, "province": old.province}
     return rng.choice([
         f" {land[:1].upper() + land[1:]} trước ngày 01/7/2025 thuộc {old_label(old)}.",
         f" (Trước khi sắp xếp đơn vị hành chính, phần đất này thuộc {old.commune_type} {old.commune}, "
@@ -278,7 +281,7 @@ def write_letter_2025(rng: random.Random, type_: str, doc_id: str, family: str |
         _land_truth(b, truth, unit, ptruth)
     else:
         parcels, ptext = [], ""
-    formerly = _formerly(rng, unit, "phần đất này") if parcels and rng.random() < 0.3 else ""
+    formerly = _formerly(rng, unit, "phần đất này", truth) if parcels and rng.random() < 0.3 else ""
 
     if type_ == "complaint":
         old_district = [o for o in merged_into(unit)]
