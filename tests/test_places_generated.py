@@ -1,6 +1,6 @@
 """Places across the 1 July 2025 reorganisation on generated letters (corpus.content, seed 1218: letters of both
 eras, a quarter written since July 2025 with new addresses): every letter goes through the real pipeline
-(classify.analyse), the real indexing (ingest.indexing.index_document into SQLite FTS) and the real store
+(classify.analyse), the real indexing (ingest.indexing.index_document into SQLite FTS and tantivy) and the real store
 (records.statistics.count_documents). Expected values come from the generator's ground truth only — old
 letters' communes converted by the official table (classify.gazetteer.converts_to of the old unit the generator
 wrote), new letters' from `GeneratedDoc.places` — never from what the pipeline resolved.
@@ -94,12 +94,18 @@ def letters():
     return docs, records
 
 
-@pytest.fixture(scope="module")
-def index(letters, tmp_path_factory):
-    from search.sqlite_fts import SqliteFtsBackend
-
+@pytest.fixture(scope="module", params=["sqlite", "tantivy"])
+def index(request, letters, tmp_path_factory):
     docs, records = letters
-    backend = SqliteFtsBackend(tmp_path_factory.mktemp("gen-places") / "index.sqlite")
+    tmp = tmp_path_factory.mktemp("gen-places")
+    if request.param == "sqlite":
+        from search.sqlite_fts import SqliteFtsBackend
+
+        backend = SqliteFtsBackend(tmp / "index.sqlite")
+    else:
+        from search.tantivy_index import TantivyBackend
+
+        backend = TantivyBackend(tmp / "tantivy")
     backend.index_many([index_document(i, r) for i, r in records.items()])
     yield backend
     backend.close()
