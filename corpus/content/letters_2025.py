@@ -32,7 +32,7 @@ from corpus.content.land import LandParcel, describe, fmt_area, random_parcels
 from corpus.content.letters import CLOSINGS, MISLEADING_TITLES, NEUTRAL_TITLES, ROLE, ROLE_WORD, SIGN_LABEL, \
     TYPED_TITLES, kinh_gui, vnd
 from corpus.content.names import Person, official_name, random_person
-from corpus.content.people import intro_group, intro_representative, intro_self, mention
+from corpus.content.people import intro_group, intro_representative, intro_self
 from corpus.model import GeneratedDoc
 
 NEW_FAMILIES: tuple[str, ...] = ("complaint_letter_2025", "denunciation_letter_2025", "recommendation_letter_2025",
@@ -341,7 +341,7 @@ def write_letter_2025(rng: random.Random, type_: str, doc_id: str, family: str |
             f"khi giải quyết hồ sơ đất đai {land}, gây nhũng nhiễu, sai quy định pháp luật.",
             f"Khi {we} nộp hồ sơ đăng ký biến động {land}, {hon} {official} ({post} {where}) yêu cầu {we} "
             f"nộp thêm {money} đồng ngoài quy định thì mới giải quyết.",
-            f"{Hon(hon)} {official}, {post} {where}, đã lợi dụng chức vụ xác nhận sai nguồn gốc đất {land}, "
+            f"{hon.capitalize()} {official}, {post} {where}, đã lợi dụng chức vụ xác nhận sai nguồn gốc đất {land}, "
             f"làm thiệt hại quyền lợi của {fam}.",
         ]))
         if formerly:
@@ -414,7 +414,3 @@ def write_letter_2025(rng: random.Random, type_: str, doc_id: str, family: str |
 
 def _written(doc: GeneratedDoc, address: str) -> bool:
     return any(p["address"] == address for p in doc.parties)
-
-
-def Hon(hon: str) -> str:
-    return hon.capitalize()
