@@ -2,11 +2,10 @@
 audit of what people do.
 
 - A browser logs in at `/dang-nhap` and gets a signed session cookie (`donthu_phien`: HttpOnly,
-  SameSite=Strict, Secure when served over https) holding the user name, a random nonce and the times of the
-  login and the last request; it ends after `Settings.session_idle_minutes` without a request and
-  `Settings.session_max_hours` after the login. The session is also kept on the server
-  (records.accounts `web_sessions`): each request checks that it is open and not idle by the server's clock,
-  so logout (which ends it there and clears the cookie), a disabled user or a changed role or unit stop it at
+  SameSite=Strict, Secure when served over https) holding the user name, a random nonce and the login time;
+  the cookie is never re-issued. The session is kept on the server (records.accounts `web_sessions`), which
+  alone decides: each request checks that it is open, not idle for `Settings.session_idle_minutes` and not
+  older than `Settings.session_max_hours` by the server's clock, so logout (which ends it there and clears the cookie), a disabled user or a changed role or unit stop it at
   once, and a replayed cookie is refused.
 - Every POST of a browser session carries the session's CSRF token (form field `csrf` or header
   `X-CSRF-Token`, the HMAC of the session's nonce) and, when the browser sends `Origin`, an Origin of this
@@ -40,6 +39,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from donthu.access import Action, Principal
+from donthu.access import NotAllowed as Refused
 from donthu.config import Settings
 from records import accounts, audit
 from records.read import Reader, reader_for
@@ -53,8 +53,6 @@ CSRF_HEADER = "x-csrf-token"
 LOGIN_PATH = "/dang-nhap"
 #: routes anyone may reach (static assets are matched by prefix)
 PUBLIC_PATHS = frozenset({"/health", LOGIN_PATH, "/static/{name}"})
-#: a session cookie is re-issued (its last-request time moved on) at most this often
-_REFRESH_SECONDS = 60
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -67,8 +65,9 @@ class NotLoggedIn(Exception):
         self.next_url = next_url
 
 
-class NotAllowed(Exception):
-    """Logged in, but the role may not do this (403); also a failed CSRF or Origin check."""
+class NotAllowed(Refused):
+    """Logged in, but the role may not do this (403); also a failed CSRF or Origin check. The records layer's
+    refusal (`donthu.access.NotAllowed`) with whether to answer a page."""
 
     def __init__(self, page: bool, message: str) -> None:
         super().__init__(message)
@@ -100,7 +99,6 @@ class Session:
     username: str
     nonce: str
     login_at: float
-    seen_at: float
 
 
 def _sign(key: bytes, payload: bytes) -> str:
@@ -108,8 +106,8 @@ def _sign(key: bytes, payload: bytes) -> str:
 
 
 def encode_session(key: bytes, session: Session) -> str:
-    payload = json.dumps({"u": session.username, "n": session.nonce, "l": int(session.login_at),
-                          "s": int(session.seen_at)}, separators=(",", ":")).encode()
+    payload = json.dumps({"u": session.username, "n": session.nonce, "l": int(session.login_at)},
+                         separators=(",", ":")).encode()
     body = base64.urlsafe_b64encode(payload).decode().rstrip("=")
     return f"{body}.{_sign(key, payload)}"
 
@@ -124,7 +122,7 @@ def decode_session(key: bytes, value: str) -> Session | None:
         return None
     try:
         data = json.loads(payload)
-        return Session(str(data["u"]), str(data["n"]), float(data["l"]), float(data["s"]))
+        return Session(str(data["u"]), str(data["n"]), float(data["l"]))
     except (ValueError, KeyError, TypeError):
         return None
 
@@ -134,8 +132,7 @@ def csrf_token(key: bytes, nonce: str) -> str:
 
 
 def new_session(username: str) -> Session:
-    now = time.time()
-    return Session(username, secrets.token_urlsafe(16), now, now)
+    return Session(username, secrets.token_urlsafe(16), time.time())
 
 
 def cookie_header(request: Request, name: str, value: str, max_age: int | None) -> str:
@@ -162,8 +159,8 @@ DOCS_PATHS = ("/docs", "/redoc", "/openapi.json", "/static-offline-docs")
 
 
 class SessionCookies:
-    """ASGI middleware: adds the Set-Cookie headers a request asked for (`set_cookie_later`: a session moved
-    on, a login, a logout) to its response, whatever response the route built; and keeps the API
+    """ASGI middleware: adds the Set-Cookie headers a request asked for (`set_cookie_later`: a login, a
+    logout) to its response, whatever response the route built; and keeps the API
     documentation (`DOCS_PATHS`) for logged-in callers."""
 
     def __init__(self, app: Any) -> None:
@@ -239,20 +236,14 @@ def _identify(request: Request) -> Caller | None:
     if session is None:
         return None
     settings: Settings = services.settings
-    now = time.time()
-    if now - session.seen_at > settings.session_idle_minutes * 60 or \
-            now - session.login_at > settings.session_max_hours * 3600:
+    if time.time() - session.login_at > settings.session_max_hours * 3600:
         return None
-    # the server's record of the session decides: ended (logout, disabled, role or unit changed) or idle by the
-    # server's clock → anonymous, whatever the signed cookie says
+    # the server's record of the session decides: ended (logout, disabled, role or unit changed), idle or too
+    # old by the server's clock → anonymous, whatever the signed cookie says; the cookie never changes
     user = accounts.session_user(services.store, session.username, session.nonce,
-                                 settings.session_idle_minutes * 60)
+                                 settings.session_idle_minutes * 60, settings.session_max_hours * 3600)
     if user is None:
         return None
-    if now - session.seen_at > _REFRESH_SECONDS:
-        session = Session(session.username, session.nonce, session.login_at, now)
-        set_cookie_later(request, cookie_header(request, SESSION_COOKIE, encode_session(services.secret, session),
-                                                None))
     return Caller(user.principal, "session", session)
 
 

@@ -719,8 +719,9 @@ def dossier_page(request: Request, dossier_id: str, caller: Caller = PAGE_READ) 
     services = _services(request)
     doc_id = _parse_id(dossier_id)
     try:
-        meta = archival.dossier_metadata(services.store, doc_id, caller.reader) if doc_id else None
-        docs = archival.dossier_documents(services.store, doc_id, caller.reader) if doc_id else []
+        readings = archival.dossier_readings(services.store, doc_id, caller.reader) if doc_id else []
+        meta = archival.dossier_metadata(services.store, doc_id, caller.reader, readings=readings) if doc_id else None
+        docs = [(order, r.info) for order, r in readings]
     except LookupError:
         meta = None
     except archival.NotAllowed:

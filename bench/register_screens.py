@@ -100,7 +100,7 @@ def fill(data_dir: Path) -> int:
     book.decide(engine, ids[7], decision="file", on=D(2026, 11, 30), who=OFFICER)
     book.decide(engine, ids[8], decision="forward", on=D(2026, 12, 2), who="officer-hung",
                 to="Tòa án nhân dân huyện Chợ Mới")
-    book.resolve(engine, ids[8], on=D(2026, 12, 4), who="officer-hung")
+    book.resolve(engine, ids[5], on=D(2026, 12, 4), who="officer-thu")  # only an accepted letter is resolved
     store.close()
     return sheet_id
 

@@ -558,10 +558,18 @@ def place_text(place: ResolvedPlace | None) -> str:
 _DISTRICT_WORDS = ("huyen", "thi xa", "thanh pho", "quan", "tp.", "tp", "tx.", "tx", "h.")
 
 
-def _district_written(folded_text: str, commune: str | None, district: str) -> bool:
+def _district_written(folded_text: str, commune: str | None, district: str, *, beside: bool = False) -> bool:
     """Does the text write this district (with its level word, or right after the commune), rather than only a
-    commune or ward of the same name (phường Tịnh Biên)?"""
+    commune or ward of the same name (phường Tịnh Biên)? `beside`: only right after the commune (a letter
+    written since 1 July 2025 may copy an old address of another person, `huyện U Minh Thượng`, while its land
+    lies in the new `xã U Minh Thượng`)."""
     d = fold(district)
+    if beside:
+        if not commune:
+            return False
+        c = fold(commune)
+        return any(f"{c}, {w} {d}" in folded_text or f"{c} {w} {d}" in folded_text for w in _DISTRICT_WORDS) \
+            or f"{c}, {d}" in folded_text
     if any(f"{w} {d}" in folded_text or f"{w}{d}" in folded_text for w in _DISTRICT_WORDS):
         return True
     return bool(commune) and f"{fold(commune)}, {d}" in folded_text
@@ -570,9 +578,16 @@ def _district_written(folded_text: str, commune: str | None, district: str) -> b
 def attach_places(analysis: Analysis, text: str = "") -> Analysis:
     """Every party address and parcel of `analysis` with its `place` resolved (old and new units), read with
     the document's date. A parcel's district that the text does not contain (filled in from a gazetteer by
-    extraction, or a ward of the district's name) is not taken as written."""
+    extraction, or a ward of the district's name) is not taken as written.
+
+    In a document dated from 1 July 2025 a parcel's district counts only when written right after its commune;
+    otherwise the parcel's `district` field is emptied too (extraction's gazetteer of old An Giang fills a
+    district for a commune name, but there are no districts since), and a parcel read as a new unit without a
+    province gets the new unit's (the text names the commune of the one province, An Giang)."""
     folded_text = " ".join(fold(text).split()) if text else None
     on = analysis.date
+    day = _day(on)
+    since = day is not None and day >= REORGANISED
     parties = [p.model_copy(update={"place": resolve_place(p.address, on=on)}) if p.address else p
                for p in analysis.parties]
     parcels = []
@@ -581,9 +596,15 @@ def attach_places(analysis: Analysis, text: str = "") -> Analysis:
             parcels.append(p)
             continue
         district = p.district
-        if district and folded_text is not None and not _district_written(folded_text, p.commune, district):
+        if district and folded_text is not None and not _district_written(folded_text, p.commune, district,
+                                                                          beside=since):
             district = None
         place = resolve_parts(p.commune, district, p.province, on=on,
                               written=", ".join(x for x in (p.commune, district, p.province) if x))
-        parcels.append(p.model_copy(update={"place": place}))
+        update: dict = {"place": place}
+        if since and p.commune and district is None and folded_text is not None:
+            update["district"] = None
+            if not p.province and place.era == "new" and place.new:
+                update["province"] = place.new.province
+        parcels.append(p.model_copy(update=update))
     return analysis.model_copy(update={"parties": parties, "parcels": parcels})

@@ -110,17 +110,18 @@ class Place:
 
 
 _LEVEL_RE = re.compile(
-    r"(?<![\w])(xa|phuong|thi tran|huyen|thi xa|thanh pho|quan|tinh|tp\.?|tx\.?|tt\.?)[ \t]+(?=\S)"
+    r"(?<![\w])(xa|phuong|thi tran|dac khu|huyen|thi xa|thanh pho|quan|tinh|tp\.?|tx\.?|tt\.?)[ \t]+(?=\S)"
 )
 _LEVEL_KIND = {
-    "xa": "commune", "phuong": "commune", "thi tran": "commune", "tt": "commune", "tt.": "commune",
+    "xa": "commune", "phuong": "commune", "thi tran": "commune", "dac khu": "commune", "tt": "commune",
+    "tt.": "commune",
     "huyen": "district", "thi xa": "district", "thanh pho": "district", "quan": "district", "tp": "district",
     "tp.": "district", "tx": "district", "tx.": "district", "tinh": "province",
 }
 
 
-_CAPITAL_LEVELS = {"Xã", "Phường", "Thị trấn", "Huyện", "Thị xã", "Thành phố", "Quận", "Tỉnh",
-                   "XÃ", "PHƯỜNG", "THỊ TRẤN", "HUYỆN", "THỊ XÃ", "THÀNH PHỐ", "QUẬN", "TỈNH"}
+_CAPITAL_LEVELS = {"Xã", "Phường", "Thị trấn", "Đặc khu", "Huyện", "Thị xã", "Thành phố", "Quận", "Tỉnh",
+                   "XÃ", "PHƯỜNG", "THỊ TRẤN", "ĐẶC KHU", "HUYỆN", "THỊ XÃ", "THÀNH PHỐ", "QUẬN", "TỈNH"}
 _STOP_WORDS = {"UBND", "TP", "TX", "TT", "TP.", "TX.", "TT."} | _CAPITAL_LEVELS
 
 

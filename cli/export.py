@@ -19,7 +19,7 @@ def cmd_export(args, settings: Settings) -> int:
     from cli.accounts import _actor, cli_reader
     from ingest.archive import export_document, export_dossier, metadata_json
     from records import accounts, audit
-    from records.archival import NotAllowed
+    from donthu.access import NotAllowed
     from records.pdfa import PdfaError
     from records.read import reader_for
     from records.store import Store

@@ -1,8 +1,9 @@
 """`donthu register …`: the register of incoming letters (sổ xử lý đơn) from the command line — enter a letter
-(from a stored document or a text file), list, show a letter's sheet, judge, decide, resolve, answer a
-duplicate proposal, list what is due this week and overdue, and recompute the stored deadlines after the
-working-day calendar changed (`refresh-deadlines`, audited). The records module is `records.register.book`;
-this module parses arguments and prints.
+(from a stored document or a text file), list, show a letter's sheet, judge, decide, resolve (through
+`records.register.book.take_step`, as the API and the pages: refused when the letter's state does not allow
+it, the officer recorded, audited), answer a duplicate proposal, list what is due this week and overdue, and
+recompute the stored deadlines after the working-day calendar changed (`refresh-deadlines`, audited). The
+records module is `records.register.book`; this module parses arguments and prints.
 
 The command line is the operator's: it shows senders in full. The pages and API (`api.routes.register`)
 read through `records.register.read`, with roles, units and the denouncer's confidentiality.
@@ -78,6 +79,20 @@ def _print_proposals(proposals) -> None:
         print(f"  possibly the same matter as letter {p.letter_id} (score {p.score:.2f}): {'; '.join(p.reasons)}")
 
 
+def _step(engine, args) -> book.Entry:
+    """judge / decide / resolve through `book.take_step` (the same as the API and the pages): the state must
+    allow it, `--officer` is recorded on a letter that has none, the step is audited (client "cli")."""
+    actor = book.Actor(args.who, client="cli", officer=args.officer)
+    if args.register_command == "judge":
+        return book.take_step(engine, args.id, "judge", actor=actor, processable=args.reason is None,
+                              reason=args.reason)
+    if args.register_command == "decide":
+        return book.take_step(engine, args.id, "decide", actor=actor, on=args.on, decision=args.decision,
+                              to=args.to, documents=args.document_issued or [], complex_case=args.complex,
+                              remote=args.remote)
+    return book.take_step(engine, args.id, "resolve", actor=actor, on=args.on)
+
+
 def cmd_register(args, settings: Settings) -> int:
     store = Store(settings)
     engine = store.engine
@@ -117,17 +132,14 @@ def cmd_register(args, settings: Settings) -> int:
             e = book.get(engine, args.id)
             sheet = _sheet(e) | {"history": book.history(engine, e.id), "proposals": book.links(engine, e.id)}
             print(json.dumps(sheet, ensure_ascii=False, indent=1))
-        elif args.register_command == "judge":
-            book.judge(engine, args.id, processable=args.reason is None, reason=args.reason, who=args.who)
-            print(f"letter {args.id}: " + ("processable" if args.reason is None else book.UNPROCESSABLE_REASONS[args.reason]))
-        elif args.register_command == "decide":
-            e = book.decide(engine, args.id, decision=args.decision, on=args.on, who=args.who, to=args.to,
-                            documents=args.document_issued or [], complex_case=args.complex, remote=args.remote)
+        elif args.register_command in ("judge", "decide", "resolve"):
+            e = _step(engine, args)
             d = book.next_deadline(e)
-            print(f"letter {e.id}: {book.DECISIONS[e.decision]}" + (f"; next deadline {d.due} ({d.article})" if d else ""))
-        elif args.register_command == "resolve":
-            book.resolve(engine, args.id, on=args.on, who=args.who)
-            print(f"letter {args.id}: resolved")
+            done = {"judge": lambda: "processable" if e.processable else book.UNPROCESSABLE_REASONS[args.reason],
+                    "decide": lambda: book.DECISIONS[e.decision], "resolve": lambda: "resolved"}
+            print(f"letter {e.id}: {done[args.register_command]()}"
+                  + (f"; next deadline {d.due} ({d.article})" if d else "")
+                  + (f"; officer {e.officer}" if e.officer else ""))
         elif args.register_command == "link":
             e = book.answer(engine, args.id, args.other, confirm=not args.reject, who=args.who)
             print(f"letter {e.id}: matter {e.matter_id}" if not args.reject else f"letter {e.id}: proposal rejected")
@@ -188,6 +200,7 @@ def add_commands(sub) -> None:
     j.add_argument("id", type=int)
     j.add_argument("--reason", choices=list(book.UNPROCESSABLE_REASONS))
     j.add_argument("--who", default="cli")
+    j.add_argument("--officer", help="the handling officer, recorded when the letter has none")
 
     d = rs.add_parser("decide", help="accept / forward / guide / return / file")
     d.add_argument("id", type=int)
@@ -198,11 +211,13 @@ def add_commands(sub) -> None:
     d.add_argument("--complex", action="store_true", help="a complex case (longer limits)")
     d.add_argument("--remote", action="store_true", help="remote area with difficult travel (Luật Khiếu nại)")
     d.add_argument("--who", default="cli")
+    d.add_argument("--officer", help="the handling officer, recorded when the letter has none")
 
     r = rs.add_parser("resolve", help="the matter of the letter is resolved")
     r.add_argument("id", type=int)
     r.add_argument("--on", type=_date, default=dt.date.today())
     r.add_argument("--who", default="cli")
+    r.add_argument("--officer", help="the handling officer, recorded when the letter has none")
 
     k = rs.add_parser("link", help="confirm (default) or --reject that letter ID is the same matter as OTHER")
     k.add_argument("id", type=int)

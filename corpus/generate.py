@@ -153,7 +153,7 @@ def truth_record(doc: GeneratedDoc, *, file: str, level: str, dpi: int | None, f
     two-column block then the right column (corpus.model convention); for text-layer pages the row order
     pdfplumber extracts. pages_by_row: every page in row order (what Tesseract's layout analysis also reads
     for a header block). page_sources: "ocr" or "text" per page."""
-    return {
+    record = {
         "id": doc.doc_id,
         "file": file,
         "family": doc.family,
@@ -175,6 +175,9 @@ def truth_record(doc: GeneratedDoc, *, file: str, level: str, dpi: int | None, f
         "parcels": doc.parcels,
         "references": doc.references,
     }
+    if doc.places:  # only letters since 1 July 2025 have them: other truth files stay as they were
+        record["places"] = doc.places
+    return record
 
 
 def build_document(doc: GeneratedDoc, outdir: Path, rng: random.Random, nrng: np.random.Generator,

@@ -49,6 +49,9 @@ class GeneratedDoc:
     date: str | None = None  # YYYY-MM-DD, the document's own date
     dossier_id: str | None = None
     signature_names: list[str] = field(default_factory=list)  # where the renderer may draw a signature/stamp
+    # letters since 1 July 2025 (corpus.content.letters_2025): every written address and parcel place with the
+    # new commune it lies in, the old unit when one is written, and whether that old unit was split
+    places: list[dict] = field(default_factory=list)
 
 
 @dataclass

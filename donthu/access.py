@@ -77,6 +77,13 @@ RECORD_ACTIONS = frozenset({Action.READ, Action.READ_IDENTITY, Action.READ_PAGE_
                             Action.READ_REGISTER, Action.REGISTER, Action.DECIDE, Action.READ_RESTRICTED,
                             Action.EDIT_ARCHIVAL})
 
+class NotAllowed(Exception):
+    """The reader may not have what they asked for — their role, unit, clearance or the access level keeps them
+    out (the API answers 403). The one refusal of the records layer (`records.archival`, `records.redaction`,
+    `ingest.archive`); `api.auth.NotAllowed` is the same refusal at the HTTP layer (with whether to answer a
+    page)."""
+
+
 #: access levels of archived dossiers (mức độ tiếp cận, Luật Lưu trữ 2024; Circular 05/2025/TT-BNV's dossier
 #: data): "open" (mở) for every reader of the unit, "restricted" (hạn chế) only for roles with READ_RESTRICTED
 ACCESS_LEVELS = ("open", "restricted")

@@ -87,32 +87,53 @@ def iter_pages(data: bytes, mime: str, settings: Settings) -> Iterator[PageImage
 
 def page_image(data: bytes, mime: str, number: int, settings: Settings) -> np.ndarray:
     """The image served for page `number` (1-based); word boxes are in its pixel space."""
+    return served_page(data, mime, number, settings)[0]
+
+
+def served_page(data: bytes, mime: str, number: int, settings: Settings, pdf: "_PdfPages | None" = None
+                ) -> tuple[np.ndarray, float | None]:
+    """`page_image` and the dpi of its pixels (None: an image file that records none). `pdf`: the PDF already
+    open (`open_pdf`), so several pages of one file are served from one parse."""
+    if pdf is not None:
+        return _served_pdf_image(pdf, number)
     _check_file_size(data, settings)
     data, mime = _decoded(data, mime)
     if mime == PDF:
         with _PdfPages(data, settings) as pages:
-            layout, text_page = _served_pdf_page(pages, number)
-            if text_page is not None:
-                return pages.render(number - 1, settings.preview_dpi)
-            page = pages.ocr_page(number - 1, layout)
-            if page.image is None:
-                raise UnsupportedFile(page.error or f"page {number} could not be read")
-            return page.image
+            return _served_pdf_image(pages, number)
     if mime in (TIFF, PNG, JPEG):
         with _open_image(data) as im:
             _seek_frame(im, mime, number)
-            image, _ = _frame_to_array(im, settings)
-            return image
+            return _frame_to_array(im, settings)
     raise UnsupportedFile(f"unsupported type {mime}")
 
 
-def _served_pdf_page(pages: "_PdfPages", number: int) -> tuple[_Layout, PageImage | None]:
-    """Page `number` (1-based) of a PDF being served: its layout and its trusted text page (None: OCR'd)."""
+def open_pdf(data: bytes, settings: Settings) -> "_PdfPages":
+    """A PDF opened once to serve several of its pages (`served_page(..., pdf=)`, `served_pdf_page`); a context
+    manager that closes it."""
+    _check_file_size(data, settings)
+    return _PdfPages(data, settings)
+
+
+def _served_pdf_image(pages: "_PdfPages", number: int) -> tuple[np.ndarray, float]:
+    layout, text_page = served_pdf_page(pages, number)
+    if text_page is not None:
+        return pages.render(number - 1, pages.settings.preview_dpi), float(pages.settings.preview_dpi)
+    page = pages.ocr_page(number - 1, layout)
+    if page.image is None:
+        raise UnsupportedFile(page.error or f"page {number} could not be read")
+    return page.image, float(page.dpi) if page.dpi else None
+
+
+def served_pdf_page(pages: "_PdfPages", number: int) -> tuple[_Layout, PageImage | None]:
+    """Page `number` (1-based) of a PDF being served: its layout and its trusted text page (None: OCR'd);
+    decided once per page of an open PDF."""
     if not 1 <= number <= pages.count:
         raise IndexError(f"page {number} out of range 1..{pages.count}")
-    layout = pages.layout(number - 1)
-    text_page, _ = pages.trusted_text_page(number - 1, layout)
-    return layout, text_page
+    if number not in pages.served:
+        layout = pages.layout(number - 1)
+        pages.served[number] = (layout, pages.trusted_text_page(number - 1, layout)[0])
+    return pages.served[number]
 
 
 def _seek_frame(im: Image.Image, mime: str, number: int) -> None:
@@ -134,7 +155,7 @@ def page_preview(data: bytes, mime: str, number: int, settings: Settings) -> tup
     data, mime = _decoded(data, mime)
     if mime == PDF:
         with _PdfPages(data, settings) as pages:
-            layout, text_page = _served_pdf_page(pages, number)
+            layout, text_page = served_pdf_page(pages, number)
             if text_page is not None:
                 width, height = pages.render_size(number - 1, settings.preview_dpi)
                 scale = min(1.0, math.sqrt(budget / max(1, width * height)))
@@ -331,6 +352,8 @@ class _PdfPages:
         self._pdfium = None
         self._plumber = None
         self._plumber_failed = False
+        #: page number → (layout, trusted text page or None), as `served_pdf_page` decided it
+        self.served: dict[int, tuple[_Layout, PageImage | None]] = {}
 
     def __enter__(self) -> "_PdfPages":
         return self

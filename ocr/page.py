@@ -40,6 +40,10 @@ FLATTENED_TEXT_HEIGHT = 20.0
 #: whether a page whose first reading was poor is also read flattened (off: the readings before 2026-12-07 evening,
 #: for measurements)
 REREAD_FLATTENED = True
+#: whether the flattened re-reading has its ruling lines and table borders whitened (ocr.clean.remove_long_runs):
+#: measured on the two land-certificate photos (tables, parcel diagrams), words found 69 → 72 of 109 and
+#: 62 → 67 of 95 (docs/quality.md, branch ocr14); off: the re-reading of branch ocr13, for measurements
+REMOVE_RULES_FLATTENED = True
 #: quarter turns are tried only when the best reading so far is this poor (confidence)
 QUARTER_TURN_BELOW_CONFIDENCE = 60.0
 
@@ -112,6 +116,10 @@ def flattened(image: np.ndarray, reading: Reading, settings: Settings) -> Readin
         gray, step = clean_steps.rescale(gray, FLATTENED_TEXT_HEIGHT / height)
         transform = transform.then(step)
     gray = clean_steps.flatten_background(gray, FLATTENED_TEXT_HEIGHT if height else None)
+    if height and REMOVE_RULES_FLATTENED:
+        # ruling lines and table borders whitened as the clean-up does (ocr.clean.remove_long_runs): the page is
+        # in the deskewed geometry of `reading`, so they run along the axes
+        gray, _ = clean_steps.remove_long_runs(gray, FLATTENED_TEXT_HEIGHT)
     return _read(reading.path + FLATTENED, gray, transform, settings)
 
 

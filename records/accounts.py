@@ -216,12 +216,13 @@ def start_session(store, user: User, nonce: str) -> None:
                                                  seen_at=now))
 
 
-def session_user(store, username: str, nonce: str, idle_seconds: float) -> User | None:
+def session_user(store, username: str, nonce: str, idle_seconds: float, max_seconds: float) -> User | None:
     """The active user of an open session (the cookie's `nonce`, signed for `username`), else None: ended
-    (logout, disabled, role changed), idle for more than `idle_seconds` by the server's clock, or unknown.
+    (logout, disabled, role changed), idle for more than `idle_seconds` or open for more than `max_seconds` by
+    the server's clock, or unknown.
     Moves the session's `seen_at` on (at most once a `SESSION_TOUCH_SECONDS`)."""
     query = (select(users, web_sessions.c.id.label("session_id"), web_sessions.c.seen_at,
-                    web_sessions.c.ended_at)
+                    web_sessions.c.created_at.label("opened_at"), web_sessions.c.ended_at)
              .join(web_sessions, web_sessions.c.user_id == users.c.id)
              .where(web_sessions.c.nonce_hash == _token_hash(nonce)))
     with store._read() as conn:
@@ -230,11 +231,13 @@ def session_user(store, username: str, nonce: str, idle_seconds: float) -> User 
         return None
     now = _now()
     idle = (now - row["seen_at"]).total_seconds()
-    if idle > idle_seconds:
+    expired = "idle" if idle > idle_seconds else \
+        "expired" if (now - row["opened_at"]).total_seconds() > max_seconds else None
+    if expired:
         with store._write() as conn:
             conn.execute(update(web_sessions).where(web_sessions.c.id == row["session_id"],
                                                     web_sessions.c.ended_at.is_(None))
-                         .values(ended_at=now, end_reason="idle"))
+                         .values(ended_at=now, end_reason=expired))
         return None
     if idle > SESSION_TOUCH_SECONDS:
         with store._write() as conn:

@@ -16,7 +16,11 @@ What a field holds (`dossier_metadata`, `document_metadata`): what an archivist 
 title, the documents' dates as the time span, types and parties as keywords (a denouncer's name only for readers
 cleared to see it: keywords come from the record as the reader sees it, `records.read`), page counts, "digitized"
 with the mean OCR confidence as reliability, "restricted" access for a dossier holding a denunciation.
-The access level is enforced with `donthu.access.may_access_level`: a restricted dossier's metadata and exports
+For a reader not cleared to see a denouncer's identity, every text field — derived or set, title, summary, notes,
+keywords … — is masked with the identity of the records it is about (`records.read.read_readings` gives it,
+`records.confidential.mask_text` masks it as the records' own texts are), so neither the JSON, the pages, the
+`/luu-tru` list nor the XMP of an export shows it. Each document is read once (`read_readings`) and the
+`Reading` is passed down. The access level is enforced with `donthu.access.may_access_level`: a restricted dossier's metadata and exports
 are refused (`NotAllowed`) to roles without `Action.READ_RESTRICTED`.
 """
 
@@ -25,16 +29,15 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import insert, select
 
-from donthu.access import ACCESS_LEVELS, Action, may_access_level
-from donthu.text import fold
-from records.confidential import MASK, cleared, confidential_parties, is_confidential
-from records.read import SYSTEM, Reader, read_document
+from donthu.access import ACCESS_LEVELS, Action, NotAllowed, may_access_level
+from records.confidential import MASK, Identity, cleared, mask_text, merged_identity
+from records.read import Reader, Reading, read_readings, visible_ids
 from records.store import DocumentInfo, Store
 from records.tables import archival_metadata, documents, dossiers
 
@@ -92,10 +95,6 @@ KIND_NAMES = {"petition": "Đơn", "decision": "Quyết định", "conclusion": 
 ACCESS_NAMES = {"open": "Mở", "restricted": "Hạn chế"}
 
 
-class NotAllowed(Exception):
-    """The reader may not have this (role or access level): the API answers 403."""
-
-
 class InvalidField(ValueError):
     """An unknown field or a value it cannot hold (the API answers 422)."""
 
@@ -109,6 +108,8 @@ class Metadata:
     values: dict[str, Any]
     set_by: dict[str, str]  # field → who set it (fields not listed are derived)
     ocr_confidence: float | None = None
+    #: what was masked in it for this reader (its documents' fields are masked alike); never shown
+    hidden: Identity = field(default_factory=Identity, repr=False)
 
     def labelled(self) -> list[tuple[str, str, Any]]:
         fields = DOSSIER_FIELDS if self.scope == "dossier" else DOCUMENT_FIELDS
@@ -198,20 +199,46 @@ def dossier_document_ids(store: Store, dossier_id: int) -> list[int]:
 
 
 def visible_dossiers(store: Store, reader: Reader, limit: int = 30) -> list[tuple[int, str, int]]:
-    """(id, name, documents `reader` may see) of the newest dossiers holding at least one such document."""
+    """(id, title as `reader` may see it, documents `reader` may see) of the newest dossiers holding at least one
+    such document; a dossier of restricted access is left out for a reader who may not open it, and a title is
+    masked like the records it is about (`shown_title`)."""
     from sqlalchemy import func
 
     from records.read import reader_unit
     from records.store import unit_condition
 
-    query = (select(dossiers.c.id, dossiers.c.name, func.count(documents.c.id))
+    query = (select(dossiers.c.id, func.count(documents.c.id))
              .join(documents, documents.c.dossier_id == dossiers.c.id)
-             .group_by(dossiers.c.id, dossiers.c.name).order_by(dossiers.c.id.desc()).limit(limit))
+             .group_by(dossiers.c.id).order_by(dossiers.c.id.desc()).limit(limit))
     unit = reader_unit(reader)
     if unit is not None:
         query = query.where(unit_condition(documents.c.unit, unit))
     with store._read() as conn:
-        return [(int(i), name, int(n)) for i, name, n in conn.execute(query)]
+        found = [(int(i), int(n)) for i, n in conn.execute(query)]
+    out = []
+    for dossier_id, count in found:
+        try:
+            out.append((dossier_id, shown_title(store, dossier_id, reader), count))
+        except (LookupError, NotAllowed):
+            continue
+    return out
+
+
+def shown_title(store: Store, dossier_id: int, reader: Reader) -> str:
+    """The dossier's title (an archivist's, else its name) as `reader` may see it: LookupError when hidden,
+    NotAllowed when its access level keeps `reader` out, the denouncer's identity masked for a reader not
+    cleared to see it (the same masking as the records': `records.confidential.mask_text`)."""
+    row = dossier_row(store, dossier_id)
+    if row is None or not visible_ids(store, dossier_document_ids(store, dossier_id), reader):
+        raise LookupError(f"dossier {dossier_id} not found")
+    set_values, _ = _overrides(store, "dossier", dossier_id)
+    title = set_values.get("title") or row["name"]
+    if cleared(reader.principal) and may_access_level(reader.principal, "restricted"):
+        return title  # a reader who sees every access level and the identity: no record to read
+    readings = [r for _, r in dossier_readings(store, dossier_id, reader)]
+    if not may_access_level(reader.principal, _level(readings, set_values)):
+        raise NotAllowed(f"dossier {dossier_id} is of restricted access (mức độ tiếp cận: hạn chế)")
+    return mask_text(title, merged_identity([r.identity for r in readings])) or ""
 
 
 def _check(reader: Reader, action: Action, unit: str | None) -> None:
@@ -219,20 +246,24 @@ def _check(reader: Reader, action: Action, unit: str | None) -> None:
         raise NotAllowed(f"{reader.name} may not {action.value} here")
 
 
-def dossier_documents(store: Store, dossier_id: int, reader: Reader) -> list[tuple[int, DocumentInfo]]:
-    """(order in the dossier, document as `reader` sees it) of the dossier's processed documents that `reader`
-    may see; LookupError when the dossier is missing or none of it is visible (a hidden dossier is not told
-    apart from a missing one)."""
+def dossier_readings(store: Store, dossier_id: int, reader: Reader) -> list[tuple[int, Reading]]:
+    """(order in the dossier, the document read once for `reader`: `records.read.read_readings`) of the
+    dossier's documents that `reader` may see; LookupError when the dossier is missing or none of it is visible
+    (a hidden dossier is not told apart from a missing one)."""
     if dossier_row(store, dossier_id) is None:
         raise LookupError(f"dossier {dossier_id} not found")
-    out = []
-    for order, doc_id in enumerate(dossier_document_ids(store, dossier_id), start=1):
-        info = read_document(store, doc_id, reader)
-        if info is not None:
-            out.append((order, info))
+    ids = dossier_document_ids(store, dossier_id)
+    order = {doc_id: n for n, doc_id in enumerate(ids, start=1)}
+    out = [(order[r.info.id], r) for r in read_readings(store, ids, reader)]
     if not out:
         raise LookupError(f"dossier {dossier_id} not found")
     return out
+
+
+def dossier_documents(store: Store, dossier_id: int, reader: Reader) -> list[tuple[int, DocumentInfo]]:
+    """(order in the dossier, document as `reader` sees it) of the dossier's documents that `reader` may see
+    (`dossier_readings`)."""
+    return [(order, r.info) for order, r in dossier_readings(store, dossier_id, reader)]
 
 
 def _mean_confidence(infos: list[DocumentInfo]) -> tuple[float | None, bool, bool]:
@@ -283,36 +314,41 @@ def _keywords(infos: list[DocumentInfo]) -> list[str]:
     return out[:50]
 
 
-def _without_denouncers(store: Store, infos: list[DocumentInfo], reader: Reader, keywords: Any) -> Any:
-    """Keywords an archivist or leader set, without a denouncer's name for a reader not cleared to see it (a
-    cleared leader's edit must not show the name to an archivist)."""
-    if not keywords or cleared(reader.principal):
-        return keywords
-    hidden = set()
-    for info in infos:
-        system = read_document(store, info.id, SYSTEM)
-        if system is not None and is_confidential(system.record):
-            hidden |= {fold(p.name) for p in confidential_parties(system.record)}
-    return [k for k in keywords if not any(name and name in fold(k) for name in hidden)]
+def _masked(values: dict[str, Any], identity: Identity) -> dict[str, Any]:
+    """Every text field (derived or an archivist's: title, summary, notes, …) with the denouncer's identity
+    masked as the records are (`records.confidential.mask_text`; nothing for a cleared reader, whose identity is
+    empty); a keyword that held any of it is left out (a cleared leader's edit must not show the name to an
+    archivist)."""
+    if identity.empty:
+        return values
+    out = dict(values)
+    for key, value in values.items():
+        if isinstance(value, str):
+            out[key] = mask_text(value, identity)
+        elif isinstance(value, list):
+            out[key] = [v for v in (mask_text(str(v), identity) for v in value) if v and MASK not in v] or None
+    return out
 
 
 def dossier_code_default(dossier_id: int, fonds_code: str | None) -> str:
     return f"{fonds_code}.HS{dossier_id:05d}" if fonds_code else f"HS{dossier_id:05d}"
 
 
-def _confidential_any(store: Store, infos: list[DocumentInfo]) -> bool:
-    for info in infos:
-        system = read_document(store, info.id, SYSTEM)
-        if system is not None and is_confidential(system.record):
-            return True
-    return False
+def _level(readings: list[Reading], set_values: dict[str, Any]) -> str:
+    """A dossier's access level: restricted when it holds a denouncer's identity (an archivist's "open" does not
+    open it), else what an archivist set, else open."""
+    if any(r.confidential for r in readings):
+        return "restricted"
+    return set_values.get("access_level") or "open"
 
 
-def dossier_metadata(store: Store, dossier_id: int, reader: Reader, action: Action = Action.READ) -> Metadata:
+def dossier_metadata(store: Store, dossier_id: int, reader: Reader, action: Action = Action.READ,
+                     readings: list[tuple[int, Reading]] | None = None) -> Metadata:
     """The dossier's fields as `reader` may see them; LookupError when missing or hidden, NotAllowed when the
-    role may not `action` or the access level keeps them out."""
-    docs = dossier_documents(store, dossier_id, reader)
-    infos = [info for _, info in docs]
+    role may not `action` or the access level keeps them out. `readings`: the dossier's documents already read
+    for `reader` (`dossier_readings`), so they are not read again."""
+    docs = [r for _, r in (readings if readings is not None else dossier_readings(store, dossier_id, reader))]
+    infos = [r.info for r in docs]
     _check(reader, action, infos[0].unit)
     row = dossier_row(store, dossier_id)
     set_values, who = _overrides(store, "dossier", dossier_id)
@@ -325,7 +361,7 @@ def dossier_metadata(store: Store, dossier_id: int, reader: Reader, action: Acti
         "fonds_code": None, "fonds_name": None,
         "title": row["name"],
         "retention": None,
-        "access_level": "restricted" if _confidential_any(store, infos) else "open",
+        "access_level": None,
         "language": "Tiếng Việt",
         "start_date": dates[0], "end_date": dates[-1],
         "keywords": _keywords(infos),
@@ -334,31 +370,53 @@ def dossier_metadata(store: Store, dossier_id: int, reader: Reader, action: Acti
         "reliability": _reliability(mean, ocr, text),
         "paper_dossier_code": None, "notes": None,
     }
-    values = {**derived, **set_values}
-    values["keywords"] = _without_denouncers(store, infos, reader, values["keywords"])
-    values["dossier_code"] = set_values.get("dossier_code") or dossier_code_default(dossier_id, values["fonds_code"])
-    meta = Metadata("dossier", dossier_id, {k: values.get(k) for k, _ in DOSSIER_FIELDS}, who, mean)
+    identity = merged_identity([r.identity for r in docs])
+    values = _masked({**derived, **set_values}, identity)
+    values["access_level"] = _level(docs, set_values)
+    values["dossier_code"] = values.get("dossier_code") or dossier_code_default(dossier_id, values["fonds_code"])
+    meta = Metadata("dossier", dossier_id, {k: values.get(k) for k, _ in DOSSIER_FIELDS}, who, mean, identity)
     if not may_access_level(reader.principal, meta.values["access_level"]):
         raise NotAllowed(f"dossier {dossier_id} is of restricted access (mức độ tiếp cận: hạn chế)")
     return meta
 
 
-def document_metadata(store: Store, document_id: int, reader: Reader, action: Action = Action.READ,
-                      dossier: Metadata | None = None) -> Metadata:
-    """A document's fields as `reader` may see them (its dossier's code and access level apply)."""
-    info = read_document(store, document_id, reader)
-    if info is None or info.record is None:
+def read_document_metadata(store: Store, document_id: int, reader: Reader, action: Action = Action.READ
+                           ) -> tuple[Reading, Metadata, Metadata | None]:
+    """A document read once for `reader`, its fields and its dossier's (None outside a dossier): the dossier's
+    documents are read together, this one among them. LookupError when missing, hidden or not processed."""
+    with store._read() as conn:
+        dossier_id = conn.execute(select(documents.c.dossier_id).where(documents.c.id == document_id)).scalar()
+    docs = dossier_readings(store, dossier_id, reader) if dossier_id is not None else \
+        [(1, r) for r in read_readings(store, [document_id], reader)]
+    order, reading = next(((n, r) for n, r in docs if r.info.id == document_id), (1, None))
+    if reading is None or reading.info.record is None:
         raise LookupError(f"document {document_id} not found or not processed")
+    dossier = dossier_metadata(store, dossier_id, reader, action, docs) if dossier_id is not None else None
+    return reading, document_metadata(store, reading, reader, action, dossier, order), dossier
+
+
+def read_dossier_metadata(store: Store, dossier_id: int, reader: Reader, action: Action = Action.READ
+                          ) -> tuple[Metadata, list[tuple[int, Reading, Metadata]]]:
+    """A dossier's fields and (order, reading, fields) of each of its processed documents `reader` may see,
+    every document read once."""
+    docs = dossier_readings(store, dossier_id, reader)
+    dossier = dossier_metadata(store, dossier_id, reader, action, docs)
+    return dossier, [(order, r, document_metadata(store, r, reader, action, dossier, order))
+                     for order, r in docs if r.info.record is not None]
+
+
+def document_metadata(store: Store, reading: Reading, reader: Reader, action: Action = Action.READ,
+                      dossier: Metadata | None = None, order: int = 1) -> Metadata:
+    """A document's fields as `reader` may see them (`reading`: it, read for `reader`; `dossier`: its dossier's
+    fields, whose code, access level and masking apply; `order`: its place in the dossier)."""
+    info = reading.info
+    if info.record is None:
+        raise LookupError(f"document {info.id} not processed")
     _check(reader, action, info.unit)
-    if dossier is None and info.dossier_id is not None:
-        dossier = dossier_metadata(store, info.dossier_id, reader, action)
-    order = dossier_document_ids(store, info.dossier_id).index(document_id) + 1 if info.dossier_id else 1
     record = info.record
     mean, ocr, text = _mean_confidence([info])
-    dossier_code = dossier.values["dossier_code"] if dossier else f"VB{document_id:06d}"
-    system = read_document(store, document_id, SYSTEM)
-    level = dossier.values["access_level"] if dossier else (
-        "restricted" if system is not None and is_confidential(system.record) else "open")
+    dossier_code = dossier.values["dossier_code"] if dossier else f"VB{info.id:06d}"
+    level = dossier.values["access_level"] if dossier else ("restricted" if reading.confidential else "open")
     lines = [line.strip() for line in record.text.splitlines() if line.strip()]
     kind = KIND_NAMES.get(record.kind, "Văn bản")
     kind_type = f"{kind} {TYPE_NAMES.get(record.type, '')}".strip()
@@ -380,14 +438,14 @@ def document_metadata(store: Store, document_id: int, reader: Reader, action: Ac
         "handwriting": "Có" if record.handwritten else "Không",
         "physical_condition": None, "notes": None,
     }
-    set_values, who = _overrides(store, "document", document_id)
-    values = {**derived, **set_values}
-    values["keywords"] = _without_denouncers(store, [info], reader, values["keywords"])
+    set_values, who = _overrides(store, "document", info.id)
+    identity = merged_identity([reading.identity] + ([dossier.hidden] if dossier else []))
+    values = _masked({**derived, **set_values}, identity)
     if set_values.get("access_level") == "restricted" or (dossier and dossier.values["access_level"] == "restricted"):
         values["access_level"] = "restricted"
-    meta = Metadata("document", document_id, {k: values.get(k) for k, _ in DOCUMENT_FIELDS}, who, mean)
+    meta = Metadata("document", info.id, {k: values.get(k) for k, _ in DOCUMENT_FIELDS}, who, mean, identity)
     if not may_access_level(reader.principal, meta.values["access_level"]):
-        raise NotAllowed(f"document {document_id} is of restricted access (mức độ tiếp cận: hạn chế)")
+        raise NotAllowed(f"document {info.id} is of restricted access (mức độ tiếp cận: hạn chế)")
     return meta
 
 

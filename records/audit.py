@@ -53,16 +53,30 @@ def chain_hash(previous: str, at: datetime, username: str, client: str, action: 
 
 def append(store, *, username: str, client: str, action: str, target: str = "", result: str = "ok") -> None:
     """One row at the end of the chain."""
+    append_on(store.engine, username=username, client=client, action=action, target=target, result=result)
+
+
+def append_on(engine, *, username: str, client: str, action: str, target: str = "", result: str = "ok") -> None:
+    """`append` through an engine (the register's book has no store), in a write transaction of its own."""
+    with engine.connect() as conn:
+        conn.execution_options(donthu_write=True)  # SQLite: take the write lock up front (records.store)
+        with conn.begin():
+            append_in(conn, username=username, client=client, action=action, target=target, result=result)
+
+
+def append_in(conn, *, username: str, client: str, action: str, target: str = "", result: str = "ok") -> None:
+    """One row at the end of the chain, written in the caller's transaction `conn` (a write transaction: on
+    SQLite begun with `donthu_write`), so that an action and its audit row are committed together or not at
+    all (`records.register.book.take_step`)."""
     at = datetime.now(UTC).replace(tzinfo=None)
     target = target[:4000]
-    with store._write() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("LOCK TABLE audit_log IN EXCLUSIVE MODE"))
-        previous = conn.execute(select(audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1)).scalar()
-        conn.execute(insert(audit_log).values(
-            at=at, username=username, client=client[:100], action=action, target=target, result=result,
-            hash=chain_hash(previous or GENESIS, at, username, client[:100], action, target, result),
-        ))
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("LOCK TABLE audit_log IN EXCLUSIVE MODE"))
+    previous = conn.execute(select(audit_log.c.hash).order_by(audit_log.c.id.desc()).limit(1)).scalar()
+    conn.execute(insert(audit_log).values(
+        at=at, username=username, client=client[:100], action=action, target=target, result=result,
+        hash=chain_hash(previous or GENESIS, at, username, client[:100], action, target, result),
+    ))
 
 
 def _row(r) -> AuditRow:

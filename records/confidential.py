@@ -113,6 +113,19 @@ def identity_of(record: Record | None) -> Identity:
                     or bool(hidden), others=tuple(sorted(others)))
 
 
+def merged_identity(identities: list[Identity]) -> Identity:
+    """One identity for text about several records (a dossier's title, notes): every name, address and number
+    of each, and the writer's labels when any of them is a denunciation."""
+    parts = [i for i in identities if not i.empty]
+    if not parts:
+        return Identity()
+    names = {n for i in parts for n in i.names}
+    return Identity(names=tuple(sorted(names)), addresses=tuple(sorted({a for i in parts for a in i.addresses})),
+                    id_numbers=tuple(sorted({n for i in parts for n in i.id_numbers})),
+                    denunciation=any(i.denunciation for i in parts),
+                    others=tuple(sorted({o for i in parts for o in i.others} - names)))
+
+
 def cleared(principal: Principal | None) -> bool:
     """May this reader see a denouncer's identity? None is the system itself (indexers, reindex): yes."""
     return principal is None or principal.may(Action.READ_IDENTITY)

@@ -13,10 +13,12 @@ correction through the same path.
 logged-in person or token (`reader_for(principal)`) sees only the documents whose unit their unit contains,
 and only if their role may READ (`donthu.access`). That is decided in `_visible`; lists and counts
 (`list_documents`, `count_documents`) also filter in SQL by `reader_unit`, so pages and totals never include
-a hidden document. What a reader may see of a visible record is narrowed in `_present` — a denouncer's identity (`records.confidential`:
+a hidden document. What a reader may see of a visible record is narrowed in `_read` — a denouncer's identity (`records.confidential`:
 name, address, ID number, phone, e-mail, in parties, texts and the file name) is masked for every reader whose
 principal lacks `Action.READ_IDENTITY` — in this module only. Another layer over the stored extraction is added as one more
-step in `_present`, as typed pages are.
+step in `_present`, as typed pages are. `read_readings` gives, beside what the reader sees, the identity to mask in
+any other text shown with the record (archival titles, summaries, notes: `records.archival`) and the unmasked
+record the page-image boxes are found from (`ingest.archive`), so those readers read each record once, here.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ from sqlalchemy import select
 
 from donthu.access import Action, Principal
 from donthu.schema import Record
-from records.confidential import (cleared, confidential_parties, is_confidential, mask_record, masked_file_name,
-                                  redact_record)
+from records.confidential import (Identity, cleared, confidential_parties, identity_of, is_confidential,
+                                  mask_record, masked_file_name, redact_record)
 from records.corrections import Correction, apply_corrections, corrections_for_many
 from records.typed import TypedPage, apply_typed, typed_for_many
 from records.store import DocumentInfo, SharedDocument, Store
@@ -84,32 +86,69 @@ def visible_ids(store: Store, ids: list[int], reader: Reader) -> set[int]:
     return {i for i, unit in rows if reader.principal.may_on(Action.READ, unit)}
 
 
-def _present(record: Record | None, items: list[Correction], reader: Reader,
-             typed: list[TypedPage] | None = None) -> Record | None:
-    """The record as `reader` sees it: the stored extraction, its typed pages, the latest corrections, and
-    the denouncer's identity masked unless the reader is cleared to see it."""
-    return mask_record(apply_corrections(apply_typed(record, typed or []), items), reader.principal)
+@dataclass(frozen=True)
+class Reading:
+    """One document read once for a reader who also needs what is hidden from them, for masking and redacting
+    (archival metadata, exports): `info` as the reader sees it (what may be shown), `full` the record with
+    typed pages and corrections but nothing masked (only for finding what to mask: the boxes over page images,
+    the identity; never shown to the reader), `identity` what must be masked in any text shown to this reader
+    (empty for a reader cleared to see it, or a record that is not confidential)."""
+
+    info: DocumentInfo
+    full: Record | None
+    identity: Identity
+
+    @property
+    def confidential(self) -> bool:
+        return is_confidential(self.full)
 
 
-def _finish(store: Any, infos: list[DocumentInfo], reader: Reader) -> list[DocumentInfo]:
+def _present(record: Record | None, items: list[Correction], typed: list[TypedPage] | None = None
+             ) -> Record | None:
+    """The stored extraction with its typed pages and the latest corrections (nothing masked yet)."""
+    return apply_corrections(apply_typed(record, typed or []), items)
+
+
+def _read(store: Any, infos: list[DocumentInfo], reader: Reader) -> list[Reading]:
+    """The documents `reader` may see, each as they see it (`_present`, then the denouncer's identity masked
+    unless the reader is cleared to see it) beside the unmasked record."""
     infos = [i for i in infos if _visible(i, reader)]
     with_records = [i.id for i in infos if i.record is not None]
     found = corrections_for_many(store, with_records)
     typed = typed_for_many(store, with_records)
     out = []
+    is_cleared = cleared(reader.principal)
     for info in infos:
         items = found.get(info.id, [])
         pages = typed.get(info.id, [])
-        if info.record is None and info.type == "denunciation" and not cleared(reader.principal):
-            out.append(replace(info, file=masked_file_name(info.file)))  # listed without its record
+        if info.record is None:
+            seen = replace(info, file=masked_file_name(info.file)) \
+                if info.type == "denunciation" and not is_cleared else info  # listed without its record
+            out.append(Reading(seen, None, Identity()))
             continue
-        if info.record is None or (not (items or pages) and cleared(reader.principal)):
-            out.append(info)
-            continue
-        record = _present(info.record, items, reader, pages)
-        out.append(replace(info, record=record, type=record.type, type_confidence=record.type_confidence,
-                           kind=record.kind, doc_date=record.date, file=record.file))
+        full = _present(info.record, items, pages) if items or pages else info.record
+        record = mask_record(full, reader.principal)
+        seen = info if record is info.record else replace(
+            info, record=record, type=record.type, type_confidence=record.type_confidence, kind=record.kind,
+            doc_date=record.date, file=record.file)
+        out.append(Reading(seen, full, Identity() if is_cleared else identity_of(full)))
     return out
+
+
+def _finish(store: Any, infos: list[DocumentInfo], reader: Reader) -> list[DocumentInfo]:
+    return [r.info for r in _read(store, infos, reader)]
+
+
+def read_readings(store: Store, ids: list[int], reader: Reader = SYSTEM) -> list[Reading]:
+    """The documents `ids` that `reader` may see, in that order, each read once (one query for the documents,
+    one for their corrections, one for their typed pages) — for readers that mask or redact what they show
+    (`records.archival`, `ingest.archive`)."""
+    if not ids:
+        return []
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(documents).where(documents.c.id.in_(set(ids)))).mappings().all()
+    by_id = {row["id"]: Store._info(row, with_record=True) for row in rows}
+    return _read(store, [by_id[i] for i in dict.fromkeys(ids) if i in by_id], reader)
 
 
 def read_document(store: Store, document_id: int, reader: Reader = SYSTEM) -> DocumentInfo | None:

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from donthu.access import Action
+from donthu.access import Action, NotAllowed
 from donthu.schema import Record
 from donthu.text import fold
 from donthu.types import Word
@@ -48,10 +48,6 @@ _PAD = 4
 _FALLBACK = (0.45, 0.62, 1.0, 1.0)
 
 _FONTS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/freefont/FreeSerif.ttf")
-
-
-class NotAllowed(Exception):
-    """The reader may not have what they asked for (the API answers 403)."""
 
 
 def _lines(words: list[Word]) -> list[list[Word]]:
@@ -166,13 +162,19 @@ def needs_redaction(record: Record | None, reader: Reader) -> bool:
     return is_confidential(record) and not cleared(reader.principal)
 
 
-def redact_page(store: Any, document_id: int, record: Record, number: int, image: np.ndarray) -> np.ndarray:
-    """Page `number`'s image with the identity and signature boxes burnt in (words from the store)."""
+def served_boxes(store: Any, document_id: int, record: Record, number: int, width: int, height: int
+                 ) -> tuple[list[Box], float, list[Word]]:
+    """What to black out on page `number`'s served image of `width` × `height` pixels: the boxes (in the
+    pixels of the stored words), the scale (served pixels per word pixel) and the stored words themselves."""
     words = store.page_words(document_id, number)
     info = store.page(document_id, number)
-    h, w = image.shape[:2]
-    scale = w / info.width if info is not None and info.width else 1.0
-    boxes = page_boxes(record, number, words, int(round(w / scale)), int(round(h / scale)))
+    scale = width / info.width if info is not None and info.width else 1.0
+    return page_boxes(record, number, words, int(round(width / scale)), int(round(height / scale))), scale, words
+
+
+def redact_page(store: Any, document_id: int, record: Record, number: int, image: np.ndarray) -> np.ndarray:
+    """Page `number`'s image with the identity and signature boxes burnt in (words from the store)."""
+    boxes, scale, _ = served_boxes(store, document_id, record, number, image.shape[1], image.shape[0])
     return draw_boxes(image, boxes, scale)
 
 

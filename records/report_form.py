@@ -22,8 +22,8 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from donthu.access import normalise_unit, unit_contains
 from records.register import book
+from records.statistics import letters_in_scope
 from records.store import Store
 
 TITLE = "TỔNG HỢP KẾT QUẢ XỬ LÝ ĐƠN"
@@ -54,7 +54,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("content_denunciation", "Phân loại theo nội dung", "Tố cáo"),
     Column("content_recommendation", "Phân loại theo nội dung", "Kiến nghị, phản ánh"),
     Column("content_other", "Phân loại theo nội dung", "Khác (tranh chấp đất đai, …)"),
-    Column("state_resolved", "Phân loại theo tình trạng giải quyết", "Đã giải quyết"),
+    Column("state_resolved", "Phân loại theo tình trạng giải quyết", book.STATUS_LABELS["resolved"]),
     Column("state_resolved_first", "Phân loại theo tình trạng giải quyết", "trong đó: lần đầu", False),
     Column("state_resolved_again", "Phân loại theo tình trạng giải quyết", "trong đó: nhiều lần", False),
     Column("state_resolving", "Phân loại theo tình trạng giải quyết", "Đang giải quyết"),
@@ -138,9 +138,7 @@ def fill_row(entries: list[book.Entry], unit: str, date_from: dt.date | None, da
 def fill(store: Store, *, date_from: dt.date | None, date_to: dt.date, scope: str | None = None,
          unit: str | None = None) -> list[FormRow]:
     """One row per register unit within `scope` (and `unit`), then the total row ("Tổng cộng")."""
-    where = normalise_unit(unit) if unit else scope
-    entries = [e for e in book.letters(store.engine, unit=where or None)
-               if scope is None or unit_contains(scope, e.unit)]
+    entries = letters_in_scope(store, scope, unit)
     units = sorted({e.unit for e in entries})
     rows = [fill_row([e for e in entries if e.unit == u], u, date_from, date_to) for u in units]
     total = fill_row(entries, "Tổng cộng", date_from, date_to)

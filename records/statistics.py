@@ -285,20 +285,36 @@ def deadline_state(entry: book.Entry, as_of: dt.date) -> str:
     return "within"
 
 
-def letter_facts(entry: book.Entry, as_of: dt.date) -> dict[str, Any]:
-    """The values a register letter is counted under (no name of anyone among them)."""
-    new, old = _commune_values(letter_place(entry))
-    return {
+#: the dimensions that need a letter's place resolved across the 2025 reorganisation
+COMMUNE_DIMENSIONS = ("new_commune", "old_commune")
+
+
+def needs_commune(query: StatsQuery, by: tuple[str, ...]) -> bool:
+    """Does counting `query` by `by` need each letter's commune? Only for a commune breakdown or filter:
+    resolving a place (`letter_place`, the gazetteer) is the costly part of a letter's facts."""
+    return bool(query.commune) or any(d in COMMUNE_DIMENSIONS for d in by)
+
+
+def letter_facts(entry: book.Entry, as_of: dt.date, *, communes: bool = True) -> dict[str, Any]:
+    """The values a register letter is counted under (no name of anyone among them); `communes`: with the
+    new and old commune of its place (left out, and the place not resolved, when the count needs neither)."""
+    facts = {
         "type": entry.type, "kind": "petition", "channel": entry.channel, "status": entry.status,
         "decision": entry.decision or NO_DECISION, "deadline": deadline_state(entry, as_of),
         "land": entry.type == "land_dispute" or bool(entry.parcels), "several_signers": entry.sender_count > 1,
-        "new_commune": new, "old_commune": old, "unit": entry.unit,
+        "unit": entry.unit,
     }
+    if communes:
+        facts["new_commune"], facts["old_commune"] = _commune_values(letter_place(entry))
+    return facts
 
 
-def _letters_in_scope(store: Store, scope: str | None, query: StatsQuery) -> list[book.Entry]:
-    unit = query.unit if query.unit else scope
-    return [e for e in book.letters(store.engine, unit=unit or None)
+def letters_in_scope(store: Store, scope: str | None, unit: str | None = None) -> list[book.Entry]:
+    """The register letters a report counts — the statistics (`report`) and the report form
+    (`records.report_form.fill`) alike: those of `unit` and the units below it when given, else of `scope`
+    (the reader's unit subtree; None: all, for the system), and never one outside `scope`."""
+    where = normalise_unit(unit) if unit else scope
+    return [e for e in book.letters(store.engine, unit=where or None)
             if scope is None or unit_contains(scope, e.unit)]
 
 
@@ -318,11 +334,12 @@ def count_letters(entries: list[book.Entry], query: StatsQuery, by: tuple[str, .
             raise ValueError(f"cannot count letters by {dimension!r}; one of: {', '.join(LETTER_DIMENSIONS)}")
     letters: Counter[tuple[Any, ...]] = Counter()
     first: dict[int, tuple[tuple[str, int], tuple[Any, ...]]] = {}
+    communes = needs_commune(query, by)
     for entry in entries:
         received = entry.received.isoformat()
         if not _in_range(received, query):
             continue
-        facts = letter_facts(entry, as_of)
+        facts = letter_facts(entry, as_of, communes=communes)
         if not _matches(facts, query):
             continue
         key = (period_of(received, query.period, query), *(facts[d] for d in by))
@@ -366,7 +383,7 @@ def report(store: Store, query: StatsQuery, reader: Reader = SYSTEM, *, scope: s
     if query.unit:
         query = replace(query, unit=normalise_unit(query.unit))
     as_of = query.as_of or dt.date.today()
-    entries = _letters_in_scope(store, scope, query)
+    entries = letters_in_scope(store, scope, query.unit)
     cross = count_letters(entries, query, query.by, as_of=as_of)
     tables = {"by_period": _collapse(cross, (0,), ("period",))}
     for i, dimension in enumerate(query.by):

@@ -374,7 +374,7 @@ web_sessions = Table(
     Column("created_at", DateTime, nullable=False),
     Column("seen_at", DateTime, nullable=False),
     Column("ended_at", DateTime),
-    Column("end_reason", String(40)),  # logout | disabled | role_changed | password_changed | idle
+    Column("end_reason", String(40)),  # logout | disabled | role_changed | password_changed | idle | expired
     Index("ix_web_sessions_user", "user_id"),
 )
 

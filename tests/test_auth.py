@@ -256,26 +256,21 @@ def test_login_failures_and_session_expiry(app_client: TestClient) -> None:
     assert not cookie
     assert app_client.get("/").status_code == 200
     secret = app_client.app.state.services.secret
-    # an idle session (last request 31 minutes ago) and a forged one both land on the login page
+    # a forged cookie and one older than the longest session (by its own signed login time) land on the login
+    # page; idleness is judged by the server's record alone (tests/test_sessions.py)
     now = time.time()
-    for value in (encode_session(secret, Session(name, "n", now - 3600, now - 31 * 60)),
-                  encode_session(b"another key", Session(name, "n", now, now)),
-                  encode_session(secret, Session(name, "n", now - 13 * 3600, now))):
+    nonce = decode_session(secret, app_client.cookies.get(SESSION_COOKIE)).nonce
+    for value in (encode_session(b"another key", Session(name, nonce, now)),
+                  encode_session(secret, Session(name, nonce, now - 13 * 3600))):
         app_client.cookies.clear()
         app_client.cookies.set(SESSION_COOKIE, value)
         answer = app_client.get("/", follow_redirects=False)
         assert answer.status_code == 303 and answer.headers["location"].startswith("/dang-nhap"), value
-    # a session still fresh enough is moved on (re-issued with HttpOnly, SameSite=Strict); it must be one the
-    # server opened (its nonce is in web_sessions: tests/test_sessions.py)
+    # an open session's cookie is never re-issued: the server moves its record on
     app_client.cookies.clear()
     log_in(app_client, name)
-    nonce = decode_session(secret, app_client.cookies.get(SESSION_COOKIE)).nonce
-    app_client.cookies.clear()
-    app_client.cookies.set(SESSION_COOKIE, encode_session(secret, Session(name, nonce, now - 600, now - 120)))
     answer = app_client.get("/")
-    assert answer.status_code == 200
-    (cookie,) = answer.headers.get_list("set-cookie")
-    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" not in cookie  # http here
+    assert answer.status_code == 200 and not answer.headers.get_list("set-cookie")
     # logout ends it (the cookie is cleared in the browser), with the session's CSRF token only
     app_client.cookies.clear()
     log_in(app_client, name)

@@ -333,3 +333,40 @@ def test_a_district_name_of_both_provinces_needs_the_province():
     kg = g.resolve_place("huyện Châu Thành, tỉnh Kiên Giang")
     assert (kg.status, kg.old.province, kg.new) == ("partial", "Kiên Giang", None)
     assert g.resolve_place("huyện Lai Vung").status == "unknown"
+
+
+# -- a letter written since 1 July 2025: the parcel's fields (extraction fills old districts) ------------------
+
+def _letter(day: str, body: str) -> str:
+    return (f"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n\nAn Giang, ngày {day}\n\n"
+            f"ĐƠN KIẾN NGHỊ\n\nKính gửi: Ủy ban nhân dân\n\n{body}\n")
+
+
+def test_a_parcel_of_a_new_letter_keeps_no_district_the_letter_does_not_write():
+    from classify import analyse
+
+    body = ("Tôi tên là Nguyễn Văn An, sinh năm 1970, địa chỉ: ấp Mỹ Hòa, xã Phú Tân, tỉnh An Giang. Thửa đất số "
+            "45, tờ bản đồ số 12, tọa lạc tại ấp Mỹ Hòa, xã Chợ Vàm bị sạt lở.")
+    new = analyse(_letter("15 tháng 9 năm 2025", body)).parcels[0]
+    assert (new.commune, new.district, new.province) == ("Chợ Vàm", None, "An Giang")
+    assert (new.place.era, new.place.new.commune) == ("new", "Chợ Vàm")
+    old = analyse(_letter("15 tháng 9 năm 2024", body.replace("xã Phú Tân, tỉnh", "xã Phú Thạnh, huyện Phú Tân, "
+                                                              "tỉnh"))).parcels[0]
+    assert (old.commune, old.district) == ("Chợ Vàm", "Phú Tân")  # before: the old district, as before
+    assert (old.place.era, old.place.old.district, old.place.new.commune) == ("old", "Phú Tân", "Chợ Vàm")
+
+
+def test_another_persons_old_district_is_not_the_new_parcels():
+    from classify import analyse
+
+    body = ("Tôi tên là Nguyễn Văn An, sinh năm 1970, địa chỉ: ấp Kênh Xáng, xã Thạnh Yên, huyện U Minh Thượng, "
+            "tỉnh Kiên Giang. Thửa đất số 45, tờ bản đồ số 12, tọa lạc tại xã U Minh Thượng, tỉnh An Giang bị "
+            "ngập. Thửa đất số 7, tờ bản đồ số 3, tọa lạc tại ấp Bãi Nhà, đặc khu Kiên Hải, tỉnh An Giang.")
+    a = analyse(_letter("02 tháng 3 năm 2026", body))
+    parcels = {p.parcel_no: p for p in a.parcels}
+    assert (parcels["45"].district, parcels["45"].place.status, parcels["45"].place.new.commune) == (
+        None, "resolved", "U Minh Thượng")
+    assert (parcels["7"].commune, parcels["7"].place.new.commune_type) == ("Kiên Hải", "đặc khu")
+    address = a.parties[0].place
+    assert (address.era, address.old.commune, address.old.province, address.new.province_code) == (
+        "old", "Thạnh Yên", "Kiên Giang", "91")

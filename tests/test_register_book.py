@@ -145,3 +145,47 @@ def test_register_from_an_extracted_record(engine):
     assert e.summary.startswith("Tôi tên là")
     # complaint: Art. 27 (10 days: Thursday 17 Dec) before Circular 05 (10 working days: Monday 21 Dec)
     assert book.next_deadline(e).due == D(2026, 12, 17)
+
+
+def test_steps_follow_the_letters_state_record_the_officer_and_are_audited(engine):
+    """`book.take_step`, the one implementation of judge / decide / resolve (API, pages and CLI call it): the
+    state must allow the step (`STEPS`), a wrong value is a plain RegisterError, the officer is recorded on an
+    unassigned letter, the step and its refusals are audited in the step's own transaction."""
+    from sqlalchemy import select
+
+    from records.tables import audit_log
+
+    _, _, fields = _letter(12, "complaint")
+    e, _ = book.register(engine, unit="an-giang/thanh-tra-tinh", received=D(2026, 3, 2), channel="post",
+                         who="clerk", **fields)
+    actor = book.Actor("cv.lan", client="test", officer="cv.lan")
+    assert book.allowed_steps(e) == ("judge", "decide")
+    with pytest.raises(book.StepRefused, match="thụ lý"):
+        book.take_step(engine, e.id, "resolve", actor=actor, on=D(2026, 3, 5))
+    with pytest.raises(book.RegisterError) as wrong:
+        book.take_step(engine, e.id, "decide", actor=actor, on=D(2026, 3, 5), decision="forward")
+    assert not isinstance(wrong.value, book.StepRefused)  # a wrong value, not a conflict with the state
+    assert book.get(engine, e.id).officer is None and len(book.history(engine, e.id)) == 1
+    e = book.take_step(engine, e.id, "judge", actor=actor, processable=False, reason="not_competent")
+    assert (e.status, e.processable, e.officer) == ("processing", False, "cv.lan")
+    with pytest.raises(book.StepRefused, match="không đủ điều kiện"):
+        book.take_step(engine, e.id, "decide", actor=actor, on=D(2026, 3, 5), decision="accept")
+    e = book.take_step(engine, e.id, "decide", actor=book.Actor("cv.hoa", client="test", officer="cv.hoa"),
+                       on=D(2026, 3, 5), decision="forward", to="Tòa án nhân dân huyện", documents=["7/PC"])
+    assert (e.status, e.decision, e.decision_date, e.decision_documents, e.officer) == (
+        "decided", "forward", D(2026, 3, 5), ["7/PC"], "cv.lan")
+    assert book.allowed_steps(e) == ()
+    for step, values in (("judge", {"processable": True}), ("decide", {"on": D(2026, 3, 6), "decision": "file"}),
+                         ("resolve", {"on": D(2026, 3, 6)})):
+        with pytest.raises(book.StepRefused):
+            book.take_step(engine, e.id, step, actor=actor, **values)
+    assert book.get(engine, e.id) == e
+    assert [(h["who"], h["status"]) for h in book.history(engine, e.id)] == [
+        ("clerk", "received"), ("cv.lan", "processing"), ("cv.lan", "processing"), ("cv.hoa", "decided")]
+    with engine.connect() as conn:
+        rows = [(r.username, r.target.split(":")[0], r.result)
+                for r in conn.execute(select(audit_log).order_by(audit_log.c.id))]
+    assert rows == [("cv.lan", f"letter {e.id} resolve", "refused"), ("cv.lan", f"letter {e.id} decide", "refused"),
+                    ("cv.lan", f"letter {e.id} judged not", "ok"), ("cv.lan", f"letter {e.id} decide", "refused"),
+                    ("cv.hoa", f"letter {e.id} decision forward", "ok"), ("cv.lan", f"letter {e.id} judge", "refused"),
+                    ("cv.lan", f"letter {e.id} decide", "refused"), ("cv.lan", f"letter {e.id} resolve", "refused")]

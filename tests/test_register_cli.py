@@ -101,6 +101,7 @@ def test_refresh_deadlines_corrects_stale_days(tmp_path, capsys):
     # c: resolved: no deadline pending
     assert main(d + ["add", "--unit", unit, "--received", "2026-03-02", "--text-file", str(tmp_path / "c.txt"),
                      "--type", "recommendation", "--sender", "Lê Văn Ba"]) == 0
+    assert main(d + ["decide", "3", "--decision", "accept", "--on", "2026-03-05"]) == 0
     assert main(d + ["resolve", "3", "--on", "2026-03-10"]) == 0
     # d: another unit, its day left right: received Mon 07/12/2026, 10 working days: Tue 8 (1) … Fri 11 (4),
     #    Mon 14 (5) … Fri 18 (9), Mon 21/12 (10) → 2026-12-21
@@ -154,3 +155,44 @@ def test_refresh_deadlines_in_batches(tmp_path):
     # from Thu 12/2 → Mon 2/3 (Fri 13, then Mon 23 … Fri 27, Mon 2); from Wed 11/2 → Fri 27/2 (Thu 12, Fri 13,
     # Mon 23 … Fri 27)
     assert _stored_due(data) == {1: "2026-03-03", 2: "2026-03-02", 3: "2026-02-27"}
+
+
+def test_cli_steps_refuse_illegal_transitions_record_the_officer_and_are_audited(tmp_path, capsys):
+    """`donthu register judge|decide|resolve` go through `book.take_step` as the API and the pages do: a step
+    the letter's state does not allow exits 2 with the reason and changes nothing; `--officer` is recorded on
+    an unassigned letter; each step and each refusal is in the audit trail (client "cli")."""
+    data = tmp_path / "data"
+    d = ["--data-dir", str(data), "register"]
+    (tmp_path / "l.txt").write_text(LETTER.format(to="Thanh tra tỉnh An Giang"), encoding="utf-8")
+    assert main(d + ["add", "--unit", "an-giang/thanh-tra-tinh", "--received", "2026-02-12", "--text-file",
+                     str(tmp_path / "l.txt"), "--type", "denunciation", "--sender", "Lê Văn Tám"]) == 0
+    capsys.readouterr()
+    # resolving a letter never accepted: refused, with the reason
+    assert main(d + ["resolve", "1", "--on", "2026-03-10", "--who", "cv.lan"]) == 2
+    assert "thụ lý" in capsys.readouterr().err
+    assert main(d + ["judge", "1", "--who", "cv.lan", "--officer", "cv.lan"]) == 0
+    assert "officer cv.lan" in capsys.readouterr().out
+    assert main(d + ["decide", "1", "--decision", "accept", "--on", "2026-02-23", "--who", "cv.lan",
+                     "--document-issued", "05/TB-TTr"]) == 0
+    # decided: not judged or decided again
+    assert main(d + ["judge", "1", "--reason", "anonymous", "--who", "cv.lan"]) == 2
+    assert "không xét lại" in capsys.readouterr().err
+    assert main(d + ["decide", "1", "--decision", "file", "--who", "cv.lan"]) == 2
+    assert "không ghi lại hướng xử lý" in capsys.readouterr().err
+    # the officer given later does not replace the one recorded
+    assert main(d + ["resolve", "1", "--on", "2026-03-10", "--who", "cv.hoa", "--officer", "cv.hoa"]) == 0
+    capsys.readouterr()
+    assert main(d + ["show", "1"]) == 0
+    sheet = json.loads(capsys.readouterr().out)
+    assert sheet["status"] == "resolved" and sheet["officer"] == "cv.lan" and sheet["decision"] == "accept"
+    assert [h["status"] for h in sheet["history"]] == ["received", "processing", "processing", "decided", "resolved"]
+    assert sheet["history"][2]["note"] == "phân công cán bộ xử lý: cv.lan"
+    store = Store(Settings(data_dir=data))
+    try:
+        rows = [(r.username, r.client, r.target, r.result) for r in audit.rows(store, action="decide")][::-1]
+    finally:
+        store.close()
+    assert [(u, t.split(":")[0], r) for u, c, t, r in rows if c == "cli"] == [
+        ("cv.lan", "letter 1 resolve", "refused"), ("cv.lan", "letter 1 judged processable", "ok"),
+        ("cv.lan", "letter 1 decision accept", "ok"), ("cv.lan", "letter 1 judge", "refused"),
+        ("cv.lan", "letter 1 decide", "refused"), ("cv.hoa", "letter 1 resolved", "ok")]

@@ -402,6 +402,7 @@ def test_list_and_due_list_are_paged_with_totals(client: TestClient, register: d
     # the stored next deadline follows the decisions: accepted Thu 03/12/2026 → Luật Tố cáo Art. 30, 30 days →
     # Sat 02/01/2027 → Mon 04/01/2027; resolved → nothing pending
     book.decide(engine, register["first"], decision="accept", on=D(2026, 12, 3), who="officer")
+    book.decide(engine, register["rescan"], decision="accept", on=D(2026, 12, 4), who="officer")
     book.resolve(engine, register["rescan"], on=D(2026, 12, 4), who="officer")
     due = client.get("/register/due", params={"on": "2026-12-08"}, headers=leader).json()
     assert [i["letter"]["id"] for i in due["overdue"] + due["this_week"]] == [
@@ -513,3 +514,155 @@ def test_a_letter_is_linked_to_its_archived_dossier(client: TestClient, register
     done = client.post(f"/so-don/{first}/ho-so", data={"ho_so": "", "csrf": token}, follow_redirects=False)
     assert done.status_code == 303 and book.get(store.engine, first).dossier_id is None
     assert f'href="/so-don/{first}"' not in client.get(f"/ho-so/{dossier_a}").text
+
+
+# ------------------------------------------------------- handling steps: one implementation behind every surface
+def test_every_surface_refuses_an_illegal_step_and_records_the_officer(client: TestClient,
+                                                                       register: dict[str, int]) -> None:
+    """judge / decide / resolve through the API and the sheet's forms go through `book.take_step`: a step the
+    letter's state does not allow is refused with a clear message (API 409, the form's flash) and nothing is
+    written; the officer who takes a step on an unassigned letter becomes its officer (resolve included); each
+    step and each refusal is in the audit trail."""
+    store = client.app.state.services.store
+    engine = store.engine
+    officer_a = bearer(client, Role.OFFICER, COMMUNE_A)
+    officer_name = f"officer-{COMMUNE_A.replace('/', '-')}"
+    leader = bearer(client, Role.LEADER, DISTRICT)
+    rescan = register["rescan"]  # commune A, received, no officer
+    # API: resolving a letter never accepted is a conflict with its state, not a server error
+    refused = client.post(f"/register/letters/{rescan}/resolution", json={"on": "2026-12-04"}, headers=officer_a)
+    assert refused.status_code == 409, refused.text
+    assert "thụ lý" in refused.json()["detail"]
+    assert book.get(engine, rescan).status == "received" and book.get(engine, rescan).officer is None
+    # judged not processable: accepting it is refused; filing it is taken, by the officer who becomes its officer
+    judged = client.post(f"/register/letters/{rescan}/judgement",
+                         json={"processable": False, "reason": "already_handled"}, headers=officer_a)
+    assert judged.status_code == 200 and judged.json()["officer"] == officer_name
+    accept = client.post(f"/register/letters/{rescan}/decision", json={"decision": "accept", "on": "2026-12-03"},
+                         headers=officer_a)
+    assert accept.status_code == 409 and "không đủ điều kiện" in accept.json()["detail"]
+    filed = client.post(f"/register/letters/{rescan}/decision", json={"decision": "file", "on": "2026-12-03",
+                                                                      "documents": ["12/TB-TTr"]},
+                        headers=officer_a).json()
+    assert filed["status"] == "decided" and filed["decision_documents"] == ["12/TB-TTr"]
+    assert "văn bản: 12/TB-TTr" in filed["history"][-1]["note"]
+    # a decided letter is not judged or decided again; a filed one is not resolved
+    for url, body in (("judgement", {"processable": True}), ("decision", {"decision": "guide"}),
+                      ("resolution", {})):
+        answer = client.post(f"/register/letters/{rescan}/{url}", json=body, headers=officer_a)
+        assert answer.status_code == 409, (url, answer.text)
+        assert "đơn 2/2026" in answer.json()["detail"]
+    # a wrong value stays a 400 (forwarding needs the body), checked before the state
+    assert client.post(f"/register/letters/{register['first']}/decision", json={"decision": "forward"},
+                       headers=officer_a).status_code == 400
+    # resolve through the API records the officer too: the district's leader accepts the unassigned copy
+    # (a leader does not become the officer), commune B's officer resolves it and becomes its officer
+    copy = register["copy"]
+    accepted = client.post(f"/register/letters/{copy}/decision", json={"decision": "accept", "on": "2026-12-01"},
+                           headers=leader).json()
+    assert accepted["status"] == "decided" and accepted["officer"] is None
+    officer_b = bearer(client, Role.OFFICER, COMMUNE_B)
+    resolved = client.post(f"/register/letters/{copy}/resolution", json={"on": "2026-12-20"},
+                           headers=officer_b).json()
+    assert resolved["status"] == "resolved" and resolved["officer"] == f"officer-{COMMUNE_B.replace('/', '-')}"
+    assert [h["note"] for h in resolved["history"]][-2:] == [
+        "đã giải quyết ngày 2026-12-20", f"phân công cán bộ xử lý: officer-{COMMUNE_B.replace('/', '-')}"]
+    # the pages: the same refusals as a flash message, the same officer
+    log_in(client, add_user(store, Role.OFFICER, COMMUNE_A, name="officer-thu"))
+    token = session_csrf(client)
+    first = register["first"]  # assigned to officer-lan at entry: stays hers
+    page = client.post(f"/so-don/{first}/xu-ly", data={"csrf": token, "buoc": "resolve", "ngay": "2026-12-04"})
+    assert page.status_code == 200 and "Chưa lưu" in page.text and "thụ lý" in page.text
+    assert book.get(engine, first).status == "received"
+    sheet = client.get(f"/so-don/{first}").text
+    assert 'value="judge"' in sheet and 'value="decide"' in sheet and 'value="resolve"' not in sheet
+    client.post(f"/so-don/{first}/xu-ly", data={"csrf": token, "buoc": "decide", "huong": "accept",
+                                                "ngay": "2026-12-03"})
+    sheet = client.get(f"/so-don/{first}").text
+    assert 'value="resolve"' in sheet and 'value="decide"' not in sheet and 'value="judge"' not in sheet
+    again = client.post(f"/so-don/{first}/xu-ly", data={"csrf": token, "buoc": "decide", "huong": "file"})
+    assert "Chưa lưu" in again.text and "không ghi lại hướng xử lý" in again.text
+    assert book.get(engine, first).decision == "accept" and book.get(engine, first).officer == "officer-lan"
+    odd = client.post(f"/so-don/{first}/xu-ly", data={"csrf": token, "buoc": "skip"})
+    assert "Chưa lưu" in odd.text and "bước xử lý không hợp lệ" in odd.text
+    # an unassigned letter decided from the form: the officer of the form becomes its officer
+    sibling = _denunciation(engine, COMMUNE_A, D(2026, 12, 2))
+    client.post(f"/so-don/{sibling}/xu-ly", data={"csrf": token, "buoc": "decide", "huong": "guide",
+                                                  "ngay": "2026-12-04"})
+    assert book.get(engine, sibling).officer == "officer-thu"
+    # the audit trail: every step taken and every refusal, as `decide`
+    rows = [(r.username, r.target, r.result) for r in audit.rows(store, limit=200, action="decide")]
+    assert (officer_name, f"letter {rescan} judged not: already_handled", "ok") in rows
+    assert (officer_name, f"letter {rescan} decision file", "ok") in rows
+    assert any(u == officer_name and t.startswith(f"letter {rescan} resolve:") and r == "refused"
+               for u, t, r in rows)
+    assert ("officer-thu", f"letter {first} decision accept", "ok") in rows
+    assert audit.verify(store).ok
+
+
+def test_a_denunciation_is_registered_with_its_real_senders_and_shown_masked(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The register stores the system's full view of the document, whoever enters it; masking is applied only
+    on output. Were the policy to let a reader not cleared to see a denouncer (Luật Tố cáo 2018 Art. 47) enter
+    letters, the senders stored would still be the real ones — not the `[đã ẩn]` of that reader's copy — and
+    that reader would still see them masked."""
+    services = client.app.state.services
+    name = "don-to-cao.png"
+    record = Record.model_validate({
+        "file": name, "sha256": hashlib.sha256(name.encode()).hexdigest(), "mime": "image/png",
+        "pages": [{"number": 1, "source": "ocr", "confidence": 90.0, "text": DENUNCIATION}], "text": DENUNCIATION,
+        "kind": "petition", "type": "denunciation", "type_confidence": 0.9, "type_evidence": ["tố cáo"],
+        "parties": [{"name": DENOUNCER, "role": "denouncer", "id_number": DENOUNCER_ID,
+                     "address": DENOUNCER_SENDER["address"]},
+                    {"name": "Lê Văn Tâm", "role": "subject"}],
+        "parcels": [{"parcel_no": "112", "map_sheet": "7", "commune": "Mỹ Hội Đông"}], "date": "2026-11-25",
+        "errors": [],
+    })
+    data = name.encode() * 8
+    doc = services.store.add_document(name, services.store.put_original(data), len(data), mime="image/png",
+                                      unit=COMMUNE_A)
+    services.store.save_result(doc, record, [])
+    monkeypatch.setitem(POLICY, Role.ARCHIVIST, POLICY[Role.ARCHIVIST] | {Action.READ_REGISTER, Action.REGISTER})
+    uncleared = bearer(client, Role.ARCHIVIST, COMMUNE_A)
+    answer = client.post("/register/letters", json={"document_id": doc, "received": "2026-11-26"},
+                         headers=uncleared)
+    assert answer.status_code == 201, answer.text
+    letter = answer.json()["id"]
+    stored = book.get(services.store.engine, letter)
+    assert stored.type == "denunciation"
+    assert stored.senders == [{"name": DENOUNCER, "id_number": DENOUNCER_ID, "address": DENOUNCER_SENDER["address"]}]
+    assert stored.subjects == ["Lê Văn Tâm"]
+    # the uncleared reader sees the senders masked, in the answer to the entry and in the sheet afterwards
+    for shown in (answer, client.get(f"/register/letters/{letter}", headers=uncleared)):
+        assert shown.json()["senders"] == [{"name": "[đã ẩn]", "id_number": "[đã ẩn]", "address": "[đã ẩn]"}]
+        assert DENOUNCER not in shown.text and DENOUNCER_ID not in shown.text
+    # a cleared officer of the unit sees the real senders
+    officer = bearer(client, Role.OFFICER, COMMUNE_A)
+    assert client.get(f"/register/letters/{letter}", headers=officer).json()["senders"][0]["name"] == DENOUNCER
+    # another commune's document stays hidden from the uncleared reader (404), as before
+    other = store_document(services, "don-cua-xa-khac.png", COMMUNE_B)
+    assert client.post("/register/letters", json={"document_id": other}, headers=uncleared).status_code == 404
+
+
+def test_a_sheet_reads_its_letter_once(client: TestClient, register: dict[str, int],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sheet (API and page) reads the letter once through the register's read path
+    (`register_read.read_sheet`) and passes it down to its history and proposals; the proposals' other letters
+    are read once each. (It read the letter three times: the sheet, its history, its proposals.)"""
+    reads: list[int] = []
+    real = book.get
+
+    def counted(engine, letter_id):
+        reads.append(letter_id)
+        return real(engine, letter_id)
+
+    monkeypatch.setattr(book, "get", counted)
+    officer = bearer(client, Role.OFFICER, COMMUNE_A)
+    rescan = register["rescan"]
+    sheet = client.get(f"/register/letters/{rescan}", headers=officer).json()
+    assert {p["other"]["id"] for p in sheet["proposals"]} == {register["first"], register["copy"]}
+    assert sorted(reads) == sorted([rescan, register["first"], register["copy"]])
+    reads.clear()
+    log_in(client, add_user(client.app.state.services.store, Role.OFFICER, COMMUNE_A))
+    assert "Phiếu đơn số 2/2026" in client.get(f"/so-don/{rescan}").text
+    assert reads.count(rescan) == 1

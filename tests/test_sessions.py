@@ -13,6 +13,7 @@ import io
 import logging
 import os
 import re
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -74,7 +75,7 @@ def test_logout_ends_the_session_on_the_server(client: TestClient) -> None:
     # a cookie signed with the right key but for a session the server never opened is refused too
     secret = client.app.state.services.secret
     session = decode_session(secret, stolen)
-    forged = encode_session(secret, Session(name, "a-nonce-never-issued", session.login_at, session.seen_at))
+    forged = encode_session(secret, Session(name, "a-nonce-never-issued", session.login_at))
     assert _replay(client, forged) == 401
 
 
@@ -89,13 +90,26 @@ def test_idle_timeout_is_judged_by_the_servers_clock(client: TestClient) -> None
     with store._write() as conn:
         conn.exec_driver_sql("UPDATE web_sessions SET seen_at = ?",
                              (datetime.utcnow() - timedelta(minutes=31),))
-    # the cookie claims a request a second ago (re-signed with the real key): the server's clock decides
-    now = session.seen_at
-    fresh_looking = encode_session(secret, Session(name, session.nonce, now, now))
+    # the cookie claims a login a second ago (re-signed with the real key): the server's clock decides
+    fresh_looking = encode_session(secret, Session(name, session.nonce, time.time()))
     assert _replay(client, fresh_looking) == 401
     assert _replay(client, value) == 401
     with store._read() as conn:
         assert conn.exec_driver_sql("SELECT end_reason FROM web_sessions").scalar() == "idle"
+
+
+def test_longest_session_is_judged_by_the_servers_clock(client: TestClient) -> None:
+    store = _store(client)
+    name = add_user(store, Role.OFFICER)
+    log_in(client, name)
+    value = _cookie(client)
+    assert _replay(client, value) == 200
+    # opened 13 hours ago by the server's record (the longest session is 12 hours), used a minute ago: ended
+    with store._write() as conn:
+        conn.exec_driver_sql("UPDATE web_sessions SET created_at = ?", (datetime.utcnow() - timedelta(hours=13),))
+    assert _replay(client, value) == 401
+    with store._read() as conn:
+        assert conn.exec_driver_sql("SELECT end_reason FROM web_sessions").scalar() == "expired"
 
 
 def test_disable_or_new_role_or_unit_ends_sessions_and_tokens(client: TestClient, monkeypatch) -> None:

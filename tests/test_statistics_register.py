@@ -399,3 +399,59 @@ def test_the_same_numbers_on_postgresql(tmp_path):
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+# ------------------------------------------------------------------------------- one scope, one label table
+def test_status_labels_are_one_table(client):
+    """The statistics page, the register's pages and the report form name a status alike (book.STATUS_LABELS):
+    the page said "Đã có kết quả xử lý" for what the register called "Đã có hướng xử lý"."""
+    store = client.app.state.services.store
+    assert book.STATUS_LABELS["decided"] == "Đã có hướng xử lý"
+    browser = log_in(TestClient(client.app), add_user(store, Role.LEADER, "", "labels"))
+    stats = browser.get("/thong-ke", params={"by": "status", "as_of": AS_OF}).text
+    register_page = browser.get("/so-don").text
+    for label in book.STATUS_LABELS.values():
+        assert label in stats and label in register_page, label
+    assert "Đã có kết quả xử lý" not in stats
+    titles = {c.key: c.title for c in report_form.COLUMNS}
+    assert titles["state_resolved"] == book.STATUS_LABELS["resolved"]
+
+
+def test_the_form_and_the_statistics_count_the_same_letters(client):
+    """`report` and `report_form.fill` take their letters from one function (`letters_in_scope`): the same
+    letters for a scope, for a unit inside it, and none outside it."""
+    from records.statistics import letters_in_scope
+
+    store = client.app.state.services.store
+    everyone = report(store, StatsQuery(period="all", by=("unit",), as_of=D(2026, 4, 30)))
+    rows = report_form.fill(store, date_from=None, date_to=D(2026, 12, 31))
+    assert rows[-1].values["total"] == everyone.letters == len(letters_in_scope(store, None)) == 8
+    for scope, unit, expected in ((A, None, 5), ("an-giang", B, 3), (A, B, 0)):
+        got = report_form.fill(store, date_from=None, date_to=D(2026, 12, 31), scope=scope, unit=unit)
+        assert got[-1].values["total"] == len(letters_in_scope(store, scope, unit)) == expected
+        if unit is None or unit.startswith(scope):
+            assert report(store, StatsQuery(period="all", unit=unit, as_of=D(2026, 4, 30)),
+                          scope=scope).letters == expected
+
+
+def test_places_are_resolved_only_for_a_commune_breakdown(client, monkeypatch):
+    """A letter's place (the gazetteer, across the 2025 reorganisation) is resolved only when the query splits
+    or filters by commune; the counts are the same either way."""
+    import records.statistics as statistics
+
+    calls = []
+    real = statistics.resolve_place
+
+    def counted(*args, **kw):
+        calls.append(args[0])
+        return real(*args, **kw)
+
+    monkeypatch.setattr(statistics, "resolve_place", counted)
+    store = client.app.state.services.store
+    plain = report(store, StatsQuery(period="year", by=("type", "status"), as_of=D(2026, 4, 30)))
+    assert calls == [] and (plain.letters, plain.matters) == (8, 6)
+    by_commune = report(store, StatsQuery(period="year", by=("type", "new_commune"), as_of=D(2026, 4, 30)))
+    assert calls and (by_commune.letters, by_commune.matters) == (8, 6)
+    calls.clear()
+    filtered = report(store, StatsQuery(period="all", by=("type",), commune="Nhơn Mỹ", as_of=D(2026, 4, 30)))
+    assert calls and filtered.letters >= 1

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from api.auth import Caller, audit_event, need
 from api.models import MAX_ID
 from api.routes.common import DocumentId, errors, services
-from donthu.access import Action
+from donthu.access import Action, NotAllowed
 from donthu.types import DonthuError
 from records import archival
 from records.pdfa import PdfaError
@@ -36,12 +36,13 @@ def _pdf(export: Any) -> Response:
         "X-Redacted": "1" if export.redacted else "0"})
 
 
-def _run(request: Request, what: str, target: str, fn: Any) -> Any:
+def _run(request: Request, what: str, target: str, fn: Any, done: str | None = None) -> Any:
+    """`fn()` with its refusals and failures answered (and audited); with `done`, its success audited so."""
     try:
-        return fn()
+        out = fn()
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from exc
-    except archival.NotAllowed as exc:
+    except NotAllowed as exc:
         audit_event(request, what, target, "denied")
         raise HTTPException(403, str(exc)) from exc
     except archival.InvalidField as exc:
@@ -49,6 +50,9 @@ def _run(request: Request, what: str, target: str, fn: Any) -> Any:
     except (PdfaError, DonthuError) as exc:
         audit_event(request, what, target, "failed")
         raise HTTPException(422, str(exc)) from exc
+    if done is not None:
+        audit_event(request, what, done)
+    return out
 
 
 async def _export(request: Request, target: str, export_fn: Any, ident: int, caller: Caller) -> Response:
@@ -91,15 +95,11 @@ def document_json(request: Request, document_id: DocumentId,
     store = services(request).store
 
     def read() -> dict[str, Any]:
-        meta = archival.document_metadata(store, document_id, caller.reader)
-        info = store.get(document_id)
-        dossier = (archival.dossier_metadata(store, info.dossier_id, caller.reader)
-                   if info is not None and info.dossier_id else None)
+        _, meta, dossier = archival.read_document_metadata(store, document_id, caller.reader)
         return {"document": meta.as_json(), "dossier": dossier.as_json() if dossier else None}
 
-    out = _run(request, "read", f"document {document_id} archive.json", read)
-    audit_event(request, "read", f"document {document_id} archive.json")
-    return out
+    target = f"document {document_id} archive.json"
+    return _run(request, "read", target, read, done=target)
 
 
 @router.get("/dossiers/{dossier_id}/archive.json", responses=errors(401, 403, 404),
@@ -109,15 +109,11 @@ def dossier_json(request: Request, dossier_id: DossierId,
     store = services(request).store
 
     def read() -> dict[str, Any]:
-        dossier = archival.dossier_metadata(store, dossier_id, caller.reader)
-        docs = archival.dossier_documents(store, dossier_id, caller.reader)
-        return {"dossier": dossier.as_json(),
-                "documents": [archival.document_metadata(store, info.id, caller.reader, dossier=dossier).as_json()
-                              for _, info in docs if info.record is not None]}
+        dossier, docs = archival.read_dossier_metadata(store, dossier_id, caller.reader)
+        return {"dossier": dossier.as_json(), "documents": [meta.as_json() for _, _, meta in docs]}
 
-    out = _run(request, "read", f"dossier {dossier_id} archive.json", read)
-    audit_event(request, "read", f"dossier {dossier_id} archive.json")
-    return out
+    target = f"dossier {dossier_id} archive.json"
+    return _run(request, "read", target, read, done=target)
 
 
 FieldsBody = Annotated[dict[str, Any], Body(description="field → value (\"\" or null: back to what donthu "
@@ -135,9 +131,8 @@ def edit_dossier(request: Request, dossier_id: DossierId, fields: FieldsBody,
         archival.set_fields(store, "dossier", dossier_id, fields, caller.principal.username)
         return archival.dossier_metadata(store, dossier_id, caller.reader).as_json()
 
-    out = _run(request, "correct", f"dossier {dossier_id} archival metadata", edit)
-    audit_event(request, "correct", f"dossier {dossier_id} archival metadata: {', '.join(sorted(fields))}")
-    return out
+    return _run(request, "correct", f"dossier {dossier_id} archival metadata", edit,
+                done=f"dossier {dossier_id} archival metadata: {', '.join(sorted(fields))}")
 
 
 @router.post("/documents/{document_id}/archive.json", responses=errors(400, 401, 403, 404, 422),
@@ -147,10 +142,9 @@ def edit_document(request: Request, document_id: DocumentId, fields: FieldsBody,
     store = services(request).store
 
     def edit() -> dict[str, Any]:
-        archival.document_metadata(store, document_id, caller.reader, Action.EDIT_ARCHIVAL)
+        archival.read_document_metadata(store, document_id, caller.reader, Action.EDIT_ARCHIVAL)
         archival.set_fields(store, "document", document_id, fields, caller.principal.username)
-        return archival.document_metadata(store, document_id, caller.reader).as_json()
+        return archival.read_document_metadata(store, document_id, caller.reader)[1].as_json()
 
-    out = _run(request, "correct", f"document {document_id} archival metadata", edit)
-    audit_event(request, "correct", f"document {document_id} archival metadata: {', '.join(sorted(fields))}")
-    return out
+    return _run(request, "correct", f"document {document_id} archival metadata", edit,
+                done=f"document {document_id} archival metadata: {', '.join(sorted(fields))}")

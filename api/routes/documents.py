@@ -21,10 +21,10 @@ from api.models import (MAX_ID, MAX_PAGE, ORIGINAL_TYPES, DocumentList, Document
 from api.routes.common import (DocumentId, PageNumber, document_or_404, errors, png_bytes, safe_name, services,
                                summary)
 from api.uploads import too_large_message
-from donthu.access import Action
+from donthu.access import Action, NotAllowed
 from donthu.types import DonthuError, TooLarge
 from records.read import SYSTEM, count_documents, list_documents as read_list, read_document, visible_ids
-from records.redaction import NotAllowed, needs_redaction, redacted_copy, redacted_page_image
+from records.redaction import needs_redaction, redacted_copy, redacted_page_image
 from records.typed import TypingError, add_typed
 
 log = logging.getLogger(__name__)

@@ -26,12 +26,12 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from api.auth import Caller, audit_event, need
+from api.auth import Caller, audit_event, client_address, need
 from api.models import MAX_ID
 from api.routes.common import errors, services
 from api.web import VN_TIME, _flash, _not_found, _render, templates
-from donthu.access import Action
-from records.read import Reader, read_document
+from donthu.access import Action, Role
+from records.read import SYSTEM, Reader, read_document, visible_ids
 from records.register import book, deadlines
 from records.register import read as register_read
 from records.register.duplicates import DuplicateIndex
@@ -53,8 +53,7 @@ ShortText = Annotated[str, Field(max_length=200)]
 CHANNEL_LABELS = book.CHANNELS
 DECISION_LABELS = book.DECISIONS
 REASON_LABELS = book.UNPROCESSABLE_REASONS
-REGISTER_STATUS_LABELS = {"received": "Mới vào sổ", "processing": "Đang xử lý", "decided": "Đã có hướng xử lý",
-                          "resolved": "Đã giải quyết xong"}
+REGISTER_STATUS_LABELS = book.STATUS_LABELS
 LINK_STATE_LABELS = {"proposed": "Đề xuất", "confirmed": "Đã xác nhận cùng vụ việc", "rejected": "Đã bác bỏ"}
 
 
@@ -287,9 +286,11 @@ def summary_of(entry: book.Entry, on: dt.date, deadline: deadlines.Deadline | No
         next_deadline=_deadline(entry, on, deadline))
 
 
-def sheet_of(engine: Any, entry: book.Entry, reader: Reader, on: dt.date) -> LetterSheet:
+def sheet_of(view: register_read.SheetView, on: dt.date) -> LetterSheet:
+    """The sheet's JSON from the sheet as the reader sees it (`register_read.read_sheet`: the letter read once)."""
+    entry = view.entry
     proposals = []
-    for p in register_read.proposals(engine, entry.id, reader) or []:
+    for p in view.proposals:
         other = OtherLetter(id=p.other_id, register_number=p.other_number, unit=p.other_unit,
                             received=p.other_received, visible=p.other is not None)
         if p.other is not None:
@@ -304,8 +305,7 @@ def sheet_of(engine: Any, entry: book.Entry, reader: Reader, on: dt.date) -> Let
         decision_date=entry.decision_date, decision_to=entry.decision_to,
         decision_documents=entry.decision_documents, accepted=entry.accepted, complex_case=entry.complex_case,
         remote=entry.remote, document_id=entry.document_id, dossier_id=entry.dossier_id,
-        history=[HistoryEvent(**h) for h in register_read.read_history(engine, entry.id, reader) or []],
-        proposals=proposals)
+        history=[HistoryEvent(**h) for h in view.history], proposals=proposals)
 
 
 def _letter_or_404(request: Request, letter_id: int, reader: Reader) -> book.Entry:
@@ -313,6 +313,13 @@ def _letter_or_404(request: Request, letter_id: int, reader: Reader) -> book.Ent
     if entry is None:
         raise HTTPException(404, f"letter {letter_id} not found")
     return entry
+
+
+def _sheet_or_404(request: Request, letter_id: int, reader: Reader) -> LetterSheet:
+    view = register_read.read_sheet(services(request).store.engine, letter_id, reader)
+    if view is None:
+        raise HTTPException(404, f"letter {letter_id} not found")
+    return sheet_of(view, today())
 
 
 def _acting_on(request: Request, caller: Caller, letter_id: int, action: Action) -> book.Entry:
@@ -337,7 +344,12 @@ def _target_unit(caller: Caller, wanted: str | None) -> str:
 def _register_document(request: Request, caller: Caller, *, document_id: int, received: dt.date, channel: str,
                        unit: str | None = None, **kw: Any) -> tuple[book.Entry, list[Any]]:
     store = services(request).store
-    info = read_document(store, document_id, caller.reader)
+    # whether the caller may see the document is the caller's read; what is stored is the system's full view
+    # (records.read), never the caller's: an uncleared reader's copy of a denunciation has its denouncer masked,
+    # and the register would keep `[đã ẩn]` as the senders. Masking is applied on output (register_read).
+    if document_id not in visible_ids(store, [document_id], caller.reader):
+        raise HTTPException(404, f"document {document_id} not found")
+    info = read_document(store, document_id, SYSTEM)
     if info is None:
         raise HTTPException(404, f"document {document_id} not found")
     if info.record is None:
@@ -398,9 +410,9 @@ def _filters_text(**filters: Any) -> str:
 @router.get("/register/letters/{letter_id}", response_model=LetterSheet, responses=errors(401, 403, 404),
             summary="A letter's sheet: register fields, next deadline, status history, duplicate proposals")
 def api_letter(request: Request, letter_id: LetterId, caller: Caller = READ) -> LetterSheet:
-    entry = _letter_or_404(request, letter_id, caller.reader)
+    sheet = _sheet_or_404(request, letter_id, caller.reader)
     audit_event(request, "read_register", f"letter {letter_id}")
-    return sheet_of(services(request).store.engine, entry, caller.reader, today())
+    return sheet
 
 
 @router.post("/register/letters", response_model=LetterSheet, status_code=201,
@@ -412,62 +424,52 @@ def api_register(request: Request, body: RegisterBody, caller: Caller = REGISTER
         unit=body.unit, forwarded_by=body.forwarded_by, forwarded_number=body.forwarded_number,
         forwarded_date=body.forwarded_date.isoformat() if body.forwarded_date else None, officer=body.officer,
         summary=body.summary)
-    shown = _letter_or_404(request, entry.id, caller.reader)
-    return sheet_of(services(request).store.engine, shown, caller.reader, today())
+    return _sheet_or_404(request, entry.id, caller.reader)
 
 
 def _after_change(request: Request, caller: Caller, letter_id: int) -> LetterSheet:
-    entry = _letter_or_404(request, letter_id, caller.reader)
-    return sheet_of(services(request).store.engine, entry, caller.reader, today())
+    return _sheet_or_404(request, letter_id, caller.reader)
 
 
-def _assign_if_unassigned(engine: Any, entry: book.Entry, caller: Caller) -> None:
-    if entry.officer is None and caller.principal.role.value == "officer":
-        book.assign(engine, entry.id, officer=caller.principal.username, who=caller.principal.username)
+def _step(request: Request, caller: Caller, letter_id: int, step: str, **values: Any) -> None:
+    """One handling step (judge, decide, resolve) through `book.take_step` — the same for the API and the
+    sheet's forms: DECIDE on the letter's unit (hidden letter 404, else 403), the step's values checked (400),
+    the letter's state must allow it (409), the deciding officer recorded, history and audit written there."""
+    _acting_on(request, caller, letter_id, Action.DECIDE)
+    principal = caller.principal
+    actor = book.Actor(principal.username, client=client_address(request),
+                       officer=principal.username if principal.role == Role.OFFICER else None)
+    try:
+        book.take_step(services(request).store.engine, letter_id, step, actor=actor, **values)
+    except book.StepRefused as exc:
+        raise HTTPException(409, str(exc)) from exc
+    except book.RegisterError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    if step == "resolve":
+        _cache(request).resolved(letter_id)
 
 
 @router.post("/register/letters/{letter_id}/judgement", response_model=LetterSheet,
-             responses=errors(400, 401, 403, 404),
+             responses=errors(400, 401, 403, 404, 409),
              summary="Whether the letter can be processed and, if not, why (Luật Tố cáo 2018 Art. 23–25, 27)")
 def api_judge(request: Request, letter_id: LetterId, body: JudgementBody, caller: Caller = DECIDE) -> LetterSheet:
-    entry = _acting_on(request, caller, letter_id, Action.DECIDE)
-    engine = services(request).store.engine
-    try:
-        book.judge(engine, letter_id, processable=body.processable, reason=body.reason,
-                   who=caller.principal.username)
-    except book.RegisterError as exc:
-        raise HTTPException(400, str(exc)) from exc
-    _assign_if_unassigned(engine, entry, caller)
-    audit_event(request, "decide", f"letter {letter_id} judged " + ("processable" if body.processable
-                                                                      else f"not: {body.reason}"))
+    _step(request, caller, letter_id, "judge", processable=body.processable, reason=body.reason)
     return _after_change(request, caller, letter_id)
 
 
 @router.post("/register/letters/{letter_id}/decision", response_model=LetterSheet,
-             responses=errors(400, 401, 403, 404),
+             responses=errors(400, 401, 403, 404, 409),
              summary="The decision on the letter: accept, forward, guide, return or file")
 def api_decide(request: Request, letter_id: LetterId, body: DecisionBody, caller: Caller = DECIDE) -> LetterSheet:
-    entry = _acting_on(request, caller, letter_id, Action.DECIDE)
-    engine = services(request).store.engine
-    try:
-        book.decide(engine, letter_id, decision=body.decision, on=body.on or today(),
-                    who=caller.principal.username, to=body.to, documents=body.documents,
-                    complex_case=body.complex_case, remote=body.remote)
-    except book.RegisterError as exc:
-        raise HTTPException(400, str(exc)) from exc
-    _assign_if_unassigned(engine, entry, caller)
-    audit_event(request, "decide", f"letter {letter_id} decision {body.decision}")
+    _step(request, caller, letter_id, "decide", decision=body.decision, on=body.on or today(), to=body.to,
+          documents=body.documents, complex_case=body.complex_case, remote=body.remote)
     return _after_change(request, caller, letter_id)
 
 
 @router.post("/register/letters/{letter_id}/resolution", response_model=LetterSheet,
-             responses=errors(400, 401, 403, 404), summary="The letter's matter is resolved")
+             responses=errors(400, 401, 403, 404, 409), summary="The letter's matter is resolved")
 def api_resolve(request: Request, letter_id: LetterId, body: ResolutionBody, caller: Caller = DECIDE) -> LetterSheet:
-    _acting_on(request, caller, letter_id, Action.DECIDE)
-    book.resolve(services(request).store.engine, letter_id, on=body.on or today(), who=caller.principal.username,
-                 note=body.note)
-    _cache(request).resolved(letter_id)
-    audit_event(request, "decide", f"letter {letter_id} resolved")
+    _step(request, caller, letter_id, "resolve", on=body.on or today(), note=body.note)
     return _after_change(request, caller, letter_id)
 
 
@@ -654,13 +656,14 @@ def sheet_page(request: Request, letter_id: str, caller: Caller = PAGE_READ) -> 
     """Phiếu xử lý đơn: a letter's sheet."""
     number = _int(letter_id, 1, MAX_ID)
     engine = services(request).store.engine
-    entry = register_read.read_letter(engine, number, caller.reader) if number else None
-    if entry is None:
+    view = register_read.read_sheet(engine, number, caller.reader) if number else None
+    if view is None:
         return _not_found(request, f"đơn số hiệu {letter_id} trong sổ")
     audit_event(request, "read_register", f"letter {number}")
     on = today()
+    entry, sheet = view.entry, sheet_of(view, on)
     return _render(request, "register_sheet.html", {
-        "e": entry, "sheet": sheet_of(engine, entry, caller.reader, on), "deadline": _deadline(entry, on),
+        "e": entry, "sheet": sheet, "deadline": sheet.next_deadline,
         "today": on, "may_answer": register_read.may_act(caller.reader, Action.REGISTER, entry.unit),
         "may_edit": register_read.may_act(caller.reader, Action.REGISTER, entry.unit)
         and register_read.may_edit_entry(caller.reader, entry),
@@ -668,20 +671,26 @@ def sheet_page(request: Request, letter_id: str, caller: Caller = PAGE_READ) -> 
                                   for s in entry.senders),
         "dossiers": _dossier_choices(services(request).store, caller.reader, entry.dossier_id),
         "may_decide": register_read.may_act(caller.reader, Action.DECIDE, entry.unit),
+        "steps": book.allowed_steps(entry),
     })
 
 
+#: what the sheet shows for a linked dossier whose access level keeps the reader out (not its title)
+RESTRICTED_TITLE = "Hồ sơ có mức độ tiếp cận hạn chế"
+
+
 def _dossier_choices(store: Any, reader: Reader, current: int | None) -> list[tuple[int, str]]:
-    """(id, name) of the newest dossiers the reader may see, for the sheet's dossier form; the linked one first
-    when the reader may see it."""
+    """(id, title as the reader may see it) of the newest dossiers the reader may see, for the sheet's dossier
+    form (`records.archival.visible_dossiers`); the linked one first when the reader may see it (a restricted one
+    the reader may not open as `RESTRICTED_TITLE`)."""
     from records import archival
 
     choices = [(i, name) for i, name, _ in archival.visible_dossiers(store, reader, limit=50)]
     if current is not None and all(i != current for i, _ in choices):
         try:
-            archival.dossier_documents(store, current, reader)
-            row = archival.dossier_row(store, current)
-            choices.insert(0, (current, row["name"]))
+            choices.insert(0, (current, archival.shown_title(store, current, reader)))
+        except archival.NotAllowed:  # still the linked one (the form must not unlink it), without its title
+            choices.insert(0, (current, RESTRICTED_TITLE))
         except LookupError:
             pass
     return choices
@@ -738,38 +747,31 @@ async def decide_page(request: Request, letter_id: str, caller: Caller = PAGE_DE
     number = _int(letter_id, 1, MAX_ID)
     if number is None:
         return _not_found(request, f"đơn số hiệu {letter_id} trong sổ")
+    step = str(form.get("buoc") or "")
+    on = _day(str(form.get("ngay") or "")) or today()
+    if step == "judge":
+        reason = str(form.get("ly_do") or "") or None
+        values: dict[str, Any] = {"processable": reason is None, "reason": reason}
+    elif step == "decide":
+        values = {"decision": str(form.get("huong") or ""), "on": on,
+                  "to": str(form.get("noi_nhan") or "")[:200] or None,
+                  "documents": [d.strip() for d in str(form.get("van_ban_ban_hanh") or "").split(";")
+                                if d.strip()][:20],
+                  "complex_case": form.get("phuc_tap") == "1", "remote": form.get("vung_xa") == "1"}
+    else:
+        values = {"on": on}  # resolve; another step is refused by book.take_step (after the access checks)
     try:
-        entry = _acting_on(request, caller, number, Action.DECIDE)
+        _step(request, caller, number, step, **values)
     except HTTPException as exc:
         if exc.status_code == 404:
             return _not_found(request, f"đơn số hiệu {letter_id} trong sổ")
-        return _back(number, "Không được xử lý đơn của đơn vị này.", "error")
-    engine = services(request).store.engine
-    step = str(form.get("buoc") or "")
-    who = caller.principal.username
-    on = _day(str(form.get("ngay") or "")) or today()
-    try:
-        if step == "judge":
-            reason = str(form.get("ly_do") or "") or None
-            book.judge(engine, number, processable=reason is None, reason=reason, who=who)
-            message = "Đã ghi: " + ("đơn đủ điều kiện xử lý." if reason is None else REASON_LABELS[reason] + ".")
-        elif step == "decide":
-            decision = str(form.get("huong") or "")
-            documents = [d.strip() for d in str(form.get("van_ban_ban_hanh") or "").split(";") if d.strip()][:20]
-            book.decide(engine, number, decision=decision, on=on, who=who,
-                        to=str(form.get("noi_nhan") or "")[:200] or None, documents=documents,
-                        complex_case=form.get("phuc_tap") == "1", remote=form.get("vung_xa") == "1")
-            message = f"Đã ghi hướng xử lý: {DECISION_LABELS[decision]}."
-        elif step == "resolve":
-            book.resolve(engine, number, on=on, who=who)
-            _cache(request).resolved(number)
-            message = "Đã ghi: vụ việc đã giải quyết xong."
-        else:
-            return _back(number, "Không rõ bước xử lý.", "error")
-    except book.RegisterError as exc:
-        return _back(number, f"Chưa lưu: {exc}", "error")
-    _assign_if_unassigned(engine, entry, caller)
-    audit_event(request, "decide", f"letter {number} {step}")
+        if exc.status_code == 403:
+            return _back(number, "Không được xử lý đơn của đơn vị này.", "error")
+        return _back(number, f"Chưa lưu: {exc.detail}", "error")
+    message = {"judge": lambda: "Đã ghi: " + ("đơn đủ điều kiện xử lý." if values["processable"]
+                                              else REASON_LABELS[values["reason"]] + "."),
+               "decide": lambda: f"Đã ghi hướng xử lý: {DECISION_LABELS[values['decision']]}.",
+               "resolve": lambda: "Đã ghi: vụ việc đã giải quyết xong."}[step]()
     return _back(number, message)
 
 

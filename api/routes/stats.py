@@ -23,7 +23,7 @@ from api.routes.common import errors, services
 from api.web import KIND_LABELS, TYPE_LABELS, _render
 from donthu.access import Action, unit_contains
 from records import report_form
-from records.register.book import CHANNELS, DECISIONS, STATUSES
+from records.register.book import CHANNELS, DECISIONS, STATUS_LABELS, STATUSES
 from records.statistics import (DEADLINE_STATES, DIMENSIONS, LETTER_DIMENSIONS, NEW_ADDRESS, NO_COMMUNE,
                                 NO_DECISION, PERIODS, UNSURE_COMMUNE, StatsQuery, StatsReport, StatsTable, report,
                                 report_to_xlsx, table_title, to_csv, to_xlsx)
@@ -32,8 +32,8 @@ router = APIRouter(tags=["statistics"])
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERIOD_LABELS = {"month": "Tháng", "quarter": "Quý", "year": "Năm", "all": "Toàn bộ", "custom": "Tùy chọn (từ … đến …)"}
-STATUS_NAMES = {"received": "Mới vào sổ", "processing": "Đang xử lý", "decided": "Đã có kết quả xử lý",
-                "resolved": "Đã giải quyết"}
+#: the register's one table of status labels (the register's pages and the report form show the same)
+STATUS_NAMES = STATUS_LABELS
 DEADLINE_NAMES = {"within": "Trong hạn", "past": "Quá hạn"}
 DIMENSION_NAMES = {"type": "Loại đơn", "channel": "Kênh tiếp nhận", "status": "Trạng thái",
                    "decision": "Kết quả xử lý", "deadline": "Trong hạn / quá hạn", "land": "Liên quan đất đai",

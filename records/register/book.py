@@ -33,6 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from donthu.access import normalise_unit
 from donthu.schema import Record
 from donthu.text import fold, nfc
+from records import audit
 from records.register import deadlines
 from records.register.duplicates import DuplicateIndex, Letter, ParcelRef, Proposal, Sender, from_signature, minhash
 from records.tables import register_events, register_letters, register_links
@@ -50,7 +51,15 @@ DECISIONS: dict[str, str] = {
     "return": "Trả lại đơn",
     "file": "Lưu đơn",
 }
-STATUSES: tuple[str, ...] = ("received", "processing", "decided", "resolved")
+#: the statuses of a letter and their one label, shown by the register's pages, the statistics page and the
+#: report form alike (exports keep the codes)
+STATUS_LABELS: dict[str, str] = {
+    "received": "Mới vào sổ",
+    "processing": "Đang xử lý",
+    "decided": "Đã có hướng xử lý",
+    "resolved": "Đã giải quyết",
+}
+STATUSES: tuple[str, ...] = tuple(STATUS_LABELS)
 #: why a letter cannot be processed (Luật Tố cáo 2018, Law 25/2018/QH14)
 UNPROCESSABLE_REASONS: dict[str, str] = {
     "no_identity": "Không ghi rõ họ tên, địa chỉ, không có chữ ký hoặc điểm chỉ (Art. 23)",
@@ -512,38 +521,151 @@ def letters_of_dossier(engine: Engine, dossier_id: int) -> list[Entry]:
     return [_entry(r) for r in rows]
 
 
-def assign(engine: Engine, letter_id: int, *, officer: str, who: str) -> Entry:
-    """The handling officer of a letter (the due list is per officer); the status does not change."""
-    entry = get(engine, letter_id)
-    return _change(engine, letter_id, who, entry.status, f"phân công cán bộ xử lý: {officer}", officer=officer)
+#: the handling steps (Circular 05/2021/TT-TTCP: xử lý đơn; Luật Tố cáo 2018 Art. 24, Luật Khiếu nại 2011
+#: Art. 27) and the statuses each may be taken from: a received letter is judged (processable or not, again
+#: while it is being processed) and decided; only an accepted letter (thụ lý) is later resolved. Anything else
+#: (deciding a letter already decided, judging a resolved one, resolving a letter forwarded, guided, returned
+#: or filed) is refused with `StepRefused`.
+STEPS: dict[str, tuple[str, ...]] = {
+    "judge": ("received", "processing"),
+    "decide": ("received", "processing"),
+    "resolve": ("decided",),
+}
+
+
+class StepRefused(RegisterError):
+    """A handling step the letter's state does not allow (a conflict with its state, HTTP 409), as opposed to a
+    step with a wrong value (a plain `RegisterError`, HTTP 400)."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who takes a step: `username` (the history's and the audit trail's who); `client` where from for the
+    audit trail ("cli", or the request's client address; None: not audited — scripts and tests calling the
+    book directly); `officer`: the handling officer recorded on a letter that has none (an officer who judges
+    or decides an unassigned letter becomes its officer; the due list is per officer)."""
+
+    username: str
+    client: str | None = None
+    officer: str | None = None
+
+
+def allowed_steps(entry: Entry) -> tuple[str, ...]:
+    """The steps that may be taken on the letter now (the sheet shows only their forms)."""
+    return tuple(name for name, statuses in STEPS.items() if entry.status in statuses
+                 and not (name == "resolve" and entry.decision != "accept"))
+
+
+def _step_values(step: str, *, on: dt.date | None, processable: bool | None, reason: str | None,
+                 decision: str | None, to: str | None, documents: list[str] | None, complex_case: bool,
+                 remote: bool, note: str) -> tuple[str, str, dict[str, Any], str]:
+    """(status after, history note, columns, audit target) of a step, its values checked (RegisterError)."""
+    if step not in STEPS:
+        raise RegisterError(f"bước xử lý không hợp lệ: {step[:40]!r} ({', '.join(STEPS)})")
+    if step == "judge":
+        if processable is None:
+            raise RegisterError("xét điều kiện xử lý: cần ghi đủ hay không đủ điều kiện")
+        if not processable and reason not in UNPROCESSABLE_REASONS:
+            raise RegisterError(f"lý do không xử lý không hợp lệ: {reason!r} ({', '.join(UNPROCESSABLE_REASONS)})")
+        return ("processing", "đủ điều kiện xử lý" if processable else UNPROCESSABLE_REASONS[reason],
+                {"processable": processable, "unprocessable_reason": None if processable else reason},
+                "judged " + ("processable" if processable else f"not: {reason}"))
+    if on is None:
+        raise RegisterError("cần ghi ngày")
+    if step == "decide":
+        if decision not in DECISIONS:
+            raise RegisterError(f"quyết định không hợp lệ: {decision!r} ({', '.join(DECISIONS)})")
+        if decision == "forward" and not to:
+            raise RegisterError("chuyển đơn: cần ghi cơ quan có thẩm quyền nhận đơn")
+        issued = [d for d in (documents or []) if d]
+        text = DECISIONS[decision] + (f": {to}" if to else "") + (f"; văn bản: {'; '.join(issued)}" if issued else "")
+        return ("decided", text,
+                {"decision": decision, "decision_date": on.isoformat(), "decision_to": to,
+                 "decision_documents": json.dumps(issued, ensure_ascii=False),
+                 "accepted": on.isoformat() if decision == "accept" else None, "complex_case": complex_case,
+                 "remote": remote},
+                f"decision {decision}")
+    return "resolved", f"đã giải quyết ngày {on.isoformat()} {note}".strip(), {}, "resolved"
+
+
+def _refusal(entry: Entry, step: str, values: dict[str, Any]) -> str | None:
+    """Why the letter's state does not allow the step (None: it does)."""
+    if entry.status not in STEPS[step]:
+        shown = STATUS_LABELS[entry.status].lower()
+        return {"judge": f"đơn {entry.register_number} {shown}: không xét lại điều kiện xử lý",
+                "decide": f"đơn {entry.register_number} {shown}: không ghi lại hướng xử lý",
+                "resolve": f"đơn {entry.register_number} {shown}: chỉ ghi giải quyết xong đơn đã thụ lý"}[step]
+    if step == "resolve" and entry.decision != "accept":
+        decided = DECISIONS.get(entry.decision or "", entry.decision)
+        return f"đơn {entry.register_number} có hướng xử lý '{decided}', không thụ lý: không có gì để giải quyết xong"
+    if step == "decide" and values["decision"] == "accept" and entry.processable is False:
+        return f"đơn {entry.register_number} đã xét là không đủ điều kiện xử lý: không thụ lý được"
+    return None
+
+
+def take_step(engine: Engine, letter_id: int, step: str, *, actor: Actor, on: dt.date | None = None,
+              processable: bool | None = None, reason: str | None = None, decision: str | None = None,
+              to: str | None = None, documents: list[str] | None = None, complex_case: bool = False,
+              remote: bool = False, note: str = "") -> Entry:
+    """Take one handling step on a letter — `judge` (whether it can be processed and, if not, why:
+    `UNPROCESSABLE_REASONS`), `decide` (accept / forward / guide / return / file on `on`, the body it goes to,
+    the documents issued; accepting, thụ lý, starts the resolution deadline from `on`) or `resolve` (on `on`)
+    — the one implementation behind the API, the pages, the CLI and the wrappers below.
+
+    In one transaction: the step's values are checked (RegisterError), the letter's state must allow it
+    (`STEPS`; else StepRefused), the letter is updated, its next deadline recomputed, the step written to the
+    status history, `actor.officer` recorded as its officer when it has none (a history event too), and, when
+    `actor.client` is given, the audit row (`decide`) appended — so a step is never done without its audit
+    row. A refused step is audited as `refused` (when `actor.client` is given) and raised."""
+    try:
+        status, text, values, target = _step_values(step, on=on, processable=processable, reason=reason,
+                                                    decision=decision, to=to, documents=documents,
+                                                    complex_case=complex_case, remote=remote, note=note)
+        with engine.connect() as conn:
+            conn.execution_options(donthu_write=True)  # SQLite: take the write lock up front (records.store)
+            with conn.begin():
+                row = conn.execute(select(register_letters).where(register_letters.c.id == letter_id)
+                                   .with_for_update()).first()
+                if row is None:
+                    raise RegisterError(f"không có đơn số hiệu {letter_id} trong sổ")
+                entry = _entry(row)
+                refused = _refusal(entry, step, values)
+                if refused:
+                    raise StepRefused(refused)
+                if actor.officer and not entry.officer:
+                    values["officer"] = actor.officer
+                conn.execute(update(register_letters).where(register_letters.c.id == letter_id)
+                             .values(status=status, updated_at=_now(), **values))
+                refresh_next_due(conn, [letter_id])
+                _event(conn, letter_id, actor.username, status, text)
+                if "officer" in values:
+                    _event(conn, letter_id, actor.username, status, f"phân công cán bộ xử lý: {actor.officer}")
+                if actor.client is not None:
+                    audit.append_in(conn, username=actor.username, client=actor.client, action="decide",
+                                    target=f"letter {letter_id} {target}")
+    except RegisterError as exc:
+        if actor.client is not None:
+            audit.append_on(engine, username=actor.username, client=actor.client, action="decide",
+                                target=f"letter {letter_id} {step}: {exc}", result="refused")
+        raise
+    return get(engine, letter_id)
 
 
 def judge(engine: Engine, letter_id: int, *, processable: bool, reason: str | None, who: str) -> Entry:
-    """Whether the letter can be processed and, if not, why (`UNPROCESSABLE_REASONS`)."""
-    if not processable and reason not in UNPROCESSABLE_REASONS:
-        raise RegisterError(f"lý do không xử lý không hợp lệ: {reason!r} ({', '.join(UNPROCESSABLE_REASONS)})")
-    note = "đủ điều kiện xử lý" if processable else UNPROCESSABLE_REASONS[reason]
-    return _change(engine, letter_id, who, "processing", note, processable=processable,
-                   unprocessable_reason=None if processable else reason)
+    """`take_step(…, "judge")` by `who`, not audited (scripts, tests)."""
+    return take_step(engine, letter_id, "judge", actor=Actor(who), processable=processable, reason=reason)
 
 
 def decide(engine: Engine, letter_id: int, *, decision: str, on: dt.date, who: str, to: str | None = None,
            documents: list[str] | None = None, complex_case: bool = False, remote: bool = False) -> Entry:
-    """The decision on the letter (accept / forward / guide / return / file) with its date, the body it goes to
-    and the documents issued. Accepting (thụ lý) starts the resolution deadline from `on`."""
-    if decision not in DECISIONS:
-        raise RegisterError(f"quyết định không hợp lệ: {decision!r} ({', '.join(DECISIONS)})")
-    if decision == "forward" and not to:
-        raise RegisterError("chuyển đơn: cần ghi cơ quan có thẩm quyền nhận đơn")
-    note = DECISIONS[decision] + (f": {to}" if to else "")
-    return _change(engine, letter_id, who, "decided", note, decision=decision, decision_date=on.isoformat(),
-                   decision_to=to, decision_documents=json.dumps(documents or [], ensure_ascii=False),
-                   accepted=on.isoformat() if decision == "accept" else None, complex_case=complex_case,
-                   remote=remote)
+    """`take_step(…, "decide")` by `who`, not audited (scripts, tests)."""
+    return take_step(engine, letter_id, "decide", actor=Actor(who), on=on, decision=decision, to=to,
+                     documents=documents, complex_case=complex_case, remote=remote)
 
 
 def resolve(engine: Engine, letter_id: int, *, on: dt.date, who: str, note: str = "") -> Entry:
-    return _change(engine, letter_id, who, "resolved", f"đã giải quyết ngày {on.isoformat()} {note}".strip())
+    """`take_step(…, "resolve")` by `who`, not audited (scripts, tests)."""
+    return take_step(engine, letter_id, "resolve", actor=Actor(who), on=on, note=note)
 
 
 def answer(engine: Engine, letter_id: int, other_id: int, *, confirm: bool, who: str) -> Entry:

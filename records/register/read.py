@@ -9,8 +9,8 @@ names, ID numbers and addresses, and the summary's and text's mentions of them, 
 `records.confidential.MASK` for a reader not cleared to see a denouncer's identity (Luật Tố cáo 2018,
 Law 25/2018/QH14, Art. 47(1)(b): keep the denouncer's name, address and handwriting confidential).
 
-Duplicate proposals (`proposals`) are shown on the sheets of both letters (made when the later one was
-registered): the score and the
+A letter's sheet (`read_sheet`) reads the letter once and its history and duplicate proposals for it. Duplicate
+proposals are shown on the sheets of both letters (made when the later one was registered): the score and the
 reasons (which never quote a name, an ID number or an address, `records.register.duplicates`), and the other
 letter as this reader may see it — its number, unit and date only when it is outside the reader's units (a
 copy sent to another body, Luật Tố cáo 2018 Art. 24(3)), never its senders or summary.
@@ -133,13 +133,6 @@ def may_edit_entry(reader: Reader, entry: book.Entry) -> bool:
     return reader.principal is None or not is_confidential(entry) or cleared(reader.principal)
 
 
-def read_history(engine: Engine, letter_id: int, reader: Reader) -> list[dict] | None:
-    """The status history (its notes name no sender); None when the letter is hidden from `reader`."""
-    if read_letter(engine, letter_id, reader) is None:
-        return None
-    return book.history(engine, letter_id)
-
-
 @dataclass(frozen=True)
 class ProposalView:
     """A duplicate proposal as a reader sees it. `other` is the other letter (as this reader sees it) when
@@ -156,16 +149,32 @@ class ProposalView:
     other: book.Entry | None
 
 
-def proposals(engine: Engine, letter_id: int, reader: Reader) -> list[ProposalView] | None:
-    """The duplicate proposals of a letter (proposed, confirmed, rejected), best first; None when the letter
-    is hidden from `reader`."""
-    if read_letter(engine, letter_id, reader) is None:
+@dataclass(frozen=True)
+class SheetView:
+    """A letter's sheet as `reader` sees it: the letter, its status history (whose notes name no sender) and
+    its duplicate proposals (proposed, confirmed, rejected; best first)."""
+
+    entry: book.Entry
+    history: list[dict]
+    proposals: list[ProposalView]
+
+
+def read_sheet(engine: Engine, letter_id: int, reader: Reader) -> SheetView | None:
+    """The letter's sheet, the letter read once (`read_letter`) and its history and proposals read for it;
+    None when the letter is missing or hidden from `reader`."""
+    entry = read_letter(engine, letter_id, reader)
+    if entry is None:
         return None
+    return SheetView(entry, book.history(engine, entry.id), _proposals(engine, entry, reader))
+
+
+def _proposals(engine: Engine, entry: book.Entry, reader: Reader) -> list[ProposalView]:
+    """The duplicate proposals of a letter `reader` may see (`entry`, as `read_letter` gave it), best first."""
     out = []
-    found = [(link, link["other_id"]) for link in book.links(engine, letter_id)]
+    found = [(link, link["other_id"]) for link in book.links(engine, entry.id)]
     mine = {other for _, other in found}
     # proposals made for later letters that name this one: shown here too (answered on either sheet)
-    found += [(link, link["letter_id"]) for link in book.links_to(engine, letter_id) if link["letter_id"] not in mine]
+    found += [(link, link["letter_id"]) for link in book.links_to(engine, entry.id) if link["letter_id"] not in mine]
     for link, other_id in found:
         try:
             other = book.get(engine, other_id)
