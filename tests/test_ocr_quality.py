@@ -71,6 +71,33 @@ def test_judged_confidence_is_the_engine_mean_the_page_reports():
     assert quality.judge(words).confidence == engine.mean_confidence(words)
 
 
+def _flattened_as_read(image, first, settings):
+    """ocr.page.flattened's reading of `first`'s page, and the image (with its bilevel flag) it handed the engine:
+    the settings' own engine (real), recording what it is given."""
+    from dataclasses import replace
+
+    from ocr import engines, page
+
+    given = []
+    inner = engines.engine_for(settings)
+
+    class Recording:
+        name, wants_gray = "recording", inner.wants_gray
+
+        def recognise(self, image, bilevel=False, gray=None):
+            given.append((image, bilevel))
+            return inner.recognise(image, bilevel=bilevel, gray=gray)
+
+    engines.register("recording", lambda lang, choice: Recording())
+    try:
+        again = page.flattened(image, first, replace(settings, ocr_engine="recording"))
+    finally:
+        engines.ENGINES.pop("recording")
+        engines.load_engine.cache_clear()
+    (read,) = given
+    return again, read
+
+
 def test_the_flattened_rereading_reads_a_patterned_page_and_maps_its_words_back():
     """ocr.page.flattened: small dark-grey print on a pink guilloche-like pattern (what the land-use certificate
     photos show), read again from its gray tones at 20 px text: every drawn word is read, and each word's box,
@@ -78,10 +105,8 @@ def test_the_flattened_rereading_reads_a_patterned_page_and_maps_its_words_back(
     import numpy as np
     from PIL import Image, ImageDraw, ImageFont
 
-    from dataclasses import replace
-
     from donthu.config import Settings
-    from ocr import clean, engines, page
+    from ocr import clean, page
 
     lines = ["Ủy ban nhân dân quận bốn", "Bảng kê tọa độ góc thửa", "Số vào sổ cấp giấy chứng nhận"]
     yy, xx = np.mgrid[0:420, 0:900]
@@ -100,25 +125,8 @@ def test_the_flattened_rereading_reads_a_patterned_page_and_maps_its_words_back(
     cleaned = clean.clean(image, 96)
     first = page._read(page.PATH_CLEAN, cleaned.image, cleaned.transform, settings, bilevel=cleaned.bilevel,
                        original=image)
-    given = []
-
-    class Recording:
-        """Tesseract, recording the image it is given."""
-
-        name, wants_gray = "recording", False
-
-        def recognise(self, image, bilevel=False, gray=None):
-            given.append((image, bilevel))
-            return engines.load_engine("tesseract").recognise(image, bilevel=bilevel)
-
-    engines.register("recording", lambda lang, choice: Recording())
-    try:
-        again = page.flattened(image, first, replace(settings, ocr_engine="recording"))
-    finally:
-        engines.ENGINES.pop("recording")
-        engines.load_engine.cache_clear()
+    again, (read, bilevel) = _flattened_as_read(image, first, settings)
     assert again.path == "clean, gray, background flattened"
-    (read, bilevel), = given
     assert read.ndim == 2 and not bilevel and len(np.unique(read)) > 2  # gray tones, not thresholded
     boxes = again.transform.boxes_to_original(
         np.array([[w.left, w.top, w.width, w.height] for w in again.found], np.float64))
@@ -160,9 +168,8 @@ def test_the_flattened_rereading_whitens_a_tables_rules_and_reads_its_cells():
     cleaned = clean.clean(image, 96)
     first = page._read(page.PATH_CLEAN, cleaned.image, cleaned.transform, settings, bilevel=cleaned.bilevel,
                        original=image)
-    again = page.flattened(image, first, settings)
+    again, (read, _) = _flattened_as_read(image, first, settings)
     assert again.path.endswith(page.FLATTENED)
-    read = again.image
     dark = read < 128
     assert dark.sum(axis=1).max() < 0.5 * (columns[-1] - columns[0]) * read.shape[1] / image.shape[1]  # no rule row
     assert dark.sum(axis=0).max() < 0.5 * len(rows) * step * read.shape[0] / image.shape[0]  # no rule column
