@@ -20,18 +20,25 @@ Layout: one tantivy document per PAGE (like `search.elastic`), carrying its docu
   `year`; `sortkey` = YYYYMMDD·10^10 + doc_id (newest first, then the highest id, as SQLite).
 
 Matching and ranking: every unit (term or phrase, `search.analysis.parse_query`) must match `folded` (so `dat`
-finds `đất` and `đất` finds `dat`); a unit typed with diacritics that also matches `exact` adds `EXACT_BONUS`
-(a constant larger than any BM25 sum), so exactly spelled pages rank above folded-only ones (the tier); then
-BM25 of `folded`. A document's score is its best page's: the top `(offset + limit) × 4` pages are read (doc id
-and page from fast fields, no stored document), grouped per document, widened while too few documents came back.
+finds `đất` and `đất` finds `dat`); a unit typed with diacritics that the page also spells so (`exact`) puts the
+page in a higher tier: pages spelling every such unit exactly first, then the others by `EXACT_BONUS` (a
+constant larger than any BM25 sum) per exactly spelled unit, then BM25. When many pages match, the top tier is
+ranked on its own by BM25 of the exact fields (a query on `exact` alone, cheaper than the folded query with
+the bonus clauses); only when it holds fewer documents than the page of hits asks for are the other documents
+ranked after it (folded BM25 + bonuses). When a few thousand pages match, one pass ranks them all that way
+(folded BM25 + bonuses). A document's score is its best page's: the top `(offset + limit) × 4` pages are read
+(doc id and page from fast fields, no stored document), grouped per document, widened while too few documents
+came back. Searches hold no lock: each takes a searcher (a snapshot of the last commit, thread-safe).
 
-Totals and facets count DOCUMENTS: when at most `EXACT_COUNT_PAGES` pages match, exactly (the matched
-documents' ids, then term aggregations over their first-page rows, one row per document); above, the total is
-tantivy's cardinality (HyperLogLog) of `doc_id` and each facet bucket's a cardinality sub-aggregation (error
-about 1 %, as Elasticsearch's `cardinality` in `search.elastic`), and above `SAMPLE_ABOVE_PAGES` those are
-counted on a fixed sample of the documents (`sample`, a hash of doc_id) holding about that many matching pages
-and scaled up (`SearchResults.approximate` is then True): counting a million matches would alone exceed the
-latency target. Browsing without text counts first-page rows: always exact.
+Totals and facets count DOCUMENTS. An upper bound of the matching rows comes free from the terms' document
+frequencies (and the filters' count): at most `EXACT_COUNT_PAGES`, every matching row is read once, ranked,
+and the total and facets are exact (term aggregations over the matched documents' first-page rows). Above,
+the rows are counted on a fixed sample of the documents (`sample`, a hash of doc_id) sized from that bound to
+hold about `SAMPLE_ABOVE_PAGES` matching rows (widened when the bound was loose): the total is tantivy's
+cardinality (HyperLogLog) of `doc_id` on the sample and each facet bucket's a cardinality sub-aggregation,
+scaled up, and `SearchResults.approximate` is True (counting a million matches would alone exceed the latency
+target); a sample estimating at most `EXACT_COUNT_PAGES` rows sends the search to the exact path after all.
+Browsing without text counts first-page rows: always exact.
 
 Writing: each `index_many`/`delete` opens the index writer (tantivy allows one per index: another process
 holding it makes this one retry for up to `LOCK_TIMEOUT_S`), deletes the documents' rows by `doc_id`, adds,
