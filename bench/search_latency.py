@@ -272,91 +272,123 @@ def open_engine(name: str, directory: Path, es_url: str | None) -> SearchBackend
     raise SystemExit(f"unknown engine {name}")
 
 
-def run_engine(name: str, pages: int, rounds: int, es_url: str | None, deadline: float) -> dict:
-    """One engine in this process: build, then time the query families; a dict of the numbers."""
+def _build(backend: SearchBackend, pages: int, deadline: float, out: dict) -> None:
+    """Index `pages` generated pages into `backend`; the build's numbers into `out`."""
+    gen = Generator()
+    started = time.perf_counter()
+    gen_s = 0.0
+    n_docs = n_pages = 0
+    batches = gen.docs(pages, batch=2000)
+    while True:
+        g0 = time.perf_counter()
+        batch = next(batches, None)
+        gen_s += time.perf_counter() - g0
+        if batch is None:
+            break
+        backend.index_many(batch)
+        n_docs += len(batch)
+        n_pages += sum(len(d.pages) for d in batch)
+        if time.perf_counter() > deadline:
+            out["build_cut_short"] = True
+            break
+    for finish in ("refresh", "optimize"):
+        if hasattr(backend, finish):
+            getattr(backend, finish)()
+    build = time.perf_counter() - started - gen_s
+    out.update(docs=n_docs, indexed_pages=n_pages, build_s=round(build, 1), generate_s=round(gen_s, 1),
+               pages_per_s=round(n_pages / build),
+               rss_after_build_mb=round(_status("VmRSS")), load_after_build=_load())
+
+
+def run_engine(name: str, pages: int, rounds: int, es_url: str | None, deadline: float,
+               keep: str | None = None) -> dict:
+    """One engine in this process: build, then time the query families; a dict of the numbers. With `keep`, the
+    index is built in `keep/ENGINE-PAGES` and left there, and a later run with the same `keep` reuses it (with
+    the build numbers of the run that built it) instead of building again."""
     out: dict = {"engine": name, "pages": pages, "load_before": _load()}
-    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
-        backend = open_engine(name, Path(tmp), es_url)
-        gen = Generator()
-        started = time.perf_counter()
-        gen_s = 0.0
-        n_docs = n_pages = 0
-        batches = gen.docs(pages, batch=2000)
-        while True:
-            g0 = time.perf_counter()
-            batch = next(batches, None)
-            gen_s += time.perf_counter() - g0
-            if batch is None:
-                break
-            backend.index_many(batch)
-            n_docs += len(batch)
-            n_pages += sum(len(d.pages) for d in batch)
-            if time.perf_counter() > deadline:
-                out["build_cut_short"] = True
-                break
-        for finish in ("refresh", "optimize"):
-            if hasattr(backend, finish):
-                getattr(backend, finish)()
-        build = time.perf_counter() - started - gen_s
-        out.update(docs=n_docs, indexed_pages=n_pages, build_s=round(build, 1), generate_s=round(gen_s, 1),
-                   pages_per_s=round(n_pages / build),
-                   rss_after_build_mb=round(_status("VmRSS")), load_after_build=_load())
-        # a serving process opens the index it did not write: close and reopen (RSS from here on)
+    if not keep:
+        with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
+            backend = open_engine(name, Path(tmp), es_url)
+            _build(backend, pages, deadline, out)
+            backend.close()
+            _serve(name, Path(tmp), es_url, rounds, out)
+        return out
+    directory = Path(keep) / f"{name}-{pages}"
+    built = directory / "build.json"
+    if built.exists():
+        out.update(json.loads(built.read_text()), reused_index=str(directory))
+    else:
+        directory.mkdir(parents=True, exist_ok=True)
+        backend = open_engine(name, directory, es_url)
+        _build(backend, pages, deadline, out)
         backend.close()
-        out["index_mb"] = round(_du(Path(tmp)), 1)  # after closing: SQLite's WAL is checkpointed into the file
-        rss_open0 = _status("VmRSS")
-        backend = open_engine(name, Path(tmp), es_url)
-        families: dict[str, dict] = {}
-        overall: list[float] = []
-        overall_cpu: list[float] = []
-        for q in [q for qs in QUERIES.values() for q in qs]:  # warm-up round (page cache, JIT-less caches)
-            backend.search(q)
-        for family, queries in QUERIES.items():
-            times: list[float] = []
-            cpu: list[float] = []
-            total = 0
-            for _ in range(rounds):
-                for q in queries:
-                    t0, c0 = time.perf_counter(), time.process_time()
-                    results = backend.search(q)
-                    times.append((time.perf_counter() - t0) * 1000)
-                    cpu.append((time.process_time() - c0) * 1000)
-                    total = results.total
-            overall += times
-            overall_cpu += cpu
-            families[family] = {"n": len(times), "p50": round(statistics.median(times), 1),
-                                "p95": round(percentile(times, 95), 1), "p99": round(percentile(times, 99), 1),
-                                "max": round(max(times), 1), "cpu_p50": round(statistics.median(cpu), 1),
-                                "cpu_p95": round(percentile(cpu, 95), 1), "last_total": total}
-        out["families"] = families
-        out["overall"] = {"n": len(overall), "p50": round(statistics.median(overall), 1),
-                          "p95": round(percentile(overall, 95), 1), "p99": round(percentile(overall, 99), 1),
-                          "cpu_p50": round(statistics.median(overall_cpu), 1),
-                          "cpu_p95": round(percentile(overall_cpu, 95), 1)}
-        if name == "sqlite":  # the floor of any exact total in FTS5: visiting every match, nothing else
-            floor = {}
-            for word in ("dat", "ky", "khieu"):
-                t0 = time.perf_counter()
-                n = backend._db.execute(  # type: ignore[attr-defined]
-                    "SELECT count(*) FROM pages_fts WHERE pages_fts MATCH ?", (f'folded : "{word}"',)).fetchone()[0]
-                floor[word] = {"matches": n, "ms": round((time.perf_counter() - t0) * 1000, 1)}
-            out["fts5_count_floor"] = floor
-        out["rss_serving_mb"] = round(_status("VmRSS"))
-        out["rss_serving_growth_mb"] = round(_status("VmRSS") - rss_open0)
-        out["peak_rss_mb"] = round(_status("VmHWM"))
-        out["load_after"] = _load()
-        backend.close()
+        if not out.get("build_cut_short"):
+            built.write_text(json.dumps({k: out[k] for k in (
+                "docs", "indexed_pages", "build_s", "generate_s", "pages_per_s", "rss_after_build_mb",
+                "load_before", "load_after_build")}))
+    _serve(name, directory, es_url, rounds, out)
     return out
+
+
+def _serve(name: str, directory: Path, es_url: str | None, rounds: int, out: dict) -> None:
+    """Open the built (and closed) index as a serving process would and time every query family."""
+    out["index_mb"] = round(sum(f.stat().st_size for f in directory.rglob("*")
+                                if f.is_file() and f.name != "build.json") / 2**20, 1)
+    rss_open0 = _status("VmRSS")
+    backend = open_engine(name, directory, es_url)
+    out["load_before_queries"] = _load()
+    families: dict[str, dict] = {}
+    overall: list[float] = []
+    overall_cpu: list[float] = []
+    for q in [q for qs in QUERIES.values() for q in qs]:  # warm-up round (page cache, JIT-less caches)
+        backend.search(q)
+    for family, queries in QUERIES.items():
+        times: list[float] = []
+        cpu: list[float] = []
+        total = 0
+        for _ in range(rounds):
+            for q in queries:
+                t0, c0 = time.perf_counter(), time.process_time()
+                results = backend.search(q)
+                times.append((time.perf_counter() - t0) * 1000)
+                cpu.append((time.process_time() - c0) * 1000)
+                total = results.total
+        overall += times
+        overall_cpu += cpu
+        families[family] = {"n": len(times), "p50": round(statistics.median(times), 1),
+                            "p95": round(percentile(times, 95), 1), "p99": round(percentile(times, 99), 1),
+                            "max": round(max(times), 1), "cpu_p50": round(statistics.median(cpu), 1),
+                            "cpu_p95": round(percentile(cpu, 95), 1), "last_total": total}
+    out["families"] = families
+    out["overall"] = {"n": len(overall), "p50": round(statistics.median(overall), 1),
+                      "p95": round(percentile(overall, 95), 1), "p99": round(percentile(overall, 99), 1),
+                      "cpu_p50": round(statistics.median(overall_cpu), 1),
+                      "cpu_p95": round(percentile(overall_cpu, 95), 1)}
+    if name == "sqlite":  # the floor of any exact total in FTS5: visiting every match, nothing else
+        floor = {}
+        for word in ("dat", "ky", "khieu"):
+            t0 = time.perf_counter()
+            n = backend._db.execute(  # type: ignore[attr-defined]
+                "SELECT count(*) FROM pages_fts WHERE pages_fts MATCH ?", (f'folded : "{word}"',)).fetchone()[0]
+            floor[word] = {"matches": n, "ms": round((time.perf_counter() - t0) * 1000, 1)}
+        out["fts5_count_floor"] = floor
+    out["rss_serving_mb"] = round(_status("VmRSS"))
+    out["rss_serving_growth_mb"] = round(_status("VmRSS") - rss_open0)
+    out["peak_rss_mb"] = round(_status("VmHWM"))
+    out["load_after"] = _load()
+    backend.close()
 
 
 def print_table(results: list[dict]) -> None:
     for r in results:
         print(f"\n## {r['engine']} — {r['indexed_pages']:,} pages ({r['docs']:,} documents)"
               + (" BUILD CUT SHORT BY --timeout" if r.get("build_cut_short") else ""))
+        if r.get("reused_index"):
+            print(f"(index reused from {r['reused_index']}: the build numbers are those of the run that built it)")
         print(f"build {r['build_s']} s ({r['pages_per_s']:,} pages/s; generating the text {r['generate_s']} s "
               f"more), index {r['index_mb']} MB, RSS after build {r['rss_after_build_mb']} MB, serving "
               f"{r['rss_serving_mb']} MB (peak {r['peak_rss_mb']} MB); load {r['load_before']} → "
-              f"{r['load_after_build']} → {r['load_after']}")
+              f"{r['load_after_build']} → {r.get('load_before_queries', '')} → {r['load_after']}")
         print("| family | n | p50 ms | p95 ms | p99 ms | max ms | CPU p50 / p95 ms | total (last query) |")
         print("|---|---|---|---|---|---|---|---|")
         for family, f in r["families"].items():
@@ -377,18 +409,20 @@ def main() -> None:
     parser.add_argument("--es-url", help="Elasticsearch URL (engine elasticsearch; index donthu-bench)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per engine for the build (then cut)")
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--keep", help="build each index in KEEP/ENGINE-PAGES and keep it; reuse it when there")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(run_engine(args.child, args.pages, args.rounds, args.es_url,
-                                    time.perf_counter() + args.timeout)))
+                                    time.perf_counter() + args.timeout, args.keep)))
         return
     results = []
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
           f"{Path('/proc/cpuinfo').read_text().split('model name')[1].split(':')[1].splitlines()[0].strip()}")
     for engine in args.engines.split(","):
         cmd = [sys.executable, __file__, "--child", engine, "--pages", str(args.pages), "--rounds",
-               str(args.rounds), "--timeout", str(args.timeout)] + (["--es-url", args.es_url] if args.es_url else [])
+               str(args.rounds), "--timeout", str(args.timeout)] + (["--keep", args.keep] if args.keep else []) \
+            + (["--es-url", args.es_url] if args.es_url else [])
         done = subprocess.run(cmd, capture_output=True, text=True)
         if done.returncode != 0:
             print(f"{engine}: failed\n{done.stderr[-3000:]}")

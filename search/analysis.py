@@ -13,6 +13,7 @@ matches the parts next to each other.
 from __future__ import annotations
 
 import bisect
+import functools
 import html
 import itertools
 import re
@@ -213,19 +214,79 @@ def highlight(text: str, parsed: ParsedQuery, words: int = 30, folded: str | Non
     the ORIGINAL spelling of each matched word wrapped in <mark>…</mark>, the rest escaped.
     Without matches (or an empty query) it is the start of the text.
     `folded` may pass `fold(text)` when it is already at hand (the index stores it).
-    Only the words of the snippet's window are located (the page's words are counted and matched with
-    regular expressions and set look-ups, not one by one).
+
+    The matches are found by one regular expression of the query's units over the page, each letter a class
+    of the characters that fold to it, and only the snippet window's words are cut out (`_highlight_located`);
+    a page with characters outside the Latin/Vietnamese blocks goes word by word (`_highlight_by_words`,
+    folding every word). Both give the same snippet.
     """
     text = nfc(text)
-    n = len(TOKEN.findall(text))
-    if not n:
-        return html.escape(" ".join(text.split())[:200])
-    marks: set[int] = set()
     if parsed.terms:
-        folded_tokens = TOKEN.findall(folded if folded is not None else fold_text(text))
-        if len(folded_tokens) != n:  # folding merged or split a word: fold word by word
-            folded_tokens = [fold(w) for w in TOKEN.findall(text)]
-        marks = matched_tokens(folded_tokens, parsed)
+        located = _highlight_located(text, parsed, words)
+        if located is not None:
+            return located
+    return _highlight_by_words(text, parsed, words, folded)
+
+
+def _letter_classes() -> tuple[dict[str, str], re.Pattern[str]]:
+    """For the Latin, Vietnamese and punctuation blocks: folded character → a regular-expression class of
+    every character that folds to it (`a` → `[AaÀàÁá…]`, `d` → `[DdĐđ]`), and a pattern finding any character
+    outside those blocks, or whose folding is not one character of the same kind (letter/digit or not)."""
+    by_folded: dict[str, list[str]] = {}
+    known: list[str] = []
+    for first, last in ((0x20, 0x250), (0x1E00, 0x1F00), (0x2000, 0x2070), (0x20A0, 0x20D0)):
+        for code in range(first, last):
+            ch = chr(code)
+            if nfc(ch) != ch:
+                continue
+            folded = fold(ch)
+            if len(folded) != 1 or bool(TOKEN.fullmatch(ch)) != bool(TOKEN.fullmatch(folded)):
+                continue
+            known.append(ch)
+            by_folded.setdefault(folded, []).append(ch)
+    classes = {f: "[" + "".join(re.escape(c) for c in chars) + "]" for f, chars in by_folded.items()}
+    unknown = re.compile("[^" + "".join(re.escape(c) for c in known) + "\n\t\r]")
+    return classes, unknown
+
+
+_CLASSES, _UNKNOWN = _letter_classes()
+_HTML_SPECIAL = re.compile("[&<>\"']")
+
+
+@functools.lru_cache(maxsize=512)
+def _units_pattern(units: tuple[tuple[str, ...], ...]) -> re.Pattern[str]:
+    """A pattern over the ORIGINAL text (each letter a class of the characters folding to it) matching,
+    zero-width so that overlapping matches are all found, at the start of every word where one of the folded
+    `units` begins; group 1 is the longest unit there (the others there are its prefixes)."""
+    def word(w: str) -> str:
+        return "".join(_CLASSES.get(c, re.escape(c)) for c in w)
+
+    alternatives = sorted(set(units), key=lambda u: (-len(u), u))
+    body = "|".join(r"[\W_]+".join(word(w) for w in unit) for unit in alternatives)
+    return re.compile(r"(?<![^\W_])(?=(" + body + r")(?![^\W_]))")
+
+
+def _highlight_located(text: str, parsed: ParsedQuery, words: int) -> str | None:
+    """`highlight` by one regular expression over the page, counting words only up to the matches
+    (None: a character the classes do not cover, or no word at all; `_highlight_by_words` does those)."""
+    if _UNKNOWN.search(text):
+        return None
+    pattern = _units_pattern(tuple(tuple(t.folded_tokens) for t in parsed.terms))
+    marks: set[int] = set()
+    anchors: list[tuple[int, int]] = [(0, 0)]  # (word index, character offset) of known word starts
+    index = pos = 0
+    for m in pattern.finditer(text):
+        at = m.start()
+        index += len(TOKEN.findall(text, pos, at))
+        pos = at
+        anchors.append((index, at))
+        marks.update(range(index, index + len(TOKEN.findall(m.group(1)))))
+    n = index + len(TOKEN.findall(text, pos))
+    return _snippet(text, marks, n, words, anchors) if n else None
+
+
+def _snippet(text: str, marks: set[int], n: int, words: int, anchors: list[tuple[int, int]]) -> str:
+    """The `words`-word window around the densest cluster of `marks` (word indices), as HTML."""
     start = 0
     if marks:
         ordered = sorted(marks)
@@ -237,15 +298,32 @@ def highlight(text: str, parsed: ParsedQuery, words: int = 30, folded: str | Non
                 best, start = covered, candidate
     start = min(start, max(0, n - words))
     end = min(n, start + words)
-    spans = [m.span() for m in itertools.islice(TOKEN.finditer(text), start, end + 1)]
+    at_index, at_offset = max(a for a in anchors if a[0] <= start)
+    spans = [m.span() for m in itertools.islice(TOKEN.finditer(text, at_offset), start - at_index,
+                                                   end - at_index + 1)]
     out: list[str] = ["… "] if start > 0 else []
     cursor = spans[0][0]
-    for i in range(start, end):
+    stop = spans[end - start][0] if end < n else len(text)
+    escape = html.escape if _HTML_SPECIAL.search(text, cursor, stop) else str
+    for i in sorted(i for i in marks if start <= i < end):
         s, e = spans[i - start]
-        out.append(html.escape(text[cursor:s]))
-        word = html.escape(text[s:e])
-        out.append(f"<mark>{word}</mark>" if i in marks else word)
+        out.append(escape(text[cursor:s]))
+        out.append(f"<mark>{escape(text[s:e])}</mark>")
         cursor = e
-    tail = text[cursor:spans[end - start][0]] if end < n else text[cursor:]
-    out.append(html.escape(tail.rstrip() if end == n else tail.rstrip() + " …"))
+    tail = text[cursor:stop]
+    out.append(escape(tail.rstrip() if end == n else tail.rstrip() + " …"))
     return " ".join("".join(out).split())
+
+
+def _highlight_by_words(text: str, parsed: ParsedQuery, words: int = 30, folded: str | None = None) -> str:
+    """`highlight` word by word: every word of the page folded and compared (`matched_tokens`)."""
+    n = len(TOKEN.findall(text))
+    if not n:
+        return html.escape(" ".join(text.split())[:200])
+    marks: set[int] = set()
+    if parsed.terms:
+        folded_tokens = TOKEN.findall(folded if folded is not None else fold_text(text))
+        if len(folded_tokens) != n:  # folding merged or split a word: fold word by word
+            folded_tokens = [fold(w) for w in TOKEN.findall(text)]
+        marks = matched_tokens(folded_tokens, parsed)
+    return _snippet(text, marks, n, words, [(0, 0)])

@@ -38,10 +38,10 @@ from typing import Any, Iterable
 
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 
-from donthu.access import normalise_unit, unit_paths
-from donthu.text import nfc
-from search.analysis import ParsedQuery, Term, highlight, parcel_key, parse_parcel, parse_query, place_keys, value_key
+from donthu.access import normalise_unit
+from search.analysis import ParsedQuery, Term, highlight, parse_parcel, parse_query, place_keys, value_key
 from search.backend import IndexDocument, SearchHit, SearchQuery, SearchResults
+from search.fields import document_values, page_texts
 
 EXACT_BONUS = 10.0
 #: inner_hits size limit (index.max_inner_result_window defaults to 100)
@@ -128,43 +128,20 @@ def _valid_date(value: str | None) -> str | None:
 
 
 def page_sources(doc: IndexDocument) -> list[dict[str, Any]]:
-    """The ES page documents of one IndexDocument (one with empty text when it has no pages)."""
-    parcels = sorted({parcel_key(no, sheet) for no, sheet in doc.parcels if no}, key=str)
-    common = {
-        "doc_id": doc.doc_id,
-        "file": doc.file,
-        "kind": doc.kind,
-        "type": doc.type,
-        "kind_key": value_key(doc.kind),
-        "type_key": value_key(doc.type),
-        "date": _valid_date(doc.date),
-        "year": doc.year,
-        "dossier_id": doc.dossier_id,
-        "communes": sorted({nfc(c).strip() for c in doc.communes if c}),
-        "commune_keys": sorted({k for c in doc.communes if c for k in place_keys(c)}),
-        "districts": sorted({nfc(d).strip() for d in doc.districts if d}),
-        "district_keys": sorted({k for d in doc.districts if d for k in place_keys(d)}),
-        "parcels": [f"{no}/{sheet}" if sheet else no for no, sheet in parcels],
-        "parcel_nos": sorted({no for no, _ in parcels}),
-        "parties": [nfc(p) for p in doc.parties],
-        "file_masked": doc.masked_file if doc.masked_file is not None else doc.file,
-        **{name: sorted({nfc(v).strip() for v in getattr(doc, name) if v}) for name in _PLACE_FIELDS},
-        **{name[:-1] + "_keys": sorted({k for v in getattr(doc, name) if v for k in place_keys(v)})
-           for name in _PLACE_FIELDS},
-        "places": [nfc(p) for p in doc.places if p],
-        "unit": normalise_unit(doc.unit),
-        "unit_paths": unit_paths(doc.unit),
-    }
-    pages = doc.pages or []
-    count = max(1, len(pages))
+    """The ES page documents of one IndexDocument (one with empty text when it has no pages); the values are
+    `search.fields.document_values` (shared with the tantivy index)."""
+    values = document_values(doc)
+    common = {name: values[name] for name in (
+        "doc_id", "file", "kind", "type", "kind_key", "type_key", "year", "dossier_id", "communes", "commune_keys",
+        "districts", "district_keys", "parcels", "parcel_nos", "parties", "file_masked", *_PLACE_FIELDS,
+        *(name[:-1] + "_keys" for name in _PLACE_FIELDS), "places", "unit", "unit_paths")}
+    common["date"] = _valid_date(doc.date)
+    pages = page_texts(doc)
     out = []
-    for ordinal in range(count):
-        page = pages[ordinal] if pages else None
-        source = dict(common, ordinal=ordinal, page=page.number if page else 1,
-                      text=nfc(page.text or "") if page else "",
-                      text_masked=nfc(page.masked or "") if page else "")
-        if ordinal == 0:
-            source["page_count"] = count
+    for page in pages:
+        source = dict(common, ordinal=page.ordinal, page=page.number, text=page.text, text_masked=page.masked)
+        if page.ordinal == 0:
+            source["page_count"] = len(pages)
         out.append(source)
     return out
 

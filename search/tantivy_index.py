@@ -20,18 +20,25 @@ Layout: one tantivy document per PAGE (like `search.elastic`), carrying its docu
   `year`; `sortkey` = YYYYMMDD·10^10 + doc_id (newest first, then the highest id, as SQLite).
 
 Matching and ranking: every unit (term or phrase, `search.analysis.parse_query`) must match `folded` (so `dat`
-finds `đất` and `đất` finds `dat`); a unit typed with diacritics that also matches `exact` adds `EXACT_BONUS`
-(a constant larger than any BM25 sum), so exactly spelled pages rank above folded-only ones (the tier); then
-BM25 of `folded`. A document's score is its best page's: the top `(offset + limit) × 4` pages are read (doc id
-and page from fast fields, no stored document), grouped per document, widened while too few documents came back.
+finds `đất` and `đất` finds `dat`); a unit typed with diacritics that the page also spells so (`exact`) puts the
+page in a higher tier: pages spelling every such unit exactly first, then the others by `EXACT_BONUS` (a
+constant larger than any BM25 sum) per exactly spelled unit, then BM25. When many pages match, the top tier is
+ranked on its own by BM25 of the exact fields (a query on `exact` alone, cheaper than the folded query with
+the bonus clauses); only when it holds fewer documents than the page of hits asks for are the other documents
+ranked after it (folded BM25 + bonuses). When a few thousand pages match, one pass ranks them all that way
+(folded BM25 + bonuses). A document's score is its best page's: the top `(offset + limit) × 4` pages are read
+(doc id and page from fast fields, no stored document), grouped per document, widened while too few documents
+came back. Searches hold no lock: each takes a searcher (a snapshot of the last commit, thread-safe).
 
-Totals and facets count DOCUMENTS: when at most `EXACT_COUNT_PAGES` pages match, exactly (the matched
-documents' ids, then term aggregations over their first-page rows, one row per document); above, the total is
-tantivy's cardinality (HyperLogLog) of `doc_id` and each facet bucket's a cardinality sub-aggregation (error
-about 1 %, as Elasticsearch's `cardinality` in `search.elastic`), and above `SAMPLE_ABOVE_PAGES` those are
-counted on a fixed sample of the documents (`sample`, a hash of doc_id) holding about that many matching pages
-and scaled up (`SearchResults.approximate` is then True): counting a million matches would alone exceed the
-latency target. Browsing without text counts first-page rows: always exact.
+Totals and facets count DOCUMENTS. An upper bound of the matching rows comes free from the terms' document
+frequencies (and the filters' count): at most `EXACT_COUNT_PAGES`, every matching row is read once, ranked,
+and the total and facets are exact (term aggregations over the matched documents' first-page rows). Above,
+the rows are counted on a fixed sample of the documents (`sample`, a hash of doc_id) sized from that bound to
+hold about `SAMPLE_ABOVE_PAGES` matching rows (widened when the bound was loose): the total is tantivy's
+cardinality (HyperLogLog) of `doc_id` on the sample and each facet bucket's a cardinality sub-aggregation,
+scaled up, and `SearchResults.approximate` is True (counting a million matches would alone exceed the latency
+target); a sample estimating at most `EXACT_COUNT_PAGES` rows sends the search to the exact path after all.
+Browsing without text counts first-page rows: always exact.
 
 Writing: each `index_many`/`delete` opens the index writer (tantivy allows one per index: another process
 holding it makes this one retry for up to `LOCK_TIMEOUT_S`), deletes the documents' rows by `doc_id`, adds,
@@ -48,10 +55,11 @@ from typing import Any
 
 import tantivy
 
-from donthu.access import normalise_unit, unit_paths
-from donthu.text import fold_text, nfc
-from search.analysis import ParsedQuery, Term, highlight, parcel_key, parse_parcel, parse_query, place_keys, value_key
+from donthu.access import normalise_unit
+from donthu.text import fold_text
+from search.analysis import ParsedQuery, Term, highlight, parse_parcel, parse_query, place_keys, value_key
 from search.backend import FACETS, IndexDocument, SearchHit, SearchQuery, SearchResults
+from search.fields import document_values, page_texts
 
 EXACT_BONUS = 10_000.0
 MAX_LIMIT = 1000
@@ -108,43 +116,35 @@ def _sortkey(doc: IndexDocument) -> int:
 
 def _rows(doc: IndexDocument) -> list[tantivy.Document]:
     """The tantivy documents of one IndexDocument: its pages (one with empty text when it has none) and,
-    when it has places, the places row."""
+    when it has places, the places row. Field values: `search.fields` (shared with `search.elastic`)."""
+    v = document_values(doc)
     common: dict[str, Any] = {
-        "doc_id": int(doc.doc_id), "sortkey": _sortkey(doc), "sample": sample_of(doc.doc_id),
-        "file": doc.file, "file_masked": doc.masked_file if doc.masked_file is not None else doc.file,
-        "type": doc.type, "kind": doc.kind, "type_key": value_key(doc.type), "kind_key": value_key(doc.kind),
-        "f_commune": sorted({nfc(c).strip() for c in doc.communes if c and nfc(c).strip()}),
-        "f_district": sorted({nfc(d).strip() for d in doc.districts if d and nfc(d).strip()}),
-        "f_new_commune": sorted({nfc(c).strip() for c in doc.new_communes if c and nfc(c).strip()}),
-        "commune_keys": sorted({k for c in [*doc.communes, *doc.old_communes, *doc.new_communes] if c
-                                for k in place_keys(c)}),
-        "district_keys": sorted({k for d in [*doc.districts, *doc.old_districts] if d for k in place_keys(d)}),
-        "unit_paths": unit_paths(doc.unit),
+        "doc_id": v["doc_id"], "sortkey": _sortkey(doc), "sample": sample_of(doc.doc_id),
+        "file": v["file"], "file_masked": v["file_masked"], "type": v["type"], "kind": v["kind"],
+        "type_key": v["type_key"], "kind_key": v["kind_key"],
+        "f_commune": v["communes"], "f_district": v["districts"], "f_new_commune": v["new_communes"],
+        "commune_keys": sorted({*v["commune_keys"], *v["old_commune_keys"], *v["new_commune_keys"]}),
+        "district_keys": sorted({*v["district_keys"], *v["old_district_keys"]}),
+        "unit_paths": v["unit_paths"], "parcels": v["parcels"], "parcel_nos": v["parcel_nos"],
     }
-    parcels = sorted({parcel_key(no, sheet) for no, sheet in doc.parcels if no}, key=str)
-    common["parcels"] = [f"{no}/{sheet}" if sheet else no for no, sheet in parcels]
-    common["parcel_nos"] = sorted({no for no, _ in parcels})
-    if doc.date:
-        common["date"] = doc.date
-    if doc.year is not None:
-        common["year"] = doc.year
-    common = {k: v for k, v in common.items() if v != []}
+    if v["date"]:
+        common["date"] = v["date"]
+    if v["year"] is not None:
+        common["year"] = v["year"]
+    common = {k: val for k, val in common.items() if val != []}
     rows = []
-    pages = doc.pages or []
-    for ordinal in range(max(1, len(pages))):
-        page = pages[ordinal] if pages else None
-        text = nfc(page.text or "") if page else ""
-        fields = dict(common, ordinal=ordinal, page=page.number if page else 1, exact=text, folded=fold_text(text))
-        masked = nfc(page.masked_text or "") if page and page.masked_text is not None else None
-        if masked is not None and masked != text:
-            fields.update(has_masked=1, masked_exact=masked, masked_folded=fold_text(masked))
+    pages = page_texts(doc)
+    for page in pages:
+        fields = dict(common, ordinal=page.ordinal, page=page.number, exact=page.text, folded=fold_text(page.text))
+        if page.masked != page.text:
+            fields.update(has_masked=1, masked_exact=page.masked, masked_folded=fold_text(page.masked))
         else:
             fields["has_masked"] = 0
         rows.append(tantivy.Document(**fields))
-    place_text = "\n".join(nfc(p) for p in doc.places if p)
+    place_text = "\n".join(v["places"])
     if place_text:
-        rows.append(tantivy.Document(**dict(common, ordinal=-1, page=pages[0].number if pages else 1,
-                                            has_masked=0, places_exact=place_text, places_folded=fold_text(place_text))))
+        rows.append(tantivy.Document(**dict(common, ordinal=-1, page=pages[0].number, has_masked=0,
+                                            places_exact=place_text, places_folded=fold_text(place_text))))
     return rows
 
 
@@ -159,8 +159,12 @@ class TantivyBackend:
         analyzer = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
                     .filter(tantivy.Filter.lowercase()).build())
         self._index.register_tokenizer(_TOKENIZER, analyzer)
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # writes (one writer per index) and closing
+        self._reload_lock = threading.Lock()
         self._stamp: int | None = None
+        Query = tantivy.Query
+        self._bonus = Query.const_score_query(Query.all_query(), EXACT_BONUS)
+        self._masked_rows = Query.term_query(self.schema, "has_masked", 1)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -206,25 +210,31 @@ class TantivyBackend:
     # -- reading ---------------------------------------------------------------------------
 
     def _searcher(self) -> Any:
-        try:  # another process may have committed: reload when the index's meta.json changed
+        """A searcher on the latest commit. A searcher is a snapshot and thread-safe: each search takes its own
+        and holds no lock while it runs; only reloading after a commit (this process's or another's: the
+        index's meta.json changed) is serialised."""
+        try:
             stamp = (self.path / "meta.json").stat().st_mtime_ns
         except OSError:
             stamp = None
         if stamp != self._stamp:
-            self._index.reload()
-            self._stamp = stamp
+            with self._reload_lock:
+                if stamp != self._stamp:
+                    self._index.reload()
+                    self._stamp = stamp
         return self._index.searcher()
 
     def count(self) -> int:
-        with self._lock:
-            searcher = self._searcher()
-            return searcher.search(self._term("ordinal", 0), 1, count=True).count
+        return self._searcher().search(self._term("ordinal", 0), 1, count=True).count
 
     def _term(self, field: str, value: Any) -> Any:
         return tantivy.Query.term_query(self.schema, field, value)
 
     def _any(self, field: str, values: list[str]) -> Any:
         return tantivy.Query.term_set_query(self.schema, field, values)
+
+    def _any_int(self, field: str, values: list[int]) -> Any:
+        return tantivy.Query.term_set_query(self.schema, field, [int(v) for v in values])
 
     def _filters(self, q: SearchQuery) -> list[Any]:
         out = []
@@ -255,82 +265,157 @@ class TantivyBackend:
             return self._term(field, words[0])
         return tantivy.Query.phrase_query(self.schema, field, words)
 
-    def _text_query(self, parsed: ParsedQuery, prefix: str) -> Any:
-        """Every unit on the page (`prefix` "" or "masked_"), plus the exact-spelling bonus."""
-        must = [(tantivy.Occur.Must, self._unit(t, f"{prefix}folded", False)) for t in parsed.terms]
-        bonus = [(tantivy.Occur.Should, tantivy.Query.const_score_query(self._unit(t, f"{prefix}exact", True),
-                                                                       EXACT_BONUS))
-                 for t in parsed.terms if t.has_diacritics]
-        return tantivy.Query.boolean_query(must + bonus)
+    def _folded(self, parsed: ParsedQuery, prefix: str) -> Any:
+        """Every unit on the page's folded text (`prefix` "" or "masked_"): the pages that match."""
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, self._unit(t, f"{prefix}folded", False))
+                                            for t in parsed.terms])
 
-    def _match_query(self, parsed: ParsedQuery, q: SearchQuery) -> Any:
+    def _ranked(self, parsed: ParsedQuery, prefix: str) -> Any:
+        """The same pages, scored: BM25 of the folded units, plus EXACT_BONUS for each unit typed with
+        diacritics that the page spells so (an optional clause: only looked up on the matching pages)."""
         Occur, Query = tantivy.Occur, tantivy.Query
+        must = [(Occur.Must, self._unit(t, f"{prefix}folded", False)) for t in parsed.terms]
+        bonus = [(Occur.Should, Query.const_score_query(self._unit(t, f"{prefix}exact", True), EXACT_BONUS))
+                 for t in parsed.terms if t.has_diacritics]
+        return Query.boolean_query(must + bonus)
+
+    def _tier(self, parsed: ParsedQuery, prefix: str) -> Any:
+        """The top tier of `_ranked`: every unit typed with diacritics spelled so, the other units folded;
+        scored by BM25 of those fields (the caller adds the bonuses)."""
+        return tantivy.Query.boolean_query([
+            (tantivy.Occur.Must, self._unit(t, f"{prefix}exact" if t.has_diacritics else f"{prefix}folded",
+                                            t.has_diacritics)) for t in parsed.terms])
+
+    def _pages(self, q: SearchQuery, make: Any) -> Any:
+        """`make(prefix)` over the page text the searcher may read: the page, or for a searcher without
+        clearance the masked copy on a page that has one (`has_masked` = 1, a sparse term: excluded with
+        MustNot rather than intersecting the dense `has_masked` = 0)."""
         if q.cleared:
-            pages = self._text_query(parsed, "")
-        else:
-            pages = Query.boolean_query([
-                (Occur.Should, Query.boolean_query([(Occur.Must, self._term("has_masked", 0)),
-                                                   (Occur.Must, self._text_query(parsed, ""))])),
-                (Occur.Should, Query.boolean_query([(Occur.Must, self._term("has_masked", 1)),
-                                                   (Occur.Must, self._text_query(parsed, "masked_"))])),
-            ])
-        places = Query.boolean_query([(Occur.Must, self._unit(t, "places_folded", False)) for t in parsed.terms])
-        return Query.boolean_query([(Occur.Should, pages), (Occur.Should, places)])
+            return make("")
+        Occur, Query = tantivy.Occur, tantivy.Query
+        return Query.boolean_query([
+            (Occur.Should, Query.boolean_query([(Occur.Must, make("")), (Occur.MustNot, self._masked_rows)])),
+            (Occur.Should, Query.boolean_query([(Occur.Must, self._masked_rows), (Occur.Must, make("masked_"))])),
+        ])
+
+    def _places(self, parsed: ParsedQuery) -> Any:
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, self._unit(t, "places_folded", False))
+                                            for t in parsed.terms])
+
+    def _upper_bound(self, searcher: Any, parsed: ParsedQuery, q: SearchQuery, filters: list[Any]) -> int:
+        """At most this many rows match (from the terms' document frequencies, and the filters' count)."""
+        def least(field: str) -> int:
+            return min(min(searcher.doc_freq(field, w) for w in t.folded_tokens) for t in parsed.terms)
+
+        bound = least("folded") + least("places_folded") + (0 if q.cleared else least("masked_folded"))
+        if bound and filters:
+            both = tantivy.Query.boolean_query([(tantivy.Occur.Must, f) for f in filters])
+            bound = min(bound, searcher.search(both, 1, count=True).count)
+        return bound
+
+    def _sample(self, share: int) -> Any:
+        """The rows of the documents whose `sample` bucket is below `share` (a term set while it is small, so
+        that it leads the intersection; a range above)."""
+        if share <= 32:
+            return self._any_int("sample", list(range(share)))
+        return tantivy.Query.range_query(self.schema, "sample", tantivy.FieldType.Integer, 0, share - 1)
 
     def search(self, q: SearchQuery) -> SearchResults:
         parsed = parse_query(q.text)
         limit = max(0, min(int(q.limit), MAX_LIMIT))
         offset = max(0, int(q.offset))
         Occur, Query = tantivy.Occur, tantivy.Query
-        filters = [(Occur.Must, f) for f in self._filters(q)]
-        with self._lock:
-            searcher = self._searcher()
-            if parsed.empty:
-                query = Query.boolean_query([(Occur.Must, self._term("ordinal", 0)), *filters])
-                total, facets = self._facets(searcher, query, exact_rows=True)
-                hits = []
-                if limit and total > offset:
-                    found = searcher.search(query, limit, count=False, order_by_field="sortkey", offset=offset)
-                    for _, addr in found.hits:
-                        hits.append(self._browse_hit(searcher.doc(addr), q))
-                return SearchResults(total=total, hits=hits, facets=facets)
-            query = Query.boolean_query([(Occur.Must, self._match_query(parsed, q)), *filters])
-            wanted = offset + limit
-            first = searcher.search(query, max(64, wanted * 4), count=True)
-            n_pages = first.count
-            if n_pages == 0:
-                return SearchResults(total=0, hits=[], facets={name: {} for name in FACETS})
-            approximate = False
-            if n_pages <= EXACT_COUNT_PAGES:
-                every = first.hits if len(first.hits) >= n_pages else searcher.search(query, n_pages, count=False).hits
-                doc_ids = sorted(set(searcher.fast_field_values("doc_id", [a for _, a in every])))
-                first_rows = Query.boolean_query([(Occur.Must, self._term("ordinal", 0)),
-                                                  (Occur.Must, self._any_int("doc_id", doc_ids))])
-                total, facets = self._facets(searcher, first_rows, exact_rows=True)
+        filters = self._filters(q)
+        searcher = self._searcher()
+
+        def where(query: Any) -> Any:
+            return Query.boolean_query([(Occur.Must, query), *[(Occur.Must, f) for f in filters]])
+
+        if parsed.empty:
+            query = where(self._term("ordinal", 0))
+            total, facets = self._facets(searcher, query)
+            hits = []
+            if limit and total > offset:
+                found = searcher.search(query, limit, count=False, order_by_field="sortkey", offset=offset)
+                hits = [self._browse_hit(searcher.doc(addr), q) for _, addr in found.hits]
+            return SearchResults(total=total, hits=hits, facets=facets)
+        nothing = SearchResults(total=0, hits=[], facets={name: {} for name in FACETS})
+        bound = self._upper_bound(searcher, parsed, q, filters)
+        if bound == 0:
+            return nothing
+        match = where(Query.boolean_query([(Occur.Should, self._pages(q, lambda p: self._folded(parsed, p))),
+                                           (Occur.Should, self._places(parsed))]))
+        ranked = where(Query.boolean_query([(Occur.Should, self._pages(q, lambda p: self._ranked(parsed, p))),
+                                            (Occur.Should, self._places(parsed))]))
+        wanted = offset + limit
+        if bound <= EXACT_COUNT_PAGES:
+            return self._every_match(searcher, ranked, bound, parsed, q, offset, limit) or nothing
+        # count on a sample of the documents holding about SAMPLE_ABOVE_PAGES matching rows (estimated from the
+        # bound; widened when the bound was loose), which also tells whether the exact path applies after all
+        share = SAMPLES if bound <= SAMPLE_ABOVE_PAGES else max(1, -(-SAMPLES * SAMPLE_ABOVE_PAGES // bound))
+        while True:
+            counted = match if share >= SAMPLES else Query.boolean_query([(Occur.Must, self._sample(share)),
+                                                                          (Occur.Must, match)])
+            resp = searcher.aggregate(counted, self._aggs(exact_rows=False))
+            rows = int(resp.get("rows", {}).get("value") or 0)
+            if share >= SAMPLES or rows >= SAMPLE_ABOVE_PAGES // 2:
+                break
+            share = min(SAMPLES, max(share * 2, -(-share * SAMPLE_ABOVE_PAGES // max(rows, 1))))
+        if share >= SAMPLES and rows == 0:
+            return nothing
+        if rows * SAMPLES / share <= EXACT_COUNT_PAGES:
+            every = rows if share >= SAMPLES else searcher.search(match, 1, count=True).count
+            return self._every_match(searcher, ranked, every, parsed, q, offset, limit) or nothing
+        total, facets = self._read_facets(resp, exact_rows=False, scale=SAMPLES / share)
+        chosen: list[dict[str, Any]] = []
+        if limit:
+            exact_units = sum(t.has_diacritics for t in parsed.terms)
+            top: list[dict[str, Any]] = []
+            if exact_units:  # the top tier (every unit typed with diacritics spelled so) on its own
+                top, complete = self._top_docs(searcher, where(self._pages(q, lambda p: self._tier(parsed, p))),
+                                               wanted, EXACT_BONUS * exact_units)
+                if len(top) < wanted and complete:  # the whole tier, then the other documents
+                    rest, _ = self._top_docs(searcher, ranked, wanted - len(top), exclude={g["doc_id"] for g in top})
+                    top += rest
             else:
-                share = SAMPLES if n_pages <= SAMPLE_ABOVE_PAGES else max(1, -(-SAMPLES * SAMPLE_ABOVE_PAGES // n_pages))
-                counted = query if share >= SAMPLES else Query.boolean_query([
-                    (Occur.Must, query),
-                    (Occur.Must, Query.range_query(self.schema, "sample", tantivy.FieldType.Integer, 0, share - 1))])
-                total, facets = self._facets(searcher, counted, exact_rows=False, scale=SAMPLES / share)
-                approximate = True
-            ranked = self._top_docs(searcher, query, wanted, n_pages, first.hits)
-            chosen = ranked[offset:offset + limit]
-            pages_of = self._matched_pages(searcher, query, [g["doc_id"] for g in chosen])
-            hits = [self._hit(searcher, g, pages_of.get(g["doc_id"], []), parsed, q) for g in chosen]
-        return SearchResults(total=total, hits=hits, facets=facets, approximate=approximate)
+                top, _ = self._top_docs(searcher, ranked, wanted)
+            chosen = top[offset:offset + limit]
+        pages_of = self._matched_pages(searcher, match, [g["doc_id"] for g in chosen])
+        hits = [self._hit(searcher, g, pages_of.get(g["doc_id"], []), parsed, q) for g in chosen]
+        return SearchResults(total=total, hits=hits, facets=facets, approximate=True)
 
-    def _any_int(self, field: str, values: list[int]) -> Any:
-        return tantivy.Query.term_set_query(self.schema, field, [int(v) for v in values])
+    def _every_match(self, searcher: Any, ranked: Any, at_most: int, parsed: ParsedQuery, q: SearchQuery,
+                     offset: int, limit: int) -> SearchResults | None:
+        """Exact totals and facets from every matching row (at most `at_most`, a few thousand), ranked in one
+        pass; None when nothing matches."""
+        every = searcher.search(ranked, max(1, at_most), count=False).hits
+        if not every:
+            return None
+        addrs = [a for _, a in every]
+        doc_ids = searcher.fast_field_values("doc_id", addrs)
+        pages: dict[int, set[int]] = {}
+        for doc_id, ordinal, page in zip(doc_ids, searcher.fast_field_values("ordinal", addrs),
+                                         searcher.fast_field_values("page", addrs)):
+            if ordinal >= 0:
+                pages.setdefault(doc_id, set()).add(page)
+        distinct = sorted(set(doc_ids))
+        first_rows = tantivy.Query.boolean_query([(tantivy.Occur.Must, self._term("ordinal", 0)),
+                                                  (tantivy.Occur.Must, self._any_int("doc_id", distinct))])
+        total, facets = self._facets(searcher, first_rows, total=len(distinct))
+        chosen = self._group(searcher, every)[offset:offset + limit]
+        hits = [self._hit(searcher, g, sorted(pages.get(g["doc_id"], ())), parsed, q) for g in chosen]
+        return SearchResults(total=total, hits=hits, facets=facets)
 
-    def _group(self, searcher: Any, hits: list[tuple[float, Any]]) -> list[dict[str, Any]]:
-        """Best row per document (a page row before the places row), ranked score ↓, date ↓, doc_id ↓."""
+    def _group(self, searcher: Any, hits: list[tuple[float, Any]], add: float = 0.0) -> list[dict[str, Any]]:
+        """Best row per document (a page row before the places row), ranked score ↓, date ↓, doc_id ↓; `add`
+        is added to every score."""
         addrs = [a for _, a in hits]
         doc_ids = searcher.fast_field_values("doc_id", addrs)
         ordinals = searcher.fast_field_values("ordinal", addrs)
         sortkeys = searcher.fast_field_values("sortkey", addrs)
         best: dict[int, dict[str, Any]] = {}
         for (score, addr), doc_id, ordinal, sortkey in zip(hits, doc_ids, ordinals, sortkeys):
+            score += add
             row = (ordinal >= 0, score)  # a page row before the places row, then the better page
             g = best.get(doc_id)
             if g is None:
@@ -342,22 +427,23 @@ class TantivyBackend:
                 g.update(addr=addr, row=row, page_row=row[0])
         return sorted(best.values(), key=lambda g: (-g["score"], -g["sortkey"]))
 
-    def _top_docs(self, searcher: Any, query: Any, wanted: int, n_pages: int,
-                  hits: list[tuple[float, Any]]) -> list[dict[str, Any]]:
-        """At least `wanted` documents' best rows, from the top pages `hits` (widened until enough documents)."""
-        fetch = len(hits)
+    def _top_docs(self, searcher: Any, query: Any, wanted: int, add: float = 0.0,
+                  exclude: set[int] | frozenset[int] = frozenset()) -> tuple[list[dict[str, Any]], bool]:
+        """At least `wanted` documents' best rows (documents in `exclude` left out) from the top pages of
+        `query` (widened until enough documents), and whether every matching row was read."""
+        fetch = max(64, wanted * 4)
         while True:
-            grouped = self._group(searcher, hits)
-            if len(grouped) >= wanted or fetch >= n_pages:
-                return grouped
+            hits = searcher.search(query, fetch, count=False).hits
+            grouped = [g for g in self._group(searcher, hits, add) if g["doc_id"] not in exclude]
+            if len(grouped) >= wanted or len(hits) < fetch:
+                return grouped, len(hits) < fetch
             fetch *= 4
-            hits = searcher.search(query, min(fetch, n_pages), count=False).hits
 
-    def _matched_pages(self, searcher: Any, query: Any, doc_ids: list[int]) -> dict[int, list[int]]:
+    def _matched_pages(self, searcher: Any, match: Any, doc_ids: list[int]) -> dict[int, list[int]]:
         if not doc_ids:
             return {}
         Occur = tantivy.Occur
-        q = tantivy.Query.boolean_query([(Occur.Must, query), (Occur.Must, self._any_int("doc_id", doc_ids)),
+        q = tantivy.Query.boolean_query([(Occur.Must, self._any_int("doc_id", doc_ids)), (Occur.Must, match),
                                          (Occur.MustNot, self._term("ordinal", -1))])
         hits = searcher.search(q, 100_000, count=False).hits
         addrs = [a for _, a in hits]
@@ -367,19 +453,30 @@ class TantivyBackend:
             out.setdefault(doc_id, set()).add(page)
         return {d: sorted(p) for d, p in out.items()}
 
-    def _facets(self, searcher: Any, query: Any, exact_rows: bool,
-                scale: float = 1.0) -> tuple[int, dict[str, dict[str, int]]]:
-        """Total and facet counts of documents; `exact_rows`: `query` has one row per document; `scale`: the
-        inverse of the share of documents `query` keeps (a sample)."""
+    @staticmethod
+    def _aggs(exact_rows: bool) -> dict[str, Any]:
+        """Facet aggregations; `exact_rows`: over one row per document (terms counts), else counting distinct
+        `doc_id` (cardinality) per bucket and in all, and the rows (`rows`)."""
         sub = {} if exact_rows else {"aggs": {"docs": {"cardinality": {"field": "doc_id"}}}}
         aggs: dict[str, Any] = {name: {"terms": {"field": field, "size": FACET_SIZE}, **sub}
                                 for name, field in _FACET_FIELDS.items()}
         if not exact_rows:
             aggs["total"] = {"cardinality": {"field": "doc_id"}}
-        resp = searcher.aggregate(query, aggs)
-        if exact_rows:
+            aggs["rows"] = {"value_count": {"field": "doc_id"}}
+        return aggs
+
+    def _facets(self, searcher: Any, query: Any, total: int | None = None) -> tuple[int, dict[str, dict[str, int]]]:
+        """Total (unless known) and facet counts of `query`'s documents, `query` having one row per document."""
+        resp = searcher.aggregate(query, self._aggs(exact_rows=True))
+        if total is None:
             total = searcher.search(query, 1, count=True).count
-        else:
+        return self._read_facets(resp, exact_rows=True, total=total)
+
+    @staticmethod
+    def _read_facets(resp: dict[str, Any], exact_rows: bool, scale: float = 1.0,
+                     total: int = 0) -> tuple[int, dict[str, dict[str, int]]]:
+        """`_aggs`'s answer as (total, facets); `scale`: the inverse of the share of documents counted."""
+        if not exact_rows:
             total = int(round((resp.get("total", {}).get("value") or 0) * scale))
         facets: dict[str, dict[str, int]] = {}
         for name in _FACET_FIELDS:

@@ -391,7 +391,8 @@ def test_search_backends_filter_by_unit(tmp_path: Path) -> None:
     """The SQLite index keeps each document's unit and a query's unit keeps only that subtree (a sibling
     whose name starts alike is not below it); the Elasticsearch documents carry every unit above theirs."""
     from search.backend import IndexDocument, IndexPage, SearchQuery
-    from search.elastic import page_sources, unit_paths
+    from donthu.access import unit_paths
+    from search.elastic import page_sources
     from search.sqlite_fts import SqliteFtsBackend
 
     backend = SqliteFtsBackend(tmp_path / "index.sqlite")

@@ -142,6 +142,32 @@ def test_highlight_windows_around_matches() -> None:
     assert len(out.split()) <= 24
 
 
+def test_highlight_by_pattern_equals_word_by_word() -> None:
+    """`highlight` finds matches with one accent-insensitive pattern over the page; the word-by-word path
+    (every word folded and compared, `_highlight_by_words`) is the reference. Same snippet on pages with many
+    matches, upper case, đ/Đ, pages without diacritics, matches at the end of longer words, HTML, and on
+    overlapping units and characters outside the pattern's classes (those go word by word)."""
+    from search.analysis import _highlight_by_words, _highlight_located
+
+    lines = ["Ủy ban nhân dân xã Mỹ Hội Đông, huyện Chợ Mới, tỉnh An Giang.",
+             "UY BAN NHAN DAN XA HOA BINH — ĐƠN KHIẾU NẠI về đất đai & <thửa> số 45/12.",
+             "Ông Trần Văn Bân, bà Lê Thị Ban ngụ ấp Bình Hòa; ban ban ban nhân dân.",
+             "Tranh chấp quyền sử dụng đất đối với thửa đất số 1534 tờ bản đồ số 43.",
+             "Nghị định số 43/2014/NĐ-CP ngày 15/5/2014 của Chính phủ, đất ở đô thị."]
+    pages = [" ".join(lines[i % 5] for i in range(k, k + 9)) for k in range(5)]
+    pages += [lines[0], "", "— … —", "Straße Ωmega đất đai", "Đất ĐẤT đất dat DAT"]
+    queries = ["ủy ban nhân dân xã", "dat", "đất", "an", "ban ban", 'ủy ban "ban nhân"', '"tranh chấp" đất',
+               "Nghị định số 43/2014/NĐ-CP", "thửa 45/12", "xyzzy", "binh hoa", "ĐẤT ĐAI", "omega đất", "nhân"]
+    located = 0
+    for text in pages:
+        for query in queries:
+            parsed = parse_query(query)
+            for words in (5, 30):
+                assert highlight(text, parsed, words=words) == _highlight_by_words(text, parsed, words), (text, query)
+                located += _highlight_located(text, parsed, words) is not None
+    assert located > 100  # most of them took the pattern path
+
+
 def test_highlight_without_query_is_the_start() -> None:
     text = "Dòng một\n\nDòng   hai " + "chữ " * 100
     out = highlight(text, parse_query(""), words=5)
