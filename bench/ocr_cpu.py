@@ -4,6 +4,8 @@
     python bench/ocr_cpu.py --real             # only the real pages (../shared/real-scans + tests/real_pages)
     python bench/ocr_cpu.py --bench 12         # only the bench pages: bench/throughput.py's build_scans, seed 23
     python bench/ocr_cpu.py --json out.json    # also the rows
+    python bench/ocr_cpu.py --set ocr.clean.TARGET_TEXT_HEIGHT=20   # a module constant changed for the run
+    python bench/ocr_cpu.py --tesseract-text-height 20   # experiment: Tesseract's page reading alone reduced
 
 CPU seconds, not wall seconds: this machine's 2 cores are shared by several sessions, so wall time measures the
 neighbours; CPU time (user + system of this process and of its finished children: Tesseract's OSD and the plain
@@ -117,6 +119,35 @@ def instrument(profile: Profile) -> None:
     profile.wrap(classify, "analyse", "understanding")
 
 
+def tesseract_reads_reduced(target: float) -> None:
+    """Experiment: `TesseractEngine.recognise` measures the text height of the image it is given (its cost is
+    counted in the Tesseract stage), reduces the image to `target` when the text is taller (ocr.clean.rescale,
+    area interpolation: a 0/255 page becomes gray and is handed over as gray) and maps the word boxes back to
+    the image's pixels, so the combination, the second reading and everything downstream see the same
+    geometry as before."""
+    from dataclasses import replace
+
+    from ocr import clean
+    from ocr.engines import tesseract
+
+    inner = tesseract.TesseractEngine.recognise
+
+    def reduced(self, image, bilevel=False, gray=None):
+        height = clean.estimate_text_height(image) if image.ndim == 2 else None
+        if not height or target / height > 1 - clean.SCALE_TOLERANCE:
+            return inner(self, image, bilevel=bilevel, gray=gray)
+        small, matrix = clean.rescale(image, target / height)
+        sx, sy = matrix[0, 0], matrix[1, 1]
+        out = []
+        for w in inner(self, small, bilevel=False, gray=None):
+            left, top = int(w.left / sx), int(w.top / sy)
+            right, bottom = int(round((w.left + w.width) / sx)), int(round((w.top + w.height) / sy))
+            out.append(replace(w, left=left, top=top, width=right - left, height=bottom - top))
+        return out
+
+    tesseract.TesseractEngine.recognise = reduced
+
+
 def plain_tesseract(path: Path, dpi: int | None) -> tuple[str, float]:
     cmd = ["tesseract", str(path), "-", "-l", "vie"] + (["--dpi", str(dpi)] if dpi else [])
     before = cpu()
@@ -148,6 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--engine", help="DONTHU_OCR_ENGINE for this run (default: the settings')")
     parser.add_argument("--set", nargs="*", default=[], metavar="MODULE.NAME=VALUE",
                         help="set a module constant for this run (e.g. ocr.engines.combined.LINE_DOUBT_BELOW=90)")
+    parser.add_argument("--tesseract-text-height", type=float,
+                        help="experiment: Tesseract's page reading alone gets the page reduced to this text height "
+                             "(TrueOCR reads ocr.clean's scale); its boxes are mapped back to the page's pixels")
     parser.add_argument("--plain-from", type=Path,
                         help="take plain tesseract's text and CPU seconds per page from an earlier run's --json")
     parser.add_argument("--json", type=Path)
@@ -182,6 +216,9 @@ def main(argv: list[str] | None = None) -> int:
     engine.backend(settings.ocr_lang, choice=settings.ocr_backend)
     engines.engine_for(settings)
     analyse("Kính gửi: Ủy ban nhân dân huyện Chợ Mới")
+    if args.tesseract_text_height:
+        tesseract_reads_reduced(args.tesseract_text_height)
+        print(f"Tesseract's page reading reduced to text height {args.tesseract_text_height:g} px")
     profile = Profile()
     instrument(profile)
     print(f"engine {settings.ocr_engine}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
@@ -215,12 +252,13 @@ def main(argv: list[str] | None = None) -> int:
                 score = lambda t: min(char_errors(truth, t).distance / max(1, char_errors(truth, t).length)  # noqa: E731
                                       for truth in item["truths"])  # CER, lower is better
             path = ",".join(sorted({p.ocr_path or p.source for p in done.pages}))
+            scale = ",".join(n for p in done.pages for n in p.notes if n.startswith("scale ")) or "scale 1"
             row = dict(set=item["set"], page=item["name"], handwritten=item["handwritten"], plain_s=round(plain_s, 3),
                        ours_s=round(ours_s, 3), plain=round(score(plain_text), 4), ours=round(score(text), 4),
-                       path=path, plain_text=plain_text, stages={f"{k[0]}|{k[1]}": round(v, 4) for k, v in stages.items()})
+                       path=path, scale=scale, plain_text=plain_text, stages={f"{k[0]}|{k[1]}": round(v, 4) for k, v in stages.items()})
             rows.append(row)
             print(f"{row['set']:5s} {row['page']:38s} {plain_s:7.2f} {ours_s:7.2f} {plain_s / max(1e-9, ours_s):5.2f} "
-                  f"{row['plain']:6.3f} {row['ours']:6.3f}  {path}", flush=True)
+                  f"{row['plain']:6.3f} {row['ours']:6.3f}  {path} ({scale})", flush=True)
 
     for which in ("real", "bench"):
         group = [r for r in rows if r["set"] == which]

@@ -26,7 +26,10 @@ experiments in the OCR report):
   bound hardly matters (126 pages, seeds 57 + 41: 24 px 0.91 %, 22 0.90 %, 20 0.88 %, 18 0.90 %, not
   enlarged 0.90 %) and each step down saves Tesseract pixels (clean-up + Tesseract 1.41 s a page at 24,
   1.30 s at 20); 30 pages at 150 dpi: 24 px 0.97 %, 20 1.04 %, 18 1.05 %, not enlarged 1.08 %. Before, one
-  target of 30 px both ways (from an earlier 6-page measurement: 30 px 6.08 %, 24 6.61 %);
+  target of 30 px both ways (from an earlier 6-page measurement: 30 px 6.08 %, 24 6.61 %). A lower target
+  for speed does not pay (2026-12-07, docs/performance.md, "The text height Tesseract reads at"): Tesseract's
+  `vie` network scales every line to 36 px itself, so reducing to 20 saves 11 % of the pipeline's CPU on the
+  bench pages and lowers two real pages and the corpus (seed 31: 0.85 → 1.20 % CER);
 - output: a page whose text measured less than SMALL_TEXT_HEIGHT = 26 px as scanned (a low-resolution
   scan) goes to Tesseract "masked" (Otsu decides ink, ink keeps its gray levels, paper white): on the 126
   pages enlarged to 24 px, 0.92 % against 1.02 % with the rule before (gray when enlarged ≥ 1.3×, else
@@ -969,9 +972,9 @@ def clean(
     image: np.ndarray,
     dpi: float | None = None,
     osd: Callable[[np.ndarray], int | None] | None = None,
-    target_text_height: float = TARGET_TEXT_HEIGHT,
+    target_text_height: float | None = None,
     output: str = "auto",
-    min_text_height: float = MIN_TEXT_HEIGHT,
+    min_text_height: float | None = None,
     min_deskew: float = MIN_DESKEW_DEGREES,
 ) -> CleanResult:
     """All clean-up steps in order (`CLEAN_STEPS`); `osd` (e.g. `ocr.engine.osd_rotation`) is consulted only
@@ -984,7 +987,9 @@ def clean(
     (Otsu or Sauvola) or "masked" (Otsu/Sauvola + despeckle decide ink, ink keeps its gray levels, paper white).
     """
     h, w = image.shape[:2]
-    options = CleanOptions(osd, target_text_height, output, min_text_height, min_deskew)
+    # the band's defaults are read at call time: bench runs set the module constants (bench/ocr_cpu.py --set)
+    options = CleanOptions(osd, TARGET_TEXT_HEIGHT if target_text_height is None else target_text_height, output,
+                           MIN_TEXT_HEIGHT if min_text_height is None else min_text_height, min_deskew)
     page = PageInCleaning(image=image, options=options, transform=Transform.identity(w, h))
     for timer, step in CLEAN_STEPS:
         start = time.perf_counter()
