@@ -29,8 +29,7 @@ from corpus.content.blocks import letter_motto, letter_signature, place_date_lin
 from corpus.content.builder import DocBuilder, pick
 from corpus.content.dates import before, fmt, fmt_long, fmt_short, random_date
 from corpus.content.land import LandParcel, describe, fmt_area, random_parcels
-from corpus.content.letters import CLOSINGS, MISLEADING_TITLES, NEUTRAL_TITLES, ROLE, ROLE_WORD, SIGN_LABEL, \
-    TYPED_TITLES, kinh_gui, vnd
+from corpus.content.letters import CLOSINGS, ROLE, ROLE_WORD, SIGN_LABEL, choose_title, kinh_gui, vnd
 from corpus.content.names import Person, official_name, random_person
 from corpus.content.people import intro_group, intro_representative, intro_self
 from corpus.model import GeneratedDoc
@@ -217,15 +216,6 @@ _EXTRA = [f"Ban Tiếp công dân tỉnh {PROVINCE}", f"Thanh tra tỉnh {PROVIN
           f"Văn phòng Đăng ký đất đai tỉnh {PROVINCE}"]
 
 
-def _title(rng: random.Random, type_: str) -> tuple[str, bool]:
-    r = rng.random()
-    if r < 0.6:
-        return rng.choice(TYPED_TITLES[type_]), True
-    if r < 0.9:
-        return rng.choice(NEUTRAL_TITLES), False
-    return rng.choice(MISLEADING_TITLES[type_]), False
-
-
 def write_letter_2025(rng: random.Random, type_: str, doc_id: str, family: str | None = None) -> GeneratedDoc:
     date = random_date(rng, EARLIEST, LATEST)
     unit = rng.choice(sorted(new_units(), key=lambda u: u.commune_code))
@@ -237,7 +227,7 @@ def write_letter_2025(rng: random.Random, type_: str, doc_id: str, family: str |
     where_name = rng.choice([unit.commune, unit.commune, PROVINCE])
     if top:
         place_date_line(b, rng, where_name, date)
-    title, named = _title(rng, type_)
+    title, named = choose_title(rng, type_)
     b.heading(title, size=1.3, space_before=1.0)
     if rng.random() < 0.25:
         about = {"complaint": "khiếu nại việc thu hồi, bồi thường đất", "denunciation": "tố cáo cán bộ sai phạm",

@@ -307,6 +307,20 @@ def _renumbered(words: list[RecognisedWord], block: int, paragraph: int, line: i
                            confidence=w.confidence, block=block, paragraph=paragraph, line=line) for w in words]
 
 
+def line_reader(tesseract, page: np.ndarray):
+    """A function reading one line box (x0, y0, x1, y1) of `page` with `tesseract`'s single-line mode, its words'
+    boxes in page coordinates."""
+
+    def read_line(box: tuple[int, int, int, int]) -> list[RecognisedWord]:
+        x0, y0, x1, y1 = box
+        found = tesseract.recognise_line(np.ascontiguousarray(page[y0:y1, x0:x1]))
+        return [RecognisedWord(text=w.text, left=w.left + x0, top=w.top + y0, width=w.width, height=w.height,
+                               confidence=w.confidence, block=w.block, paragraph=w.paragraph, line=w.line)
+                for w in found]
+
+    return read_line
+
+
 class CombinedEngine:
     """Tesseract and TrueOCR on the same image, combined by `combine`."""
 
@@ -320,15 +334,7 @@ class CombinedEngine:
                   gray: np.ndarray | None = None) -> list[RecognisedWord]:
         read_line = None
         if hasattr(self.tesseract, "recognise_line"):
-            page = gray if gray is not None else image
-
-            def read_line(box: tuple[int, int, int, int]) -> list[RecognisedWord]:
-                x0, y0, x1, y1 = box
-                found = self.tesseract.recognise_line(np.ascontiguousarray(page[y0:y1, x0:x1]))
-                return [RecognisedWord(text=w.text, left=w.left + x0, top=w.top + y0, width=w.width,
-                                       height=w.height, confidence=w.confidence, block=w.block,
-                                       paragraph=w.paragraph, line=w.line) for w in found]
-
+            read_line = line_reader(self.tesseract, gray if gray is not None else image)
         return combine(self.tesseract.recognise(image, bilevel=bilevel),
                        self.trueocr.recognise(image, bilevel=bilevel, gray=gray), read_line)
 
@@ -408,13 +414,5 @@ class LinesEngine:
 
     def recognise(self, image: np.ndarray, bilevel: bool = False,
                   gray: np.ndarray | None = None) -> list[RecognisedWord]:
-        page = gray if LINE_SOURCE == "gray" and gray is not None else image
-
-        def read_line(box: tuple[int, int, int, int]) -> list[RecognisedWord]:
-            x0, y0, x1, y1 = box
-            found = self.tesseract.recognise_line(np.ascontiguousarray(page[y0:y1, x0:x1]))
-            return [RecognisedWord(text=w.text, left=w.left + x0, top=w.top + y0, width=w.width,
-                                   height=w.height, confidence=w.confidence, block=w.block,
-                                   paragraph=w.paragraph, line=w.line) for w in found]
-
+        read_line = line_reader(self.tesseract, gray if LINE_SOURCE == "gray" and gray is not None else image)
         return combine_lines(self.trueocr.recognise(image, bilevel=bilevel, gray=gray), read_line)
