@@ -512,6 +512,55 @@ def test_tantivy_pages_through_the_tier_and_the_rest_once(tmp_path: Path, monkey
     backend.close()
 
 
+def test_tantivy_tier_ranked_from_the_union_as_from_the_intersection(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The exact-spelling tier of several words is ranked from the top pages of the words' union (block-max
+    WAND) restricted to the pages holding them all: the same hits, pages and scores as ranking the tier's
+    intersection itself, for every page of hits; widened when the union's top holds too few tier pages. A
+    phrase, a filter or a searcher without clearance keeps the intersection."""
+    import random
+
+    import search.tantivy_index as tv
+
+    monkeypatch.setattr(tv, "EXACT_COUNT_PAGES", 0)
+    monkeypatch.setattr(tv, "TOP_PAGES_MIN", 2)
+    monkeypatch.setattr(tv, "UNION_TIER_SHARE", 0.0)
+    rnd = random.Random(3)
+    words = ["ủy", "ban", "nhân", "dân", "xã", "uy", "nhan", "dan", "xa", "đất", "khiếu", "nại", "thửa", "số"]
+
+    def page_text() -> str:  # most pages lack a few words: many of the union's best pages are not in the tier
+        some = rnd.sample(words, rnd.randint(4, len(words)))
+        return " ".join(rnd.choices(some, k=rnd.randint(3, 40)))
+
+    docs = [IndexDocument(doc_id=300 + i, file=f"u{i}.pdf", kind="petition", type="complaint",
+                          date=f"20{10 + i % 12}-01-0{1 + i % 9}",
+                          pages=[IndexPage(n, page_text()) for n in (1, 2)])
+            for i in range(120)]
+    backend = tv.TantivyBackend(tmp_path / "tantivy")
+    backend.index_many(docs)
+    union = tv.TantivyBackend._top_tier_by_union
+
+    def answers(text: str, limit: int, offset: int) -> list[tuple[int, int, float]]:
+        return [(h.doc_id, h.page, round(h.score, 4)) for h in find(backend, text, limit=limit, offset=offset).hits]
+
+    used = []
+    monkeypatch.setattr(tv.TantivyBackend, "_top_tier_by_union",
+                        lambda self, *a: used.append(a) or union(self, *a))
+    queries = [("ủy ban nhân dân xã", 5, 0), ("ủy ban nhân dân xã", 10, 7), ("nhân dân", 3, 0), ("khiếu nại đất", 4, 2),
+               ("xã thửa số", 20, 0)]
+    got = {q: answers(*q) for q in queries}
+    assert len(used) == len(queries)
+    find(backend, '"ủy ban" xã', limit=5)
+    find(backend, "ủy ban nhân dân xã", limit=5, type="complaint")
+    backend.search(SearchQuery(text="ủy ban nhân dân xã", limit=5, cleared=False))
+    assert len(used) == len(queries)  # a phrase, a filter, no clearance: the intersection
+    monkeypatch.setattr(tv.TantivyBackend, "_top_tier_by_union",
+                        lambda self, searcher, parsed, tier, wanted, add: self._top_docs(searcher, tier, wanted, add))
+    for q in queries:
+        assert got[q] == answers(*q) and got[q], q
+    backend.close()
+
+
 def test_tantivy_searches_run_concurrently(tmp_path: Path) -> None:
     """Searches take no lock (each its own searcher): many threads searching at once, while another thread
     re-indexes documents, get the answers one thread gets alone."""
