@@ -31,7 +31,8 @@ filters, when every word is common (`UNION_TIER_SHARE`), is ranked from the top 
 hold every word (`_top_tier_by_union`): the same ranking; with a rarer word the intersection, led by it, is
 cheaper. When a few thousand pages match, one pass ranks them all that way (folded BM25 + bonuses). A
 document's score is its best page's: the top `(offset + limit) × 4` pages are read (doc id and page from fast
-fields, no stored document), grouped per document, widened while too few documents came back. Searches hold no lock: each takes a searcher (a snapshot of the last commit, thread-safe).
+fields, no stored document), grouped per document, widened while too few documents came back. Searches hold
+no lock: each takes a searcher (a snapshot of the last commit, thread-safe).
 
 Totals and facets count DOCUMENTS. An upper bound of the matching rows comes free from the terms' document
 frequencies (and the filters' count): at most `EXACT_COUNT_PAGES`, every matching row is read once, ranked,
