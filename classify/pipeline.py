@@ -43,27 +43,24 @@ class _Tokenizer:
     def __call__(self, text: str) -> Doc:
         words: list[str] = []
         spaces: list[bool] = []
+
+        def whitespace(gap: str) -> None:
+            """What stands between two tokens (or after the last): a first space trails the previous token,
+            the rest becomes a whitespace token."""
+            if words and gap[:1] == " ":
+                spaces[-1] = True
+                gap = gap[1:]
+            if gap:
+                words.append(gap)
+                spaces.append(False)
+
         pos = 0
         for m in _TOKEN.finditer(text):
-            gap = text[pos:m.start()]
-            if gap:
-                if words and gap[0] == " ":
-                    spaces[-1] = True
-                    gap = gap[1:]
-                if gap:
-                    words.append(gap)
-                    spaces.append(False)
+            whitespace(text[pos:m.start()])
             words.append(m.group(0))
             spaces.append(False)
             pos = m.end()
-        tail = text[pos:]
-        if tail:
-            if words and tail[0] == " ":
-                spaces[-1] = True
-                tail = tail[1:]
-            if tail:
-                words.append(tail)
-                spaces.append(False)
+        whitespace(text[pos:])
         return Doc(self.vocab, words=words, spaces=spaces)
 
 

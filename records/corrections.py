@@ -22,8 +22,8 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy.engine import Engine, RowMapping
 
 from donthu.schema import TYPES, Parcel, Party, Record
 from donthu.text import nfc
@@ -143,25 +143,34 @@ def corrections_for(store: Any, document_id: int) -> list[Correction]:
 def corrections_for_many(store: Any, document_ids: list[int]) -> dict[int, list[Correction]]:
     """Every correction of each of these documents, oldest first (one query; documents without any are
     missing from the answer)."""
-    out: dict[int, list[Correction]] = {}
+    return {
+        document_id: [
+            Correction(
+                id=r["id"],
+                document_id=r["document_id"],
+                field=r["field"],
+                value=json.loads(r["value_json"]),
+                who=r["who"],
+                created_at=r["created_at"].replace(tzinfo=UTC),
+            )
+            for r in rows
+        ]
+        for document_id, rows in rows_by_document(store, corrections, document_ids).items()
+    }
+
+
+def rows_by_document(store: Any, table: Table, document_ids: list[int]) -> dict[int, list[RowMapping]]:
+    """The rows of a table keyed by `document_id` (corrections, typed pages) for these documents, oldest
+    (lowest id) first per document; documents without rows are missing. Queried 500 documents at a time."""
+    out: dict[int, list[RowMapping]] = {}
     ids = sorted(set(document_ids))
-    if not ids:
-        return out
     with _engine(store).connect() as conn:
         for start in range(0, len(ids), 500):
             rows = conn.execute(
-                select(corrections).where(corrections.c.document_id.in_(ids[start:start + 500]))
-                .order_by(corrections.c.id)
+                select(table).where(table.c.document_id.in_(ids[start:start + 500])).order_by(table.c.id)
             ).mappings().all()
             for r in rows:
-                out.setdefault(r["document_id"], []).append(Correction(
-                    id=r["id"],
-                    document_id=r["document_id"],
-                    field=r["field"],
-                    value=json.loads(r["value_json"]),
-                    who=r["who"],
-                    created_at=r["created_at"].replace(tzinfo=UTC),
-                ))
+                out.setdefault(r["document_id"], []).append(r)
     return out
 
 

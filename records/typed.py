@@ -30,7 +30,7 @@ from sqlalchemy.engine import Engine
 
 from donthu.schema import Analysis, Record
 from donthu.text import nfc
-from records.corrections import apply_corrections, corrections_for
+from records.corrections import apply_corrections, corrections_for, rows_by_document
 from records.tables import doc_references, documents, pages, parcels, parties, typed_pages
 
 #: longest text accepted for one page (a dense A4 page is about 5,000 characters)
@@ -85,18 +85,8 @@ def typed_for(store: Any, document_id: int) -> list[TypedPage]:
 
 def typed_for_many(store: Any, document_ids: list[int]) -> dict[int, list[TypedPage]]:
     """The typed entries of several documents (one query), oldest first per document."""
-    if not document_ids:
-        return {}
-    out: dict[int, list[TypedPage]] = {}
-    with _engine(store).connect() as conn:
-        for start in range(0, len(document_ids), 500):
-            rows = conn.execute(
-                select(typed_pages).where(typed_pages.c.document_id.in_(document_ids[start:start + 500]))
-                .order_by(typed_pages.c.id)
-            ).mappings().all()
-            for r in rows:
-                out.setdefault(r["document_id"], []).append(_row(r))
-    return out
+    return {document_id: [_row(r) for r in rows]
+            for document_id, rows in rows_by_document(store, typed_pages, document_ids).items()}
 
 
 def _latest_per_page(items: list[TypedPage]) -> dict[int, TypedPage]:
