@@ -11,19 +11,21 @@ every skip of a run is listed at the end of it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from services import PG_URL, REAL_SCANS, REDIS_URL, REPO, postgres_problem, real_scans_problem, redis_problem
 
-__all__ = ["PG_URL", "REAL_SCANS", "REDIS_URL", "REPO", "require_postgres", "require_real_scans", "require_redis",
-           "start_serve", "stop", "wait_healthy"]
+__all__ = ["PG_URL", "REAL_SCANS", "REDIS_URL", "REPO", "postgres_schema", "require_postgres", "require_real_scans",
+           "require_redis", "start_serve", "stop", "wait_healthy"]
 
 
 def require_redis() -> str:
@@ -40,6 +42,28 @@ def require_postgres() -> str:
     if problem:
         pytest.fail(problem, pytrace=False)
     return PG_URL
+
+
+@contextlib.contextmanager
+def postgres_schema() -> Iterator[str]:
+    """A SQLAlchemy database URL on the test PostgreSQL whose search_path is a fresh schema of its own, dropped
+    with everything in it afterwards (a missing PostgreSQL fails the test with what to start)."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    pg_url = make_url(require_postgres()).set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    schema = f"donthu_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{pg_url}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 def require_real_scans() -> Path:

@@ -6,13 +6,11 @@ import hashlib
 import multiprocessing
 import os
 import unicodedata
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from donthu.config import Settings
 from donthu.schema import PageText, Parcel, Party, Record, Reference
@@ -20,7 +18,7 @@ from donthu.types import PageResult, Word
 from records import tables
 from records.store import Store
 
-from conftest import require_postgres
+from conftest import postgres_schema
 
 LETTER = "Kính gửi: Ủy ban nhân dân huyện Chợ Mới. Tôi tên là Nguyễn Thị Hồng, khiếu nại quyết định thu hồi đất."
 
@@ -32,21 +30,8 @@ def settings(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Setting
         yield base
         return
     # a missing PostgreSQL fails with what to start (tests/conftest.py), it never skips
-    pg_url = make_url(require_postgres()).set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    schema = f"donthu_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(pg_url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield Settings(
-            data_dir=tmp_path / "data",
-            workers=1,
-            database_url=f"{pg_url}?options=-csearch_path%3D{schema}",
-        )
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with postgres_schema() as url:
+        yield Settings(data_dir=tmp_path / "data", workers=1, database_url=url)
 
 
 @pytest.fixture

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from corpus.content.letters import write_letter
 from corpus.content.matter import random_matter
@@ -22,7 +19,7 @@ from donthu.schema import Parcel, Party, Record, Reference
 from records.register import book
 from records.store import Store
 
-from conftest import require_postgres
+from conftest import postgres_schema
 
 D = dt.date
 
@@ -34,20 +31,10 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator:
         yield store.engine
         store.close()
         return
-    pg_url = make_url(require_postgres()).set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    schema = f"donthu_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(pg_url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        store = Store(Settings(data_dir=tmp_path / "data", workers=1,
-                               database_url=f"{pg_url}?options=-csearch_path%3D{schema}"))
+    with postgres_schema() as url:
+        store = Store(Settings(data_dir=tmp_path / "data", workers=1, database_url=url))
         yield store.engine
         store.close()
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def _letter(seed: int, type_: str = "complaint"):

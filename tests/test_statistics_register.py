@@ -368,22 +368,11 @@ def test_cli_gives_the_same_numbers(client, tmp_path, capsys):
 # ------------------------------------------------------------------------------------------ PostgreSQL
 def test_the_same_numbers_on_postgresql(tmp_path):
     """The register and the documents on PostgreSQL (a schema of its own): the same hand-computed numbers."""
-    import uuid
-
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    from conftest import require_postgres
+    from conftest import postgres_schema
     from records.store import Store
 
-    pg_url = make_url(require_postgres()).set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    schema = f"donthu_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(pg_url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        store = Store(Settings(data_dir=tmp_path / "data", workers=1,
-                               database_url=f"{pg_url}?options=-csearch_path%3D{schema}"))
+    with postgres_schema() as url:
+        store = Store(Settings(data_dir=tmp_path / "data", workers=1, database_url=url))
         try:
             _build(store)
             result = report(store, StatsQuery(period="year", by=("deadline", "new_commune"), as_of=D(2026, 4, 30)))
@@ -395,10 +384,6 @@ def test_the_same_numbers_on_postgresql(tmp_path):
             assert (total["total"], total["fit_letters"], total["fit_matters"], total["forwarded"]) == (6, 4, 3, 1)
         finally:
             store.close()
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 # ------------------------------------------------------------------------------- one scope, one label table
