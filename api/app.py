@@ -58,12 +58,13 @@ class Services:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def backend(self) -> Any:
-        """The search backend, opened on first use."""
+        """The search backend, opened on first use (an embedded index missing while records exist is built
+        from them first: ingest.indexing.open_index; `donthu serve` does that before it starts serving)."""
         with self._lock:
             if self._backend is None:
-                from search import open_backend
+                from ingest.indexing import open_index
 
-                self._backend = open_backend(self.settings)
+                self._backend = open_index(self.settings, self.store)
             return self._backend
 
     def close(self) -> None:

@@ -23,9 +23,22 @@ def _print_json(obj) -> None:
     print(json.dumps(obj, ensure_ascii=False, indent=2))
 
 
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _ready_index(settings: Settings):
+    """The search index, built from the records first when an embedded one is missing (ingest.indexing.open_index:
+    an install upgraded to the tantivy default, a restored data folder), saying so on standard error."""
+    from ingest.indexing import open_index
+
+    return open_index(settings, say=_say)
+
+
 def cmd_ingest(args, settings: Settings) -> int:
     from ingest.batch import ingest_paths
 
+    _ready_index(settings).close()  # the stored documents first: then the new ones are indexed beside them
     report = ingest_paths(args.paths, settings, dossier_per_folder=args.dossier_per_folder,
                           progress=not args.quiet, workers=args.workers, unit=args.unit,
                           as_one=args.as_one)
@@ -138,7 +151,6 @@ def cmd_list(args, settings: Settings) -> int:
 
 
 def cmd_search(args, settings: Settings) -> int:
-    from search import open_backend
     from search.backend import SearchQuery
 
     if args.year_from and args.year_to and args.year_from > args.year_to:
@@ -149,7 +161,11 @@ def cmd_search(args, settings: Settings) -> int:
                         district=args.district, parcel=args.parcel, year_from=args.year_from,
                         year_to=args.year_to, limit=args.limit, offset=args.offset,
                         cleared=reader.principal is None)
-    results = open_backend(settings).search(query)
+    index = _ready_index(settings)
+    try:
+        results = index.search(query)
+    finally:
+        index.close()
     if args.json:
         from dataclasses import asdict
 
@@ -170,6 +186,7 @@ def cmd_serve(args, settings: Settings) -> int:
 
     from api.app import create_app
 
+    _ready_index(settings).close()  # a missing embedded index is built before the first search, not during it
     uvicorn.run(create_app(settings), host=args.host, port=args.port)
     return 0
 

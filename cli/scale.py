@@ -76,14 +76,14 @@ def cmd_reindex(args, settings: Settings) -> int:
     from ingest.indexing import reindex
 
     try:
-        count = reindex(settings, args.to)
+        count = reindex(settings, args.to or settings.search_backend)
     except ValueError as exc:  # e.g. elasticsearch without DONTHU_ES_URL
         print(exc, file=sys.stderr)
         return 2
     except (IndexUnreachable, ConnectionError) as exc:
         print(f"the index cannot be reached: {exc}", file=sys.stderr)
         return 1
-    print(f"{count} documents indexed into {args.to}")
+    print(f"{count} documents indexed into {args.to or settings.search_backend}")
     return 0
 
 
@@ -113,6 +113,8 @@ def add_commands(sub) -> None:
     cur = dbsub.add_parser("current", help="print the database's schema revision")
     cur.set_defaults(func=cmd_db)
 
-    p = sub.add_parser("reindex", help="index every done document again (e.g. into Elasticsearch)")
-    p.add_argument("--to", choices=["elasticsearch", "sqlite", "tantivy"], default="elasticsearch")
+    p = sub.add_parser("reindex", help="build the search index again from the records (every done document, "
+                       "corrections applied)")
+    p.add_argument("--to", choices=["tantivy", "sqlite", "elasticsearch"],
+                   help="the index to build (default: the configured one, DONTHU_SEARCH_BACKEND, tantivy unless set)")
     p.set_defaults(func=cmd_reindex)

@@ -18,9 +18,11 @@ class Settings:
     data_dir: Path = Path("./donthu-data")
     #: SQLAlchemy URL of the system of record; default: SQLite file inside data_dir
     database_url: str | None = None
-    #: "sqlite" (FTS5, embedded, file index.sqlite), "tantivy" (embedded, directory index.tantivy; faster at
-    #: 10^5–10^6 pages: docs/performance.md "Search at archive scale") or "elasticsearch"
-    search_backend: str = "sqlite"
+    #: "tantivy" (the default: embedded, directory index.tantivy in data_dir, made on first use; issue 19:
+    #: docs/performance.md "Search at archive scale"), "sqlite" (FTS5, embedded, file index.sqlite; slower
+    #: beyond ~10^4 pages) or "elasticsearch" (scale-out, DONTHU_ES_URL). An embedded index that is missing
+    #: while records exist is built from them on first use (ingest.indexing.open_index)
+    search_backend: str = "tantivy"
     es_url: str | None = None
     #: Celery broker (scale-out); when set, the API queues uploads for Celery workers instead of its own pool
     broker_url: str | None = None
@@ -79,6 +81,12 @@ class Settings:
         return self.data_dir / "index.tantivy"
 
     @property
+    def embedded_index_path(self) -> Path | None:
+        """Where the configured embedded index lives (`tantivy_path` or `index_path`); None for Elasticsearch."""
+        name = (self.search_backend or Settings.search_backend).lower()
+        return {"tantivy": self.tantivy_path, "sqlite": self.index_path}.get(name)
+
+    @property
     def originals_dir(self) -> Path:
         return self.data_dir / "originals"
 
@@ -107,7 +115,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     return Settings(
         data_dir=Path(env.get("DONTHU_DATA_DIR", "./donthu-data")),
         database_url=env.get("DONTHU_DATABASE_URL") or None,
-        search_backend=env.get("DONTHU_SEARCH_BACKEND", "sqlite"),
+        search_backend=env.get("DONTHU_SEARCH_BACKEND", "").strip().lower() or Settings.search_backend,
         es_url=env.get("DONTHU_ES_URL") or None,
         broker_url=env.get("DONTHU_BROKER_URL") or None,
         workers=_env_int(env, "DONTHU_WORKERS", max(1, os.cpu_count() or 1)),

@@ -220,7 +220,7 @@ def _run_all(store, batch_id: int, to_run: dict[int, ItemOutcome], settings: Set
 def _index_interrupted(store, settings: Settings, doc_ids: list[int]) -> None:
     """A worker stopped between saving a document (status done) and indexing it leaves a done document
     that search cannot find, and the next run skips done documents: index those again here (indexing is
-    idempotent). A process killed outright (`kill -9`) is caught up by `donthu reindex --to sqlite`."""
+    idempotent). A process killed outright (`kill -9`) is caught up by `donthu reindex`."""
     done = [d for d in doc_ids if (info := store.get(d)) is not None and info.status == "done"]
     if not done:
         return

@@ -1,10 +1,22 @@
-"""From a stored record to the search index's document (one place for the mapping), and the indexing of a
-stored document through the read path (`records.read`: corrections applied)."""
+"""From a stored record to the search index's document (one place for the mapping), the indexing of a
+stored document through the read path (`records.read`: corrections applied), and the building of a whole
+index from the records (`donthu reindex`, and `open_index` for an embedded index that is missing).
+
+The index is always derived from the records, never the other way: an embedded index (tantivy, the default,
+or SQLite FTS5) that is missing, empty or half-built while done documents exist — an install whose records
+were indexed by SQLite FTS5 before tantivy became the default, a data folder restored from a backup (which
+does not hold the tantivy index), a build that was interrupted — is built from the records by `open_index`
+before it is used, once, by whichever process opens it first (the others wait for it)."""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+import fcntl
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from classify.gazetteer import place_names, place_text, resolve_parts
@@ -117,19 +129,120 @@ def correct(store: Any, index: Any, document_id: int, changes: list[tuple[str, A
     return stored
 
 
-def reindex(settings: Settings, backend: str, batch: int = 200) -> int:
-    """Index every done document again into `backend` ("elasticsearch", "sqlite" or "tantivy"), as every reader sees
-    it (`records.read`: corrections applied); the count."""
-    store = Store(settings)
-    index = open_backend(dataclasses.replace(settings, search_backend=backend))
+log = logging.getLogger(__name__)
+
+#: beside the embedded indexes in the data folder: flocked while an index is built from the records, and
+#: holding the built index's name until that build has finished (so a build that was interrupted is redone)
+BUILD_FILE = "index-build.lock"
+
+
+def _index_all(store: Any, index: Any, batch: int) -> int:
     count = 0
+    for docs in stored_index_documents(store, batch):
+        index.index_many(docs)
+        count += len(docs)
+    if hasattr(index, "refresh"):
+        index.refresh()
+    return count
+
+
+@contextmanager
+def _building(settings: Settings) -> Iterator[Path]:
+    """One build of an embedded index at a time in a data folder (other processes wait); yields the build
+    file, which says which index was left half-built."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    path = settings.data_dir / BUILD_FILE
+    with open(path, "a+", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield path
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _unfinished(settings: Settings, name: str) -> bool:
+    """Whether a build of the embedded index `name` started and did not finish (interrupted)."""
     try:
-        for docs in stored_index_documents(store, batch):
-            index.index_many(docs)
-            count += len(docs)
-        if hasattr(index, "refresh"):
-            index.refresh()
-        return count
+        return name in (settings.data_dir / BUILD_FILE).read_text(encoding="utf-8").split()
+    except OSError:
+        return False
+
+
+def _mark(path: Path, name: str, building: bool) -> None:
+    names = set(path.read_text(encoding="utf-8").split()) if path.exists() else set()
+    names = names | {name} if building else names - {name}
+    path.write_text("".join(f"{n}\n" for n in sorted(names)), encoding="utf-8")
+
+
+def _backend_name(name: str | None) -> str:
+    name = (name or Settings.search_backend).lower()
+    return "elasticsearch" if name in ("elastic", "es") else name
+
+
+def reindex(settings: Settings, backend: str | None = None, batch: int = 200) -> int:
+    """Index every done document again into `backend` ("tantivy", "sqlite" or "elasticsearch"; default: the
+    configured one), as every reader sees it (`records.read`: corrections applied); the count."""
+    name = _backend_name(backend or settings.search_backend)
+    target = dataclasses.replace(settings, search_backend=name)
+    store = Store(settings)
+    index = open_backend(target)
+    try:
+        if target.embedded_index_path is None:
+            return _index_all(store, index, batch)
+        with _building(settings) as build_file:
+            _mark(build_file, name, building=True)
+            count = _index_all(store, index, batch)
+            _mark(build_file, name, building=False)
+            return count
     finally:
         index.close()
         store.close()
+
+
+def open_index(settings: Settings, store: Any = None, say: Callable[[str], None] | None = None,
+               batch: int = 200) -> Any:
+    """The configured search backend (`search.open_backend`), after building it from the records when it is
+    an embedded index (tantivy, SQLite FTS5) that is empty or whose last build did not finish while done
+    documents exist (module docstring). `store`: an open `Store` (else one is opened for the check); `say`
+    tells the person waiting (the command line's standard error, the server's log) that a build runs and
+    what it did. Cheap when the index is there: its document count and a file's contents."""
+    location = settings.embedded_index_path
+    existed = location is not None and location.exists()
+    index = open_backend(settings)
+    try:
+        _build_if_missing(settings, index, store, say or log.warning, batch, existed)
+    except BaseException:
+        index.close()
+        raise
+    return index
+
+
+def _build_if_missing(settings: Settings, index: Any, store: Any, say: Callable[[str], None], batch: int,
+                      existed: bool) -> None:
+    location = settings.embedded_index_path
+    if location is None:
+        return  # Elasticsearch: `donthu reindex --to elasticsearch` (docs/scale-out.md)
+    name = _backend_name(settings.search_backend)
+    if index.count() > 0 and not _unfinished(settings, name):
+        return
+    own = store is None
+    store = Store(settings) if own else store
+    try:
+        done = store.count_documents(status="done")
+        if done == 0:
+            return
+        with _building(settings) as build_file:
+            if index.count() > 0 and not _unfinished(settings, name):
+                return  # another process built it while this one waited
+            why = ("was not finished" if _unfinished(settings, name)
+                   else "is empty" if existed else "does not exist yet")
+            say(f"the search index ({name}, {location}) {why} and {done} documents are stored: building it "
+                "from the records now (once; `donthu reindex` does the same) …")
+            started = time.perf_counter()
+            _mark(build_file, name, building=True)
+            count = _index_all(store, index, batch)
+            _mark(build_file, name, building=False)
+            say(f"the search index ({name}) holds {count} documents, built in {time.perf_counter() - started:.1f} s")
+    finally:
+        if own:
+            store.close()

@@ -12,9 +12,8 @@ import os
 import traceback
 
 from donthu.config import Settings
-from ingest.indexing import reindex_stored
+from ingest.indexing import open_index, reindex_stored
 from records.store import Store
-from search import open_backend
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +25,7 @@ def _store(settings: Settings):
 
 @functools.lru_cache(maxsize=4)
 def _index(settings: Settings):
-    return open_backend(settings)
+    return open_index(settings, _store(settings))  # built from the records first when missing
 
 
 def one_thread_per_process() -> None:

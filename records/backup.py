@@ -1,11 +1,14 @@
 """Backup, verification and restore of the embedded data folder (issue 20 item 3).
 
-What a backup holds: the records database (`donthu.sqlite`) and the search index (`index.sqlite`), each
-copied with SQLite's online backup API (a consistent snapshot while the service keeps running and
-writing), the originals referenced by the snapshot and any others in `originals/`, copied by checksum (each
-re-hashed while copied; a blob the previous backup already holds with the same hash is hard-linked from it,
-so a nightly backup copies only what is new), and `manifest.json` (when, counts, schema revision, the
-SHA-256 of every file).
+What a backup holds: the records database (`donthu.sqlite`) and, when the search engine is SQLite FTS5
+(`DONTHU_SEARCH_BACKEND=sqlite`), its index (`index.sqlite`), each copied with SQLite's online backup API (a
+consistent snapshot while the service keeps running and writing), the originals referenced by the snapshot
+and any others in `originals/`, copied by checksum (each re-hashed while copied; a blob the previous backup
+already holds with the same hash is hard-linked from it, so a nightly backup copies only what is new), and
+`manifest.json` (when, counts, schema revision, the SHA-256 of every file). The tantivy index (`index.tantivy/`, the default engine) is not copied: it is derived
+from the records, and after a restore it is built from them on first use (`ingest.indexing.open_index`;
+`donthu reindex` does the same) — a restore removes the data folder's tantivy index, which described the
+records it replaced.
 
 A backup is written into a hidden sibling folder and moved into place only when complete: a backup killed
 midway leaves the previous backup at DEST untouched. `verify_backup` re-hashes every original and database
@@ -145,8 +148,8 @@ def backup(settings: Settings, dest: str | Path) -> BackupReport:
     work.mkdir()
     try:
         _snapshot(records_db, work / RECORDS_DB)
-        if settings.index_path.is_file():
-            _snapshot(settings.index_path, work / INDEX_DB)
+        if settings.embedded_index_path == settings.index_path and settings.index_path.is_file():
+            _snapshot(settings.index_path, work / INDEX_DB)  # SQLite FTS5 is the engine: its index too
         documents, referenced, revision = _referenced(work / RECORDS_DB)
         source_root = settings.originals_dir
         present = _all_blobs(source_root)
@@ -260,6 +263,9 @@ def restore(source: str | Path, settings: Settings, *, force: bool = False) -> V
             tmp = data / f".{name}.restoring"
             shutil.copyfile(source / name, tmp)
             os.replace(tmp, data / name)
+    # the tantivy index described the records just replaced: it is built again from the restored ones on first
+    # use (ingest.indexing.open_index), as is an FTS5 index the backup did not hold
+    shutil.rmtree(settings.tantivy_path, ignore_errors=True)
     for sha in json.loads((source / MANIFEST).read_text(encoding="utf-8"))["originals"]:
         target = _blob_path(settings.originals_dir, sha)
         if not target.is_file():

@@ -18,9 +18,11 @@ __all__ = [
 
 
 def open_backend(settings: "Settings") -> SearchBackend:
-    """The backend `settings.search_backend` names: "sqlite" (file `settings.index_path`), "tantivy"
-    (directory `settings.tantivy_path`) or "elasticsearch" (`settings.es_url`, index "donthu-pages")."""
-    name = (settings.search_backend or "sqlite").lower()
+    """The backend `settings.search_backend` names: "tantivy" (the default; directory `settings.tantivy_path`,
+    made when missing), "sqlite" (file `settings.index_path`) or "elasticsearch" (`settings.es_url`, index
+    "donthu-pages"). Opens the index as it is: `ingest.indexing.open_index` also builds a missing embedded
+    index from the records."""
+    name = (settings.search_backend or "tantivy").lower()
     if name == "sqlite":
         from search.sqlite_fts import SqliteFtsBackend
 

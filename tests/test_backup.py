@@ -2,7 +2,8 @@
 
 Input: two generated letters (corpus generator seeds 3 and 4), one born-digital PDF and one 200-dpi scan,
 ingested by the real pipeline. Expected: the restored folder reads record by record as the original folder
-(the one read path), searches find the same documents, originals are byte-identical.
+(the one read path), searches find the same documents, originals are byte-identical. The default engine's
+index (tantivy) is not in the backup: it is built from the restored records on first use.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from records.backup import BackupError, backup, restore, verify_backup
 from records.read import list_documents
 from records.store import Store
 from scans import make_scan
-from search import open_backend
 from search.backend import SearchQuery
 
 REPO = Path(__file__).resolve().parents[1]
@@ -54,7 +54,9 @@ def _records(settings: Settings) -> list[dict]:
 
 
 def _hits(settings: Settings, text: str) -> list[str]:
-    index = open_backend(settings)
+    from ingest.indexing import open_index
+
+    index = open_index(settings)  # as every reader opens it: built from the records when missing
     try:
         return sorted(h.file for h in index.search(SearchQuery(text=text, limit=20)).hits)
     finally:
@@ -67,8 +69,10 @@ def test_round_trip_restores_every_record_original_and_search(data, tmp_path):
     checked = verify_backup(tmp_path / "bk")
     assert checked.ok and checked.originals == 2, checked.problems
 
+    assert not (tmp_path / "bk" / "index.sqlite").exists() and not (tmp_path / "bk" / "index.tantivy").exists()
     fresh = Settings(data_dir=tmp_path / "restored", workers=1)
     restore(tmp_path / "bk", fresh)
+    assert not fresh.tantivy_path.exists()
     assert _records(fresh) == _records(data)
     for info in _records(data):
         sha = info["sha256"]
@@ -76,6 +80,39 @@ def test_round_trip_restores_every_record_original_and_search(data, tmp_path):
             (data.originals_dir / sha[:2] / sha[2:]).read_bytes()
     assert _hits(fresh, "khieu nai") == _hits(data, "khieu nai") != []
     assert _hits(fresh, "tố cáo") == _hits(data, "tố cáo") != []
+
+
+def test_restore_over_records_drops_their_index_and_search_follows_the_restored_ones(data, tmp_path):
+    from ingest.batch import ingest_paths
+
+    backup(data, tmp_path / "bk")
+    moved = Settings(data_dir=tmp_path / "moved", workers=1)
+    restore(tmp_path / "bk", moved)
+    (tmp_path / "in").mkdir()
+    make_scan(tmp_path / "in" / "kien-nghi.pdf", family="recommendation_letter", seed=5, fmt="digital")
+    assert ingest_paths([tmp_path / "in"], moved, progress=False, workers=1).count("done") == 1
+    everything = _hits(data, "")  # browsing: every document
+    assert _hits(moved, "") == sorted([*everything, str(tmp_path / "in" / "kien-nghi.pdf")])
+    restore(tmp_path / "bk", moved, force=True)  # back to the two documents of the backup
+    assert not moved.tantivy_path.exists()  # it described the third document's records
+    assert _hits(moved, "") == everything and len(everything) == 2
+    assert _hits(moved, "khieu nai") == _hits(data, "khieu nai") != []
+
+
+def test_with_sqlite_fts5_the_backup_holds_its_index(data, tmp_path):
+    import dataclasses
+
+    from ingest.indexing import open_index
+
+    fts = dataclasses.replace(data, search_backend="sqlite")
+    open_index(fts).close()  # built from the records
+    backup(fts, tmp_path / "bk")
+    assert json.loads((tmp_path / "bk" / "manifest.json").read_text())["files"].keys() == {"donthu.sqlite",
+                                                                                        "index.sqlite"}
+    restored = Settings(data_dir=tmp_path / "restored", search_backend="sqlite", workers=1)
+    restore(tmp_path / "bk", restored)
+    assert restored.index_path.is_file()
+    assert _hits(restored, "tố cáo") == _hits(data, "tố cáo") != []
 
 
 def test_second_backup_links_unchanged_originals(data, tmp_path):

@@ -1,7 +1,7 @@
 """One read path (records.read): a clerk's corrections of type, parties and parcels reach every reader —
-`donthu show --json`, `donthu list`, the API, search filters, facets and snippets, `donthu reindex` (SQLite
-FTS5 for real, the Elasticsearch backend's page documents), and the local indexer of a document processed
-again. The Celery indexer is tested in test_celery.py.
+`donthu show --json`, `donthu list`, the API, search filters, facets and snippets (the default engine,
+tantivy), `donthu reindex` (tantivy and SQLite FTS5 for real, the Elasticsearch backend's page documents), and
+the local indexer of a document processed again. The Celery indexer is tested in test_celery.py.
 
 Input: a generated complaint letter (corpus generator, seed 2) as a born-digital PDF, ingested by the real
 pipeline; the expected values are the generator's truth before the correction and the clerk's entries after.
@@ -29,8 +29,11 @@ PARCELS = [{"parcel_no": "318", "map_sheet": "21", "area_m2": 1250.5, "area_text
             "province": "An Giang"}]
 
 
-def _cli(settings: Settings, *args: str) -> subprocess.CompletedProcess:
+def _cli(settings: Settings, *args: str, backend: str | None = None) -> subprocess.CompletedProcess:
+    """`donthu` with the default settings, or with DONTHU_SEARCH_BACKEND=`backend`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DONTHU_")}
+    if backend:
+        env["DONTHU_SEARCH_BACKEND"] = backend
     return subprocess.run([sys.executable, "-m", "cli", "--data-dir", str(settings.data_dir), *args],
                           cwd=REPO, env={**env, "PYTHONPATH": str(REPO)}, capture_output=True, text=True,
                           timeout=300)
@@ -104,23 +107,27 @@ def test_api_and_pages_read_the_corrected_record(corrected) -> None:
         assert [h["doc_id"] for h in found["hits"]] == [doc_id]
 
 
-def _search(settings: Settings, *args: str) -> dict:
-    out = _cli(settings, "search", *args, "--json")
+def _search(settings: Settings, *args: str, backend: str | None = None) -> dict:
+    out = _cli(settings, "search", *args, "--json", backend=backend)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 
 
-def _assert_found_as_corrected(settings: Settings, doc_id: int) -> None:
-    """The search filters, facets and snippets of the index follow the correction."""
-    assert [h["doc_id"] for h in _search(settings, "--type", "denunciation")["hits"]] == [doc_id]
-    assert _search(settings, "--type", "complaint")["total"] == 0
-    assert [h["doc_id"] for h in _search(settings, "--parcel", "318/21")["hits"]] == [doc_id]
-    assert [h["doc_id"] for h in _search(settings, "--commune", "Mỹ Hội Đông")["hits"]] == [doc_id]
-    results = _search(settings, "khiếu nại", "--type", "denunciation")  # words of the letter's own text
+def _assert_found_as_corrected(settings: Settings, doc_id: int, backend: str | None = None) -> None:
+    """The search filters, facets and snippets of the index (the default one, or `backend`) follow the
+    correction."""
+    def search(*args: str) -> dict:
+        return _search(settings, *args, backend=backend)
+
+    assert [h["doc_id"] for h in search("--type", "denunciation")["hits"]] == [doc_id]
+    assert search("--type", "complaint")["total"] == 0
+    assert [h["doc_id"] for h in search("--parcel", "318/21")["hits"]] == [doc_id]
+    assert [h["doc_id"] for h in search("--commune", "Mỹ Hội Đông")["hits"]] == [doc_id]
+    results = search("khiếu nại", "--type", "denunciation")  # words of the letter's own text
     assert [h["doc_id"] for h in results["hits"]] == [doc_id]
     assert "<mark>" in results["hits"][0]["snippet"]
     assert results["hits"][0]["type"] == "denunciation"
-    facets = _search(settings)["facets"]
+    facets = search()["facets"]
     assert facets["type"] == {"denunciation": 1}
     assert facets["commune"] == {"Mỹ Hội Đông": 1} and facets["district"] == {"Chợ Mới": 1}
 
@@ -130,17 +137,35 @@ def test_search_follows_the_correction(corrected) -> None:
     _assert_found_as_corrected(settings, doc_id)
 
 
+def _indexed(settings: Settings, backend: str) -> list[int]:
+    """The documents in the `backend` index as it is (`search.open_backend` builds nothing on opening)."""
+    import dataclasses
+
+    from search import open_backend
+    from search.backend import SearchQuery
+
+    index = open_backend(dataclasses.replace(settings, search_backend=backend))
+    try:
+        return [h.doc_id for h in index.search(SearchQuery(limit=50)).hits]
+    finally:
+        index.close()
+
+
 def test_reindex_to_sqlite_keeps_the_correction(corrected) -> None:
-    settings, doc_id, _ = corrected
+    """A switch back to SQLite FTS5 (selectable with DONTHU_SEARCH_BACKEND=sqlite)."""
+    import dataclasses
+
     from search import open_backend
 
-    index = open_backend(settings)
+    settings, doc_id, _ = corrected
+    index = open_backend(dataclasses.replace(settings, search_backend="sqlite"))
     index.delete(doc_id)
     index.close()
-    assert _search(settings, "--type", "denunciation")["total"] == 0
+    assert _indexed(settings, "sqlite") == []
     out = _cli(settings, "reindex", "--to", "sqlite")
     assert out.returncode == 0 and "1 documents indexed into sqlite" in out.stdout, out.stdout + out.stderr
-    _assert_found_as_corrected(settings, doc_id)
+    assert _indexed(settings, "sqlite") == [doc_id]
+    _assert_found_as_corrected(settings, doc_id, backend="sqlite")
 
 
 def test_reindex_to_tantivy_keeps_the_correction(corrected) -> None:
@@ -220,4 +245,5 @@ def test_document_processed_again_keeps_its_corrections(corrected) -> None:
         assert raw.type == truth.type
     finally:
         store.close()
+    assert _indexed(settings, settings.search_backend) == [doc_id]  # indexed by the task, not built on opening
     _assert_found_as_corrected(settings, doc_id)
