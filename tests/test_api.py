@@ -254,6 +254,18 @@ def wait_until_finished(client: TestClient, doc_id: int, timeout: float = 120.0)
         time.sleep(0.25)
 
 
+def hits_once_indexed(client: TestClient, params: dict, doc_id: int, timeout: float = 30.0) -> list[dict]:
+    """The hits of a search once `doc_id` is among them. A document is `done` when its record is stored; it is
+    indexed right after, from the stored record (ingest.tasks), and searchable once that commit is visible:
+    a fraction of a second later (tantivy commits each document: 0.2–0.5 s on a loaded 2-core machine)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        hits = client.get("/search", params=params).json()["hits"]
+        if doc_id in [h["doc_id"] for h in hits] or time.monotonic() > deadline:
+            return hits
+        time.sleep(0.1)
+
+
 @pytest.mark.slow
 def test_end_to_end_scan(live: TestClient) -> None:
     data, size = letter_png()
@@ -274,8 +286,7 @@ def test_end_to_end_scan(live: TestClient) -> None:
     assert Image.open(io.BytesIO(image.content)).size == size
     assert live.get(f"/documents/{doc_id}/pages/2/image").status_code == 404
 
-    found = live.get("/search", params={"q": "Long Dien"}).json()
-    hits = [h for h in found["hits"] if h["doc_id"] == doc_id]
+    hits = [h for h in hits_once_indexed(live, {"q": "Long Dien"}, doc_id) if h["doc_id"] == doc_id]
     assert hits and hits[0]["page"] == 1 and hits[0]["matched_pages"] == [1]
 
     listed = live.get("/documents", params={"status": "done"}).json()
@@ -338,8 +349,7 @@ def test_retry_reprocesses_a_failed_document(live: TestClient) -> None:
     assert "Tôi tên là Nguyễn Văn Bình, ngụ tại ấp Long Hòa" in record["text"]
     assert ("45", "12") in [(p["parcel_no"], p["map_sheet"]) for p in record["parcels"]]
     assert "123/QĐ-UBND" in [r["number"] for r in record["references"]]
-    hits = live.get("/search", params={"q": "nguyen van binh"}).json()["hits"]
-    assert doc_id in [h["doc_id"] for h in hits]
+    assert doc_id in [h["doc_id"] for h in hits_once_indexed(live, {"q": "nguyen van binh"}, doc_id)]
 
     # retrying a document that is done changes nothing: no second run
     again = live.post(f"/van-ban/{doc_id}/thu-lai", data={"next": "/luu-tru"}, follow_redirects=True)

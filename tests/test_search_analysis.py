@@ -272,16 +272,24 @@ def test_es_response() -> None:
     assert results.facets["type"] == {"land_dispute": 3} and results.facets["year"] == {"2021": 2}
 
 
-def test_open_backend_sqlite(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_open_backend_sqlite_and_the_default_tantivy(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from donthu.config import Settings
     from search import open_backend
     from search.backend import SearchBackend
+    from search.sqlite_fts import SqliteFtsBackend
+    from search.tantivy_index import TantivyBackend
 
-    backend = open_backend(Settings(data_dir=tmp_path))
+    backend = open_backend(Settings(data_dir=tmp_path, search_backend="sqlite"))
     try:
-        assert isinstance(backend, SearchBackend)
+        assert isinstance(backend, SearchBackend) and isinstance(backend, SqliteFtsBackend)
         assert backend.count() == 0
         assert (tmp_path / "index.sqlite").exists()
+    finally:
+        backend.close()
+    backend = open_backend(Settings(data_dir=tmp_path))  # the default: made beside the records
+    try:
+        assert isinstance(backend, TantivyBackend) and backend.count() == 0
+        assert (tmp_path / "index.tantivy" / "meta.json").is_file()
     finally:
         backend.close()
     with pytest.raises(ValueError):
