@@ -29,6 +29,8 @@ from records.store import Store
 from search import open_backend
 from search.backend import IndexDocument, IndexPage
 
+log = logging.getLogger(__name__)
+
 
 def _unique(values) -> list[str]:
     seen: dict[str, None] = {}
@@ -117,19 +119,14 @@ def correct(store: Any, index: Any, document_id: int, changes: list[tuple[str, A
     the document so search filters, facets and snippets follow at once. The corrections are stored even
     when the index cannot be reached (logged; `donthu reindex` or the next processing catches up).
     `index`: the search backend, or a function returning it."""
-    import logging
-
     stored = [add_correction(store, document_id, field, value, who) for field, value in changes]
     if stored:
         try:
             reindex_stored(store, index() if callable(index) else index, document_id)
         except Exception:  # noqa: BLE001 - the correction is stored; the index catches up later
-            logging.getLogger(__name__).exception("could not re-index document %s after a correction",
-                                                  document_id)
+            log.exception("could not re-index document %s after a correction", document_id)
     return stored
 
-
-log = logging.getLogger(__name__)
 
 #: beside the embedded indexes in the data folder: flocked while an index is built from the records, and
 #: holding the built index's name until that build has finished (so a build that was interrupted is redone)
@@ -147,13 +144,18 @@ def _index_all(store: Any, index: Any, batch: int) -> int:
 
 
 @contextmanager
-def _building(settings: Settings) -> Iterator[Path]:
-    """One build of an embedded index at a time in a data folder (other processes wait); yields the build
-    file, which says which index was left half-built."""
+def _building(settings: Settings, say: Callable[[str], None] | None = None) -> Iterator[Path]:
+    """One build of an embedded index at a time in a data folder (other processes wait, told through `say`);
+    yields the build file, which says which index was left half-built."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     path = settings.data_dir / BUILD_FILE
     with open(path, "a+", encoding="utf-8") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if say is not None:
+                say("another process is building the search index from the records: waiting for it …")
+            fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield path
         finally:
@@ -231,7 +233,7 @@ def _build_if_missing(settings: Settings, index: Any, store: Any, say: Callable[
         done = store.count_documents(status="done")
         if done == 0:
             return
-        with _building(settings) as build_file:
+        with _building(settings, say) as build_file:
             if index.count() > 0 and not _unfinished(settings, name):
                 return  # another process built it while this one waited
             why = ("was not finished" if _unfinished(settings, name)
