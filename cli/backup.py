@@ -49,11 +49,15 @@ def cmd_restore(args, settings: Settings) -> int:
         print(f"restore failed: {exc}", file=sys.stderr)
         return 1
     print(f"restored {args.src} into {settings.data_dir}: {report.originals} originals")
+    if settings.embedded_index_path is not None and not settings.embedded_index_path.exists():
+        print(f"the search index ({settings.search_backend}) is built from the restored records on first use "
+              "(the next `donthu serve` or command), or now with `donthu reindex`")
     return 0
 
 
 def add_commands(sub) -> None:
-    p = sub.add_parser("backup", help="back up the data folder (records, index, originals) into DEST")
+    p = sub.add_parser("backup", help="back up the data folder (records, originals; the index of "
+                       "the SQLite FTS5 engine — tantivy's is built again from the records) into DEST")
     p.add_argument("dest")
     p.add_argument("--verify", action="store_true", help="re-hash everything in the new backup afterwards")
     p.set_defaults(func=cmd_backup)

@@ -212,5 +212,6 @@ def test_cli_backup_verify_restore(data, tmp_path):
     assert "2 documents, 2 originals" in out.stdout and "verified" in out.stdout
     out = cli("restore", str(tmp_path / "bk"), data_dir=tmp_path / "restored")
     assert out.returncode == 0, out.stderr
+    assert "built from the restored records on first use" in out.stdout  # the default engine's index
     out = cli("restore", str(tmp_path / "bk"), data_dir=tmp_path / "restored")
     assert out.returncode == 1 and "already holds records" in out.stderr
