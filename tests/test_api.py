@@ -257,7 +257,7 @@ def wait_until_finished(client: TestClient, doc_id: int, timeout: float = 120.0)
 def hits_once_indexed(client: TestClient, params: dict, doc_id: int, timeout: float = 30.0) -> list[dict]:
     """The hits of a search once `doc_id` is among them. A document is `done` when its record is stored; it is
     indexed right after, from the stored record (ingest.tasks), and searchable once that commit is visible:
-    a fraction of a second later (tantivy commits each document: 0.2–0.5 s on a loaded 2-core machine)."""
+    a fraction of a second later (tantivy commits each document: 0.2–0.6 s on a loaded 2-core machine)."""
     deadline = time.monotonic() + timeout
     while True:
         hits = client.get("/search", params=params).json()["hits"]
