@@ -74,7 +74,7 @@ MAX_LIMIT = 1000
 EXACT_COUNT_PAGES = 5_000
 #: above this many matching pages, totals and facets are estimated on a sample of the documents: those whose
 #: `sample` (a hash of doc_id, 0 … SAMPLES−1) is below a share chosen to keep about this many pages. Each
-#: sampled row costs ~1.2 µs of aggregation, and a phrase's positions ~2 µs more (7 words): 10,000 was 10–27 ms
+#: sampled row costs ~0.9 µs of aggregation, and a phrase's positions ~2 µs more (7 words): 10,000 was 10–28 ms
 #: of each large answer at 10^6; 5,000 (branch search19e) halves that, for estimates √2 noisier (bench queries
 #: at 10^6: facet buckets of ≥ 1,000 documents off by 7.3 % on average instead of 5.3 %; totals 2.3 / 2.9 %)
 SAMPLE_ABOVE_PAGES = 5_000
