@@ -553,7 +553,8 @@ def test_tantivy_tier_ranked_from_the_words_as_from_the_intersection(tmp_path: P
     monkeypatch.setattr(tv.TantivyBackend, "_top_by_words",
                         lambda self, *a, **k: used.append(a) or by_words(self, *a, **k))
     phrases = [('"nhân dân"', 5, 0), ('"nhân dân"', 10, 3), ('"ủy ban" xã', 5, 0), ('"số đất" thửa', 3, 1),
-               ('"dân xã ủy"', 4, 0), ('"xã xã"', 2, 0), ('"nhan dan"', 6, 0), ('"nhan dan"', 5, 9), ('"uy ban" xa', 4, 0)]
+               ('"dân xã ủy"', 4, 0), ('"xã xã"', 2, 0), ('"nhan dan"', 6, 0), ('"nhan dan"', 5, 9),
+               ('"uy ban" xa', 4, 0)]
     queries = phrases + [("ủy ban nhân dân xã", 5, 0), ("ủy ban nhân dân xã", 10, 7), ("nhân dân", 3, 0),
                          ("khiếu nại đất", 4, 2), ("xã thửa số", 20, 0)]
     got = {q: answers(*q) for q in queries}
@@ -618,8 +619,9 @@ def tantivy_row(backend: SearchBackend, searcher: object, doc_id: int, page: int
     """(segment, doc) of a page's row in a tantivy index."""
     import tantivy
 
-    q = tantivy.Query.boolean_query([(tantivy.Occur.Must, backend._term("doc_id", doc_id)),  # type: ignore[attr-defined]
-                                     (tantivy.Occur.Must, backend._term("ordinal", page - 1))])  # type: ignore[attr-defined]
+    term = backend._term  # type: ignore[attr-defined]
+    q = tantivy.Query.boolean_query([(tantivy.Occur.Must, term("doc_id", doc_id)),
+                                     (tantivy.Occur.Must, term("ordinal", page - 1))])
     (_, addr), = searcher.search(q, 2).hits  # type: ignore[attr-defined]
     return addr.segment_ord, addr.doc
 
