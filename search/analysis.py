@@ -12,7 +12,6 @@ matches the parts next to each other.
 
 from __future__ import annotations
 
-import functools
 import html
 import itertools
 import re
