@@ -12,11 +12,10 @@ matches the parts next to each other.
 
 from __future__ import annotations
 
-import bisect
-import functools
 import html
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from donthu.text import fold, fold_text, nfc
@@ -215,10 +214,11 @@ def highlight(text: str, parsed: ParsedQuery, words: int = 30, folded: str | Non
     Without matches (or an empty query) it is the start of the text.
     `folded` may pass `fold(text)` when it is already at hand (the index stores it).
 
-    The matches are found by one regular expression of the query's units over the page, each letter a class
-    of the characters that fold to it, and only the snippet window's words are cut out (`_highlight_located`);
-    a page with characters outside the Latin/Vietnamese blocks goes word by word (`_highlight_by_words`,
-    folding every word). Both give the same snippet.
+    The page is folded and cut into words in C by one `str.translate` (each character of the Latin and
+    Vietnamese blocks to its folding, every other to a space) and `str.split`, the units found among those
+    words, and only the snippet window's words located in the text (`_highlight_located`); a page with
+    characters outside those blocks goes word by word (`_highlight_by_words`, folding every word with `fold`
+    when `fold_text` merges or splits one). Both give the same snippet.
     """
     text = nfc(text)
     if parsed.terms:
@@ -228,10 +228,10 @@ def highlight(text: str, parsed: ParsedQuery, words: int = 30, folded: str | Non
     return _highlight_by_words(text, parsed, words, folded)
 
 
-def _letter_classes() -> tuple[dict[str, str], re.Pattern[str]]:
-    """For the Latin, Vietnamese and punctuation blocks: folded character → a regular-expression class of
-    every character that folds to it (`a` → `[AaÀàÁá…]`, `d` → `[DdĐđ]`), and a pattern finding any character
-    outside those blocks, or whose folding is not one character of the same kind (letter/digit or not)."""
+def _letter_classes() -> tuple[dict[str, list[str]], re.Pattern[str]]:
+    """For the Latin, Vietnamese and punctuation blocks: folded character → every character that folds to it
+    (`a` → `AaÀàÁá…`, `d` → `DdĐđ`), and a pattern finding any character outside those blocks, or whose
+    folding is not one character of the same kind (letter/digit or not)."""
     by_folded: dict[str, list[str]] = {}
     known: list[str] = []
     for first, last in ((0x20, 0x250), (0x1E00, 0x1F00), (0x2000, 0x2070), (0x20A0, 0x20D0)):
@@ -244,61 +244,74 @@ def _letter_classes() -> tuple[dict[str, str], re.Pattern[str]]:
                 continue
             known.append(ch)
             by_folded.setdefault(folded, []).append(ch)
-    classes = {f: "[" + "".join(re.escape(c) for c in chars) + "]" for f, chars in by_folded.items()}
     unknown = re.compile("[^" + "".join(re.escape(c) for c in known) + "\n\t\r]")
-    return classes, unknown
+    return by_folded, unknown
 
 
-_CLASSES, _UNKNOWN = _letter_classes()
+_BY_FOLDED, _UNKNOWN = _letter_classes()
 _HTML_SPECIAL = re.compile("[&<>\"']")
 
 
-@functools.lru_cache(maxsize=512)
-def _units_pattern(units: tuple[tuple[str, ...], ...]) -> re.Pattern[str]:
-    """A pattern over the ORIGINAL text (each letter a class of the characters folding to it) matching,
-    zero-width so that overlapping matches are all found, at the start of every word where one of the folded
-    `units` begins; group 1 is the longest unit there (the others there are its prefixes)."""
-    def word(w: str) -> str:
-        return "".join(_CLASSES.get(c, re.escape(c)) for c in w)
+def _fold_words_table() -> dict[int, str]:
+    """For the characters `_UNKNOWN` lets through: a word character → its folding (one word character), any
+    other → a space; `str.translate` with it cuts a page into its folded words (`str.split`) in C."""
+    table: dict[int, str] = {}
+    for folded, chars in _BY_FOLDED.items():
+        for ch in chars:
+            table[ord(ch)] = folded if TOKEN.fullmatch(ch) else " "
+    for ch in "\n\t\r":
+        table[ord(ch)] = " "
+    return table
 
-    alternatives = sorted(set(units), key=lambda u: (-len(u), u))
-    body = "|".join(r"[\W_]+".join(word(w) for w in unit) for unit in alternatives)
-    return re.compile(r"(?<![^\W_])(?=(" + body + r")(?![^\W_]))")
+
+_FOLD_WORDS = _fold_words_table()
 
 
 def _highlight_located(text: str, parsed: ParsedQuery, words: int) -> str | None:
-    """`highlight` by one regular expression over the page, counting words only up to the matches
-    (None: a character the classes do not cover, or no word at all; `_highlight_by_words` does those)."""
+    """`highlight` on the page's folded words, cut in C (`_FOLD_WORDS`, then `str.split`), the units found
+    among them by `matched_tokens`, and only the snippet window's words located in the text (None: a
+    character the table does not cover, or no word at all; `_highlight_by_words` does those)."""
     if _UNKNOWN.search(text):
         return None
-    pattern = _units_pattern(tuple(tuple(t.folded_tokens) for t in parsed.terms))
-    marks: set[int] = set()
-    anchors: list[tuple[int, int]] = [(0, 0)]  # (word index, character offset) of known word starts
-    index = pos = 0
-    for m in pattern.finditer(text):
-        at = m.start()
-        index += len(TOKEN.findall(text, pos, at))
-        pos = at
-        anchors.append((index, at))
-        marks.update(range(index, index + len(TOKEN.findall(m.group(1)))))
-    n = index + len(TOKEN.findall(text, pos))
-    return _snippet(text, marks, n, words, anchors) if n else None
+    spaced = text.translate(_FOLD_WORDS)
+    tokens = spaced.split()
+    if not tokens:
+        return None
+
+    def offset_of(index: int) -> int:  # the character offset of word `index`: words are runs without spaces
+        pos = 0
+        for token in tokens[:index]:
+            pos = spaced.index(token, pos) + len(token)
+        return spaced.index(tokens[index], pos)
+
+    singles = {t.folded for t in parsed.terms if len(t.folded_tokens) == 1}
+    marks = {i for i, token in enumerate(tokens) if token in singles}  # `matched_tokens`, single words at once
+    longer = [t for t in parsed.terms if len(t.folded_tokens) > 1]
+    if longer:
+        marks |= matched_tokens(tokens, ParsedQuery(terms=longer))
+    return _snippet(text, marks, len(tokens), words, [(0, 0)], offset_of)
 
 
-def _snippet(text: str, marks: set[int], n: int, words: int, anchors: list[tuple[int, int]]) -> str:
-    """The `words`-word window around the densest cluster of `marks` (word indices), as HTML."""
+def _snippet(text: str, marks: set[int], n: int, words: int, anchors: list[tuple[int, int]],
+             offset_of: Callable[[int], int] | None = None) -> str:
+    """The `words`-word window around the densest cluster of `marks` (word indices), as HTML. `anchors`:
+    (word index, character offset) of known word starts; `offset_of(i)`: word i's offset, when it can tell."""
     start = 0
     if marks:
         ordered = sorted(marks)
         best = -1
+        low = high = 0  # the marks in [candidate, candidate + words): ordered[low:high] (both only move on)
         for first in ordered:
-            candidate = max(0, first - 5)
-            covered = bisect.bisect_left(ordered, candidate + words) - bisect.bisect_left(ordered, candidate)
-            if covered > best:
-                best, start = covered, candidate
+            candidate = first - 5 if first > 5 else 0
+            while ordered[low] < candidate:
+                low += 1
+            while high < len(ordered) and ordered[high] < candidate + words:
+                high += 1
+            if high - low > best:
+                best, start = high - low, candidate
     start = min(start, max(0, n - words))
     end = min(n, start + words)
-    at_index, at_offset = max(a for a in anchors if a[0] <= start)
+    at_index, at_offset = (start, offset_of(start)) if offset_of else max(a for a in anchors if a[0] <= start)
     spans = [m.span() for m in itertools.islice(TOKEN.finditer(text, at_offset), start - at_index,
                                                    end - at_index + 1)]
     out: list[str] = ["… "] if start > 0 else []

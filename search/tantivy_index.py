@@ -25,11 +25,14 @@ page in a higher tier: pages spelling every such unit exactly first, then the ot
 constant larger than any BM25 sum) per exactly spelled unit, then BM25. When many pages match, the top tier is
 ranked on its own by BM25 of the exact fields (a query on `exact` alone, cheaper than the folded query with
 the bonus clauses); only when it holds fewer documents than the page of hits asks for are the other documents
-ranked after it (folded BM25 + bonuses). A tier of several words (no phrase) on a cleared search without
-filters, when every word is common (`UNION_TIER_SHARE`), is ranked from the top pages of the words' UNION
-(tantivy skips blocks of a union, block-max WAND, but scores every page of an intersection) kept where they
-hold every word (`_top_tier_by_union`): the same ranking; with a rarer word the intersection, led by it, is
-cheaper. When a few thousand pages match, one pass ranks them all that way (folded BM25 + bonuses). A
+ranked after it (folded BM25 + bonuses). A phrase scores the sum of its words' BM25 on the pages holding it
+(`_scored`: its positions are checked, not scored), so every page is ranked by a sum of single-word BM25
+terms. On a cleared search without filters, a tier holding a phrase, or of several words all common
+(`UNION_TIER_SHARE`), is ranked from the top pages of its words' CONJUNCTION (no positions read) or, when every
+word is common, their UNION (tantivy skips blocks of a union, block-max WAND, but scores every page of an
+intersection), kept where they are pages of the tier (`_top_by_words`, which reads the phrase's positions on
+those pages only): the same ranking; a phrase without diacritics is ranked so too (its places rows added).
+When a few thousand pages match, one pass ranks them all that way (folded BM25 + bonuses). A
 document's score is its best page's: the top `(offset + limit) × 4` pages are read (doc id and page from fast
 fields, no stored document), grouped per document, widened while too few documents came back. Searches hold
 no lock: each takes a searcher (a snapshot of the last commit, thread-safe).
@@ -70,8 +73,11 @@ MAX_LIMIT = 1000
 #: at most this many matching pages: totals and facets are counted exactly (see module docstring)
 EXACT_COUNT_PAGES = 5_000
 #: above this many matching pages, totals and facets are estimated on a sample of the documents: those whose
-#: `sample` (a hash of doc_id, 0 … SAMPLES−1) is below a share chosen to keep about this many pages
-SAMPLE_ABOVE_PAGES = 10_000
+#: `sample` (a hash of doc_id, 0 … SAMPLES−1) is below a share chosen to keep about this many pages. Each
+#: sampled row costs ~0.9 µs of aggregation, and a phrase's positions ~2 µs more (7 words): 10,000 was 10–28 ms
+#: of each large answer at 10^6; 5,000 (branch search19e) halves that, for estimates √2 noisier (bench queries
+#: at 10^6: facet buckets of ≥ 1,000 documents off by 7.3 % on average instead of 5.3 %; totals 2.3 / 2.9 %)
+SAMPLE_ABOVE_PAGES = 5_000
 SAMPLES = 256
 FACET_SIZE = 100
 #: the top pages first read to rank documents: at least this many, and 4 a document wanted
@@ -271,10 +277,26 @@ class TantivyBackend:
         return out
 
     def _unit(self, term: Term, field: str, exact: bool) -> Any:
+        """The rows whose `field` holds the unit (a phrase: its words in a row); scored by tantivy's BM25 (of
+        the phrase's frequency for a phrase): used to match and count, not to rank pages."""
         words = term.exact_tokens if exact else term.folded_tokens
         if len(words) == 1:
             return self._term(field, words[0])
         return tantivy.Query.phrase_query(self.schema, field, words)
+
+    def _scored(self, term: Term, field: str, exact: bool) -> Any:
+        """The same rows as `_unit`, scored for ranking: a word by its BM25; a phrase by the sum of its (distinct)
+        words' BM25, the phrase's positions checked but not scored (`const_score` 0), so that a page's score
+        is a sum of single-word BM25 terms and the tier can be ranked from the top pages of its words'
+        conjunction or union (`_top_by_words`) instead of reading the positions of every candidate page
+        (tantivy's phrase score, from the phrase's frequency, needs them all)."""
+        words = term.exact_tokens if exact else term.folded_tokens
+        if len(words) == 1:
+            return self._term(field, words[0])
+        Occur, Query = tantivy.Occur, tantivy.Query
+        return Query.boolean_query(
+            [(Occur.Must, Query.const_score_query(Query.phrase_query(self.schema, field, words), 0.0))]
+            + [(Occur.Must, self._term(field, w)) for w in dict.fromkeys(words)])
 
     def _folded(self, parsed: ParsedQuery, prefix: str) -> Any:
         """Every unit on the page's folded text (`prefix` "" or "masked_"): the pages that match."""
@@ -285,7 +307,7 @@ class TantivyBackend:
         """The same pages, scored: BM25 of the folded units, plus EXACT_BONUS for each unit typed with
         diacritics that the page spells so (an optional clause: only looked up on the matching pages)."""
         Occur, Query = tantivy.Occur, tantivy.Query
-        must = [(Occur.Must, self._unit(t, f"{prefix}folded", False)) for t in parsed.terms]
+        must = [(Occur.Must, self._scored(t, f"{prefix}folded", False)) for t in parsed.terms]
         bonus = [(Occur.Should, Query.const_score_query(self._unit(t, f"{prefix}exact", True), EXACT_BONUS))
                  for t in parsed.terms if t.has_diacritics]
         return Query.boolean_query(must + bonus)
@@ -294,8 +316,8 @@ class TantivyBackend:
         """The top tier of `_ranked`: every unit typed with diacritics spelled so, the other units folded;
         scored by BM25 of those fields (the caller adds the bonuses)."""
         return tantivy.Query.boolean_query([
-            (tantivy.Occur.Must, self._unit(t, f"{prefix}exact" if t.has_diacritics else f"{prefix}folded",
-                                            t.has_diacritics)) for t in parsed.terms])
+            (tantivy.Occur.Must, self._scored(t, f"{prefix}exact" if t.has_diacritics else f"{prefix}folded",
+                                              t.has_diacritics)) for t in parsed.terms])
 
     def _pages(self, q: SearchQuery, make: Any) -> Any:
         """`make(prefix)` over the page text the searcher may read: the page, or for a searcher without
@@ -384,16 +406,21 @@ class TantivyBackend:
             top: list[dict[str, Any]] = []
             if exact_units:  # the top tier (every unit typed with diacritics spelled so) on its own
                 tier = where(self._pages(q, lambda p: self._tier(parsed, p)))
-                if self._union_tier(searcher, parsed, q, filters):
-                    top, complete = self._top_tier_by_union(searcher, parsed, tier, wanted,
-                                                            EXACT_BONUS * exact_units)
+                plan = self._words_plan(searcher, parsed, q, filters)
+                if plan:
+                    top, complete = self._top_by_words(searcher, parsed, tier, plan, wanted, EXACT_BONUS * exact_units)
                 else:
                     top, complete = self._top_docs(searcher, tier, wanted, EXACT_BONUS * exact_units)
                 if len(top) < wanted and complete:  # the whole tier, then the other documents
                     rest, _ = self._top_docs(searcher, ranked, wanted - len(top), exclude={g["doc_id"] for g in top})
                     top += rest
             else:
-                top, _ = self._top_docs(searcher, ranked, wanted)
+                plan = self._words_plan(searcher, parsed, q, filters)
+                if plan:
+                    top, _ = self._top_by_words(searcher, parsed, ranked, plan, wanted, 0.0,
+                                                places=where(self._places(parsed)))
+                else:
+                    top, _ = self._top_docs(searcher, ranked, wanted)
             chosen = top[offset:offset + limit]
         pages_of = self._matched_pages(searcher, match, [g["doc_id"] for g in chosen])
         hits = [self._hit(searcher, g, pages_of.get(g["doc_id"], []), parsed, q) for g in chosen]
@@ -454,41 +481,63 @@ class TantivyBackend:
                 return grouped, len(hits) < fetch
             fetch *= 4
 
-    def _union_tier(self, searcher: Any, parsed: ParsedQuery, q: SearchQuery, filters: list[Any]) -> bool:
-        """Whether `_top_tier_by_union` ranks the tier: a cleared search without filters of several words (no
-        phrase), every one on at least `UNION_TIER_SHARE` of the rows."""
-        if not q.cleared or filters or len(parsed.terms) < 2 or any(t.phrase for t in parsed.terms):
-            return False
-        least = min(searcher.doc_freq("exact", t.exact) if t.has_diacritics else searcher.doc_freq("folded", t.folded)
-                    for t in parsed.terms)
-        return least >= UNION_TIER_SHARE * searcher.num_docs
+    def _words_plan(self, searcher: Any, parsed: ParsedQuery, q: SearchQuery, filters: list[Any]) -> str | None:
+        """How `_top_by_words` finds the candidate pages of the tier (None: rank the tier's intersection
+        itself, `_top_docs`). Only for a cleared search without filters: with a phrase (ranking its tier reads
+        the positions of every candidate page: measured 40–52 ms at 10^6 for the bench's phrases, against 6–8
+        for the top pages of its words' conjunction), "union" when even the rarest word is on
+        `UNION_TIER_SHARE` of the rows, else "conjunction"; several words, no phrase: "union" when every word
+        is that common (the intersection scores every page it holds: `ủy ban nhân dân xã` 30 against 20 ms)."""
+        if not q.cleared or filters:
+            return None
+        phrase = any(t.phrase for t in parsed.terms)
+        if not phrase and len(parsed.terms) < 2:
+            return None
+        least = min(searcher.doc_freq(field, w) for field, w in self._tier_words(parsed))
+        if least >= UNION_TIER_SHARE * searcher.num_docs:
+            return "union"
+        return "conjunction" if phrase else None
 
-    def _top_tier_by_union(self, searcher: Any, parsed: ParsedQuery, tier: Any, wanted: int,
-                           add: float) -> tuple[list[dict[str, Any]], bool]:
-        """`_top_docs(tier)` for a tier of several words (a cleared search without filters), cheaper: tantivy
-        scores every page of an intersection, but skips blocks of a union (block-max WAND). A page holding
-        every word scores the same in the union of the words as in the tier (the sum of the same BM25 terms),
-        so the tier's pages among the union's top `fetch` are the tier's pages scoring at least the lowest of
-        those: once they hold `wanted` documents, those are the tier's top documents. The tier's pages among
-        them are told by the tier query restricted to their documents (a short `doc_id` set leads that
-        intersection). Widened twice, then the plain intersection."""
+    @staticmethod
+    def _tier_words(parsed: ParsedQuery) -> list[tuple[str, str]]:
+        """The tier's single-word BM25 terms (`_scored`) as (field, word): each unit's distinct words, on
+        `exact` when typed with diacritics, else `folded`."""
+        out = []
+        for t in parsed.terms:
+            field = "exact" if t.has_diacritics else "folded"
+            out += [(field, w) for w in dict.fromkeys(t.exact_tokens if t.has_diacritics else t.folded_tokens)]
+        return out
+
+    def _top_by_words(self, searcher: Any, parsed: ParsedQuery, query: Any, plan: str, wanted: int, add: float,
+                      places: Any = None) -> tuple[list[dict[str, Any]], bool]:
+        """`_top_docs(query)` for the tier (or, without diacritics, the ranked query: `places` then holds the
+        places rows' query) of a cleared search without filters, cheaper (`_words_plan`). A page of `query`
+        holds every word of `_tier_words` and scores the sum of their BM25 (`_scored`), as it scores in the
+        words' union (top pages by block-max WAND) or conjunction (no positions read): so the pages of `query`
+        among the top `fetch` pages of those are its pages scoring at least the lowest of them, and once they
+        hold `wanted` documents those are its top documents. They are told by `query` restricted to their
+        documents (a short `doc_id` set leads that intersection: a phrase's positions are read on those pages
+        only). The places rows (few, short) are ranked by their own query and added. Widened twice, then
+        `_top_docs(query)`."""
         Occur, Query = tantivy.Occur, tantivy.Query
-        union = Query.boolean_query([(Occur.Should, self._unit(t, "exact" if t.has_diacritics else "folded",
-                                                               t.has_diacritics)) for t in parsed.terms])
+        occur = Occur.Should if plan == "union" else Occur.Must
+        words = Query.boolean_query([(occur, self._term(f, w)) for f, w in self._tier_words(parsed)])
         fetch = max(TOP_PAGES_MIN, wanted * 4)
         for _ in range(3):
-            hits = searcher.search(union, fetch, count=False).hits
-            if len(hits) < fetch:
-                break  # the whole union read: the tier itself is as cheap
+            hits = searcher.search(words, fetch, count=False).hits
+            extra = searcher.search(places, fetch, count=False).hits if places is not None else []
+            if len(hits) < fetch or len(extra) >= fetch:
+                break  # every candidate read (`query` itself is as cheap), or too many places rows
             doc_ids = sorted(set(searcher.fast_field_values("doc_id", [a for _, a in hits])))
-            check = Query.boolean_query([(Occur.Must, tier), (Occur.Must, self._any_int("doc_id", doc_ids))])
+            check = Query.boolean_query([(Occur.Must, query), (Occur.Must, self._any_int("doc_id", doc_ids))])
             inside = {(a.segment_ord, a.doc) for _, a in searcher.search(check, len(doc_ids) * 64, count=False).hits}
             kept = [(score, a) for score, a in hits if (a.segment_ord, a.doc) in inside]
-            grouped = self._group(searcher, kept, add)
-            if len(grouped) >= wanted:
+            grouped = self._group(searcher, kept + extra, add)
+            lowest = hits[-1][0] + add
+            if sum(g["score"] >= lowest for g in grouped) >= wanted:
                 return grouped, False
             fetch *= 4
-        return self._top_docs(searcher, tier, wanted, add)
+        return self._top_docs(searcher, query, wanted, add)
 
     def _matched_pages(self, searcher: Any, match: Any, doc_ids: list[int]) -> dict[int, list[int]]:
         if not doc_ids:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path

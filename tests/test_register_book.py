@@ -90,6 +90,25 @@ def test_duplicate_proposed_then_confirmed_counts_one_matter(engine):
     assert book.links(engine, copy.id)[0]["state"] == "confirmed"
 
 
+def test_a_proposal_answered_on_the_earlier_letter_answers_the_stored_one(engine):
+    """The CLI, the API and the sheet's form all call `book.answer`: answered from the earlier letter's side,
+    the proposal stored for the later letter changes and no proposal is added the other way round."""
+    _, _, fields = _letter(9)
+    first, _ = book.register(engine, unit="an-giang/thanh-tra-tinh", received=D(2026, 3, 2), channel="post",
+                             who="clerk", **fields)
+    copy, props = book.register(engine, unit="an-giang/thanh-tra-tinh", received=D(2026, 3, 9), channel="post",
+                                who="clerk", **fields)
+    assert [p.letter_id for p in props] == [first.id]
+    book.answer(engine, first.id, copy.id, confirm=False, who="officer")
+    assert book.links(engine, first.id) == []
+    assert [(link["other_id"], link["state"], link["who"]) for link in book.links(engine, copy.id)] == \
+        [(first.id, "rejected", "officer")]
+    assert [link["letter_id"] for link in book.links_to(engine, first.id)] == [copy.id]
+    with engine.connect() as conn:
+        assert book.stored_pair(conn, first.id, copy.id) == (copy.id, first.id)
+        assert book.stored_pair(conn, copy.id, first.id) == (copy.id, first.id)
+
+
 def test_judge_decide_resolve_history_and_deadlines(engine):
     _, _, fields = _letter(11, "denunciation")
     # received Thursday 12 Feb 2026: 7 working days across the Tết Bính Ngọ break → Monday 2 March

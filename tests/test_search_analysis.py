@@ -143,10 +143,10 @@ def test_highlight_windows_around_matches() -> None:
 
 
 def test_highlight_by_pattern_equals_word_by_word() -> None:
-    """`highlight` finds matches with one accent-insensitive pattern over the page; the word-by-word path
-    (every word folded and compared, `_highlight_by_words`) is the reference. Same snippet on pages with many
-    matches, upper case, đ/Đ, pages without diacritics, matches at the end of longer words, HTML, and on
-    overlapping units and characters outside the pattern's classes (those go word by word)."""
+    """`highlight` cuts the page into folded words with one `str.translate` and `str.split`; the word-by-word
+    path (every word folded and compared, `_highlight_by_words`) is the reference. Same snippet on pages with
+    many matches, upper case, đ/Đ, pages without diacritics, matches at the end of longer words, HTML,
+    underscores, tabs, and on overlapping units and characters outside the table (those go word by word)."""
     from search.analysis import _highlight_by_words, _highlight_located
 
     lines = ["Ủy ban nhân dân xã Mỹ Hội Đông, huyện Chợ Mới, tỉnh An Giang.",
@@ -155,7 +155,8 @@ def test_highlight_by_pattern_equals_word_by_word() -> None:
              "Tranh chấp quyền sử dụng đất đối với thửa đất số 1534 tờ bản đồ số 43.",
              "Nghị định số 43/2014/NĐ-CP ngày 15/5/2014 của Chính phủ, đất ở đô thị."]
     pages = [" ".join(lines[i % 5] for i in range(k, k + 9)) for k in range(5)]
-    pages += [lines[0], "", "— … —", "Straße Ωmega đất đai", "Đất ĐẤT đất dat DAT"]
+    pages += [lines[0], "", "— … —", "Straße Ωmega đất đai", "Đất ĐẤT đất dat DAT",
+              "ủy_ban nhân\tdân\n\nxã _xã_ ủy ban_nhân dân-xã"]
     queries = ["ủy ban nhân dân xã", "dat", "đất", "an", "ban ban", 'ủy ban "ban nhân"', '"tranh chấp" đất',
                "Nghị định số 43/2014/NĐ-CP", "thửa 45/12", "xyzzy", "binh hoa", "ĐẤT ĐAI", "omega đất", "nhân"]
     located = 0

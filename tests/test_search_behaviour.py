@@ -512,53 +512,124 @@ def test_tantivy_pages_through_the_tier_and_the_rest_once(tmp_path: Path, monkey
     backend.close()
 
 
-def test_tantivy_tier_ranked_from_the_union_as_from_the_intersection(tmp_path: Path,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    """The exact-spelling tier of several words is ranked from the top pages of the words' union (block-max
-    WAND) restricted to the pages holding them all: the same hits, pages and scores as ranking the tier's
-    intersection itself, for every page of hits; widened when the union's top holds too few tier pages. A
-    phrase, a filter or a searcher without clearance keeps the intersection."""
+@pytest.mark.parametrize("share", [0.0, 2.0])
+def test_tantivy_tier_ranked_from_the_words_as_from_the_intersection(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     share: float) -> None:
+    """The exact-spelling tier of several words, or with a phrase, is ranked from the top pages of its words'
+    union (block-max WAND; `share` 0: every word counts as common) or, for a phrase, their conjunction (`share`
+    2), restricted to the pages of the tier: the same hits, pages and scores as ranking the tier's intersection
+    itself, for every page of hits; widened when the words' top holds too few tier pages. A phrase typed without
+    diacritics is ranked so too, its places rows added. A filter or a searcher without clearance keeps the
+    intersection."""
     import random
 
     import search.tantivy_index as tv
 
     monkeypatch.setattr(tv, "EXACT_COUNT_PAGES", 0)
     monkeypatch.setattr(tv, "TOP_PAGES_MIN", 2)
-    monkeypatch.setattr(tv, "UNION_TIER_SHARE", 0.0)
+    monkeypatch.setattr(tv, "UNION_TIER_SHARE", share)
     rnd = random.Random(3)
     words = ["ủy", "ban", "nhân", "dân", "xã", "uy", "nhan", "dan", "xa", "đất", "khiếu", "nại", "thửa", "số"]
 
-    def page_text() -> str:  # most pages lack a few words: many of the union's best pages are not in the tier
+    def page_text() -> str:  # most pages lack a few words: many of the words' best pages are not in the tier
         some = rnd.sample(words, rnd.randint(4, len(words)))
         return " ".join(rnd.choices(some, k=rnd.randint(3, 40)))
 
     docs = [IndexDocument(doc_id=300 + i, file=f"u{i}.pdf", kind="petition", type="complaint",
-                          date=f"20{10 + i % 12}-01-0{1 + i % 9}",
+                          date=f"20{10 + i % 12}-01-0{1 + i % 9}", places=["Mỹ Hòa"],
                           pages=[IndexPage(n, page_text()) for n in (1, 2)])
             for i in range(120)]
+    docs += [IndexDocument(doc_id=500 + i, file=f"p{i}.pdf", kind="petition", type="complaint", date="2015-01-01",
+                           places=["Nhân Dân"], pages=[IndexPage(1, "đất số thửa")]) for i in range(3)]
     backend = tv.TantivyBackend(tmp_path / "tantivy")
     backend.index_many(docs)
-    union = tv.TantivyBackend._top_tier_by_union
+    by_words = tv.TantivyBackend._top_by_words
 
-    def answers(text: str, limit: int, offset: int) -> list[tuple[int, int, float]]:
-        return [(h.doc_id, h.page, round(h.score, 4)) for h in find(backend, text, limit=limit, offset=offset).hits]
+    def answers(text: str, limit: int, offset: int) -> list[tuple[int, int, float, tuple[int, ...]]]:
+        return [(h.doc_id, h.page, round(h.score, 4), tuple(h.matched_pages))
+                for h in find(backend, text, limit=limit, offset=offset).hits]
 
     used = []
-    monkeypatch.setattr(tv.TantivyBackend, "_top_tier_by_union",
-                        lambda self, *a: used.append(a) or union(self, *a))
-    queries = [("ủy ban nhân dân xã", 5, 0), ("ủy ban nhân dân xã", 10, 7), ("nhân dân", 3, 0), ("khiếu nại đất", 4, 2),
-               ("xã thửa số", 20, 0)]
+    monkeypatch.setattr(tv.TantivyBackend, "_top_by_words",
+                        lambda self, *a, **k: used.append(a) or by_words(self, *a, **k))
+    phrases = [('"nhân dân"', 5, 0), ('"nhân dân"', 10, 3), ('"ủy ban" xã', 5, 0), ('"số đất" thửa', 3, 1),
+               ('"dân xã ủy"', 4, 0), ('"xã xã"', 2, 0), ('"nhan dan"', 6, 0), ('"nhan dan"', 5, 9),
+               ('"uy ban" xa', 4, 0)]
+    queries = phrases + [("ủy ban nhân dân xã", 5, 0), ("ủy ban nhân dân xã", 10, 7), ("nhân dân", 3, 0),
+                         ("khiếu nại đất", 4, 2), ("xã thửa số", 20, 0)]
     got = {q: answers(*q) for q in queries}
-    assert len(used) == len(queries)
-    find(backend, '"ủy ban" xã', limit=5)
+    assert len(used) == (len(queries) if share == 0.0 else len(phrases))
+    assert {a[3] for a in used} == ({"union"} if share == 0.0 else {"conjunction"})
+    before = len(used)
+    find(backend, '"ủy ban" xã', limit=5, type="complaint")
+    backend.search(SearchQuery(text='"ủy ban" xã', limit=5, cleared=False))
     find(backend, "ủy ban nhân dân xã", limit=5, type="complaint")
     backend.search(SearchQuery(text="ủy ban nhân dân xã", limit=5, cleared=False))
-    assert len(used) == len(queries)  # a phrase, a filter, no clearance: the intersection
-    monkeypatch.setattr(tv.TantivyBackend, "_top_tier_by_union",
-                        lambda self, searcher, parsed, tier, wanted, add: self._top_docs(searcher, tier, wanted, add))
+    assert len(used) == before  # a filter, no clearance: the intersection
+    monkeypatch.setattr(tv.TantivyBackend, "_top_by_words", lambda self, searcher, parsed, query, plan, wanted, add,
+                        places=None: self._top_docs(searcher, query, wanted, add))
     for q in queries:
         assert got[q] == answers(*q) and got[q], q
+    assert any(h[3] == () for q in phrases if "nhan" in q[0] for h in got[q])  # a places row among the hits
     backend.close()
+
+
+def test_tantivy_phrase_scores_its_words_on_the_pages_holding_it(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """A phrase matches exactly the pages holding its words in a row (every hit, every matched page: checked
+    against the page texts), and a page scores the sum of its words' BM25 (tantivy's phrase score, from the
+    phrase's frequency, needs the positions of every candidate page); exact spelling first. On both paths:
+    every match read, and the sampled one ranking from the words."""
+    import search.tantivy_index as tv
+    from donthu.text import fold
+
+    docs = corpus() + [
+        IndexDocument(doc_id=500 + i, file=f"p{i}.pdf", kind="petition", type="complaint", date="2020-01-01",
+                      pages=[IndexPage(1, text), IndexPage(2, "đất tranh chấp, đai sắt " * (i + 1))])
+        for i, text in enumerate(["Tranh chấp đất đai kéo dài, tranh chấp đất đai.", "đất đai tranh chấp",
+                                  "TRANH CHAP DAT DAI", "tranh chấp về đất, đai", "Tranh chấp đất-đai ở xã"])]
+    for exact_count in (5000, 0):
+        monkeypatch.setattr(tv, "EXACT_COUNT_PAGES", exact_count)
+        backend = tv.TantivyBackend(tmp_path / f"tantivy{exact_count}")
+        backend.index_many(docs)
+        for text in ('"tranh chấp đất đai"', '"tranh chap dat dai"'):
+            results = find(backend, text, limit=50)
+            holding = {(d.doc_id, p.number) for d in docs for p in d.pages
+                       if " tranh chap dat dai " in " " + " ".join(re.findall(r"[^\W_]+", fold(p.text))) + " "}
+            assert {(h.doc_id, p) for h in results.hits for p in h.matched_pages} == holding, text
+            assert results.total == len({d for d, _ in holding})
+            searcher = backend._searcher()
+            exact = "ấ" in text
+            for h in results.hits:
+                page_row = tantivy_row(backend, searcher, h.doc_id, h.page)
+                spelled = exact and (h.doc_id, h.page) in {(d.doc_id, p.number) for d in docs for p in d.pages
+                                                          if "tranh chấp đất đai" in " ".join(
+                                                              re.findall(r"[^\W_]+", p.text.lower()))}
+                # every match read: folded BM25 + the bonus; sampled: the tier by BM25 of the exact spelling
+                field = "exact" if spelled and not exact_count else "folded"
+                words = ["tranh", "chấp", "đất", "đai"] if field == "exact" else ["tranh", "chap", "dat", "dai"]
+                bm25 = sum(word_score(backend, searcher, field, w, page_row) for w in words)
+                assert h.score == pytest.approx(bm25 + (10_000.0 if spelled else 0.0), rel=1e-5), (text, h.doc_id)
+        hits = ids(find(backend, '"tranh chấp đất đai"', limit=50))
+        assert hits.index(2) < hits.index(3) and hits.index(500) < hits.index(502)  # exact spelling first
+        backend.close()
+
+
+def tantivy_row(backend: SearchBackend, searcher: object, doc_id: int, page: int) -> tuple[int, int]:
+    """(segment, doc) of a page's row in a tantivy index."""
+    import tantivy
+
+    term = backend._term  # type: ignore[attr-defined]
+    q = tantivy.Query.boolean_query([(tantivy.Occur.Must, term("doc_id", doc_id)),
+                                     (tantivy.Occur.Must, term("ordinal", page - 1))])
+    (_, addr), = searcher.search(q, 2).hits  # type: ignore[attr-defined]
+    return addr.segment_ord, addr.doc
+
+
+def word_score(backend: SearchBackend, searcher: object, field: str, word: str, row: tuple[int, int]) -> float:
+    """BM25 of one word on one row (tantivy's term query)."""
+    hits = searcher.search(backend._term(field, word), 10_000).hits  # type: ignore[attr-defined]
+    return next(score for score, a in hits if (a.segment_ord, a.doc) == row)
 
 
 def test_tantivy_searches_run_concurrently(tmp_path: Path) -> None:

@@ -478,9 +478,6 @@ def _answer(request: Request, caller: Caller, letter_id: int, other_id: int, con
     engine = services(request).store.engine
     if not register_read.proposal_pair(engine, letter_id, other_id, caller.reader):
         raise HTTPException(404, f"no letter {other_id} to join to letter {letter_id}")
-    if not any(link["other_id"] == other_id for link in book.links(engine, letter_id)) and \
-            any(link["other_id"] == letter_id for link in book.links(engine, other_id)):
-        letter_id, other_id = other_id, letter_id  # answered on the earlier letter's sheet: the stored proposal
     book.answer(engine, letter_id, other_id, confirm=confirm, who=caller.principal.username)
     audit_event(request, "link", f"letter {letter_id} {'confirmed' if confirm else 'rejected'} as the same "
                                  f"matter as letter {other_id}")

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import and_, func, insert, or_, select, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from donthu.access import normalise_unit
@@ -376,21 +376,32 @@ def history(engine: Engine, letter_id: int) -> list[dict]:
     return [{"at": r.at.isoformat(), "who": r.who, "status": r.status, "note": r.note} for r in rows]
 
 
-def links(engine: Engine, letter_id: int) -> list[dict]:
+def _links(engine: Engine, column: str, letter_id: int) -> list[Any]:
     with engine.connect() as conn:
-        rows = conn.execute(select(register_links).where(register_links.c.letter_id == letter_id)
+        return conn.execute(select(register_links).where(register_links.c[column] == letter_id)
                             .order_by(register_links.c.score.desc())).all()
+
+
+def links(engine: Engine, letter_id: int) -> list[dict]:
+    """The duplicate proposals stored for this letter (it names an earlier one), best first."""
     return [{"other_id": r.other_id, "score": r.score, "reasons": json.loads(r.reasons_json), "state": r.state,
-             "who": r.who} for r in rows]
+             "who": r.who} for r in _links(engine, "letter_id", letter_id)]
 
 
 def links_to(engine: Engine, letter_id: int) -> list[dict]:
     """The proposals made for later letters that name this one (`links` seen from the other side)."""
-    with engine.connect() as conn:
-        rows = conn.execute(select(register_links).where(register_links.c.other_id == letter_id)
-                            .order_by(register_links.c.score.desc())).all()
     return [{"letter_id": r.letter_id, "score": r.score, "reasons": json.loads(r.reasons_json), "state": r.state,
-             "who": r.who} for r in rows]
+             "who": r.who} for r in _links(engine, "other_id", letter_id)]
+
+
+def stored_pair(conn: Connection, first: int, second: int) -> tuple[int, int] | None:
+    """The direction in which a proposal joining two letters is stored, `(first, second)` preferred, or None
+    when no proposal joins them."""
+    c = register_links.c
+    rows = conn.execute(select(c.letter_id, c.other_id).where(or_(
+        and_(c.letter_id == first, c.other_id == second), and_(c.letter_id == second, c.other_id == first)))).all()
+    pairs = {(r.letter_id, r.other_id) for r in rows}
+    return (first, second) if (first, second) in pairs else next(iter(pairs), None)
 
 
 def _change(engine: Engine, letter_id: int, who: str, status: str, note: str, **values: Any) -> Entry:
@@ -671,6 +682,9 @@ def resolve(engine: Engine, letter_id: int, *, on: dt.date, who: str, note: str 
 def answer(engine: Engine, letter_id: int, other_id: int, *, confirm: bool, who: str) -> Entry:
     """A clerk's answer to a duplicate proposal. Confirmed: the letter (and its matter) joins the other's matter,
     so statistics count the matter once."""
+    with engine.connect() as conn:
+        # answered on either letter's sheet: the stored proposal is answered, none is added the other way round
+        letter_id, other_id = stored_pair(conn, letter_id, other_id) or (letter_id, other_id)
     entry, other = get(engine, letter_id), get(engine, other_id)
     with engine.begin() as conn:
         found = conn.execute(update(register_links).where(and_(register_links.c.letter_id == letter_id,

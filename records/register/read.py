@@ -200,8 +200,8 @@ def proposal_pair(engine: Engine, letter_id: int, other_id: int, reader: Reader)
         return False
     if may_read(reader, other.unit):
         return True
-    return any(link["other_id"] == other_id for link in book.links(engine, letter_id)) or \
-        any(link["letter_id"] == other_id for link in book.links_to(engine, letter_id))
+    with engine.connect() as conn:
+        return book.stored_pair(conn, letter_id, other_id) is not None
 
 
 def due_page(engine: Engine, reader: Reader, *, today: dt.date, unit: str | None = None,
