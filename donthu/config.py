@@ -19,9 +19,9 @@ class Settings:
     #: SQLAlchemy URL of the system of record; default: SQLite file inside data_dir
     database_url: str | None = None
     #: "tantivy" (the default: embedded, directory index.tantivy in data_dir, made on first use; issue 19:
-    #: docs/performance.md "Search at archive scale"), "sqlite" (FTS5, embedded, file index.sqlite; slower
-    #: beyond ~10^4 pages) or "elasticsearch" (scale-out, DONTHU_ES_URL). An embedded index that is missing
-    #: while records exist is built from them on first use (ingest.indexing.open_index)
+    #: docs/performance.md "Search at archive scale"), "sqlite" (FTS5, embedded, file index.sqlite;
+    #: several times slower at 10^5 pages) or "elasticsearch" (scale-out, DONTHU_ES_URL). An embedded index
+    #: that is missing while records exist is built from them on first use (ingest.indexing.open_index)
     search_backend: str = "tantivy"
     es_url: str | None = None
     #: Celery broker (scale-out); when set, the API queues uploads for Celery workers instead of its own pool

@@ -5,10 +5,10 @@ What a backup holds: the records database (`donthu.sqlite`) and, when the search
 consistent snapshot while the service keeps running and writing), the originals referenced by the snapshot
 and any others in `originals/`, copied by checksum (each re-hashed while copied; a blob the previous backup
 already holds with the same hash is hard-linked from it, so a nightly backup copies only what is new), and
-`manifest.json` (when, counts, schema revision, the SHA-256 of every file). The tantivy index (`index.tantivy/`, the default engine) is not copied: it is derived
-from the records, and after a restore it is built from them on first use (`ingest.indexing.open_index`;
-`donthu reindex` does the same) — a restore removes the data folder's tantivy index, which described the
-records it replaced.
+`manifest.json` (when, counts, schema revision, the SHA-256 of every file). The tantivy index
+(`index.tantivy/`, the default engine) is not copied: it is derived from the records, and after a restore it
+is built from them on first use (`ingest.indexing.open_index`; `donthu reindex` does the same) — a restore
+removes the data folder's tantivy index, which described the records it replaced.
 
 A backup is written into a hidden sibling folder and moved into place only when complete: a backup killed
 midway leaves the previous backup at DEST untouched. `verify_backup` re-hashes every original and database
