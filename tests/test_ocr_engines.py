@@ -16,6 +16,7 @@ from corpus import degrade, render
 from donthu.config import Settings, load_settings
 from donthu.types import PageImage
 from ocr import clean, engine, engines
+from ocr.engines import combined
 from ocr.engines.combined import combine, combine_lines, doubtful, prefer_trueocr
 from ocr.page import ocr_page
 
@@ -192,6 +193,44 @@ def test_combine_reads_a_disputed_words_line_once_and_takes_the_agreeing_reading
     assert got == ["hồ", "sơ", "5.1.", "tổ"], got  # "5.1.": the number vote as before (Tesseract unsure)
     assert len(asked) == 2 and asked[0] == (0, 90, 150, 130), asked  # one read a line: (0, 100, 140, 120) widened 0.3 × 20 + 4 px
     assert [w.text for w in combine(tesseract, trueocr)] == ["hổ", "sơ", "5.1.", "tổ"]  # no second reading
+
+
+def test_word_vote_takes_the_reading_the_pages_agreed_word_pairs_support():
+    """Two syllables in use a tone apart ("sổ" / "số"): the reading that stands beside the same neighbour where
+    both engines read the pair alike elsewhere on the page wins, in a line either engine won, before the
+    confidences; without such evidence (or with the context off) the vote is as before."""
+    def word(text, left, conf, line):
+        return engine.RecognisedWord(text=text, left=left, top=100 * line, width=40, height=20, confidence=conf,
+                                     block=1, paragraph=1, line=line)
+
+    def line(texts, line_no, conf):
+        return [word(t, 50 * k, conf, line_no) for k, t in enumerate(texts)]
+
+    # line 1: both engines read "Quyết định số 12" alike; line 2: TrueOCR "sổ" (sure), Tesseract "số" (unsure)
+    tesseract = line(["Quyết", "định", "số", "12"], 1, 96) + line(["Căn", "cứ", "Quyết", "định", "số"], 2, 90)
+    trueocr = line(["Quyết", "định", "số", "12"], 1, 99) + line(["Căn", "cứ", "Quyết", "định", "sổ"], 2, 99)
+    assert prefer_trueocr(tesseract[-1], trueocr[-1]) is True  # the confidences alone take "sổ"
+    got = [w.text for w in combine(tesseract, trueocr)]
+    assert got[-1] == "số", got
+    # a line TrueOCR won (Tesseract's reading of it has a misformed token): its "sổ" gives way to "số" as well
+    tesseract2 = tesseract[:4] + line(["Căn", "cứ", "Qxzyết", "định", "số"], 2, 90)
+    assert [w.text for w in combine(tesseract2, trueocr)][4:] == ["Căn", "cứ", "Quyết", "định", "số"]
+    # no agreed pair beside it: as before
+    lone = line(["Căn", "cứ", "Quyết", "định", "số"], 2, 90)
+    assert [w.text for w in combine(lone, trueocr[4:])][-1] == "sổ"
+    pairs = combined.agreed_pairs(tesseract, combined.match(tesseract, trueocr)).bigrams
+    assert pairs[("quyết", "định")] == 2 and pairs[("định", "số")] == 1 and pairs[("định", "sổ")] == 0
+
+
+def test_context_vote_can_be_turned_off(monkeypatch):
+    def word(text, left, conf, line):
+        return engine.RecognisedWord(text=text, left=left, top=100 * line, width=40, height=20, confidence=conf,
+                                     block=1, paragraph=1, line=line)
+
+    tesseract = [word("định", 0, 96, 1), word("số", 50, 96, 1), word("định", 0, 90, 2), word("số", 50, 90, 2)]
+    trueocr = [word("định", 0, 99, 1), word("số", 50, 99, 1), word("định", 0, 99, 2), word("sổ", 50, 99, 2)]
+    monkeypatch.setattr(combined, "USE_CONTEXT", False)
+    assert [w.text for w in combine(tesseract, trueocr)][-1] == "sổ"
 
 
 # -------------------------------------------------------------------------------- fault injection

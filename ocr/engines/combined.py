@@ -31,6 +31,7 @@ pages below plain Tesseract"); the second reading on the real pages and seeds 31
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -51,6 +52,9 @@ NEW_BLOCK = 10_000
 #: would repeat (on the real pages: "chuyên" 56 re-read "chuyên" against TrueOCR's right "chuyển"): the second
 #: reading does not settle it
 SECOND_READING_FROM = 60.0
+#: whether `combine`'s word vote consults the page's agreed word pairs first (`by_context`); off: the vote before
+#: 2026-12-08 (branch ocr17), for measurements
+USE_CONTEXT = True
 
 
 _PUNCT = ".,;:!?()[]{}\"'“”‘’…*_-–/\\|<>«»"
@@ -71,6 +75,18 @@ def token_ok(token: str) -> bool | None:
     if any(ch.isdigit() for ch in token) or "/" in token or "-" in token:
         return bool(_NUMBER.match(token)) or all(is_syllable(part) for part in re.split(r"[/-]", token) if part)
     return is_syllable(token)
+
+
+def vote_ok(token: str) -> bool | None:
+    """`token_ok` for the word vote: a word in capitals that is a well-formed syllable ("BAN", "HỘI") is judged
+    as the syllable it is, not left out as a possible abbreviation (line scores still leave it out), so two
+    readings of a heading's word are voted like any other pair ("BẠN" / "BAN")."""
+    verdict = token_ok(token)
+    if verdict is None:
+        core = token.strip(_PUNCT)
+        if len(core) >= 2 and core.isalpha() and is_syllable(core):
+            return True
+    return verdict
 
 
 def words_in_use(token: str) -> bool:
@@ -146,7 +162,7 @@ def disputed(tesseract: RecognisedWord, trueocr: RecognisedWord) -> bool:
         return False
     if any(ch.isdigit() for ch in tesseract.text + trueocr.text):
         return False
-    return token_ok(tesseract.text) is True and token_ok(trueocr.text) is True \
+    return vote_ok(tesseract.text) is True and vote_ok(trueocr.text) is True \
         and words_in_use(tesseract.text) == words_in_use(trueocr.text)
 
 
@@ -161,7 +177,7 @@ def prefer_trueocr(tesseract: RecognisedWord, trueocr: RecognisedWord,
     lose a capital); else TrueOCR's when Tesseract is unsure of its word and
     TrueOCR sure of its own (WORD_TESSERACT_BELOW, WORD_TRUEOCR_FROM: measured on generated pages,
     docs/quality.md); None (no opinion) when neither is well-formed."""
-    t_ok, r_ok = token_ok(tesseract.text), token_ok(trueocr.text)
+    t_ok, r_ok = vote_ok(tesseract.text), vote_ok(trueocr.text)
     if t_ok is True and r_ok is True:
         t_used, r_used = words_in_use(tesseract.text), words_in_use(trueocr.text)
         if t_used != r_used:
@@ -184,20 +200,89 @@ def _overlap(a: RecognisedWord, b: RecognisedWord) -> bool:
     return min(a.left + a.width, b.left + b.width) - max(a.left, b.left) > 0.5 * min(a.width, b.width)
 
 
-def vote(base: list[RecognisedWord], other: list[RecognisedWord], base_is_tesseract: bool,
-         second: Callable[[RecognisedWord], str | None] | None = None) -> list[RecognisedWord]:
-    """`base` (one line's words) with each word that has exactly one counterpart in `other` (and is that
-    counterpart's only one) replaced by it: in a line Tesseract kept, where `prefer_trueocr` says so; in a
-    line TrueOCR won, only a misformed TrueOCR word by a well-formed Tesseract one. Boxes and layout stay
-    `base`'s. `second(tesseract_word)`: a second reading of that word (`combine`), asked only for `disputed`
-    words."""
-    out = []
+def _key(text: str) -> str:
+    return text.strip(_PUNCT).lower()
+
+
+def _pairs(base: list[RecognisedWord], other: list[RecognisedWord]) -> list[RecognisedWord | None]:
+    """For each word of `base` (one line's words), its counterpart in `other` when the boxes overlap one to one
+    (the word overlaps only that one, and that one only this word), else None."""
+    out: list[RecognisedWord | None] = []
     for word in base:
         partners = [x for x in other if _overlap(word, x)]
-        if len(partners) == 1 and [y for y in base if _overlap(y, partners[0])] == [word] \
-                and partners[0].text != word.text:
-            tess, true = (word, partners[0]) if base_is_tesseract else (partners[0], word)
-            if base_is_tesseract:  # the second reading is asked for (and its line read) only for a disputed word
+        one = len(partners) == 1 and [y for y in base if _overlap(y, partners[0])] == [word]
+        out.append(partners[0] if one else None)
+    return out
+
+
+@dataclass
+class PageContext:
+    """Pairs of neighbouring words that both engines read the same on this page (`agreed_pairs`): the page's
+    own evidence of which syllables go together ("hồ sơ", "đề nghị", "căn cứ" recur in a letter)."""
+
+    bigrams: Counter
+
+    def support(self, word: str, left: str | None, right: str | None) -> int:
+        """How often `word` stands beside the same left or right neighbour elsewhere on the page."""
+        return (self.bigrams[(left, word)] if left else 0) + (self.bigrams[(word, right)] if right else 0)
+
+
+def agreed_pairs(tesseract: list[RecognisedWord], choices: list[Choice]) -> PageContext:
+    """Neighbouring words (in Tesseract's order within each TrueOCR line) that both engines read alike, case
+    and edge punctuation aside, each word one to one with the other engine's."""
+    bigrams: Counter = Counter()
+    for choice in choices:
+        covered = [tesseract[i] for i in choice.tesseract]
+        previous = None
+        for word, partner in zip(covered, _pairs(covered, choice.trueocr)):
+            key = _key(word.text)
+            if partner is None or not key or _key(partner.text) != key:
+                previous = None
+                continue
+            if previous is not None:
+                bigrams[(previous, key)] += 1
+            previous = key
+    return PageContext(bigrams)
+
+
+def by_context(tesseract: RecognisedWord, trueocr: RecognisedWord, left: str | None, right: str | None,
+               context: PageContext | None) -> bool | None:
+    """For two readings of one word that are both well-formed and equally in use (a tone apart, mostly: "chi" /
+    "chỉ", "số" / "sổ"), whether TrueOCR's is the one the page's agreed word pairs support (`PageContext`:
+    the word with the same left or right neighbour elsewhere on the page, read alike by both engines there);
+    None when neither or both are supported equally, or the two are not such a pair."""
+    if context is None:
+        return None
+    a, b = _key(tesseract.text), _key(trueocr.text)
+    if a == b or token_ok(tesseract.text) is not True or token_ok(trueocr.text) is not True \
+            or words_in_use(tesseract.text) != words_in_use(trueocr.text):
+        return None
+    for_tesseract, for_trueocr = context.support(a, left, right), context.support(b, left, right)
+    if for_tesseract == for_trueocr:
+        return None
+    return for_trueocr > for_tesseract
+
+
+def vote(base: list[RecognisedWord], other: list[RecognisedWord], base_is_tesseract: bool,
+         second: Callable[[RecognisedWord], str | None] | None = None,
+         context: PageContext | None = None) -> list[RecognisedWord]:
+    """`base` (one line's words) with each word that has exactly one counterpart in `other` (and is that
+    counterpart's only one) replaced by it: first, in either kind of line, where the page's agreed word pairs
+    support one of two well-formed readings equally in use (`by_context`, given `context`; the neighbours are
+    `base`'s); else, in a line Tesseract kept, where `prefer_trueocr` says so; in a line TrueOCR won, only a
+    misformed TrueOCR word by a well-formed Tesseract one. Boxes and layout stay `base`'s.
+    `second(tesseract_word)`: a second reading of that word (`combine`), asked only for `disputed` words."""
+    out = []
+    keys = [_key(w.text) for w in base]
+    for k, (word, partner) in enumerate(zip(base, _pairs(base, other))):
+        if partner is not None and partner.text != word.text:
+            tess, true = (word, partner) if base_is_tesseract else (partner, word)
+            left = keys[k - 1] if k > 0 else None
+            right = keys[k + 1] if k + 1 < len(base) else None
+            supported = by_context(tess, true, left, right, context)
+            if supported is not None:
+                take = supported is base_is_tesseract
+            elif base_is_tesseract:  # the second reading is asked for (and its line read) only for a disputed word
                 take = prefer_trueocr(tess, true, None if second is None else lambda: second(tess)) is True
             else:  # the line went to TrueOCR: Tesseract's word only where TrueOCR's alone is misformed, or
                 # both are well-formed and only Tesseract's is a syllable in use
@@ -205,9 +290,8 @@ def vote(base: list[RecognisedWord], other: list[RecognisedWord], base_is_tesser
                 take = t_ok is True and (r_ok is False or (r_ok is True and words_in_use(tess.text)
                                                            and not words_in_use(true.text)))
             if take:
-                other_word = partners[0]
-                word = RecognisedWord(text=other_word.text, left=word.left, top=word.top, width=word.width,
-                                      height=word.height, confidence=other_word.confidence, block=word.block,
+                word = RecognisedWord(text=partner.text, left=word.left, top=word.top, width=word.width,
+                                      height=word.height, confidence=partner.confidence, block=word.block,
                                       paragraph=word.paragraph, line=word.line)
         out.append(word)
     return out
@@ -224,6 +308,7 @@ def combine(tesseract: list[RecognisedWord], trueocr: list[RecognisedWord],
     reading at its place (`second_reading`), each Tesseract line read at most once."""
     choices = match(tesseract, trueocr)
     second = second_reading(tesseract, read_line) if read_line is not None else None
+    context = agreed_pairs(tesseract, choices) if USE_CONTEXT else None
     replaced: dict[int, list[RecognisedWord]] = {}  # first Tesseract index of a replaced stretch → its words
     substituted: dict[int, RecognisedWord] = {}  # Tesseract index → the word voted in its place
     dropped: set[int] = set()
@@ -235,10 +320,11 @@ def combine(tesseract: list[RecognisedWord], trueocr: list[RecognisedWord],
                 added.append(choice)
         elif choice.use_trueocr:
             layout = _majority(covered)
-            replaced[choice.tesseract[0]] = _renumbered(vote(choice.trueocr, covered, False), *layout)
+            replaced[choice.tesseract[0]] = _renumbered(vote(choice.trueocr, covered, False, context=context),
+                                                        *layout)
             dropped.update(choice.tesseract)
         else:
-            for i, word in zip(choice.tesseract, vote(covered, choice.trueocr, True, second)):
+            for i, word in zip(choice.tesseract, vote(covered, choice.trueocr, True, second, context)):
                 substituted[i] = word
     matched = {i for c in choices for i in c.tesseract}
     # Tesseract lines on no TrueOCR line: kept when they read as something
