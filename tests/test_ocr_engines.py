@@ -17,7 +17,7 @@ from donthu.config import Settings, load_settings
 from donthu.types import PageImage
 from ocr import clean, engine, engines
 from ocr.engines import combined
-from ocr.engines.combined import combine, combine_lines, doubtful, prefer_trueocr
+from ocr.engines.combined import combine, combine_lines, doubtful, prefer_trueocr, token_ok
 from ocr.page import ocr_page
 
 #: word recall against the generator's text on the light page below, measured 2026-12-07: Tesseract 0.983,
@@ -220,6 +220,25 @@ def test_word_vote_takes_the_reading_the_pages_agreed_word_pairs_support():
     assert [w.text for w in combine(lone, trueocr[4:])][-1] == "sổ"
     pairs = combined.agreed_pairs(tesseract, combined.match(tesseract, trueocr)).bigrams
     assert pairs[("quyết", "định")] == 2 and pairs[("định", "số")] == 1 and pairs[("định", "sổ")] == 0
+
+
+def test_codes_with_a_lower_case_letter_are_well_formed():
+    """Document numbers write "Chương trình" CTr and "Tờ trình" TTr (congvan_colour200_p2's "35-CTr/TU",
+    chatapp70's "1899/SGDĐT-CTrTT"): a code, not garbage, for the line score and the word vote; a misread
+    mixture of cases is still not."""
+    for code in ("35-CTr/TU", "1899/SGDĐT-CTrTT.", "12/TTr-UBND", "12/TB-UBND", "29-NQ/TW,", "05/3/2021", "CH01234"):
+        assert token_ok(code) is True, code
+    for garbage in ("l5-Ab/cd", "1của", "qN8í1-81/ZI", "06/01/201x1"):
+        assert token_ok(garbage) is False, garbage
+
+
+def test_a_heading_word_in_capitals_is_voted_as_the_syllable_it_is():
+    """"BAN" (TrueOCR, sure) against "BẠN" (Tesseract, unsure) in a heading: both syllables in use, so the
+    confidences decide as for lower-case words; before, a word in capitals counted as a possible abbreviation
+    and Tesseract's well-formed "BẠN" won by default. Abbreviations that are no syllable stay neutral."""
+    assert token_ok("BAN") is None and combined.vote_ok("BAN") is True
+    assert prefer_trueocr(_word("BẠN", 82), _word("BAN", 99)) is True
+    assert combined.vote_ok("UBND") is None
 
 
 def test_context_vote_can_be_turned_off(monkeypatch):

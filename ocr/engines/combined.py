@@ -58,8 +58,12 @@ USE_CONTEXT = True
 
 
 _PUNCT = ".,;:!?()[]{}\"'“”‘’…*_-–/\\|<>«»"
-#: a number (1.234,5; 05/3/2021; 45) or a document/parcel code of capitals and digits (12/TB-UBND, CH01234)
-_NUMBER = re.compile(r"^(\d+([.,/-]\d+)*(m2|m²|ha)?|[\dA-ZĐ]*\d[\dA-ZĐ]*([/-][\dA-ZĐ]+)*|[A-ZĐ]+([/-][\dA-ZĐ]+)+)$")
+#: one part of a document code after "/" or "-": capitals and digits, or capitals with one lower-case letter after a
+#: capital (the "CTr" of "Chương trình", "TTr" of "Tờ trình": 35-CTr/TU, 12/TTr-UBND)
+_CODE_PART = r"(?:[\dA-ZĐ]*[A-ZĐ][a-zđ][\dA-ZĐ]*|[\dA-ZĐ]+)"
+#: a number (1.234,5; 05/3/2021; 45) or a document/parcel code of capitals and digits (12/TB-UBND, CH01234, 35-CTr/TU)
+_NUMBER = re.compile(r"^(\d+([.,/-]\d+)*(m2|m²|ha)?|[\dA-ZĐ]*\d[\dA-ZĐ]*([/-]" + _CODE_PART + r")*|[A-ZĐ]+([/-]"
+                     + _CODE_PART + r")+)$")
 
 #: neither for nor against: abbreviations in capitals (UBND, LUC, but also misread ones), units, "V/v"
 _NEUTRAL = re.compile(r"^([A-ZĐ]{2,5}|m²|m2|[Vv]/v)$")
