@@ -1,31 +1,35 @@
 """Two engines on one page, line by line and then word by word the better reading.
 
-Tesseract gives the layout (blocks, paragraphs, lines, reading order); TrueOCR gives lines. Each TrueOCR line
-is matched by box overlap with the Tesseract words on it (a word belongs to the TrueOCR line that covers
-most of it, at least half its height and half its width); the two readings of that stretch are scored by
-`line_score` (well-formed Vietnamese syllables, numbers and codes count for, other tokens against — the
-language has a closed set of syllables, so garbage scores low whoever produced it) and the higher one is
-kept; a tie keeps Tesseract's. Then, where the two engines cut the line into the same words (boxes
-overlapping one to one), each word is voted (`vote`): in a line Tesseract kept, TrueOCR's word replaces a
-misformed Tesseract word, or a well-formed one that is not a syllable in use (ocr.syllables.in_use: a
-misread tone, "truyển") when its own is, or else a well-formed one Tesseract is unsure of (confidence below
-WORD_TESSERACT_BELOW) when TrueOCR is sure of its own (WORD_TRUEOCR_FROM); in a line TrueOCR won, only a
-misformed TrueOCR word, or one not in use, gives way to a well-formed Tesseract one (in use). Where both
-words of a pair in a line Tesseract kept are well-formed and equally in use (a tone apart, mostly), a second
-reading of that Tesseract line (`combine`'s `read_line`: Tesseract alone on the line's crop of the gray page)
-settles it when it agrees with exactly one of them, before the confidence thresholds. The kept TrueOCR
-words take the place (and layout numbers) of the Tesseract words they replace; TrueOCR lines over which
-Tesseract found nothing are added as blocks of their own where they sit on the page, when they score above
-zero; Tesseract words on no TrueOCR line are kept when their line scores above zero.
+Tesseract gives the layout (blocks, paragraphs, lines, reading order); TrueOCR gives lines. Each TrueOCR line is
+matched by box overlap with the Tesseract words on it (a word belongs to the TrueOCR line that covers most of it,
+at least half its height and half its width); the two readings of that stretch are scored by `line_score`
+(well-formed Vietnamese syllables, numbers and codes count for, other tokens against — the language has a closed
+set of syllables, so garbage scores low whoever produced it) and the higher one is kept; a tie keeps Tesseract's.
+Then, where the two engines cut the line into the same words (boxes overlapping one to one), each word is voted
+(`vote`): in a line Tesseract kept, TrueOCR's word replaces a misformed Tesseract word, or a well-formed one that
+is not a syllable in use (ocr.syllables.in_use: a misread tone, "truyển") when its own is, or else a well-formed
+one Tesseract is unsure of (confidence below WORD_TESSERACT_BELOW) when TrueOCR is sure of its own
+(WORD_TRUEOCR_FROM); in a line TrueOCR won, only a misformed TrueOCR word, or one not in use, gives way to a
+well-formed Tesseract one (in use). Where both words of a pair in a line Tesseract kept are well-formed and equally
+in use (a tone apart, mostly), a second reading of that Tesseract line (`combine`'s `read_line`: Tesseract alone on
+the line's crop of the gray page) settles it when it agrees with exactly one of them, before the confidence
+thresholds. Before all of these, in a line either engine won, such a pair of two well-formed words equally in use
+is settled by the page itself when it can be (`by_context`): the reading that stands elsewhere on the page beside
+the same left or right neighbour, in a pair of words both engines read alike ("số" after "định" where "Quyết định
+số" was read alike above), wins (`agreed_pairs`, `USE_CONTEXT`). Words in capitals that are syllables ("BAN") are
+voted as syllables (`vote_ok`). The kept TrueOCR words take the place (and layout numbers) of the Tesseract words
+they replace; TrueOCR lines over which Tesseract found nothing are added as blocks of their own where they sit on
+the page, when they score above zero; Tesseract words on no TrueOCR line are kept when their line scores above
+zero.
 
-The word thresholds were chosen on a tuning corpus (`donthu corpus --n 30 --seed 77`, up to 4 pages a level,
-487 word pairs where the engines differ): of 365 pairs where both readings are well-formed and one is right,
-Tesseract's word is right in 159 and the rule picks the right one in 316 (every level at least as well as
-Tesseract alone except typewriter pages, 33 of 36 against 34). The preference for syllables in use came from
-the words the vote lost on the real pages and was checked on the generated corpus (docs/quality.md, "Real
-pages below plain Tesseract"); the second reading on the real pages and seeds 31 / 5 (docs/quality.md,
-"Flattened re-reading of poor pages, and a second reading for disputed words"). Evaluated elsewhere
-(docs/quality.md).
+The word thresholds were chosen on a tuning corpus (`donthu corpus --n 30 --seed 77`, up to 4 pages a level, 487
+word pairs where the engines differ): of 365 pairs where both readings are well-formed and one is right,
+Tesseract's word is right in 159 and the rule picks the right one in 316 (every level at least as well as Tesseract
+alone except typewriter pages, 33 of 36 against 34). The preference for syllables in use came from the words the
+vote lost on the real pages and was checked on the generated corpus (docs/quality.md, "Real pages below plain
+Tesseract"); the second reading on the real pages and seeds 31 / 5 (docs/quality.md, "Flattened re-reading of poor
+pages, and a second reading for disputed words"); the page's agreed word pairs from the losses classified on all
+real pages (docs/quality.md, "What the combination loses, classified"). Evaluated elsewhere (docs/quality.md).
 """
 
 from __future__ import annotations
