@@ -241,6 +241,26 @@ def test_a_heading_word_in_capitals_is_voted_as_the_syllable_it_is():
     assert combined.vote_ok("UBND") is None
 
 
+def test_a_code_one_engine_cut_at_its_separators_is_joined():
+    """congvan_colour200_p2: Tesseract "29-" "-NQ/TW," where TrueOCR read "29-NQ/TW," (one token, well-formed):
+    the run becomes TrueOCR's token in the run's box; words cut elsewhere, or a token that is no code, stay."""
+    def word(text, left, width, conf=95):
+        return engine.RecognisedWord(text=text, left=left, top=100, width=width, height=20, confidence=conf,
+                                     block=1, paragraph=1, line=1)
+
+    tesseract = [word("số", 0, 30), word("29-", 40, 30), word("-NQ/TW,", 72, 60), word("Kết", 140, 30)]
+    trueocr = [word("số", 0, 30, 99), word("29-NQ/TW,", 40, 92, 98), word("Kết", 140, 30, 99)]
+    assert [w.text for w in combine(tesseract, trueocr)] == ["số", "29-NQ/TW,", "Kết"]
+    joined = combined.join_split_codes(tesseract, trueocr)
+    assert joined[2] is None and (joined[1].left, joined[1].width) == (40, 92)
+    # the other way round (TrueOCR cut it, Tesseract read one token): joined as well
+    cut = combined.join_split_codes(trueocr[:1] + [word("45", 40, 20), word("/2013", 62, 40)], [word("45/2013", 40, 62)])
+    assert cut[0] is trueocr[0] and cut[1].text == "45/2013" and cut[2] is None
+    # two words, not one cut code: "Quyết" "định" against a misread "Quyếtđịnh" stay two
+    words = [word("Quyết", 0, 40), word("định", 45, 35)]
+    assert combined.join_split_codes(words, [word("Quyếtđịnh", 0, 80)]) == words
+
+
 def test_context_vote_can_be_turned_off(monkeypatch):
     def word(text, left, conf, line):
         return engine.RecognisedWord(text=text, left=left, top=100 * line, width=40, height=20, confidence=conf,

@@ -305,6 +305,34 @@ def vote(base: list[RecognisedWord], other: list[RecognisedWord], base_is_tesser
     return out
 
 
+def join_split_codes(words: list[RecognisedWord], other: list[RecognisedWord]) -> list[RecognisedWord | None]:
+    """`words` (one line's, as voted) where the other engine read a number or code as one well-formed token that
+    these words cut at its separators ("29-" "-NQ/TW," against "29-NQ/TW,", "45" "/2013" "/QH13" against
+    "45/2013/QH13"): the run of words that overlaps only that token (and it only them) becomes that token, in
+    their joint box; the run's other places are None. Everything else as it is."""
+    out: list[RecognisedWord | None] = list(words)
+    k = 0
+    while k < len(words):
+        partners = [x for x in other if _overlap(words[k], x)]
+        run = [j for j in range(len(words)) if partners and _overlap(words[j], partners[0])]
+        if len(partners) == 1 and len(run) >= 2 and run == list(range(k, k + len(run))) \
+                and all([y for y in other if _overlap(words[j], y)] == partners for j in run):
+            token, texts = partners[0], [words[j].text for j in run]
+            cut = any(a.endswith(("-", "/")) or b.startswith(("-", "/")) for a, b in zip(texts, texts[1:]))
+            if cut and vote_ok(token.text) is True and any(ch.isdigit() for ch in token.text):
+                x0, y0, x1, y1 = _box([words[j] for j in run])
+                first = words[k]
+                out[k] = RecognisedWord(text=token.text, left=x0, top=y0, width=x1 - x0, height=y1 - y0,
+                                        confidence=token.confidence, block=first.block, paragraph=first.paragraph,
+                                        line=first.line)
+                for j in run[1:]:
+                    out[j] = None
+                k += len(run)
+                continue
+        k += 1
+    return out
+
+
 def combine(tesseract: list[RecognisedWord], trueocr: list[RecognisedWord],
             read_line: Callable[[tuple[int, int, int, int]], list[RecognisedWord]] | None = None
             ) -> list[RecognisedWord]:
@@ -328,12 +356,16 @@ def combine(tesseract: list[RecognisedWord], trueocr: list[RecognisedWord],
                 added.append(choice)
         elif choice.use_trueocr:
             layout = _majority(covered)
-            replaced[choice.tesseract[0]] = _renumbered(vote(choice.trueocr, covered, False, context=context),
-                                                        *layout)
+            voted = join_split_codes(vote(choice.trueocr, covered, False, context=context), covered)
+            replaced[choice.tesseract[0]] = _renumbered([w for w in voted if w is not None], *layout)
             dropped.update(choice.tesseract)
         else:
-            for i, word in zip(choice.tesseract, vote(covered, choice.trueocr, True, second, context)):
-                substituted[i] = word
+            voted = join_split_codes(vote(covered, choice.trueocr, True, second, context), choice.trueocr)
+            for i, word in zip(choice.tesseract, voted):
+                if word is None:  # joined into the word before it
+                    dropped.add(i)
+                else:
+                    substituted[i] = word
     matched = {i for c in choices for i in c.tesseract}
     # Tesseract lines on no TrueOCR line: kept when they read as something
     unmatched = [i for i in range(len(tesseract)) if i not in matched]
