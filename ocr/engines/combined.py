@@ -212,15 +212,20 @@ def _key(text: str) -> str:
     return text.strip(_PUNCT).lower()
 
 
+def _overlaps(base: list[RecognisedWord], other: list[RecognisedWord]) -> list[list[int]]:
+    """For each word of `base`, the indices of the words of `other` it overlaps (`_overlap`)."""
+    return [[j for j, x in enumerate(other) if _overlap(word, x)] for word in base]
+
+
 def _pairs(base: list[RecognisedWord], other: list[RecognisedWord]) -> list[RecognisedWord | None]:
     """For each word of `base` (one line's words), its counterpart in `other` when the boxes overlap one to one
     (the word overlaps only that one, and that one only this word), else None."""
-    out: list[RecognisedWord | None] = []
-    for word in base:
-        partners = [x for x in other if _overlap(word, x)]
-        one = len(partners) == 1 and [y for y in base if _overlap(y, partners[0])] == [word]
-        out.append(partners[0] if one else None)
-    return out
+    found = _overlaps(base, other)
+    overlapped = [0] * len(other)
+    for js in found:
+        for j in js:
+            overlapped[j] += 1
+    return [other[js[0]] if len(js) == 1 and overlapped[js[0]] == 1 else None for js in found]
 
 
 @dataclass
@@ -311,25 +316,30 @@ def join_split_codes(words: list[RecognisedWord], other: list[RecognisedWord]) -
     "45/2013/QH13"): the run of words that overlaps only that token (and it only them) becomes that token, in
     their joint box; the run's other places are None. Everything else as it is."""
     out: list[RecognisedWord | None] = list(words)
+    partners = _overlaps(words, other)
     k = 0
     while k < len(words):
-        partners = [x for x in other if _overlap(words[k], x)]
-        run = [j for j in range(len(words)) if partners and _overlap(words[j], partners[0])]
-        if len(partners) == 1 and len(run) >= 2 and run == list(range(k, k + len(run))) \
-                and all([y for y in other if _overlap(words[j], y)] == partners for j in run):
-            token, texts = partners[0], [words[j].text for j in run]
-            cut = any(a.endswith(("-", "/")) or b.startswith(("-", "/")) for a, b in zip(texts, texts[1:]))
-            if cut and vote_ok(token.text) is True and any(ch.isdigit() for ch in token.text):
-                x0, y0, x1, y1 = _box([words[j] for j in run])
-                first = words[k]
-                out[k] = RecognisedWord(text=token.text, left=x0, top=y0, width=x1 - x0, height=y1 - y0,
-                                        confidence=token.confidence, block=first.block, paragraph=first.paragraph,
-                                        line=first.line)
-                for j in run[1:]:
-                    out[j] = None
-                k += len(run)
-                continue
-        k += 1
+        if len(partners[k]) != 1:
+            k += 1
+            continue
+        index = partners[k][0]
+        token = other[index]
+        end = k
+        while end + 1 < len(words) and partners[end + 1] == [index]:
+            end += 1
+        run = range(k, end + 1)
+        texts = [words[j].text for j in run]
+        alone = all(j in run or index not in partners[j] for j in range(len(words)))
+        cut = any(a.endswith(("-", "/")) or b.startswith(("-", "/")) for a, b in zip(texts, texts[1:]))
+        if len(run) >= 2 and alone and cut and vote_ok(token.text) is True and any(ch.isdigit() for ch in token.text):
+            x0, y0, x1, y1 = _box([words[j] for j in run])
+            first = words[k]
+            out[k] = RecognisedWord(text=token.text, left=x0, top=y0, width=x1 - x0, height=y1 - y0,
+                                    confidence=token.confidence, block=first.block, paragraph=first.paragraph,
+                                    line=first.line)
+            for j in run[1:]:
+                out[j] = None
+        k = end + 1
     return out
 
 
