@@ -239,6 +239,8 @@ def test_a_heading_word_in_capitals_is_voted_as_the_syllable_it_is():
     assert token_ok("BAN") is None and combined.vote_ok("BAN") is True
     assert prefer_trueocr(_word("BẠN", 82), _word("BAN", 99)) is True
     assert combined.vote_ok("UBND") is None
+    # a capital syllable read from garbage does not beat an abbreviation ("CH 01234", a certificate number)
+    assert prefer_trueocr(_word("CH", 90), _word("HO", 99)) is None
 
 
 def test_a_code_one_engine_cut_at_its_separators_is_joined():
@@ -254,7 +256,8 @@ def test_a_code_one_engine_cut_at_its_separators_is_joined():
     joined = combined.join_split_codes(tesseract, trueocr)
     assert joined[2] is None and (joined[1].left, joined[1].width) == (40, 92)
     # the other way round (TrueOCR cut it, Tesseract read one token): joined as well
-    cut = combined.join_split_codes(trueocr[:1] + [word("45", 40, 20), word("/2013", 62, 40)], [word("45/2013", 40, 62)])
+    cut = combined.join_split_codes(trueocr[:1] + [word("45", 40, 20), word("/2013", 62, 40)],
+                                    [word("45/2013", 40, 62)])
     assert cut[0] is trueocr[0] and cut[1].text == "45/2013" and cut[2] is None
     # two words, not one cut code: "Quyết" "định" against a misread "Quyếtđịnh" stay two
     words = [word("Quyết", 0, 40), word("định", 45, 35)]

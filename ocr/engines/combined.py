@@ -57,7 +57,7 @@ NEW_BLOCK = 10_000
 #: reading does not settle it
 SECOND_READING_FROM = 60.0
 #: whether `combine`'s word vote consults the page's agreed word pairs first (`by_context`); off: the vote before
-#: 2026-12-08 (branch ocr17), for measurements
+#: branch ocr17 (2026-12-07 night), for measurements
 USE_CONTEXT = True
 
 
@@ -88,7 +88,8 @@ def token_ok(token: str) -> bool | None:
 def vote_ok(token: str) -> bool | None:
     """`token_ok` for the word vote: a word in capitals that is a well-formed syllable ("BAN", "HỘI") is judged
     as the syllable it is, not left out as a possible abbreviation (line scores still leave it out), so two
-    readings of a heading's word are voted like any other pair ("BẠN" / "BAN")."""
+    readings of a heading's word that are both syllables are voted like any other pair ("BẠN" / "BAN");
+    against an abbreviation ("CH" / "HO") it stays neutral (`prefer_trueocr`)."""
     verdict = token_ok(token)
     if verdict is None:
         core = token.strip(_PUNCT)
@@ -185,7 +186,10 @@ def prefer_trueocr(tesseract: RecognisedWord, trueocr: RecognisedWord,
     lose a capital); else TrueOCR's when Tesseract is unsure of its word and
     TrueOCR sure of its own (WORD_TESSERACT_BELOW, WORD_TRUEOCR_FROM: measured on generated pages,
     docs/quality.md); None (no opinion) when neither is well-formed."""
-    t_ok, r_ok = vote_ok(tesseract.text), vote_ok(trueocr.text)
+    t_ok, r_ok = token_ok(tesseract.text), token_ok(trueocr.text)
+    if vote_ok(tesseract.text) is True and vote_ok(trueocr.text) is True:  # capitals too ("BẠN" / "BAN"), but a
+        # capital syllable does not beat an abbreviation ("CH" against "HO"): one-sided, `token_ok` decides
+        t_ok = r_ok = True
     if t_ok is True and r_ok is True:
         t_used, r_used = words_in_use(tesseract.text), words_in_use(trueocr.text)
         if t_used != r_used:
@@ -331,7 +335,8 @@ def join_split_codes(words: list[RecognisedWord], other: list[RecognisedWord]) -
         texts = [words[j].text for j in run]
         alone = all(j in run or index not in partners[j] for j in range(len(words)))
         cut = any(a.endswith(("-", "/")) or b.startswith(("-", "/")) for a, b in zip(texts, texts[1:]))
-        if len(run) >= 2 and alone and cut and vote_ok(token.text) is True and any(ch.isdigit() for ch in token.text):
+        code = vote_ok(token.text) is True and any(ch.isdigit() for ch in token.text)
+        if len(run) >= 2 and alone and cut and code:
             x0, y0, x1, y1 = _box([words[j] for j in run])
             first = words[k]
             out[k] = RecognisedWord(text=token.text, left=x0, top=y0, width=x1 - x0, height=y1 - y0,
