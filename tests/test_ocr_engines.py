@@ -16,7 +16,8 @@ from corpus import degrade, render
 from donthu.config import Settings, load_settings
 from donthu.types import PageImage
 from ocr import clean, engine, engines
-from ocr.engines.combined import combine, combine_lines, doubtful, prefer_trueocr
+from ocr.engines import combined
+from ocr.engines.combined import combine, combine_lines, doubtful, prefer_trueocr, token_ok
 from ocr.page import ocr_page
 
 #: word recall against the generator's text on the light page below, measured 2026-12-07: Tesseract 0.983,
@@ -192,6 +193,86 @@ def test_combine_reads_a_disputed_words_line_once_and_takes_the_agreeing_reading
     assert got == ["hồ", "sơ", "5.1.", "tổ"], got  # "5.1.": the number vote as before (Tesseract unsure)
     assert len(asked) == 2 and asked[0] == (0, 90, 150, 130), asked  # one read a line: (0, 100, 140, 120) widened 0.3 × 20 + 4 px
     assert [w.text for w in combine(tesseract, trueocr)] == ["hổ", "sơ", "5.1.", "tổ"]  # no second reading
+
+
+def test_word_vote_takes_the_reading_the_pages_agreed_word_pairs_support():
+    """Two syllables in use a tone apart ("sổ" / "số"): the reading that stands beside the same neighbour where
+    both engines read the pair alike elsewhere on the page wins, in a line either engine won, before the
+    confidences; without such evidence (or with the context off) the vote is as before."""
+    def word(text, left, conf, line):
+        return engine.RecognisedWord(text=text, left=left, top=100 * line, width=40, height=20, confidence=conf,
+                                     block=1, paragraph=1, line=line)
+
+    def line(texts, line_no, conf):
+        return [word(t, 50 * k, conf, line_no) for k, t in enumerate(texts)]
+
+    # line 1: both engines read "Quyết định số 12" alike; line 2: TrueOCR "sổ" (sure), Tesseract "số" (unsure)
+    tesseract = line(["Quyết", "định", "số", "12"], 1, 96) + line(["Căn", "cứ", "Quyết", "định", "số"], 2, 90)
+    trueocr = line(["Quyết", "định", "số", "12"], 1, 99) + line(["Căn", "cứ", "Quyết", "định", "sổ"], 2, 99)
+    assert prefer_trueocr(tesseract[-1], trueocr[-1]) is True  # the confidences alone take "sổ"
+    got = [w.text for w in combine(tesseract, trueocr)]
+    assert got[-1] == "số", got
+    # a line TrueOCR won (Tesseract's reading of it has a misformed token): its "sổ" gives way to "số" as well
+    tesseract2 = tesseract[:4] + line(["Căn", "cứ", "Qxzyết", "định", "số"], 2, 90)
+    assert [w.text for w in combine(tesseract2, trueocr)][4:] == ["Căn", "cứ", "Quyết", "định", "số"]
+    # no agreed pair beside it: as before
+    lone = line(["Căn", "cứ", "Quyết", "định", "số"], 2, 90)
+    assert [w.text for w in combine(lone, trueocr[4:])][-1] == "sổ"
+    pairs = combined.agreed_pairs(tesseract, combined.match(tesseract, trueocr)).bigrams
+    assert pairs[("quyết", "định")] == 2 and pairs[("định", "số")] == 1 and pairs[("định", "sổ")] == 0
+
+
+def test_codes_with_a_lower_case_letter_are_well_formed():
+    """Document numbers write "Chương trình" CTr and "Tờ trình" TTr (congvan_colour200_p2's "35-CTr/TU",
+    chatapp70's "1899/SGDĐT-CTrTT"): a code, not garbage, for the line score and the word vote; a misread
+    mixture of cases is still not."""
+    for code in ("35-CTr/TU", "1899/SGDĐT-CTrTT.", "12/TTr-UBND", "12/TB-UBND", "29-NQ/TW,", "05/3/2021", "CH01234"):
+        assert token_ok(code) is True, code
+    for garbage in ("l5-Ab/cd", "1của", "qN8í1-81/ZI", "06/01/201x1"):
+        assert token_ok(garbage) is False, garbage
+
+
+def test_a_heading_word_in_capitals_is_voted_as_the_syllable_it_is():
+    """"BAN" (TrueOCR, sure) against "BẠN" (Tesseract, unsure) in a heading: both syllables in use, so the
+    confidences decide as for lower-case words; before, a word in capitals counted as a possible abbreviation
+    and Tesseract's well-formed "BẠN" won by default. Abbreviations that are no syllable stay neutral."""
+    assert token_ok("BAN") is None and combined.vote_ok("BAN") is True
+    assert prefer_trueocr(_word("BẠN", 82), _word("BAN", 99)) is True
+    assert combined.vote_ok("UBND") is None
+    # a capital syllable read from garbage does not beat an abbreviation ("CH 01234", a certificate number)
+    assert prefer_trueocr(_word("CH", 90), _word("HO", 99)) is None
+
+
+def test_a_code_one_engine_cut_at_its_separators_is_joined():
+    """congvan_colour200_p2: Tesseract "29-" "-NQ/TW," where TrueOCR read "29-NQ/TW," (one token, well-formed):
+    the run becomes TrueOCR's token in the run's box; words cut elsewhere, or a token that is no code, stay."""
+    def word(text, left, width, conf=95):
+        return engine.RecognisedWord(text=text, left=left, top=100, width=width, height=20, confidence=conf,
+                                     block=1, paragraph=1, line=1)
+
+    tesseract = [word("số", 0, 30), word("29-", 40, 30), word("-NQ/TW,", 72, 60), word("Kết", 140, 30)]
+    trueocr = [word("số", 0, 30, 99), word("29-NQ/TW,", 40, 92, 98), word("Kết", 140, 30, 99)]
+    assert [w.text for w in combine(tesseract, trueocr)] == ["số", "29-NQ/TW,", "Kết"]
+    joined = combined.join_split_codes(tesseract, trueocr)
+    assert joined[2] is None and (joined[1].left, joined[1].width) == (40, 92)
+    # the other way round (TrueOCR cut it, Tesseract read one token): joined as well
+    cut = combined.join_split_codes(trueocr[:1] + [word("45", 40, 20), word("/2013", 62, 40)],
+                                    [word("45/2013", 40, 62)])
+    assert cut[0] is trueocr[0] and cut[1].text == "45/2013" and cut[2] is None
+    # two words, not one cut code: "Quyết" "định" against a misread "Quyếtđịnh" stay two
+    words = [word("Quyết", 0, 40), word("định", 45, 35)]
+    assert combined.join_split_codes(words, [word("Quyếtđịnh", 0, 80)]) == words
+
+
+def test_context_vote_can_be_turned_off(monkeypatch):
+    def word(text, left, conf, line):
+        return engine.RecognisedWord(text=text, left=left, top=100 * line, width=40, height=20, confidence=conf,
+                                     block=1, paragraph=1, line=line)
+
+    tesseract = [word("định", 0, 96, 1), word("số", 50, 96, 1), word("định", 0, 90, 2), word("số", 50, 90, 2)]
+    trueocr = [word("định", 0, 99, 1), word("số", 50, 99, 1), word("định", 0, 99, 2), word("sổ", 50, 99, 2)]
+    monkeypatch.setattr(combined, "USE_CONTEXT", False)
+    assert [w.text for w in combine(tesseract, trueocr)][-1] == "sổ"
 
 
 # -------------------------------------------------------------------------------- fault injection

@@ -1,36 +1,41 @@
 """Two engines on one page, line by line and then word by word the better reading.
 
-Tesseract gives the layout (blocks, paragraphs, lines, reading order); TrueOCR gives lines. Each TrueOCR line
-is matched by box overlap with the Tesseract words on it (a word belongs to the TrueOCR line that covers
-most of it, at least half its height and half its width); the two readings of that stretch are scored by
-`line_score` (well-formed Vietnamese syllables, numbers and codes count for, other tokens against — the
-language has a closed set of syllables, so garbage scores low whoever produced it) and the higher one is
-kept; a tie keeps Tesseract's. Then, where the two engines cut the line into the same words (boxes
-overlapping one to one), each word is voted (`vote`): in a line Tesseract kept, TrueOCR's word replaces a
-misformed Tesseract word, or a well-formed one that is not a syllable in use (ocr.syllables.in_use: a
-misread tone, "truyển") when its own is, or else a well-formed one Tesseract is unsure of (confidence below
-WORD_TESSERACT_BELOW) when TrueOCR is sure of its own (WORD_TRUEOCR_FROM); in a line TrueOCR won, only a
-misformed TrueOCR word, or one not in use, gives way to a well-formed Tesseract one (in use). Where both
-words of a pair in a line Tesseract kept are well-formed and equally in use (a tone apart, mostly), a second
-reading of that Tesseract line (`combine`'s `read_line`: Tesseract alone on the line's crop of the gray page)
-settles it when it agrees with exactly one of them, before the confidence thresholds. The kept TrueOCR
-words take the place (and layout numbers) of the Tesseract words they replace; TrueOCR lines over which
-Tesseract found nothing are added as blocks of their own where they sit on the page, when they score above
-zero; Tesseract words on no TrueOCR line are kept when their line scores above zero.
+Tesseract gives the layout (blocks, paragraphs, lines, reading order); TrueOCR gives lines. Each TrueOCR line is
+matched by box overlap with the Tesseract words on it (a word belongs to the TrueOCR line that covers most of it,
+at least half its height and half its width); the two readings of that stretch are scored by `line_score`
+(well-formed Vietnamese syllables, numbers and codes count for, other tokens against — the language has a closed
+set of syllables, so garbage scores low whoever produced it) and the higher one is kept; a tie keeps Tesseract's.
+Then, where the two engines cut the line into the same words (boxes overlapping one to one), each word is voted
+(`vote`): in a line Tesseract kept, TrueOCR's word replaces a misformed Tesseract word, or a well-formed one that
+is not a syllable in use (ocr.syllables.in_use: a misread tone, "truyển") when its own is, or else a well-formed
+one Tesseract is unsure of (confidence below WORD_TESSERACT_BELOW) when TrueOCR is sure of its own
+(WORD_TRUEOCR_FROM); in a line TrueOCR won, only a misformed TrueOCR word, or one not in use, gives way to a
+well-formed Tesseract one (in use). Where both words of a pair in a line Tesseract kept are well-formed and equally
+in use (a tone apart, mostly), a second reading of that Tesseract line (`combine`'s `read_line`: Tesseract alone on
+the line's crop of the gray page) settles it when it agrees with exactly one of them, before the confidence
+thresholds. Before all of these, in a line either engine won, such a pair of two well-formed words equally in use
+is settled by the page itself when it can be (`by_context`): the reading that stands elsewhere on the page beside
+the same left or right neighbour, in a pair of words both engines read alike ("số" after "định" where "Quyết định
+số" was read alike above), wins (`agreed_pairs`, `USE_CONTEXT`). Words in capitals that are syllables ("BAN") are
+voted as syllables (`vote_ok`). The kept TrueOCR words take the place (and layout numbers) of the Tesseract words
+they replace; TrueOCR lines over which Tesseract found nothing are added as blocks of their own where they sit on
+the page, when they score above zero; Tesseract words on no TrueOCR line are kept when their line scores above
+zero.
 
-The word thresholds were chosen on a tuning corpus (`donthu corpus --n 30 --seed 77`, up to 4 pages a level,
-487 word pairs where the engines differ): of 365 pairs where both readings are well-formed and one is right,
-Tesseract's word is right in 159 and the rule picks the right one in 316 (every level at least as well as
-Tesseract alone except typewriter pages, 33 of 36 against 34). The preference for syllables in use came from
-the words the vote lost on the real pages and was checked on the generated corpus (docs/quality.md, "Real
-pages below plain Tesseract"); the second reading on the real pages and seeds 31 / 5 (docs/quality.md,
-"Flattened re-reading of poor pages, and a second reading for disputed words"). Evaluated elsewhere
-(docs/quality.md).
+The word thresholds were chosen on a tuning corpus (`donthu corpus --n 30 --seed 77`, up to 4 pages a level, 487
+word pairs where the engines differ): of 365 pairs where both readings are well-formed and one is right,
+Tesseract's word is right in 159 and the rule picks the right one in 316 (every level at least as well as Tesseract
+alone except typewriter pages, 33 of 36 against 34). The preference for syllables in use came from the words the
+vote lost on the real pages and was checked on the generated corpus (docs/quality.md, "Real pages below plain
+Tesseract"); the second reading on the real pages and seeds 31 / 5 (docs/quality.md, "Flattened re-reading of poor
+pages, and a second reading for disputed words"); the page's agreed word pairs from the losses classified on all
+real pages (docs/quality.md, "What the combination loses, classified"). Evaluated elsewhere (docs/quality.md).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -51,11 +56,18 @@ NEW_BLOCK = 10_000
 #: would repeat (on the real pages: "chuyên" 56 re-read "chuyên" against TrueOCR's right "chuyển"): the second
 #: reading does not settle it
 SECOND_READING_FROM = 60.0
+#: whether `combine`'s word vote consults the page's agreed word pairs first (`by_context`); off: the vote before
+#: branch ocr17 (2026-12-07 night), for measurements
+USE_CONTEXT = True
 
 
 _PUNCT = ".,;:!?()[]{}\"'“”‘’…*_-–/\\|<>«»"
-#: a number (1.234,5; 05/3/2021; 45) or a document/parcel code of capitals and digits (12/TB-UBND, CH01234)
-_NUMBER = re.compile(r"^(\d+([.,/-]\d+)*(m2|m²|ha)?|[\dA-ZĐ]*\d[\dA-ZĐ]*([/-][\dA-ZĐ]+)*|[A-ZĐ]+([/-][\dA-ZĐ]+)+)$")
+#: one part of a document code after "/" or "-": capitals and digits, or capitals with one lower-case letter after a
+#: capital (the "CTr" of "Chương trình", "TTr" of "Tờ trình": 35-CTr/TU, 12/TTr-UBND)
+_CODE_PART = r"(?:[\dA-ZĐ]*[A-ZĐ][a-zđ][\dA-ZĐ]*|[\dA-ZĐ]+)"
+#: a number (1.234,5; 05/3/2021; 45) or a document/parcel code of capitals and digits (12/TB-UBND, CH01234, 35-CTr/TU)
+_NUMBER = re.compile(r"^(\d+([.,/-]\d+)*(m2|m²|ha)?|[\dA-ZĐ]*\d[\dA-ZĐ]*([/-]" + _CODE_PART + r")*|[A-ZĐ]+([/-]"
+                     + _CODE_PART + r")+)$")
 
 #: neither for nor against: abbreviations in capitals (UBND, LUC, but also misread ones), units, "V/v"
 _NEUTRAL = re.compile(r"^([A-ZĐ]{2,5}|m²|m2|[Vv]/v)$")
@@ -71,6 +83,19 @@ def token_ok(token: str) -> bool | None:
     if any(ch.isdigit() for ch in token) or "/" in token or "-" in token:
         return bool(_NUMBER.match(token)) or all(is_syllable(part) for part in re.split(r"[/-]", token) if part)
     return is_syllable(token)
+
+
+def vote_ok(token: str) -> bool | None:
+    """`token_ok` for the word vote: a word in capitals that is a well-formed syllable ("BAN", "HỘI") is judged
+    as the syllable it is, not left out as a possible abbreviation (line scores still leave it out), so two
+    readings of a heading's word that are both syllables are voted like any other pair ("BẠN" / "BAN");
+    against an abbreviation ("CH" / "HO") it stays neutral (`prefer_trueocr`)."""
+    verdict = token_ok(token)
+    if verdict is None:
+        core = token.strip(_PUNCT)
+        if len(core) >= 2 and core.isalpha() and is_syllable(core):
+            return True
+    return verdict
 
 
 def words_in_use(token: str) -> bool:
@@ -146,7 +171,7 @@ def disputed(tesseract: RecognisedWord, trueocr: RecognisedWord) -> bool:
         return False
     if any(ch.isdigit() for ch in tesseract.text + trueocr.text):
         return False
-    return token_ok(tesseract.text) is True and token_ok(trueocr.text) is True \
+    return vote_ok(tesseract.text) is True and vote_ok(trueocr.text) is True \
         and words_in_use(tesseract.text) == words_in_use(trueocr.text)
 
 
@@ -162,6 +187,9 @@ def prefer_trueocr(tesseract: RecognisedWord, trueocr: RecognisedWord,
     TrueOCR sure of its own (WORD_TESSERACT_BELOW, WORD_TRUEOCR_FROM: measured on generated pages,
     docs/quality.md); None (no opinion) when neither is well-formed."""
     t_ok, r_ok = token_ok(tesseract.text), token_ok(trueocr.text)
+    if vote_ok(tesseract.text) is True and vote_ok(trueocr.text) is True:  # capitals too ("BẠN" / "BAN"), but a
+        # capital syllable does not beat an abbreviation ("CH" against "HO"): one-sided, `token_ok` decides
+        t_ok = r_ok = True
     if t_ok is True and r_ok is True:
         t_used, r_used = words_in_use(tesseract.text), words_in_use(trueocr.text)
         if t_used != r_used:
@@ -184,20 +212,94 @@ def _overlap(a: RecognisedWord, b: RecognisedWord) -> bool:
     return min(a.left + a.width, b.left + b.width) - max(a.left, b.left) > 0.5 * min(a.width, b.width)
 
 
+def _key(text: str) -> str:
+    return text.strip(_PUNCT).lower()
+
+
+def _overlaps(base: list[RecognisedWord], other: list[RecognisedWord]) -> list[list[int]]:
+    """For each word of `base`, the indices of the words of `other` it overlaps (`_overlap`)."""
+    return [[j for j, x in enumerate(other) if _overlap(word, x)] for word in base]
+
+
+def _pairs(base: list[RecognisedWord], other: list[RecognisedWord]) -> list[RecognisedWord | None]:
+    """For each word of `base` (one line's words), its counterpart in `other` when the boxes overlap one to one
+    (the word overlaps only that one, and that one only this word), else None."""
+    found = _overlaps(base, other)
+    overlapped = [0] * len(other)
+    for js in found:
+        for j in js:
+            overlapped[j] += 1
+    return [other[js[0]] if len(js) == 1 and overlapped[js[0]] == 1 else None for js in found]
+
+
+@dataclass
+class PageContext:
+    """Pairs of neighbouring words that both engines read the same on this page (`agreed_pairs`): the page's
+    own evidence of which syllables go together ("hồ sơ", "đề nghị", "căn cứ" recur in a letter)."""
+
+    bigrams: Counter
+
+    def support(self, word: str, left: str | None, right: str | None) -> int:
+        """How often `word` stands beside the same left or right neighbour elsewhere on the page."""
+        return (self.bigrams[(left, word)] if left else 0) + (self.bigrams[(word, right)] if right else 0)
+
+
+def agreed_pairs(tesseract: list[RecognisedWord], choices: list[Choice]) -> PageContext:
+    """Neighbouring words (in Tesseract's order within each TrueOCR line) that both engines read alike, case
+    and edge punctuation aside, each word one to one with the other engine's."""
+    bigrams: Counter = Counter()
+    for choice in choices:
+        covered = [tesseract[i] for i in choice.tesseract]
+        previous = None
+        for word, partner in zip(covered, _pairs(covered, choice.trueocr)):
+            key = _key(word.text)
+            if partner is None or not key or _key(partner.text) != key:
+                previous = None
+                continue
+            if previous is not None:
+                bigrams[(previous, key)] += 1
+            previous = key
+    return PageContext(bigrams)
+
+
+def by_context(tesseract: RecognisedWord, trueocr: RecognisedWord, left: str | None, right: str | None,
+               context: PageContext | None) -> bool | None:
+    """For two readings of one word that are both well-formed and equally in use (a tone apart, mostly: "chi" /
+    "chỉ", "số" / "sổ"), whether TrueOCR's is the one the page's agreed word pairs support (`PageContext`:
+    the word with the same left or right neighbour elsewhere on the page, read alike by both engines there);
+    None when neither or both are supported equally, or the two are not such a pair."""
+    if context is None:
+        return None
+    a, b = _key(tesseract.text), _key(trueocr.text)
+    if a == b or token_ok(tesseract.text) is not True or token_ok(trueocr.text) is not True \
+            or words_in_use(tesseract.text) != words_in_use(trueocr.text):
+        return None
+    for_tesseract, for_trueocr = context.support(a, left, right), context.support(b, left, right)
+    if for_tesseract == for_trueocr:
+        return None
+    return for_trueocr > for_tesseract
+
+
 def vote(base: list[RecognisedWord], other: list[RecognisedWord], base_is_tesseract: bool,
-         second: Callable[[RecognisedWord], str | None] | None = None) -> list[RecognisedWord]:
+         second: Callable[[RecognisedWord], str | None] | None = None,
+         context: PageContext | None = None) -> list[RecognisedWord]:
     """`base` (one line's words) with each word that has exactly one counterpart in `other` (and is that
-    counterpart's only one) replaced by it: in a line Tesseract kept, where `prefer_trueocr` says so; in a
-    line TrueOCR won, only a misformed TrueOCR word by a well-formed Tesseract one. Boxes and layout stay
-    `base`'s. `second(tesseract_word)`: a second reading of that word (`combine`), asked only for `disputed`
-    words."""
+    counterpart's only one) replaced by it: first, in either kind of line, where the page's agreed word pairs
+    support one of two well-formed readings equally in use (`by_context`, given `context`; the neighbours are
+    `base`'s); else, in a line Tesseract kept, where `prefer_trueocr` says so; in a line TrueOCR won, only a
+    misformed TrueOCR word by a well-formed Tesseract one. Boxes and layout stay `base`'s.
+    `second(tesseract_word)`: a second reading of that word (`combine`), asked only for `disputed` words."""
     out = []
-    for word in base:
-        partners = [x for x in other if _overlap(word, x)]
-        if len(partners) == 1 and [y for y in base if _overlap(y, partners[0])] == [word] \
-                and partners[0].text != word.text:
-            tess, true = (word, partners[0]) if base_is_tesseract else (partners[0], word)
-            if base_is_tesseract:  # the second reading is asked for (and its line read) only for a disputed word
+    keys = [_key(w.text) for w in base]
+    for k, (word, partner) in enumerate(zip(base, _pairs(base, other))):
+        if partner is not None and partner.text != word.text:
+            tess, true = (word, partner) if base_is_tesseract else (partner, word)
+            left = keys[k - 1] if k > 0 else None
+            right = keys[k + 1] if k + 1 < len(base) else None
+            supported = by_context(tess, true, left, right, context)
+            if supported is not None:
+                take = supported is base_is_tesseract
+            elif base_is_tesseract:  # the second reading is asked for (and its line read) only for a disputed word
                 take = prefer_trueocr(tess, true, None if second is None else lambda: second(tess)) is True
             else:  # the line went to TrueOCR: Tesseract's word only where TrueOCR's alone is misformed, or
                 # both are well-formed and only Tesseract's is a syllable in use
@@ -205,11 +307,44 @@ def vote(base: list[RecognisedWord], other: list[RecognisedWord], base_is_tesser
                 take = t_ok is True and (r_ok is False or (r_ok is True and words_in_use(tess.text)
                                                            and not words_in_use(true.text)))
             if take:
-                other_word = partners[0]
-                word = RecognisedWord(text=other_word.text, left=word.left, top=word.top, width=word.width,
-                                      height=word.height, confidence=other_word.confidence, block=word.block,
+                word = RecognisedWord(text=partner.text, left=word.left, top=word.top, width=word.width,
+                                      height=word.height, confidence=partner.confidence, block=word.block,
                                       paragraph=word.paragraph, line=word.line)
         out.append(word)
+    return out
+
+
+def join_split_codes(words: list[RecognisedWord], other: list[RecognisedWord]) -> list[RecognisedWord | None]:
+    """`words` (one line's, as voted) where the other engine read a number or code as one well-formed token that
+    these words cut at its separators ("29-" "-NQ/TW," against "29-NQ/TW,", "45" "/2013" "/QH13" against
+    "45/2013/QH13"): the run of words that overlaps only that token (and it only them) becomes that token, in
+    their joint box; the run's other places are None. Everything else as it is."""
+    out: list[RecognisedWord | None] = list(words)
+    partners = _overlaps(words, other)
+    k = 0
+    while k < len(words):
+        if len(partners[k]) != 1:
+            k += 1
+            continue
+        index = partners[k][0]
+        token = other[index]
+        end = k
+        while end + 1 < len(words) and partners[end + 1] == [index]:
+            end += 1
+        run = range(k, end + 1)
+        texts = [words[j].text for j in run]
+        alone = all(j in run or index not in partners[j] for j in range(len(words)))
+        cut = any(a.endswith(("-", "/")) or b.startswith(("-", "/")) for a, b in zip(texts, texts[1:]))
+        code = vote_ok(token.text) is True and any(ch.isdigit() for ch in token.text)
+        if len(run) >= 2 and alone and cut and code:
+            x0, y0, x1, y1 = _box([words[j] for j in run])
+            first = words[k]
+            out[k] = RecognisedWord(text=token.text, left=x0, top=y0, width=x1 - x0, height=y1 - y0,
+                                    confidence=token.confidence, block=first.block, paragraph=first.paragraph,
+                                    line=first.line)
+            for j in run[1:]:
+                out[j] = None
+        k = end + 1
     return out
 
 
@@ -224,6 +359,7 @@ def combine(tesseract: list[RecognisedWord], trueocr: list[RecognisedWord],
     reading at its place (`second_reading`), each Tesseract line read at most once."""
     choices = match(tesseract, trueocr)
     second = second_reading(tesseract, read_line) if read_line is not None else None
+    context = agreed_pairs(tesseract, choices) if USE_CONTEXT else None
     replaced: dict[int, list[RecognisedWord]] = {}  # first Tesseract index of a replaced stretch → its words
     substituted: dict[int, RecognisedWord] = {}  # Tesseract index → the word voted in its place
     dropped: set[int] = set()
@@ -235,11 +371,16 @@ def combine(tesseract: list[RecognisedWord], trueocr: list[RecognisedWord],
                 added.append(choice)
         elif choice.use_trueocr:
             layout = _majority(covered)
-            replaced[choice.tesseract[0]] = _renumbered(vote(choice.trueocr, covered, False), *layout)
+            voted = join_split_codes(vote(choice.trueocr, covered, False, context=context), covered)
+            replaced[choice.tesseract[0]] = _renumbered([w for w in voted if w is not None], *layout)
             dropped.update(choice.tesseract)
         else:
-            for i, word in zip(choice.tesseract, vote(covered, choice.trueocr, True, second)):
-                substituted[i] = word
+            voted = join_split_codes(vote(covered, choice.trueocr, True, second, context), choice.trueocr)
+            for i, word in zip(choice.tesseract, voted):
+                if word is None:  # joined into the word before it
+                    dropped.add(i)
+                else:
+                    substituted[i] = word
     matched = {i for c in choices for i in c.tesseract}
     # Tesseract lines on no TrueOCR line: kept when they read as something
     unmatched = [i for i in range(len(tesseract)) if i not in matched]
