@@ -5,7 +5,9 @@ Quality control: the cleaned page is read first. When that reading is poor (low 
 Vietnamese syllables), the page is read other ways that real captures need — the cleaned page turned half
 round (an upside-down photo), the page as captured without clean-up (enlarged when its text is small), the
 cleaned page turned a quarter either way — and the reading with the best quality score is kept. The page
-records which way won and why (`PageResult.ocr_path` and a note).
+records which way won and why (`PageResult.ocr_path` and a note). The kept reading's words are then checked
+against the other readings, word by word at the same place (ocr.reading_vote: a misformed word, a syllable
+nobody writes or an unsure word another reading reads better is taken from it).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import numpy as np
 from donthu.config import Settings
 from donthu.types import PageImage, PageResult, Word
 from ocr import clean as clean_steps
-from ocr import engine, engines, quality
+from ocr import engine, engines, quality, reading_vote
 
 #: the ways of reading a page, as recorded in `PageResult.ocr_path`
 PATH_CLEAN = "clean"
@@ -46,6 +48,9 @@ REREAD_FLATTENED = True
 REMOVE_RULES_FLATTENED = True
 #: quarter turns are tried only when the best reading so far is this poor (confidence)
 QUARTER_TURN_BELOW_CONFIDENCE = 60.0
+#: whether the kept reading of a page read several ways has its words checked against the other readings
+#: (ocr.reading_vote; off: the readings before branch ocr16, for measurements)
+VOTE_WITH_OTHER_READINGS = True
 
 
 @dataclass
@@ -145,6 +150,18 @@ def choose_reading(image: np.ndarray, cleaned: clean_steps.CleanResult, settings
     return best(), tried
 
 
+def voted(chosen: Reading, tried: list[Reading]) -> tuple[Reading, int]:
+    """`chosen` with the words the other readings of the page read better taken from them
+    (ocr.reading_vote.vote), and how many; `chosen` itself when it is the only reading."""
+    others = [reading_vote.OtherReading(r.found, r.transform, r.quality.score) for r in tried if r is not chosen]
+    if not others or not VOTE_WITH_OTHER_READINGS:
+        return chosen, 0
+    found, replaced = reading_vote.vote(chosen.found, chosen.transform, chosen.quality.score, others)
+    if not replaced:
+        return chosen, 0
+    return Reading(chosen.path, found, chosen.transform, quality.judge(found), chosen.seconds, chosen.shape), replaced
+
+
 def _choice_note(chosen: Reading, tried: list[Reading]) -> str | None:
     if len(tried) == 1:
         return None
@@ -197,6 +214,9 @@ def ocr_page(page: PageImage, settings: Settings) -> PageResult:
     note = _choice_note(chosen, tried)
     if note:
         result.notes.append(note)
+    chosen, replaced = voted(chosen, tried)
+    if replaced:
+        result.notes.append(f"{replaced} words taken from other readings of the page (ocr.reading_vote)")
 
     found = chosen.found
     paragraphs = engine.reading_order(found)
