@@ -13,7 +13,7 @@ nobody writes or an unsure word another reading reads better is taken from it).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import cv2
@@ -31,6 +31,9 @@ PATH_ORIGINAL = "original"
 PATH_ORIGINAL_ENLARGED = "original, enlarged"
 PATH_CLEAN_QUARTER = "clean, turned 90°"
 PATH_CLEAN_THREE_QUARTERS = "clean, turned 270°"
+#: the cleaned page of small print (`small_text`), re-read flattened whatever its first reading (+ FLATTENED): not
+#: a poor first reading, so the web pages do not label it as one (api.web.OCR_PATH_LABELS)
+PATH_SMALL_TEXT = "clean, small text"
 #: suffix of the path of a reading re-made from the page's gray tones with its background flattened
 FLATTENED = ", gray, background flattened"
 #: the page as captured is enlarged before reading when its text is smaller than this (px)
@@ -48,6 +51,14 @@ REREAD_FLATTENED = True
 REMOVE_RULES_FLATTENED = True
 #: quarter turns are tried only when the best reading so far is this poor (confidence)
 QUARTER_TURN_BELOW_CONFIDENCE = 60.0
+#: a page whose text was smaller than this as captured (px; enlarged by the clean-up: a low-resolution scan, a
+#: chat-app copy, a phone photo of a whole sheet) is also read flattened even when its first reading is acceptable,
+#: and the flattened reading is kept (its words voted with the first's): on the four such transcribed pages
+#: (8-12 px text) the flattened reading found 473 / 153 / 251 / 318 words against the cleaned reading's
+#: 468 / 152 / 250 / 317 (docs/quality.md, branch ocr16). The same bound as ocr.clean.MIN_SPECK_TEXT_HEIGHT.
+SMALL_TEXT_BELOW = 16.0
+#: whether such pages are read flattened too (off: the readings before branch ocr16, for measurements)
+REREAD_SMALL_TEXT = True
 #: whether the kept reading of a page read several ways has its words checked against the other readings
 #: (ocr.reading_vote; off: the readings before branch ocr16, for measurements)
 VOTE_WITH_OTHER_READINGS = True
@@ -132,7 +143,9 @@ def choose_reading(image: np.ndarray, cleaned: clean_steps.CleanResult, settings
                    ) -> tuple[Reading, list[Reading]]:
     """The best reading of a page by quality score, and every reading tried (the cleaned page first).
 
-    Alternatives are read only while no reading is acceptable (`quality.PageQuality.acceptable`)."""
+    Alternatives are read only while no reading is acceptable (`quality.PageQuality.acceptable`). A page whose
+    first reading is acceptable but whose text was small as captured (`small_text`) is read flattened as well,
+    and that reading is kept."""
     tried = [_read(PATH_CLEAN, cleaned.image, cleaned.transform, settings, bilevel=cleaned.bilevel, original=image)]
 
     def best() -> Reading:
@@ -147,7 +160,18 @@ def choose_reading(image: np.ndarray, cleaned: clean_steps.CleanResult, settings
         # found is read once more from its gray tones with the paper flattened
         if REREAD_FLATTENED:
             tried.append(flattened(image, best(), settings))
+    elif small_text(cleaned) and settings.ocr_quality_control:
+        # small print enlarged by the clean-up reads better from its gray tones, paper divided out, than from
+        # the clean-up's masked ink: kept whatever the scores (they differ by < 1 % on such pages)
+        tried.append(replace(flattened(image, tried[0], settings), path=PATH_SMALL_TEXT + FLATTENED))
+        return tried[-1], tried
     return best(), tried
+
+
+def small_text(cleaned: clean_steps.CleanResult) -> bool:
+    """Whether the page's text was smaller than SMALL_TEXT_BELOW as captured (and REREAD_SMALL_TEXT is on)."""
+    height = cleaned.scanned_text_height
+    return REREAD_SMALL_TEXT and height is not None and height < SMALL_TEXT_BELOW
 
 
 def voted(chosen: Reading, tried: list[Reading]) -> tuple[Reading, int]:
@@ -166,7 +190,8 @@ def _choice_note(chosen: Reading, tried: list[Reading]) -> str | None:
     if len(tried) == 1:
         return None
     parts = [f"{r.path} ({r.quality.describe()}, score {r.quality.score:g})" for r in tried]
-    return f"ocr path: {chosen.path} — first reading poor; tried " + "; ".join(parts)
+    why = "first reading poor" if not tried[0].quality.acceptable else "small text"
+    return f"ocr path: {chosen.path} — {why}; tried " + "; ".join(parts)
 
 
 def ocr_page(page: PageImage, settings: Settings) -> PageResult:
