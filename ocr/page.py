@@ -1,7 +1,8 @@
 """One scanned page → PageResult: clean-up (ocr.clean), recognition (ocr.engine), page-level quality control
 (ocr.quality) and word boxes mapped back onto the original page image.
 
-Quality control: the cleaned page is read first. When that reading is poor (low confidence or few valid
+Quality control: the cleaned page is read first (print smaller than 16 px as captured: from its flattened gray
+tones, `small_text`). When that reading is poor (low confidence or few valid
 Vietnamese syllables), the page is read other ways that real captures need — the cleaned page turned half
 round (an upside-down photo), the page as captured without clean-up (enlarged when its text is small), the
 cleaned page turned a quarter either way — and the reading with the best quality score is kept. The page
@@ -52,13 +53,16 @@ REMOVE_RULES_FLATTENED = True
 #: quarter turns are tried only when the best reading so far is this poor (confidence)
 QUARTER_TURN_BELOW_CONFIDENCE = 60.0
 #: a page whose text was smaller than this as captured (px; enlarged by the clean-up: a low-resolution scan, a
-#: chat-app copy, a phone photo of a whole sheet) is also read flattened even when its first reading is acceptable,
-#: and the flattened reading is kept (its words voted with the first's): on the four such transcribed pages
-#: (8-12 px text) the flattened reading found 473 / 153 / 251 / 318 words against the cleaned reading's
-#: 468 / 152 / 250 / 317 (docs/quality.md, branch ocr16). The same bound as ocr.clean.MIN_SPECK_TEXT_HEIGHT.
+#: chat-app copy, a phone photo of a whole sheet) is read flattened (`flattened`, in the cleaned page's geometry)
+#: instead of from the clean-up's masked output: on the four such transcribed printed pages (8-12 px text) the
+#: flattened reading found 473 / 153 / 251 / 318 words against the cleaned reading's 468 / 152 / 250 / 317
+#: (docs/quality.md, branch ocr16). The same bound as ocr.clean.MIN_SPECK_TEXT_HEIGHT.
 SMALL_TEXT_BELOW = 16.0
 #: whether such pages are read flattened too (off: the readings before branch ocr16, for measurements)
 REREAD_SMALL_TEXT = True
+#: such pages are read flattened *instead of* from the clean-up's output (one reading, as before, when it is
+#: acceptable); False: read both ways, the flattened reading kept and voted with the first (twice the CPU)
+SMALL_TEXT_FIRST = True
 #: whether the kept reading of a page read several ways has its words checked against the other readings
 #: (ocr.reading_vote; off: the readings before branch ocr16, for measurements)
 VOTE_WITH_OTHER_READINGS = True
@@ -144,9 +148,16 @@ def choose_reading(image: np.ndarray, cleaned: clean_steps.CleanResult, settings
     """The best reading of a page by quality score, and every reading tried (the cleaned page first).
 
     Alternatives are read only while no reading is acceptable (`quality.PageQuality.acceptable`). A page whose
-    first reading is acceptable but whose text was small as captured (`small_text`) is read flattened as well,
-    and that reading is kept."""
-    tried = [_read(PATH_CLEAN, cleaned.image, cleaned.transform, settings, bilevel=cleaned.bilevel, original=image)]
+    text was small as captured (`small_text`) is first read flattened in the cleaned page's geometry instead
+    (SMALL_TEXT_FIRST; else read as cleaned and, when that is acceptable, flattened as well, that reading kept)."""
+    small = small_text(cleaned) and settings.ocr_quality_control
+    if small and SMALL_TEXT_FIRST:
+        # the cleaned page's geometry read from its flattened gray tones instead of the clean-up's masked ink
+        geometry = Reading(PATH_SMALL_TEXT, [], cleaned.transform, quality.judge([]), 0.0, cleaned.image.shape)
+        tried = [replace(flattened(image, geometry, settings), path=PATH_SMALL_TEXT + FLATTENED)]
+    else:
+        tried = [_read(PATH_CLEAN, cleaned.image, cleaned.transform, settings, bilevel=cleaned.bilevel,
+                       original=image)]
 
     def best() -> Reading:
         return max(tried, key=lambda r: r.quality.score)
@@ -157,10 +168,10 @@ def choose_reading(image: np.ndarray, cleaned: clean_steps.CleanResult, settings
             if tried[-1].quality.acceptable:
                 break
         # a page whose first reading was poor is a hard capture (photo, pattern, shadow): the best geometry
-        # found is read once more from its gray tones with the paper flattened
-        if REREAD_FLATTENED:
+        # found is read once more from its gray tones with the paper flattened (unless it was read so already)
+        if REREAD_FLATTENED and not best().path.endswith(FLATTENED):
             tried.append(flattened(image, best(), settings))
-    elif small_text(cleaned) and settings.ocr_quality_control:
+    elif small and not SMALL_TEXT_FIRST:
         # small print enlarged by the clean-up reads better from its gray tones, paper divided out, than from
         # the clean-up's masked ink: kept whatever the scores (they differ by < 1 % on such pages)
         tried.append(replace(flattened(image, tried[0], settings), path=PATH_SMALL_TEXT + FLATTENED))

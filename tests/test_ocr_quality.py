@@ -197,10 +197,11 @@ SMALL_PRINT = ["Ủy ban nhân dân tỉnh An Giang đã nhận được đơn k
                "tại xã Mỹ Hòa Hưng, thành phố Long Xuyên, tỉnh An Giang."]
 
 
-def test_small_print_is_read_flattened_as_well_and_that_reading_kept():
+def test_small_print_is_read_flattened_and_ordinary_print_from_the_clean_up():
     """ocr.page.choose_reading: print smaller than SMALL_TEXT_BELOW as captured (a chat-app copy, a low-resolution
-    scan) is read a second time flattened from its gray tones, even when the first reading is acceptable, and
-    that reading is kept, its words voted with the first's; print of ordinary size is read once."""
+    scan) is read from its flattened gray tones in the cleaned page's geometry, once when that reading is acceptable
+    (SMALL_TEXT_FIRST; else read both ways, the flattened reading kept); print of ordinary size is read once from the
+    clean-up's output."""
     from collections import Counter
 
     from corpus.realpages import recall
@@ -212,11 +213,20 @@ def test_small_print_is_read_flattened_as_well_and_that_reading_kept():
     settings = Settings(workers=1)
     small = _drawn_page(15, SMALL_PRINT)  # ~11 px text
     assert clean.clean(small).scanned_text_height < page.SMALL_TEXT_BELOW
+    truth = Counter(truth_words(" ".join(SMALL_PRINT)))
     done = page.ocr_page(PageImage(number=1, source="ocr", image=small, dpi=72), settings)
     assert done.ocr_path == page.PATH_SMALL_TEXT + page.FLATTENED
-    assert any(n.startswith("ocr path: ") and "small text; tried clean (" in n for n in done.notes), done.notes
-    truth = Counter(truth_words(" ".join(SMALL_PRINT)))
+    assert not any(n.startswith("ocr path: ") for n in done.notes), done.notes  # one reading: acceptable
     assert recall(truth, done.text).value >= 0.9, done.text
+    kept = page.SMALL_TEXT_FIRST
+    try:
+        page.SMALL_TEXT_FIRST = False
+        both = page.ocr_page(PageImage(number=1, source="ocr", image=small, dpi=72), settings)
+    finally:
+        page.SMALL_TEXT_FIRST = kept
+    assert both.ocr_path == page.PATH_SMALL_TEXT + page.FLATTENED
+    assert any(n.startswith("ocr path: ") and "small text; tried clean (" in n for n in both.notes), both.notes
+    assert recall(truth, both.text).value >= 0.9, both.text
 
     ordinary = _drawn_page(40, SMALL_PRINT[:1])  # ~28 px text
     assert clean.clean(ordinary).scanned_text_height >= page.SMALL_TEXT_BELOW
