@@ -106,6 +106,8 @@ def instrument(profile: Profile) -> None:
     profile.wrap(engine, "osd_rotation", "osd")
     profile.wrap(page, "_read", "read (other)", _reading_kind)
     profile.wrap(page, "flattened", "flattened prep")
+    if hasattr(page, "voted"):
+        profile.wrap(page, "voted", "reading vote")
     profile.wrap(engines, "gray_view", "gray view")
     profile.wrap(tesseract.TesseractEngine, "recognise", "tesseract page")
     if hasattr(tesseract.TesseractEngine, "recognise_line"):

@@ -149,6 +149,7 @@ class CleanResult:
     seconds: dict[str, float] = field(default_factory=dict)
     text_height: float | None = None  # median component height on the cleaned image (px)
     bilevel: bool = False  # the image holds only 0 and 255 (Tesseract can take it as 1 bit a pixel)
+    scanned_text_height: float | None = None  # median component height as captured, before rescaling (px)
 
 
 def _as_tuple(matrix: np.ndarray) -> tuple[tuple[float, ...], ...]:
@@ -806,7 +807,8 @@ class PageInCleaning:
         return self.height or self.options.target_text_height
 
     def result(self) -> CleanResult:
-        return CleanResult(self.gray, self.transform, self.notes, self.seconds, self.height, self.bilevel)
+        return CleanResult(self.gray, self.transform, self.notes, self.seconds, self.height, self.bilevel,
+                           self.scanned_height)
 
 
 def step_page_outline(page: PageInCleaning) -> None:

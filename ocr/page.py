@@ -1,17 +1,20 @@
 """One scanned page → PageResult: clean-up (ocr.clean), recognition (ocr.engine), page-level quality control
 (ocr.quality) and word boxes mapped back onto the original page image.
 
-Quality control: the cleaned page is read first. When that reading is poor (low confidence or few valid
+Quality control: the cleaned page is read first (print smaller than 16 px as captured: from its flattened gray
+tones, `small_text`). When that reading is poor (low confidence or few valid
 Vietnamese syllables), the page is read other ways that real captures need — the cleaned page turned half
 round (an upside-down photo), the page as captured without clean-up (enlarged when its text is small), the
 cleaned page turned a quarter either way — and the reading with the best quality score is kept. The page
-records which way won and why (`PageResult.ocr_path` and a note).
+records which way won and why (`PageResult.ocr_path` and a note). The kept reading's words are then checked
+against the other readings, word by word at the same place (ocr.reading_vote: a misformed word, a syllable
+nobody writes or an unsure word another reading reads better is taken from it).
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import cv2
@@ -20,7 +23,7 @@ import numpy as np
 from donthu.config import Settings
 from donthu.types import PageImage, PageResult, Word
 from ocr import clean as clean_steps
-from ocr import engine, engines, quality
+from ocr import engine, engines, quality, reading_vote
 
 #: the ways of reading a page, as recorded in `PageResult.ocr_path`
 PATH_CLEAN = "clean"
@@ -29,6 +32,9 @@ PATH_ORIGINAL = "original"
 PATH_ORIGINAL_ENLARGED = "original, enlarged"
 PATH_CLEAN_QUARTER = "clean, turned 90°"
 PATH_CLEAN_THREE_QUARTERS = "clean, turned 270°"
+#: the cleaned page of small print (`small_text`), re-read flattened whatever its first reading (+ FLATTENED): not
+#: a poor first reading, so the web pages do not label it as one (api.web.OCR_PATH_LABELS)
+PATH_SMALL_TEXT = "clean, small text"
 #: suffix of the path of a reading re-made from the page's gray tones with its background flattened
 FLATTENED = ", gray, background flattened"
 #: the page as captured is enlarged before reading when its text is smaller than this (px)
@@ -46,6 +52,20 @@ REREAD_FLATTENED = True
 REMOVE_RULES_FLATTENED = True
 #: quarter turns are tried only when the best reading so far is this poor (confidence)
 QUARTER_TURN_BELOW_CONFIDENCE = 60.0
+#: a page whose text was smaller than this as captured (px; enlarged by the clean-up: a low-resolution scan, a
+#: chat-app copy, a phone photo of a whole sheet) is read flattened (`flattened`, in the cleaned page's geometry)
+#: instead of from the clean-up's masked output: on the four such transcribed printed pages (8-12 px text) the
+#: flattened reading found 473 / 153 / 251 / 318 words against the cleaned reading's 468 / 152 / 250 / 317
+#: (docs/quality.md, branch ocr16). The same bound as ocr.clean.MIN_SPECK_TEXT_HEIGHT.
+SMALL_TEXT_BELOW = 16.0
+#: whether such pages are read flattened too (off: the readings before branch ocr16, for measurements)
+REREAD_SMALL_TEXT = True
+#: such pages are read flattened *instead of* from the clean-up's output (one reading, as before, when it is
+#: acceptable); False: read both ways, the flattened reading kept and voted with the first (twice the CPU)
+SMALL_TEXT_FIRST = True
+#: whether the kept reading of a page read several ways has its words checked against the other readings
+#: (ocr.reading_vote; off: the readings before branch ocr16, for measurements)
+VOTE_WITH_OTHER_READINGS = True
 
 
 @dataclass
@@ -127,8 +147,17 @@ def choose_reading(image: np.ndarray, cleaned: clean_steps.CleanResult, settings
                    ) -> tuple[Reading, list[Reading]]:
     """The best reading of a page by quality score, and every reading tried (the cleaned page first).
 
-    Alternatives are read only while no reading is acceptable (`quality.PageQuality.acceptable`)."""
-    tried = [_read(PATH_CLEAN, cleaned.image, cleaned.transform, settings, bilevel=cleaned.bilevel, original=image)]
+    Alternatives are read only while no reading is acceptable (`quality.PageQuality.acceptable`). A page whose
+    text was small as captured (`small_text`) is first read flattened in the cleaned page's geometry instead
+    (SMALL_TEXT_FIRST; else read as cleaned and, when that is acceptable, flattened as well, that reading kept)."""
+    small = small_text(cleaned) and settings.ocr_quality_control
+    if small and SMALL_TEXT_FIRST:
+        # the cleaned page's geometry read from its flattened gray tones instead of the clean-up's masked ink
+        geometry = Reading(PATH_SMALL_TEXT, [], cleaned.transform, quality.judge([]), 0.0, cleaned.image.shape)
+        tried = [replace(flattened(image, geometry, settings), path=PATH_SMALL_TEXT + FLATTENED)]
+    else:
+        tried = [_read(PATH_CLEAN, cleaned.image, cleaned.transform, settings, bilevel=cleaned.bilevel,
+                       original=image)]
 
     def best() -> Reading:
         return max(tried, key=lambda r: r.quality.score)
@@ -139,17 +168,41 @@ def choose_reading(image: np.ndarray, cleaned: clean_steps.CleanResult, settings
             if tried[-1].quality.acceptable:
                 break
         # a page whose first reading was poor is a hard capture (photo, pattern, shadow): the best geometry
-        # found is read once more from its gray tones with the paper flattened
-        if REREAD_FLATTENED:
+        # found is read once more from its gray tones with the paper flattened (unless it was read so already)
+        if REREAD_FLATTENED and not best().path.endswith(FLATTENED):
             tried.append(flattened(image, best(), settings))
+    elif small and not SMALL_TEXT_FIRST:
+        # small print enlarged by the clean-up reads better from its gray tones, paper divided out, than from
+        # the clean-up's masked ink: kept whatever the scores (they differ by < 1 % on such pages)
+        tried.append(replace(flattened(image, tried[0], settings), path=PATH_SMALL_TEXT + FLATTENED))
+        return tried[-1], tried
     return best(), tried
+
+
+def small_text(cleaned: clean_steps.CleanResult) -> bool:
+    """Whether the page's text was smaller than SMALL_TEXT_BELOW as captured (and REREAD_SMALL_TEXT is on)."""
+    height = cleaned.scanned_text_height
+    return REREAD_SMALL_TEXT and height is not None and height < SMALL_TEXT_BELOW
+
+
+def voted(chosen: Reading, tried: list[Reading]) -> tuple[Reading, int]:
+    """`chosen` with the words the other readings of the page read better taken from them
+    (ocr.reading_vote.vote), and how many; `chosen` itself when it is the only reading."""
+    others = [reading_vote.OtherReading(r.found, r.transform, r.quality.score) for r in tried if r is not chosen]
+    if not others or not VOTE_WITH_OTHER_READINGS:
+        return chosen, 0
+    found, replaced = reading_vote.vote(chosen.found, chosen.transform, chosen.quality.score, others)
+    if not replaced:
+        return chosen, 0
+    return Reading(chosen.path, found, chosen.transform, quality.judge(found), chosen.seconds, chosen.shape), replaced
 
 
 def _choice_note(chosen: Reading, tried: list[Reading]) -> str | None:
     if len(tried) == 1:
         return None
     parts = [f"{r.path} ({r.quality.describe()}, score {r.quality.score:g})" for r in tried]
-    return f"ocr path: {chosen.path} — first reading poor; tried " + "; ".join(parts)
+    why = "first reading poor" if not tried[0].quality.acceptable else "small text"
+    return f"ocr path: {chosen.path} — {why}; tried " + "; ".join(parts)
 
 
 def ocr_page(page: PageImage, settings: Settings) -> PageResult:
@@ -197,6 +250,9 @@ def ocr_page(page: PageImage, settings: Settings) -> PageResult:
     note = _choice_note(chosen, tried)
     if note:
         result.notes.append(note)
+    chosen, replaced = voted(chosen, tried)
+    if replaced:
+        result.notes.append(f"{replaced} words taken from other readings of the page (ocr.reading_vote)")
 
     found = chosen.found
     paragraphs = engine.reading_order(found)

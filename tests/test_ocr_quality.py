@@ -177,3 +177,58 @@ def test_the_flattened_rereading_whitens_a_tables_rules_and_reads_its_cells():
     for row in rows:
         for cell in row[1:]:
             assert cell in found, (cell, found)
+
+
+def _drawn_page(size: int, lines: list[str]):
+    """Black print of `lines` in FreeSerif at `size` px on white paper, as a low-resolution scan gives it."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/freefont/FreeSerif.ttf", size)
+    drawing = Image.new("RGB", (int(size * 34), int(size * (2.2 * len(lines) + 4))), (255, 255, 255))
+    pen = ImageDraw.Draw(drawing)
+    for i, line in enumerate(lines):
+        pen.text((2 * size, 2 * size + int(2.2 * size * i)), line, font=font, fill=(20, 20, 20))
+    return np.array(drawing)[..., ::-1].copy()
+
+
+SMALL_PRINT = ["Ủy ban nhân dân tỉnh An Giang đã nhận được đơn khiếu nại",
+               "của ông Nguyễn Văn Bình về việc bồi thường khi thu hồi đất",
+               "tại xã Mỹ Hòa Hưng, thành phố Long Xuyên, tỉnh An Giang."]
+
+
+def test_small_print_is_read_flattened_and_ordinary_print_from_the_clean_up():
+    """ocr.page.choose_reading: print smaller than SMALL_TEXT_BELOW as captured (a chat-app copy, a low-resolution
+    scan) is read from its flattened gray tones in the cleaned page's geometry, once when that reading is acceptable
+    (SMALL_TEXT_FIRST; else read both ways, the flattened reading kept); print of ordinary size is read once from the
+    clean-up's output."""
+    from collections import Counter
+
+    from corpus.realpages import recall
+    from corpus.realpages import words as truth_words
+    from donthu.config import Settings
+    from donthu.types import PageImage
+    from ocr import clean, page
+
+    settings = Settings(workers=1)
+    small = _drawn_page(15, SMALL_PRINT)  # ~11 px text
+    assert clean.clean(small).scanned_text_height < page.SMALL_TEXT_BELOW
+    truth = Counter(truth_words(" ".join(SMALL_PRINT)))
+    done = page.ocr_page(PageImage(number=1, source="ocr", image=small, dpi=72), settings)
+    assert done.ocr_path == page.PATH_SMALL_TEXT + page.FLATTENED
+    assert not any(n.startswith("ocr path: ") for n in done.notes), done.notes  # one reading: acceptable
+    assert recall(truth, done.text).value >= 0.9, done.text
+    kept = page.SMALL_TEXT_FIRST
+    try:
+        page.SMALL_TEXT_FIRST = False
+        both = page.ocr_page(PageImage(number=1, source="ocr", image=small, dpi=72), settings)
+    finally:
+        page.SMALL_TEXT_FIRST = kept
+    assert both.ocr_path == page.PATH_SMALL_TEXT + page.FLATTENED
+    assert any(n.startswith("ocr path: ") and "small text; tried clean (" in n for n in both.notes), both.notes
+    assert recall(truth, both.text).value >= 0.9, both.text
+
+    ordinary = _drawn_page(40, SMALL_PRINT[:1])  # ~28 px text
+    assert clean.clean(ordinary).scanned_text_height >= page.SMALL_TEXT_BELOW
+    done = page.ocr_page(PageImage(number=1, source="ocr", image=ordinary, dpi=300), settings)
+    assert done.ocr_path == page.PATH_CLEAN and not any(n.startswith("ocr path: ") for n in done.notes)
