@@ -341,3 +341,22 @@ def test_a_line_of_a_binarised_page_reads_the_same_as_one_bit(scan):
     crop = np.ascontiguousarray(cleaned.image[max(0, top - 10):top + 50])
     eight_bit = tesseract.recognise_line(crop)
     assert eight_bit and [w.text for w in tesseract.recognise_line(crop, bilevel=True)] == [w.text for w in eight_bit]
+
+
+def test_undetected_bands_are_the_text_lines_outside_the_detected_ones():
+    """undetected_bands: ink outside the given line boxes that looks like a text line (a line height high, wider
+    than two) is found where it was drawn; specks and ink inside the boxes are not."""
+    import cv2
+
+    from ocr.engines.combined import undetected_bands
+
+    page = np.full((600, 900), 255, np.uint8)
+    cv2.putText(page, "Kinh gui Uy ban nhan dan", (60, 100), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 3)
+    cv2.putText(page, "huyen Cho Moi tinh An Giang", (60, 300), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 3)
+    page[500:503, 700:703] = 0  # a speck
+    detected = [(50, 70, 560, 112)]  # the first line only
+    bands = undetected_bands(page, detected)
+    assert len(bands) == 1
+    x0, y0, x1, y1 = bands[0]
+    assert x0 <= 62 and y0 <= 275 and y1 >= 300 and x1 >= 500
+    assert undetected_bands(page, detected + [(50, 265, 620, 312)]) == []

@@ -439,6 +439,45 @@ def combine_lines(trueocr: list[RecognisedWord],
     return as_rows(out)
 
 
+#: combined-lines: ink of the cleaned page outside every TrueOCR line (a line its detector missed) is read by
+#: Tesseract too, one band at a time, and kept where its reading scores above zero (`undetected_bands`); off:
+#: measured in docs/performance.md ("TrueOCR first")
+READ_UNDETECTED = False
+#: an undetected band's reading is kept only when Tesseract's mean word confidence is at least this (a photocopy's
+#: dark edge reads as capitals that are syllables: "TEEN TT TỰ TÀ TY")
+UNDETECTED_CONFIDENCE = 75.0
+#: at most this many undetected bands a page are read (the largest)
+UNDETECTED_MAX = 8
+
+
+def undetected_bands(image: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """Boxes (x0, y0, x1, y1) of text-like ink of `image` (dark pixels) outside the line `boxes` (widened by 0.3
+    of the median line height): ink joined sideways over a line height, kept where the band is 0.5-2.5 line heights
+    high, at least 2 wide and 5 % ink; the UNDETECTED_MAX largest, top to bottom."""
+    import cv2
+
+    if not boxes:
+        return []
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    height = float(np.median([y1 - y0 for _, y0, _, y1 in boxes]))
+    pad = int(0.3 * height)
+    rest = (gray < 128).astype(np.uint8)
+    for x0, y0, x1, y1 in boxes:
+        rest[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad] = 0
+    if not rest.any():
+        return []
+    joined = cv2.dilate(rest, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(height)), 3)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    found = []
+    for i in range(1, n):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        if 0.5 * height <= h <= 2.5 * height and w >= 2 * height \
+                and np.count_nonzero(rest[y:y + h, x:x + w]) >= 0.05 * w * h:
+            found.append((area, (x, y, x + w, y + h)))
+    largest = [box for _, box in sorted(found, reverse=True)[:UNDETECTED_MAX]]
+    return sorted(largest, key=lambda b: b[1])
+
+
 def as_rows(words: list[RecognisedWord]) -> list[RecognisedWord]:
     """`words` renumbered the way Tesseract numbers a page's layout where TrueOCR's differs: lines that sit side by
     side (vertical spans overlapping by more than half the lower line) are one line, each such row a block of its
@@ -477,4 +516,13 @@ class LinesEngine:
             trueocr = self.trueocr.recognise(image, bilevel=bilevel, gray=gray, long_side=LINES_DETECTION_LONG_SIDE)
         else:
             trueocr = self.trueocr.recognise(image, bilevel=bilevel, gray=gray)
-        return combine_lines(trueocr, read_line)
+        words = combine_lines(trueocr, read_line)
+        if not READ_UNDETECTED:
+            return words
+        added = []
+        for n, (x0, y0, x1, y1) in enumerate(undetected_bands(image, [_box(line) for line in _lines(trueocr)])):
+            pad = int(0.3 * (y1 - y0)) + 4
+            found = read_line((max(0, x0 - pad), max(0, y0 - pad), x1 + pad, y1 + pad))
+            if found and line_score(found) > 0 and np.mean([w.confidence for w in found]) >= UNDETECTED_CONFIDENCE:
+                added.extend(_renumbered(found, NEW_BLOCK + n, 1, 1))
+        return as_rows(words + added) if added else words
