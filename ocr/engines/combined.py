@@ -347,8 +347,6 @@ LINE_DOUBT_BELOW = 90.0
 #: the doubtful lines are read by Tesseract from this image: "image" (ocr.clean's output, what the page-wide
 #: Tesseract reading reads) or "gray" (the page's gray tones, what the second reading reads)
 LINE_SOURCE = "image"
-
-
 #: a doubtful line is read by Tesseract only around its doubtful words, with this many words of context either side
 #: of each (windows that touch or are one word apart are read as one; a window over most of the line reads the whole
 #: line); None: the whole line (before 2026-12-07 night). Measured (docs/performance.md, "Tesseract around the
@@ -356,7 +354,8 @@ LINE_SOURCE = "image"
 #: (0.932), bench CER 0.76 → 0.81 %; context 1 cheaper still (0.16 s) but two real pages 0.015-0.020 lower
 DOUBT_CONTEXT: int | None = 2
 #: TrueOCR's line detector reads the page at this many pixels on its long side in combined-lines (None: the model's
-#: 1024)
+#: 1024). 768 measured: detection 0.08 → 0.05 CPU s a bench page, but real pages mixed and a seed-5 photocopy page
+#: at 5 % CER (docs/performance.md)
 LINES_DETECTION_LONG_SIDE: int | None = None
 #: a window holding more than this share of a line's words is read as the whole line
 WHOLE_LINE_FROM = 0.7
