@@ -25,8 +25,10 @@ import numpy as np
 from donthu.text import nfc
 from ocr.engine import EngineError, RecognisedWord
 
-#: lines recognised per onnxruntime call at most (trueocr's default is 32)
-BATCH_SIZE = 32
+#: lines recognised per onnxruntime call at most (trueocr's default is 32). 8: TrueOCR 0.251 → 0.229 CPU s a page
+#: with the same words, boxes and confidences on 61 pages (12 bench, 16 real, 33 corpus; smaller batches pad less
+#: and stay in cache); 4 was cheaper still but read one of the 61 pages differently (docs/performance.md)
+BATCH_SIZE = 8
 
 
 def _step_to_x(steps: np.ndarray, stride: float, crop_width: int, input_width: int, line_left: float,
