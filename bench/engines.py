@@ -164,6 +164,26 @@ def bench_corpus(corpus: Path, names: list[str], settings: Settings, limit: int 
         print("seconds a page: " + ", ".join(f"{c} {seconds[c] / max(1, n):.3f}" for c in cols))
 
 
+def set_constants(assignments: list[str]) -> None:
+    """MODULE.NAME=VALUE: the constant converted to the type of its value ("None" sets None; a None constant
+    takes an int), as bench/ocr_cpu.py --set."""
+    import importlib
+
+    for assignment in assignments:
+        name, value = assignment.split("=", 1)
+        module_name, attribute = name.rsplit(".", 1)
+        module = importlib.import_module(module_name)
+        old = getattr(module, attribute)
+        if value == "None":
+            new = None
+        elif isinstance(old, bool):
+            new = value.lower() in ("1", "true", "yes")
+        else:
+            new = int(value) if old is None else type(old)(value)
+        setattr(module, attribute, new)
+        print(f"set {name} = {new!r}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--real", nargs="+", type=Path, default=[])
@@ -172,8 +192,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--per-level", type=int, help="at most this many pages of each degradation level")
     parser.add_argument("--no-plain", action="store_true", help="corpus: skip the plain tesseract command")
     parser.add_argument("--engines", nargs="+", default=["tesseract", "trueocr", "combined"])
+    parser.add_argument("--set", nargs="*", default=[], metavar="MODULE.NAME=VALUE",
+                        help="set a module constant for this run (e.g. ocr.engines.combined.DOUBT_CONTEXT=None)")
     args = parser.parse_args(argv)
     one_thread_per_process()
+    set_constants(args.set)
     settings = Settings()
     if args.real:
         bench_real(args.real, args.engines, settings)

@@ -57,6 +57,7 @@ class Profile:
         self.reading: list[str] = []
         self.times: dict[tuple[str, str], float] = defaultdict(float)
         self.last = cpu()
+        self.calls: dict[str, int] = defaultdict(int)
 
     def _charge(self) -> None:
         now = cpu()
@@ -88,6 +89,21 @@ class Profile:
         out, self.times = dict(self.times), defaultdict(float)
         return out
 
+    def count(self, owner, attribute: str, label: str) -> None:
+        """Count the calls of `owner.attribute` (after `wrap`: the count is not timed) under `label`."""
+        inner = getattr(owner, attribute)
+
+        @functools.wraps(inner)
+        def counted(*args, **kwargs):
+            self.calls[label] += 1
+            return inner(*args, **kwargs)
+
+        setattr(owner, attribute, counted)
+
+    def take_calls(self) -> dict[str, int]:
+        out, self.calls = dict(self.calls), defaultdict(int)
+        return out
+
 
 def _reading_kind(path, *args, **kwargs) -> str:
     from ocr import page
@@ -112,7 +128,15 @@ def instrument(profile: Profile) -> None:
     profile.wrap(tesseract.TesseractEngine, "recognise", "tesseract page")
     if hasattr(tesseract.TesseractEngine, "recognise_line"):
         profile.wrap(tesseract.TesseractEngine, "recognise_line", "tesseract line")
-    profile.wrap(trueocr.TrueOcrEngine, "recognise", "trueocr")
+        profile.count(tesseract.TesseractEngine, "recognise_line", "tesseract line calls")
+    if hasattr(tesseract.TesseractEngine, "recognise_lines"):
+        profile.wrap(tesseract.TesseractEngine, "recognise_lines", "tesseract lines")
+        profile.count(tesseract.TesseractEngine, "recognise_lines", "tesseract lines calls")
+    profile.wrap(trueocr.TrueOcrEngine, "recognise", "trueocr (order, words)")
+    profile.wrap(trueocr.TrueOcrEngine, "_read_lines", "trueocr recogniser")
+    from trueocr.page import PageEngine
+
+    profile.wrap(PageEngine, "detect", "trueocr detection")
     profile.wrap(combined, "combine", "combine")
     if hasattr(combined, "combine_lines"):
         profile.wrap(combined, "combine_lines", "combine")
@@ -205,8 +229,13 @@ def main(argv: list[str] | None = None) -> int:
         name, value = assignment.split("=", 1)
         module, attribute = name.rsplit(".", 1)
         old = getattr(importlib.import_module(module), attribute)
-        setattr(importlib.import_module(module), attribute, type(old)(value) if not isinstance(old, bool)
-                else value.lower() in ("1", "true", "yes"))
+        if value == "None":
+            new = None
+        elif isinstance(old, bool):
+            new = value.lower() in ("1", "true", "yes")
+        else:
+            new = int(value) if old is None else type(old)(value)
+        setattr(importlib.import_module(module), attribute, new)
         print(f"set {name} = {getattr(importlib.import_module(module), attribute)!r}")
     settings = load_settings()
     if args.engine:
@@ -243,10 +272,12 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 plain_text, plain_s = plain_tesseract(item.get("png", item["file"]), item["dpi"])
             profile.take()
+            profile.take_calls()
             before = cpu()
             done = process_bytes(Path(item["file"]).read_bytes(), Path(item["file"]).name, settings)
             ours_s = cpu() - before
             stages = profile.take()
+            calls = profile.take_calls()
             text = "\n".join(p.text for p in done.pages)
             if item["set"] == "real":
                 score = lambda t: recall(item["truth"], t).value  # noqa: E731 - recall, higher is better
@@ -257,7 +288,8 @@ def main(argv: list[str] | None = None) -> int:
             scale = ",".join(n for p in done.pages for n in p.notes if n.startswith("scale ")) or "scale 1"
             row = dict(set=item["set"], page=item["name"], handwritten=item["handwritten"], plain_s=round(plain_s, 3),
                        ours_s=round(ours_s, 3), plain=round(score(plain_text), 4), ours=round(score(text), 4),
-                       path=path, scale=scale, plain_text=plain_text, stages={f"{k[0]}|{k[1]}": round(v, 4) for k, v in stages.items()})
+                       path=path, scale=scale, plain_text=plain_text, calls=calls,
+                       stages={f"{k[0]}|{k[1]}": round(v, 4) for k, v in stages.items()})
             rows.append(row)
             print(f"{row['set']:5s} {row['page']:38s} {plain_s:7.2f} {ours_s:7.2f} {plain_s / max(1e-9, ours_s):5.2f} "
                   f"{row['plain']:6.3f} {row['ours']:6.3f}  {path} ({scale})", flush=True)
@@ -284,6 +316,12 @@ def main(argv: list[str] | None = None) -> int:
             values = [stage_sum[(k, stage)] / n for k in readings]
             print(f"  {stage:22s} " + " ".join(f"{v:11.3f}" for v in values) + f" {sum(values):8.3f}")
         print(f"  {'not wrapped (decode, order, …)':22s} {'':>47s} {(ours - accounted) / n:8.3f}")
+        calls_sum: dict[str, int] = defaultdict(int)
+        for r in group:
+            for key, value in r.get("calls", {}).items():
+                calls_sum[key] += value
+        for key, value in sorted(calls_sum.items()):
+            print(f"  {key}: {value / n:.1f} a page")
         if which == "real":
             printed = [r for r in group if not r["handwritten"]]
             print(f"  printed pages: mean recall plain {sum(r['plain'] for r in printed) / len(printed):.3f}, "

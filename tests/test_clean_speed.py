@@ -192,3 +192,40 @@ def test_flatten_background_white_paper_shortcut_equals_the_division(paper):
         assert out is gray
     else:
         assert np.median(out) == 255
+
+
+def test_profile_scorer_is_profile_score_bit_for_bit():
+    """The deskew search's scorer (contiguous columns, reused buffers) gives exactly `_profile_score`'s values."""
+    rng = np.random.default_rng(9)
+    points = np.stack([rng.integers(0, 2500, 20_000), rng.integers(0, 3500, 20_000)], axis=1).astype(np.float64)
+    score = clean._ProfileScorer(points)
+    for angle in (-15.0, -0.5, 0.0, 0.02, 0.36, 7.5):
+        for bin_size in (1.0, 3.75, 10.9):
+            assert score(angle, bin_size) == clean._profile_score(points, angle, bin_size)
+
+
+def test_estimate_skew_finds_the_angle_it_found_before():
+    """estimate_skew with the scorer returns what the search over `_profile_score` returns, on tilted text-like
+    pages (rows of dashes turned by a known angle)."""
+
+    def before(mask, text_height):  # the search as it was, over _profile_score
+        points = clean._small_ink_points(mask)
+        width = float(np.ptp(points[:, 0])) + 1.0
+        fine_bin, best = max(1.0, text_height / 8), 0.0
+        coarse = points[:: max(1, points.shape[0] // clean.COARSE_SKEW_POINTS)]
+        for step, span, sample in ((0.5, clean.MAX_SKEW_DEGREES, coarse), (0.1, 0.5, points), (0.02, 0.1, points)):
+            bin_size = max(fine_bin, width * math.tan(math.radians(step / 2)))
+            angles = np.arange(best - span, best + span + 1e-9, step)
+            best = float(angles[int(np.argmax([clean._profile_score(sample, a, bin_size) for a in angles]))])
+        return round(-best, 2)
+
+    for angle in (-3.3, 0.0, 1.26, 6.0):
+        page = np.full((1400, 1000), 255, np.uint8)
+        for row in range(100, 1300, 45):
+            for col in range(80, 900, 30):
+                page[row:row + 18, col:col + 20] = 0
+        tilted, _ = clean.rotate_degrees(page, angle)
+        mask = clean.ink_mask(tilted)
+        found = clean.estimate_skew(mask, 20.0)
+        assert found == before(mask, 20.0)
+        assert abs(found - angle) < 0.3

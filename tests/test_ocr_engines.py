@@ -331,11 +331,14 @@ def test_failing_engine_fails_only_its_page(mode, tmp_path):
     assert "Chợ Mới" in done.record.text and "khiếu nại" in done.record.text and "Bình" not in done.record.text
 
 
-def test_lines_engine_asks_tesseract_only_for_the_lines_trueocr_doubts(scan, readings):
-    """combined-lines: TrueOCR's reading, each doubtful line (a word below LINE_DOUBT_BELOW, misformed or not in
-    use) read again by the real Tesseract on its crop of the cleaned page, once; the result reads the page at least
-    as well as TrueOCR alone (measured on this page: TrueOCR 0.954)."""
+def test_lines_engine_asks_tesseract_only_for_the_lines_trueocr_doubts(scan, readings, monkeypatch):
+    """combined-lines with whole lines (DOUBT_CONTEXT None): TrueOCR's reading, each doubtful line (a word below
+    LINE_DOUBT_BELOW, misformed or not in use) read again by the real Tesseract on its crop of the cleaned page,
+    once; the result reads the page at least as well as TrueOCR alone (measured on this page: TrueOCR 0.954)."""
+    from ocr.engines import combined
     from ocr.engines.combined import _lines
+
+    monkeypatch.setattr(combined, "DOUBT_CONTEXT", None)
 
     original, cleaned, truth = scan
     tesseract = engines.load_engine("tesseract")
@@ -356,3 +359,85 @@ def test_lines_engine_asks_tesseract_only_for_the_lines_trueocr_doubts(scan, rea
     assert len(asked) == len(doubted)
     assert _recall(truth, [w.text for w in words]) >= _recall(truth, [w.text for w in readings["trueocr"]]) - 0.005
     assert engines.load_engine("combined-lines").name == "combined-lines"
+
+
+def _line_word(text: str, left: int, confidence: float = 99.0) -> engine.RecognisedWord:
+    return engine.RecognisedWord(text=text, left=left, top=100, width=40, height=30, confidence=confidence,
+                                 block=1, paragraph=1, line=1)
+
+
+def test_windows_are_the_doubtful_words_with_their_context(monkeypatch):
+    """DOUBT_CONTEXT: a doubtful word (below LINE_DOUBT_BELOW, misformed, or not in use) and `context` words either
+    side; stretches at most one word apart are one; a stretch over most of the line is the whole line."""
+    from ocr.engines import combined
+    from ocr.engines.combined import windows
+
+    line = [_line_word(t, 50 * i) for i, t in enumerate("Kính gửi Ủy ban nhân dân huyện Chợ Mới tỉnh An Giang".split())]
+    assert windows(line, context=2) == []  # nothing doubtful
+    monkeypatch.setattr(combined, "DOUBT_CONTEXT", None)
+    assert windows(line) == [(0, len(line))]  # whole lines
+    line[1] = _line_word("gửi", 50, confidence=70.0)  # unsure
+    line[9] = _line_word("tinh8", 450)  # misformed
+    assert windows(line, context=1) == [(0, 3), (8, 11)]
+    assert windows(line, context=2) == [(0, 4), (7, 12)]  # 4 and 7 are two words apart: not joined
+    line[5] = _line_word("truyển", 250)  # well-formed, not in use: the windows come one word apart and join ...
+    assert windows(line, context=2) == [(0, len(line))]  # ... over most of the line: the whole line
+    line[9] = _line_word("tỉnh", 450)
+    assert windows(line, context=1) == [(0, 7)]  # (0, 3) and (4, 7): one word apart
+
+
+def test_lines_engine_with_windows_reads_only_around_the_doubtful_words(scan, readings, monkeypatch):
+    """With DOUBT_CONTEXT the real Tesseract reads, of each doubtful line, only crops around its doubtful words
+    (narrower than the line), and the result still reads the page at least as well as TrueOCR alone."""
+    from ocr.engines import combined
+    from ocr.engines.combined import _box, _lines, combine_lines, line_reader
+
+    original, cleaned, truth = scan
+    monkeypatch.setattr(combined, "DOUBT_CONTEXT", 1)
+    monkeypatch.setattr(combined, "LINE_DOUBT_BELOW", 98.0)  # enough doubtful words on this light page
+    reader = line_reader(engines.load_engine("tesseract"), cleaned.image, bilevel=cleaned.bilevel)
+    asked = []
+
+    def read_line(box):
+        asked.append(box)
+        return reader(box)
+
+    lines = _lines(readings["trueocr"])
+    doubted = [line for line in lines if doubtful(line)]
+    words = combine_lines(readings["trueocr"], read_line)
+    assert len(asked) >= len(doubted) > 0
+    widths = {tuple(_box(line)[1::2]): _box(line)[2] - _box(line)[0] for line in doubted}
+    narrower = sum(x1 - x0 < max(widths.values()) for x0, _, x1, _ in asked)
+    assert narrower > 0
+    assert _recall(truth, [w.text for w in words]) >= _recall(truth, [w.text for w in readings["trueocr"]]) - 0.005
+
+
+def test_a_line_of_a_binarised_page_reads_the_same_as_one_bit(scan):
+    """recognise_line(bilevel=True) hands a 0/255 crop to Tesseract as 1 bit a pixel: the same words."""
+    _, cleaned, _ = scan
+    assert cleaned.bilevel
+    tesseract = engines.load_engine("tesseract")
+    rows = np.flatnonzero((cleaned.image < 128).sum(axis=1) > 20)
+    top = int(rows[0])
+    crop = np.ascontiguousarray(cleaned.image[max(0, top - 10):top + 50])
+    eight_bit = tesseract.recognise_line(crop)
+    assert eight_bit and [w.text for w in tesseract.recognise_line(crop, bilevel=True)] == [w.text for w in eight_bit]
+
+
+def test_undetected_bands_are_the_text_lines_outside_the_detected_ones():
+    """undetected_bands: ink outside the given line boxes that looks like a text line (a line height high, wider
+    than two) is found where it was drawn; specks and ink inside the boxes are not."""
+    import cv2
+
+    from ocr.engines.combined import undetected_bands
+
+    page = np.full((600, 900), 255, np.uint8)
+    cv2.putText(page, "Kinh gui Uy ban nhan dan", (60, 100), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 3)
+    cv2.putText(page, "huyen Cho Moi tinh An Giang", (60, 300), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 3)
+    page[500:503, 700:703] = 0  # a speck
+    detected = [(50, 70, 560, 112)]  # the first line only
+    bands = undetected_bands(page, detected)
+    assert len(bands) == 1
+    x0, y0, x1, y1 = bands[0]
+    assert x0 <= 62 and y0 <= 275 and y1 >= 300 and x1 >= 500
+    assert undetected_bands(page, detected + [(50, 265, 620, 312)]) == []

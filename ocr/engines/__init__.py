@@ -9,8 +9,9 @@ thresholded), for engines that read gray better (`wants_gray`; `read` makes it o
 - "tesseract" (ocr.engines.tesseract): Tesseract `vie`, what donthu always used;
 - "trueocr" (ocr.engines.trueocr): TrueOCR's ONNX line detector and recogniser;
 - "combined" (ocr.engines.combined): both, line by line the reading that scores better;
-- "combined-lines" (ocr.engines.combined.LinesEngine): TrueOCR on the page, Tesseract only on the lines TrueOCR
-  is unsure of — cheaper, but below "combined" on most real pages (docs/performance.md, "CPU per stage").
+- "combined-lines" (ocr.engines.combined.LinesEngine): TrueOCR on the page, Tesseract only around the words
+  TrueOCR is unsure of — cheaper, but below "combined" on most real pages (docs/performance.md, "CPU per stage"
+  and "Tesseract around the doubtful words only").
 `Settings.ocr_engine` (DONTHU_OCR_ENGINE) chooses; `engine_for(settings)` returns the engine of this
 process, loaded once (models are loaded once per worker process). `register` adds an engine factory under a
 name (the test suite's fault-injecting engines use it, as OCRmyPDF's tests plug in crashing engines).

@@ -448,13 +448,14 @@ def _renumbered(words: list[RecognisedWord], block: int, paragraph: int, line: i
                            confidence=w.confidence, block=block, paragraph=paragraph, line=line) for w in words]
 
 
-def line_reader(tesseract, page: np.ndarray):
+def line_reader(tesseract, page: np.ndarray, bilevel: bool = False):
     """A function reading one line box (x0, y0, x1, y1) of `page` with `tesseract`'s single-line mode, its words'
-    boxes in page coordinates."""
+    boxes in page coordinates; `bilevel`: `page` holds only 0 and 255 (handed to Tesseract as 1 bit a pixel)."""
 
     def read_line(box: tuple[int, int, int, int]) -> list[RecognisedWord]:
         x0, y0, x1, y1 = box
-        found = tesseract.recognise_line(np.ascontiguousarray(page[y0:y1, x0:x1]))
+        crop = np.ascontiguousarray(page[y0:y1, x0:x1])
+        found = tesseract.recognise_line(crop, bilevel=True) if bilevel else tesseract.recognise_line(crop)
         return [RecognisedWord(text=w.text, left=w.left + x0, top=w.top + y0, width=w.width, height=w.height,
                                confidence=w.confidence, block=w.block, paragraph=w.paragraph, line=w.line)
                 for w in found]
@@ -487,42 +488,134 @@ LINE_DOUBT_BELOW = 90.0
 #: the doubtful lines are read by Tesseract from this image: "image" (ocr.clean's output, what the page-wide
 #: Tesseract reading reads) or "gray" (the page's gray tones, what the second reading reads)
 LINE_SOURCE = "image"
+#: a doubtful line is read by Tesseract only around its doubtful words, with this many words of context either side
+#: of each (windows that touch or are one word apart are read as one; a window over most of the line reads the whole
+#: line); None: the whole line (before 2026-12-07 night). Measured (docs/performance.md, "Tesseract around the
+#: doubtful words only"): Tesseract's line readings 0.47 → 0.24 CPU s a bench page, real printed recall equal
+#: (0.932), bench CER 0.76 → 0.81 %; context 1 cheaper still (0.16 s) but two real pages 0.015-0.020 lower
+DOUBT_CONTEXT: int | None = 2
+#: TrueOCR's line detector reads the page at this many pixels on its long side in combined-lines (None: the model's
+#: 1024). 768 measured: detection 0.08 → 0.05 CPU s a bench page, but real pages mixed and a seed-5 photocopy page
+#: at 5 % CER (docs/performance.md)
+LINES_DETECTION_LONG_SIDE: int | None = None
+#: a window holding more than this share of a line's words is read as the whole line
+WHOLE_LINE_FROM = 0.7
+
+
+def doubtful_word(word: RecognisedWord, below: float | None = None) -> bool:
+    """Whether TrueOCR's reading of one word needs Tesseract's beside it: below `below` (LINE_DOUBT_BELOW) sure,
+    a misformed token, or a well-formed syllable nobody writes."""
+    below = LINE_DOUBT_BELOW if below is None else below
+    return word.confidence < below or token_ok(word.text) is False or not words_in_use(word.text)
 
 
 def doubtful(line: list[RecognisedWord], below: float | None = None) -> bool:
-    """Whether TrueOCR's reading of one line needs Tesseract's beside it: a word below `below` (LINE_DOUBT_BELOW)
-    sure, a misformed token, or a well-formed syllable nobody writes."""
-    below = LINE_DOUBT_BELOW if below is None else below
-    for word in line:
-        if word.confidence < below or token_ok(word.text) is False or not words_in_use(word.text):
-            return True
-    return False
+    """Whether TrueOCR's reading of one line needs Tesseract's beside it: one of its words is `doubtful_word`."""
+    return any(doubtful_word(word, below) for word in line)
+
+
+def windows(line: list[RecognisedWord], below: float | None = None, context: int | None = None
+            ) -> list[tuple[int, int]]:
+    """The stretches [start, end) of a line's words Tesseract reads again: each doubtful word with `context`
+    (DOUBT_CONTEXT) words either side, stretches at most one word apart joined; the whole line when `context` is
+    None or a stretch holds more than WHOLE_LINE_FROM of its words."""
+    context = DOUBT_CONTEXT if context is None else context
+    if context is None:
+        return [(0, len(line))]
+    spans: list[tuple[int, int]] = []
+    for i, word in enumerate(line):
+        if doubtful_word(word, below):
+            start, end = max(0, i - context), min(len(line), i + context + 1)
+            if spans and start <= spans[-1][1] + 1:
+                spans[-1] = (spans[-1][0], end)
+            else:
+                spans.append((start, end))
+    if any(end - start > WHOLE_LINE_FROM * len(line) for start, end in spans):
+        return [(0, len(line))]
+    return spans
+
+
+def _window_box(line: list[RecognisedWord], start: int, end: int) -> tuple[int, int, int, int]:
+    """The crop of words [start, end) of a line: the line's box widened by 0.3 line heights + 4 px, cut
+    sideways halfway between the window's outer words and their neighbours outside it."""
+    x0, y0, x1, y1 = _box(line)
+    pad = int(0.3 * (y1 - y0)) + 4
+    left, right = x0 - pad, x1 + pad
+    if start > 0:
+        left = max(left, (line[start - 1].left + line[start - 1].width + line[start].left) // 2)
+    if end < len(line):
+        right = min(right, (line[end - 1].left + line[end - 1].width + line[end].left + 1) // 2)
+    return max(0, left), max(0, y0 - pad), right, y1 + pad
 
 
 def combine_lines(trueocr: list[RecognisedWord],
                   read_line: Callable[[tuple[int, int, int, int]], list[RecognisedWord]],
-                  below: float | None = None) -> list[RecognisedWord]:
+                  below: float | None = None, context: int | None = None) -> list[RecognisedWord]:
     """TrueOCR's words (its layout and reading order), with each `doubtful` line also read by Tesseract alone
-    (`read_line` on the line's box, widened by 0.3 line heights + 4 px) and the better reading of the two kept as
-    `combine` keeps it: the line by `line_score` (a tie keeps Tesseract's), then word by word (`vote`)."""
+    (`read_line` on the line's box, widened by 0.3 line heights + 4 px; with DOUBT_CONTEXT, only the `windows`
+    around its doubtful words) and the better reading of the two kept as `combine` keeps it: the line (or window)
+    by `line_score` (a tie keeps Tesseract's), then word by word (`vote`)."""
     out: list[RecognisedWord] = []
     for line in _lines(trueocr):
         if not doubtful(line, below):
             out.extend(line)
             continue
-        x0, y0, x1, y1 = _box(line)
-        pad = int(0.3 * (y1 - y0)) + 4
-        found = read_line((max(0, x0 - pad), max(0, y0 - pad), x1 + pad, y1 + pad))
         layout = (line[0].block, line[0].paragraph, line[0].line)
-        if not found:
-            out.extend(line)
-            continue
-        found = _renumbered(found, *layout)
-        if line_score(line) > line_score(found) + MARGIN:
-            out.extend(vote(line, found, False))
-        else:
-            out.extend(vote(found, line, True))
+        done = 0
+        for start, end in windows(line, below, context):
+            out.extend(line[done:start])
+            part = line[start:end]
+            found = read_line(_window_box(line, start, end))
+            if not found:
+                out.extend(part)
+            else:
+                found = _renumbered(found, *layout)
+                if line_score(part) > line_score(found) + MARGIN:
+                    out.extend(vote(part, found, False))
+                else:
+                    out.extend(vote(found, part, True))
+            done = end
+        out.extend(line[done:])
     return as_rows(out)
+
+
+#: combined-lines: ink of the cleaned page outside every TrueOCR line (a line its detector missed) is read by
+#: Tesseract too, one band at a time, and kept where its reading scores above zero (`undetected_bands`); off:
+#: measured in docs/performance.md ("TrueOCR first")
+READ_UNDETECTED = False
+#: an undetected band's reading is kept only when Tesseract's mean word confidence is at least this (a photocopy's
+#: dark edge reads as capitals that are syllables: "TEEN TT TỰ TÀ TY")
+UNDETECTED_CONFIDENCE = 75.0
+#: at most this many undetected bands a page are read (the largest)
+UNDETECTED_MAX = 8
+
+
+def undetected_bands(image: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """Boxes (x0, y0, x1, y1) of text-like ink of `image` (dark pixels) outside the line `boxes` (widened by 0.3
+    of the median line height): ink joined sideways over a line height, kept where the band is 0.5-2.5 line heights
+    high, at least 2 wide and 5 % ink; the UNDETECTED_MAX largest, top to bottom."""
+    import cv2
+
+    if not boxes:
+        return []
+    gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    height = float(np.median([y1 - y0 for _, y0, _, y1 in boxes]))
+    pad = int(0.3 * height)
+    rest = (gray < 128).astype(np.uint8)
+    for x0, y0, x1, y1 in boxes:
+        rest[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad] = 0
+    if not rest.any():
+        return []
+    joined = cv2.dilate(rest, cv2.getStructuringElement(cv2.MORPH_RECT, (max(3, int(height)), 3)))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    found = []
+    for i in range(1, n):
+        x, y, w, h, area = (int(v) for v in stats[i])
+        if 0.5 * height <= h <= 2.5 * height and w >= 2 * height \
+                and np.count_nonzero(rest[y:y + h, x:x + w]) >= 0.05 * w * h:
+            found.append((area, (x, y, x + w, y + h)))
+    largest = [box for _, box in sorted(found, reverse=True)[:UNDETECTED_MAX]]
+    return sorted(largest, key=lambda b: b[1])
 
 
 def as_rows(words: list[RecognisedWord]) -> list[RecognisedWord]:
@@ -555,5 +648,21 @@ class LinesEngine:
 
     def recognise(self, image: np.ndarray, bilevel: bool = False,
                   gray: np.ndarray | None = None) -> list[RecognisedWord]:
-        read_line = line_reader(self.tesseract, gray if LINE_SOURCE == "gray" and gray is not None else image)
-        return combine_lines(self.trueocr.recognise(image, bilevel=bilevel, gray=gray), read_line)
+        if LINE_SOURCE == "gray" and gray is not None:
+            read_line = line_reader(self.tesseract, gray)
+        else:  # ocr.clean's output: a binarised page goes to Tesseract as 1 bit a pixel (the same words, less time)
+            read_line = line_reader(self.tesseract, image, bilevel=bilevel)
+        if LINES_DETECTION_LONG_SIDE:
+            trueocr = self.trueocr.recognise(image, bilevel=bilevel, gray=gray, long_side=LINES_DETECTION_LONG_SIDE)
+        else:
+            trueocr = self.trueocr.recognise(image, bilevel=bilevel, gray=gray)
+        words = combine_lines(trueocr, read_line)
+        if not READ_UNDETECTED:
+            return words
+        added = []
+        for n, (x0, y0, x1, y1) in enumerate(undetected_bands(image, [_box(line) for line in _lines(trueocr)])):
+            pad = int(0.3 * (y1 - y0)) + 4
+            found = read_line((max(0, x0 - pad), max(0, y0 - pad), x1 + pad, y1 + pad))
+            if found and line_score(found) > 0 and np.mean([w.confidence for w in found]) >= UNDETECTED_CONFIDENCE:
+                added.extend(_renumbered(found, NEW_BLOCK + n, 1, 1))
+        return as_rows(words + added) if added else words

@@ -24,11 +24,13 @@ class TesseractEngine:
                   gray: np.ndarray | None = None) -> list[RecognisedWord]:
         return engine.recognise(image, lang=self.lang, config=self.config, bilevel=bilevel, choice=self.choice)
 
-    def recognise_line(self, image: np.ndarray) -> list[RecognisedWord]:
+    def recognise_line(self, image: np.ndarray, bilevel: bool = False) -> list[RecognisedWord]:
         """Words of a crop holding one text line (Tesseract's single-line segmentation, `--psm 7`): the second
-        reading ocr.engines.combined asks for where the engines disagree on a word."""
+        reading ocr.engines.combined asks for where the engines disagree on a word; `bilevel`: the crop holds only
+        0 and 255 (handed over as 1 bit a pixel, as `recognise` does)."""
         if image.size == 0:
             return []
         # the page's own handle in single-line mode for this call: a second handle (config "--psm 7") would load
         # the model a second time in every worker
-        return engine.recognise(image, lang=self.lang, config=self.config, choice=self.choice, psm=LINE_PSM)
+        return engine.recognise(image, lang=self.lang, config=self.config, choice=self.choice, psm=LINE_PSM,
+                                bilevel=bilevel)

@@ -25,8 +25,10 @@ import numpy as np
 from donthu.text import nfc
 from ocr.engine import EngineError, RecognisedWord
 
-#: lines recognised per onnxruntime call at most (trueocr's default is 32)
-BATCH_SIZE = 32
+#: lines recognised per onnxruntime call at most (trueocr's default is 32). 8: TrueOCR 0.251 → 0.229 CPU s a page
+#: with the same words, boxes and confidences on 61 pages (12 bench, 16 real, 33 corpus; smaller batches pad less
+#: and stay in cache); 4 was cheaper still but read one of the 61 pages differently (docs/performance.md)
+BATCH_SIZE = 8
 
 
 def _step_to_x(steps: np.ndarray, stride: float, crop_width: int, input_width: int, line_left: float,
@@ -88,11 +90,24 @@ class TrueOcrEngine:
         return out
 
     # -- the seam --------------------------------------------------------------------------------------------
+    def detect(self, gray: np.ndarray, long_side: int | None = None) -> np.ndarray:
+        """TrueOCR's line boxes [N, 5] of a gray page, the detector reading it at `long_side` pixels on its long
+        side (None: the model's own, meta.json's det_long_side = 1024; the detector itself still reads again at a
+        larger size when the median line it finds is under 9 of its pixels)."""
+        if not long_side or long_side == self.page.long_side:
+            return self.page.detect(gray)
+        kept = self.page.long_side
+        self.page.long_side = long_side
+        try:
+            return self.page.detect(gray)
+        finally:
+            self.page.long_side = kept
+
     def recognise(self, image: np.ndarray, bilevel: bool = False,
-                  gray: np.ndarray | None = None) -> list[RecognisedWord]:
+                  gray: np.ndarray | None = None, long_side: int | None = None) -> list[RecognisedWord]:
         """Words of a gray/binary/BGR uint8 page in TrueOCR's reading order (of `gray` when given: the same
         page not thresholded); `block` numbers TrueOCR's layout blocks in reading order, `paragraph` is 1,
-        `line` counts lines within a block."""
+        `line` counts lines within a block; `long_side`: the line detector's input size (`detect`)."""
         import cv2
 
         if gray is not None:
@@ -103,7 +118,7 @@ class TrueOcrEngine:
             image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
         gray = np.ascontiguousarray(image, dtype=np.uint8)
         try:
-            found = self.page.detect(gray)
+            found = self.detect(gray, long_side)
             h, w = gray.shape
             boxes: list[list[int]] = []
             for box in found:
