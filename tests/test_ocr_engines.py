@@ -195,10 +195,11 @@ def test_combine_reads_a_disputed_words_line_once_and_takes_the_agreeing_reading
     assert [w.text for w in combine(tesseract, trueocr)] == ["hổ", "sơ", "5.1.", "tổ"]  # no second reading
 
 
-def test_word_vote_takes_the_reading_the_pages_agreed_word_pairs_support():
-    """Two syllables in use a tone apart ("sổ" / "số"): the reading that stands beside the same neighbour where
-    both engines read the pair alike elsewhere on the page wins, in a line either engine won, before the
-    confidences; without such evidence (or with the context off) the vote is as before."""
+def test_word_vote_takes_the_reading_the_pages_agreed_word_pairs_support(monkeypatch):
+    """With the page context on (`USE_CONTEXT`, off by default), two syllables in use a tone apart ("sổ" / "số"):
+    the reading that stands beside the same neighbour where both engines read the pair alike elsewhere on the page
+    wins, in a line either engine won, before the confidences; without such evidence the vote is as before."""
+    monkeypatch.setattr(combined, "USE_CONTEXT", True)
     def word(text, left, conf, line):
         return engine.RecognisedWord(text=text, left=left, top=100 * line, width=40, height=20, confidence=conf,
                                      block=1, paragraph=1, line=line)
@@ -264,15 +265,17 @@ def test_a_code_one_engine_cut_at_its_separators_is_joined():
     assert combined.join_split_codes(words, [word("Quyếtđịnh", 0, 80)]) == words
 
 
-def test_context_vote_can_be_turned_off(monkeypatch):
+def test_context_vote_is_off_by_default_and_can_be_turned_on(monkeypatch):
     def word(text, left, conf, line):
         return engine.RecognisedWord(text=text, left=left, top=100 * line, width=40, height=20, confidence=conf,
                                      block=1, paragraph=1, line=line)
 
     tesseract = [word("định", 0, 96, 1), word("số", 50, 96, 1), word("định", 0, 90, 2), word("số", 50, 90, 2)]
     trueocr = [word("định", 0, 99, 1), word("số", 50, 99, 1), word("định", 0, 99, 2), word("sổ", 50, 99, 2)]
-    monkeypatch.setattr(combined, "USE_CONTEXT", False)
+    assert combined.USE_CONTEXT is False  # the default
     assert [w.text for w in combine(tesseract, trueocr)][-1] == "sổ"
+    monkeypatch.setattr(combined, "USE_CONTEXT", True)
+    assert [w.text for w in combine(tesseract, trueocr)][-1] == "số"
 
 
 # -------------------------------------------------------------------------------- fault injection

@@ -37,7 +37,7 @@ PRINTED = {
     "phone_landcert_2006": (0.66, 0.266),
     "phone_landcert_diagram": (0.715, 0.253),
     "phone_nghidinh_p1": (0.98, 0.988),
-    "scan95_bleedthrough_congvan": (0.97, 0.846),
+    "scan95_bleedthrough_congvan": (0.975, 0.846),
 }
 
 

@@ -29,7 +29,8 @@ alone except typewriter pages, 33 of 36 against 34). The preference for syllable
 vote lost on the real pages and was checked on the generated corpus (docs/quality.md, "Real pages below plain
 Tesseract"); the second reading on the real pages and seeds 31 / 5 (docs/quality.md, "Flattened re-reading of poor
 pages, and a second reading for disputed words"); the page's agreed word pairs from the losses classified on all
-real pages (docs/quality.md, "What the combination loses, classified"). Evaluated elsewhere (docs/quality.md).
+real pages (docs/quality.md, "What the combination loses, classified"; off by default since, see `USE_CONTEXT`).
+Evaluated elsewhere (docs/quality.md).
 """
 
 from __future__ import annotations
@@ -56,9 +57,11 @@ NEW_BLOCK = 10_000
 #: would repeat (on the real pages: "chuyên" 56 re-read "chuyên" against TrueOCR's right "chuyển"): the second
 #: reading does not settle it
 SECOND_READING_FROM = 60.0
-#: whether `combine`'s word vote consults the page's agreed word pairs first (`by_context`); off: the vote before
-#: branch ocr17 (2026-12-07 night), for measurements
-USE_CONTEXT = True
+#: whether `combine`'s word vote consults the page's agreed word pairs first (`by_context`). Off by default: where
+#: both engines misread a word alike elsewhere on the page (a hook lost at low resolution: "Công thông tin" for
+#: "Cổng"), the rule spreads that error to the lines that had it right; with the small-print path, on the 14
+#: printed real pages: the same mean (0.946), one page 2 words worse, two pages 1 word better (docs/quality.md)
+USE_CONTEXT = False
 
 
 _PUNCT = ".,;:!?()[]{}\"'“”‘’…*_-–/\\|<>«»"
