@@ -222,21 +222,10 @@ def main(argv: list[str] | None = None) -> int:
     from ingest.pipeline import process_bytes
     from ingest.tasks import one_thread_per_process
 
-    one_thread_per_process()
-    import importlib
+    from engines import set_constants  # bench/engines.py
 
-    for assignment in args.set:
-        name, value = assignment.split("=", 1)
-        module, attribute = name.rsplit(".", 1)
-        old = getattr(importlib.import_module(module), attribute)
-        if value == "None":
-            new = None
-        elif isinstance(old, bool):
-            new = value.lower() in ("1", "true", "yes")
-        else:
-            new = int(value) if old is None else type(old)(value)
-        setattr(importlib.import_module(module), attribute, new)
-        print(f"set {name} = {getattr(importlib.import_module(module), attribute)!r}")
+    one_thread_per_process()
+    set_constants(args.set)
     settings = load_settings()
     if args.engine:
         settings = replace(settings, ocr_engine=args.engine)
