@@ -23,7 +23,7 @@ round) take no part.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol, Sequence
 
 import numpy as np
@@ -142,8 +142,6 @@ def vote(kept: Sequence[RecognisedWord], kept_transform: Geometry, kept_score: f
                     chosen = c
                     break
         if chosen is not None:
-            out[i] = RecognisedWord(text=chosen.text, left=word.left, top=word.top, width=word.width,
-                                    height=word.height, confidence=chosen.confidence, block=word.block,
-                                    paragraph=word.paragraph, line=word.line)
+            out[i] = replace(word, text=chosen.text, confidence=chosen.confidence)
             replaced += 1
     return out, replaced

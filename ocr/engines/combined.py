@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -310,9 +310,7 @@ def vote(base: list[RecognisedWord], other: list[RecognisedWord], base_is_tesser
                 take = t_ok is True and (r_ok is False or (r_ok is True and words_in_use(tess.text)
                                                            and not words_in_use(true.text)))
             if take:
-                word = RecognisedWord(text=partner.text, left=word.left, top=word.top, width=word.width,
-                                      height=word.height, confidence=partner.confidence, block=word.block,
-                                      paragraph=word.paragraph, line=word.line)
+                word = replace(word, text=partner.text, confidence=partner.confidence)
         out.append(word)
     return out
 
@@ -447,8 +445,7 @@ def _majority(words: list[RecognisedWord]) -> tuple[int, int, int]:
 
 
 def _renumbered(words: list[RecognisedWord], block: int, paragraph: int, line: int) -> list[RecognisedWord]:
-    return [RecognisedWord(text=w.text, left=w.left, top=w.top, width=w.width, height=w.height,
-                           confidence=w.confidence, block=block, paragraph=paragraph, line=line) for w in words]
+    return [replace(w, block=block, paragraph=paragraph, line=line) for w in words]
 
 
 def line_reader(tesseract, page: np.ndarray, bilevel: bool = False):
@@ -459,9 +456,7 @@ def line_reader(tesseract, page: np.ndarray, bilevel: bool = False):
         x0, y0, x1, y1 = box
         crop = np.ascontiguousarray(page[y0:y1, x0:x1])
         found = tesseract.recognise_line(crop, bilevel=True) if bilevel else tesseract.recognise_line(crop)
-        return [RecognisedWord(text=w.text, left=w.left + x0, top=w.top + y0, width=w.width, height=w.height,
-                               confidence=w.confidence, block=w.block, paragraph=w.paragraph, line=w.line)
-                for w in found]
+        return [replace(w, left=w.left + x0, top=w.top + y0) for w in found]
 
     return read_line
 
