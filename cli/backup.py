@@ -50,7 +50,7 @@ def cmd_restore(args, settings: Settings) -> int:
         return 1
     print(f"restored {args.src} into {settings.data_dir}: {report.originals} originals")
     if settings.embedded_index_path is not None and not settings.embedded_index_path.exists():
-        print(f"the search index ({settings.search_backend}) is built from the restored records on first use "
+        print(f"the search index ({settings.search_engine}) is built from the restored records on first use "
               "(the next `donthu serve` or command), or now with `donthu reindex`")
     return 0
 

@@ -76,14 +76,14 @@ def cmd_reindex(args, settings: Settings) -> int:
     from ingest.indexing import reindex
 
     try:
-        count = reindex(settings, args.to or settings.search_backend)
+        count = reindex(settings, args.to)  # default: the configured engine
     except ValueError as exc:  # e.g. elasticsearch without DONTHU_ES_URL
         print(exc, file=sys.stderr)
         return 2
     except (IndexUnreachable, ConnectionError) as exc:
         print(f"the index cannot be reached: {exc}", file=sys.stderr)
         return 1
-    print(f"{count} documents indexed into {args.to or settings.search_backend}")
+    print(f"{count} documents indexed into {args.to or settings.search_engine}")
     return 0
 
 

@@ -81,10 +81,16 @@ class Settings:
         return self.data_dir / "index.tantivy"
 
     @property
+    def search_engine(self) -> str:
+        """`search_backend` as one name: "tantivy", "sqlite" or "elasticsearch" (also written "elastic" or "es";
+        empty: the default)."""
+        name = (self.search_backend or Settings.search_backend).lower()
+        return "elasticsearch" if name in ("elastic", "es") else name
+
+    @property
     def embedded_index_path(self) -> Path | None:
         """Where the configured embedded index lives (`tantivy_path` or `index_path`); None for Elasticsearch."""
-        name = (self.search_backend or Settings.search_backend).lower()
-        return {"tantivy": self.tantivy_path, "sqlite": self.index_path}.get(name)
+        return {"tantivy": self.tantivy_path, "sqlite": self.index_path}.get(self.search_engine)
 
     @property
     def originals_dir(self) -> Path:

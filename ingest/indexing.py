@@ -176,26 +176,26 @@ def _mark(path: Path, name: str, building: bool) -> None:
     path.write_text("".join(f"{n}\n" for n in sorted(names)), encoding="utf-8")
 
 
-def _backend_name(name: str | None) -> str:
-    name = (name or Settings.search_backend).lower()
-    return "elasticsearch" if name in ("elastic", "es") else name
+def _build(build_file: Path, name: str, store: Any, index: Any, batch: int) -> int:
+    """Every done document into `index`, the build of `name` marked unfinished in `build_file` meanwhile."""
+    _mark(build_file, name, building=True)
+    count = _index_all(store, index, batch)
+    _mark(build_file, name, building=False)
+    return count
 
 
 def reindex(settings: Settings, backend: str | None = None, batch: int = 200) -> int:
     """Index every done document again into `backend` ("tantivy", "sqlite" or "elasticsearch"; default: the
     configured one), as every reader sees it (`records.read`: corrections applied); the count."""
-    name = _backend_name(backend or settings.search_backend)
-    target = dataclasses.replace(settings, search_backend=name)
+    target = dataclasses.replace(settings, search_backend=backend or settings.search_backend)
+    name = target.search_engine
     store = Store(settings)
     index = open_backend(target)
     try:
         if target.embedded_index_path is None:
             return _index_all(store, index, batch)
         with _building(settings) as build_file:
-            _mark(build_file, name, building=True)
-            count = _index_all(store, index, batch)
-            _mark(build_file, name, building=False)
-            return count
+            return _build(build_file, name, store, index, batch)
     finally:
         index.close()
         store.close()
@@ -224,7 +224,7 @@ def _build_if_missing(settings: Settings, index: Any, store: Any, say: Callable[
     location = settings.embedded_index_path
     if location is None:
         return  # Elasticsearch: `donthu reindex --to elasticsearch` (docs/scale-out.md)
-    name = _backend_name(settings.search_backend)
+    name = settings.search_engine
     if index.count() > 0 and not _unfinished(settings, name):
         return
     own = store is None
@@ -241,9 +241,7 @@ def _build_if_missing(settings: Settings, index: Any, store: Any, say: Callable[
             say(f"the search index ({name}, {location}) {why} and {done} documents are stored: building it "
                 "from the records now (once; `donthu reindex` does the same) …")
             started = time.perf_counter()
-            _mark(build_file, name, building=True)
-            count = _index_all(store, index, batch)
-            _mark(build_file, name, building=False)
+            count = _build(build_file, name, store, index, batch)
             say(f"the search index ({name}) holds {count} documents, built in {time.perf_counter() - started:.1f} s")
     finally:
         if own:

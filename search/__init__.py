@@ -22,7 +22,7 @@ def open_backend(settings: "Settings") -> SearchBackend:
     made when missing), "sqlite" (file `settings.index_path`) or "elasticsearch" (`settings.es_url`, index
     "donthu-pages"). Opens the index as it is: `ingest.indexing.open_index` also builds a missing embedded
     index from the records."""
-    name = (settings.search_backend or "tantivy").lower()
+    name = settings.search_engine
     if name == "sqlite":
         from search.sqlite_fts import SqliteFtsBackend
 
@@ -31,7 +31,7 @@ def open_backend(settings: "Settings") -> SearchBackend:
         from search.tantivy_index import TantivyBackend
 
         return TantivyBackend(settings.tantivy_path)
-    if name in ("elasticsearch", "elastic", "es"):
+    if name == "elasticsearch":
         if not settings.es_url:
             raise ValueError("search backend 'elasticsearch' needs DONTHU_ES_URL")
         from search.elastic import ElasticBackend
