@@ -408,9 +408,9 @@ class TantivyBackend:
         if limit:
             exact_units = sum(t.has_diacritics for t in parsed.terms)
             top: list[dict[str, Any]] = []
+            plan = self._words_plan(searcher, parsed, q, filters)
             if exact_units:  # the top tier (every unit typed with diacritics spelled so) on its own
                 tier = where(self._pages(q, lambda p: self._tier(parsed, p)))
-                plan = self._words_plan(searcher, parsed, q, filters)
                 if plan:
                     top, complete = self._top_by_words(searcher, parsed, tier, plan, wanted, EXACT_BONUS * exact_units)
                 else:
@@ -418,13 +418,11 @@ class TantivyBackend:
                 if len(top) < wanted and complete:  # the whole tier, then the other documents
                     rest, _ = self._top_docs(searcher, ranked, wanted - len(top), exclude={g["doc_id"] for g in top})
                     top += rest
+            elif plan:
+                top, _ = self._top_by_words(searcher, parsed, ranked, plan, wanted, 0.0,
+                                            places=where(self._places(parsed)))
             else:
-                plan = self._words_plan(searcher, parsed, q, filters)
-                if plan:
-                    top, _ = self._top_by_words(searcher, parsed, ranked, plan, wanted, 0.0,
-                                                places=where(self._places(parsed)))
-                else:
-                    top, _ = self._top_docs(searcher, ranked, wanted)
+                top, _ = self._top_docs(searcher, ranked, wanted)
             chosen = top[offset:offset + limit]
         pages_of = self._matched_pages(searcher, match, [g["doc_id"] for g in chosen])
         hits = [self._hit(searcher, g, pages_of.get(g["doc_id"], []), parsed, q) for g in chosen]
